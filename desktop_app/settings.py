@@ -86,7 +86,9 @@ def _coerce(key: str, value: Any, default: Any) -> Any:
         return value
     if expected is int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise SettingsError(f"Параметр «{key}» должен быть неотрицательным целым числом, а указано: {value!r}.")
+            raise SettingsError(
+                f"Параметр «{key}» должен быть неотрицательным целым числом, а указано: {value!r}."
+            )
         return value
     if expected is float:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:

@@ -1,0 +1,378 @@
+"""Typed SQLAlchemy models of everything on record (R1, R11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desktop_app.domain.lifecycle import (
+    ChannelKind,
+    DraftKind,
+    MessageState,
+    OutboundAction,
+    OutboxStatus,
+    ReviewDecision,
+    Role,
+)
+from desktop_app.models.base import Base, utc_now
+
+
+def _enum(cls: type[StrEnum]) -> Enum:
+    """Store enums by value as plain strings (portable between SQLite and PostgreSQL)."""
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Department(Base):
+    """A structural subdivision that executes answers (исполнитель)."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(60), default="")
+    competence_keywords: Mapped[str] = mapped_column(Text, default="")  # one keyword or phrase per line
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+    department: Mapped[Department | None] = relationship(lazy="joined")
+
+
+class Message(Base):
+    """A citizen's post as it arrived in the Incident system (R1)."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(120), unique=True)
+    channel_kind: Mapped[ChannelKind] = mapped_column(_enum(ChannelKind))
+    platform: Mapped[str] = mapped_column(String(40))
+    author_name: Mapped[str] = mapped_column(String(300))
+    author_profile_url: Mapped[str] = mapped_column(String(1000), default="")
+    post_url: Mapped[str] = mapped_column(String(1000), default="")
+    text: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[dt.datetime | None]
+    arrived_at: Mapped[dt.datetime] = mapped_column(index=True)
+    state: Mapped[MessageState] = mapped_column(_enum(MessageState), index=True, default=MessageState.NEW)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    executor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    overall_due_at: Mapped[dt.datetime | None]
+    stage_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    state_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # Optimistic concurrency: a second workstation's stale update fails instead of overwriting (issue 4.6).
+    __mapper_args__ = {"version_id_col": version}
+
+    department: Mapped[Department | None] = relationship(lazy="joined", foreign_keys=[department_id])
+
+
+class ThreadEntry(Base):
+    """A later post in the same thread: the author's reply, or our published text mirrored back."""
+
+    __tablename__ = "thread_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    external_id: Mapped[str] = mapped_column(String(120), unique=True)
+    author_name: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[dt.datetime | None]
+    arrived_at: Mapped[dt.datetime]
+    from_author: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Assignment(Base):
+    """One routing of a message to a department; a message can be routed more than once."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[dt.datetime]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    ended_at: Mapped[dt.datetime | None]
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Draft(Base):
+    """A draft reply being worked on; every submitted or saved text is a :class:`DraftVersion`."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    kind: Mapped[DraftKind] = mapped_column(_enum(DraftKind))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    working_text: Mapped[str] = mapped_column(Text, default="")  # autosaved text (issue 8.6)
+    working_saved_at: Mapped[dt.datetime | None]
+    working_saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class DraftVersion(Base):
+    __tablename__ = "draft_versions"
+    __table_args__ = (UniqueConstraint("draft_id", "number", name="draft_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[DraftKind] = mapped_column(_enum(DraftKind))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    submitted: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_checks: Mapped[list[str]] = mapped_column(JSON, default=list)  # issue 8.7
+    attachment_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+
+class Review(Base):
+    """The operator's check of a draft (R7) and decision; a return names what is missing (R8)."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    draft_version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    greeting_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    spelling_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    questions_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    decision: Mapped[ReviewDecision] = mapped_column(_enum(ReviewDecision))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class Publication(Base):
+    """An answer, interim answer or clarification request sent through the Incident system (R2)."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    draft_version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id"), unique=True)
+    kind: Mapped[DraftKind] = mapped_column(_enum(DraftKind))
+    text: Mapped[str] = mapped_column(Text)
+    published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime]
+    confirmed_at: Mapped[dt.datetime | None]
+    external_id: Mapped[str] = mapped_column(String(120), default="")
+    external_url: Mapped[str] = mapped_column(String(1000), default="")
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+
+
+class Redirect(Base):
+    """A message sent out of the administration's competence, with reasons (R4)."""
+
+    __tablename__ = "redirects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    target_organisation: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+    redirected_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime]
+    confirmed_at: Mapped[dt.datetime | None]
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
+
+
+class AttachmentBlob(Base):
+    """File content stored once per checksum."""
+
+    __tablename__ = "attachment_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+
+
+class Attachment(Base):
+    """A photo, video or document attached to a message or to a draft (R10)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachment_blobs.sha256"), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"), index=True)
+    external_url: Mapped[str] = mapped_column(String(1000), default="")
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Template(Base):
+    """A text module with placeholders such as {author_name} and {signature}."""
+
+    __tablename__ = "templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(
+        String(40), default="answer"
+    )  # answer, interim, clarification, redirect
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DictionaryWord(Base):
+    """The organisation dictionary: words the proofreader must accept (street names, abbreviations)."""
+
+    __tablename__ = "dictionary_words"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    word: Mapped[str] = mapped_column(String(200), unique=True)
+    category: Mapped[str] = mapped_column(String(40), default="")
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class StageDeadline(Base):
+    """A stage's deadline on record (issue 4.3): computed when the stage starts, closed when it ends."""
+
+    __tablename__ = "stage_deadlines"
+    __table_args__ = (Index("ix_stage_deadlines_open", "message_id", "completed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(40))
+    budget: Mapped[str] = mapped_column(String(20))  # e.g. "60m", "6h", "7d": re-derivable from started_at
+    started_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime]
+    warn_from: Mapped[dt.datetime]
+    completed_at: Mapped[dt.datetime | None]
+    met: Mapped[bool | None]
+    responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    responsible_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained record of every action (R11)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_login: Mapped[str] = mapped_column(String(80), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None]
+    message_id: Mapped[int | None] = mapped_column(index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class OutboxItem(Base):
+    """An outbound action written with the state change, sent later exactly once (issue 5.6)."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    action: Mapped[OutboundAction] = mapped_column(_enum(OutboundAction))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[OutboxStatus] = mapped_column(
+        _enum(OutboxStatus), index=True, default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    confirmed_at: Mapped[dt.datetime | None]
+    external_id: Mapped[str] = mapped_column(String(120), default="")
+    external_url: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class SyncState(Base):
+    """Freshness of the Incident-system intake (R5), visible to every workstation."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), unique=True)
+    cursor: Mapped[str] = mapped_column(String(200), default="")
+    last_attempt_at: Mapped[dt.datetime | None]
+    last_success_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    new_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CalendarYear(Base):
+    """An administrator-imported production calendar year; overrides the built-in data."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CalendarDayOverride(Base):
+    """A custom day an administrator sets (e.g. a sanitary day), on top of the year's data."""
+
+    __tablename__ = "calendar_day_overrides"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # holiday, working, shortened, custom
+    intervals: Mapped[list[list[str]] | None] = mapped_column(JSON)  # [["09:00","12:00"], ...] for custom
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AppSetting(Base):
+    """Shared settings stored in the database (deadline policy, signature)."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
