@@ -276,7 +276,9 @@ class WorkCalendar:
         text = texts.EXPLAIN_ARRIVED.format(start=_instant_label(local_start, with_dates))
         if clock != t and not duration.is_days:
             text += texts.EXPLAIN_CLOCK_FROM.format(clock=_instant_label(self.from_epoch(clock), with_dates))
-        text += texts.EXPLAIN_DUE.format(due=_instant_label(local_due, with_dates), duration=duration.describe())
+        text += texts.EXPLAIN_DUE.format(
+            due=_instant_label(local_due, with_dates), duration=duration.describe()
+        )
         if duration.is_days:
             text += texts.EXPLAIN_DAYS_FROM
         notes = self._day_notes(local_start.date(), local_due.date(), with_dates)
@@ -321,7 +323,9 @@ class WorkCalendar:
                     notes.append(texts.EXPLAIN_CUSTOM_HOURS.format(day=label, reason=reason))
                 elif plan.shortened:
                     end = _hhmm(plan.intervals[-1].end)
-                    pattern = texts.EXPLAIN_WEEKEND_SHORTENED if plan.working_weekend else texts.EXPLAIN_SHORTENED
+                    pattern = (
+                        texts.EXPLAIN_WEEKEND_SHORTENED if plan.working_weekend else texts.EXPLAIN_SHORTENED
+                    )
                     notes.append(pattern.format(day=label, end=end))
                 elif plan.working_weekend:
                     notes.append(texts.EXPLAIN_WORKING_WEEKEND.format(day=label))

@@ -8,6 +8,7 @@ A :class:`CalendarSpec` is the administration's time zone, a :class:`WeeklySched
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -62,9 +63,7 @@ class Interval:
         if not (isinstance(self.start, int) and isinstance(self.end, int)):
             raise CalendarDataError(texts.BAD_INTERVAL.format(value=self, reason=texts.INTERVAL_ORDER))
         if not 0 <= self.start < self.end <= MINUTES_PER_DAY:
-            raise CalendarDataError(
-                texts.BAD_INTERVAL.format(value=str(self), reason=texts.INTERVAL_ORDER)
-            )
+            raise CalendarDataError(texts.BAD_INTERVAL.format(value=str(self), reason=texts.INTERVAL_ORDER))
 
     @classmethod
     def parse(cls, start: str, end: str) -> Interval:
@@ -92,7 +91,7 @@ Intervals = tuple[Interval, ...]
 
 def _check_day(intervals: Iterable[Interval]) -> Intervals:
     result = tuple(intervals)
-    for before, after in zip(result, result[1:], strict=False):
+    for before, after in itertools.pairwise(result):
         if after.start < before.end:
             raise CalendarDataError(
                 texts.BAD_INTERVAL.format(value=f"{before}, {after}", reason=texts.INTERVAL_OVERLAP)
@@ -256,7 +255,9 @@ class YearData:
         year = raw.get("year") if isinstance(raw, Mapping) else None
         if isinstance(year, bool) or not isinstance(year, int):
             raise CalendarDataError(
-                texts.BAD_YEAR_DATA.format(year="?", reason=texts.BAD_FIELD.format(field="year", expected="числом"))
+                texts.BAD_YEAR_DATA.format(
+                    year="?", reason=texts.BAD_FIELD.format(field="year", expected="числом")
+                )
             )
 
         def dates(name: str) -> frozenset[dt.date]:
