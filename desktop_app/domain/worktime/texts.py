@@ -145,3 +145,20 @@ STATUS_NAMES: dict[str, str] = {
     "met": "выполнено в срок",
     "met_late": "выполнено с опозданием",
 }
+
+# --- command line (otklik worktime) -------------------------------------------------------------------
+
+CLI_USAGE = """использование:
+  otklik worktime add DURATION FROM [FROM ...]
+  otklik worktime add DURATION -          (моменты FROM из стандартного ввода, по одному в строке)
+  otklik worktime between FROM TO
+
+DURATION: <n>m рабочих минут, <n>h рабочих часов, <n>d рабочих дней.
+FROM, TO: ISO 8601; без смещения — в часовом поясе администрации ({tz}).
+Коды выхода: 0 — успешно, 2 — неверные аргументы, 3 — год вне данных календаря."""
+CLI_UNKNOWN_COMMAND = "неизвестная команда «{value}»; ожидается add или between"
+CLI_NO_COMMAND = "не указана команда; ожидается add или between"
+CLI_ADD_ARGS = "команде add нужны DURATION и хотя бы один FROM (или «-» для чтения из стандартного ввода)"
+CLI_BETWEEN_ARGS = "команде between нужны ровно два момента: FROM и TO"
+CLI_UNEXPECTED_OPTION = "неизвестный параметр «{value}»"
+CLI_STDIN_LINE = "строка {line} стандартного ввода: {reason}"
