@@ -61,9 +61,7 @@ class NameBook:
 def _is_first_name(word: str, names: NameBook) -> bool:
     if names.known(word):
         return True
-    return any(
-        {"Name", "sing", "nomn"} <= set(p.tag.grammemes) and p.score >= 0.3 for p in parses(word)
-    )
+    return any({"Name", "sing", "nomn"} <= set(p.tag.grammemes) and p.score >= 0.3 for p in parses(word))
 
 
 def _is_patronymic(word: str) -> bool:
@@ -159,14 +157,18 @@ class GreetingChecker:
             issues.append(
                 Issue("name_mismatch", texts.NAME_MISMATCH.format(found=name, expected=author.first))
             )
-        if author.patronymic and len(address.names) > 1 and _is_patronymic(address.names[1]):
-            if fold(address.names[1]) != fold(author.patronymic):
-                issues.append(
-                    Issue(
-                        "name_mismatch",
-                        texts.PATRONYMIC_MISMATCH.format(found=address.names[1], expected=author.patronymic),
-                    )
+        if (
+            author.patronymic
+            and len(address.names) > 1
+            and _is_patronymic(address.names[1])
+            and fold(address.names[1]) != fold(author.patronymic)
+        ):
+            issues.append(
+                Issue(
+                    "name_mismatch",
+                    texts.PATRONYMIC_MISMATCH.format(found=address.names[1], expected=author.patronymic),
                 )
+            )
         if address.address_word:
             issues.extend(self._check_gender(address.address_word, name, author))
         return issues

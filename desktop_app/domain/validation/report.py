@@ -99,7 +99,12 @@ class AnswerSentence:
     score: float
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {"offset": self.offset, "length": self.length, "text": self.text, "score": round(self.score, 3)}
+        return {
+            "offset": self.offset,
+            "length": self.length,
+            "text": self.text,
+            "score": round(self.score, 3),
+        }
 
 
 @dataclass(frozen=True)

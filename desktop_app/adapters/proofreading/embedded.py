@@ -1,0 +1,98 @@
+"""Embedded offline engine: pylat-ru, a pure-Python port of LanguageTool's Russian rules (R7 (2)).
+
+≈0.5 s to construct, ≈1.7 s for the first check, ≈170 ms per 500 characters afterwards, ≈210 MiB:
+construct once, warm up in a background thread (``start()``), serialise checks with a lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from typing import Any
+
+from desktop_app.domain.validation.proofreading import (
+    ProofreadingMatch,
+    ProofreadingResult,
+    ProofreadingUnavailableError,
+)
+
+log = logging.getLogger(__name__)
+
+_SUGGESTION_TAG = re.compile(r"</?suggestion>")
+_WARM_UP_TEXT = "Здравствуйте, Иван! Ваше обращение расмотрено, работы будут выполнены в течение недели."
+
+
+def clean_message(message: str) -> str:
+    """LanguageTool messages mark suggestions with tags; show them as «quotes»."""
+    return _SUGGESTION_TAG.sub(lambda m: "»" if m.group(0).startswith("</") else "«", message)
+
+
+class EmbeddedProofreader:
+    """pylat-ru behind the :class:`Proofreader` protocol."""
+
+    name = "embedded"
+
+    def __init__(self, level: str = "default") -> None:
+        self.level = level
+        self.ready = threading.Event()
+        self._engine: Any = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        """Construct and warm the engine in a daemon thread; returns at once."""
+        with self._lock:
+            if self._thread is not None or self.ready.is_set():
+                return
+            self._thread = threading.Thread(target=self._warm_up, name="pylat-ru-warm-up", daemon=True)
+            self._thread.start()
+
+    def _warm_up(self) -> None:
+        try:
+            with self._lock:
+                self._ensure_engine()
+                self._engine.check(_WARM_UP_TEXT, level=self.level)
+        except Exception as exc:  # reported on the next proofread()
+            log.exception("pylat-ru warm-up failed")
+            self._error = exc
+        finally:
+            self.ready.set()
+
+    def _ensure_engine(self) -> None:
+        if self._engine is None:
+            from pylat_ru import LanguageToolRU
+
+            self._engine = LanguageToolRU()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until warmed up (starting the warm-up if needed)."""
+        self.start()
+        return self.ready.wait(timeout)
+
+    def proofread(self, text: str) -> ProofreadingResult:
+        with self._lock:
+            try:
+                self._ensure_engine()
+                raw = self._engine.check(text, level=self.level) if text else []
+            except Exception as exc:
+                raise ProofreadingUnavailableError(f"pylat-ru: {exc}") from exc
+        self.ready.set()
+        return ProofreadingResult(self.name, tuple(_convert(m) for m in raw))
+
+    def close(self) -> None:
+        """Nothing to release: the engine lives in this process."""
+
+
+def _convert(match: Any) -> ProofreadingMatch:
+    return ProofreadingMatch(
+        offset=int(match.offset),
+        length=int(match.length),
+        rule_id=str(match.rule_id),
+        message=clean_message(str(match.message)),
+        replacements=tuple(str(r) for r in match.replacements),
+        short_message=str(match.short_message or ""),
+        category=str(match.category_id or ""),
+        issue_type="misspelling" if str(match.category_id).upper() == "TYPOS" else "",
+    )

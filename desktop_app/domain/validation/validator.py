@@ -1,0 +1,135 @@
+"""Draft validation entry point used by the GUI's validation panel and ``otklik validate`` (R7, R8, R10)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+
+from desktop_app.domain.validation import texts
+from desktop_app.domain.validation.dictionary import OrganisationDictionary
+from desktop_app.domain.validation.format import FormatChecker
+from desktop_app.domain.validation.greeting import GreetingChecker
+from desktop_app.domain.validation.language import tokenize
+from desktop_app.domain.validation.proofreading import (
+    Proofreader,
+    ProofreadingMatch,
+    ProofreadingUnavailableError,
+)
+from desktop_app.domain.validation.questions import QuestionAnalyzer
+from desktop_app.domain.validation.report import (
+    IssueSection,
+    SpellingMatch,
+    SpellingSection,
+    ValidationReport,
+)
+from desktop_app.domain.validation.rulepack import RulePack
+from desktop_app.domain.validation.semantics import WordVectors, shared_word_vectors
+
+_UNSET = object()
+
+
+class DraftValidator:
+    """Runs the greeting, spelling, question-coverage and format checks on a draft.
+
+    Construct once and reuse: the proofreader and word vectors are expensive. ``validate()`` is
+    thread-safe as long as the proofreader is (all bundled engines are).
+    """
+
+    def __init__(
+        self,
+        proofreader: Proofreader,
+        dictionary_words: Iterable[str] = (),
+        *,
+        rule_pack: RulePack | None = None,
+        format_checker: FormatChecker | None = None,
+        greeting_checker: GreetingChecker | None = None,
+        vectors: WordVectors | object | None = _UNSET,
+    ) -> None:
+        self.proofreader = proofreader
+        self.dictionary = OrganisationDictionary(dictionary_words)
+        self.rule_pack = rule_pack or RulePack.default()
+        self.format_checker = format_checker or FormatChecker()
+        self.greeting_checker = greeting_checker or GreetingChecker()
+        resolved = shared_word_vectors() if vectors is _UNSET else vectors
+        self.questions = QuestionAnalyzer(resolved if isinstance(resolved, WordVectors) else None)
+
+    def set_dictionary_words(self, words: Iterable[str]) -> None:
+        """Replace the organisation dictionary (admins edit it in the database)."""
+        self.dictionary = OrganisationDictionary(words)
+
+    def validate(
+        self,
+        message_text: str,
+        draft_text: str,
+        author_name: str | None = None,
+        platform: str | None = None,
+        attachments: Sequence[str] = (),
+    ) -> ValidationReport:
+        """Check ``draft_text`` as an answer to ``message_text``.
+
+        ``attachments`` are attachment kinds (``photo``, ``video``, ``document`` or ``file``).
+        Raises :class:`UnknownPlatformError` for an unknown platform code.
+        """
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        format_issues = self.format_checker.check(draft_text, platform, attachments)  # R10
+        greeting_issues = self.greeting_checker.check(draft_text, author_name)  # R7 (1)
+        timings["greeting_format"] = (time.perf_counter() - started) * 1000
+        mark = time.perf_counter()
+        spelling = self.check_spelling(draft_text)  # R7 (2)
+        timings["spelling"] = (time.perf_counter() - mark) * 1000
+        mark = time.perf_counter()
+        questions = self.questions.analyse(message_text, draft_text)  # R7 (3), R8
+        timings["questions"] = (time.perf_counter() - mark) * 1000
+        timings["total"] = (time.perf_counter() - started) * 1000
+        return ValidationReport(
+            greeting=IssueSection(greeting_issues),
+            spelling=spelling,
+            questions=tuple(questions),
+            format=IssueSection(format_issues),
+            timings_ms=timings,
+        )
+
+    def check_spelling(self, draft_text: str) -> SpellingSection:
+        """Engine matches minus dictionary words and ignored rules, plus the rule pack."""
+        try:
+            result = self.proofreader.proofread(draft_text)
+        except ProofreadingUnavailableError as exc:
+            # Every bundled setup falls back to the embedded engine; this is a last resort.
+            return SpellingSection(
+                engine=self.proofreader.name,
+                matches=(),
+                notice=texts.SPELLING_ENGINE_FAILED.format(reason=exc),
+            )
+        source = result.engine
+        kept: list[SpellingMatch] = []
+        for match in result.matches:
+            if match.rule_id in self.rule_pack.ignored_engine_rules:
+                continue
+            fragment = draft_text[match.offset : match.offset + match.length]
+            if match.is_spelling and self.dictionary.accepts(fragment):
+                continue
+            kept.append(_to_spelling_match(match, fragment, source))
+        for extra in self.rule_pack.check(draft_text, tokenize(draft_text)):
+            if any(_overlaps(extra, other) for other in kept):
+                continue  # the engine already flagged this fragment
+            kept.append(extra)
+        kept.sort(key=lambda m: (m.offset, m.length))
+        return SpellingSection(engine=result.engine, matches=tuple(kept), notice=result.notice)
+
+
+def _to_spelling_match(match: ProofreadingMatch, fragment: str, source: str) -> SpellingMatch:
+    return SpellingMatch(
+        offset=match.offset,
+        length=match.length,
+        text=fragment,
+        rule_id=match.rule_id,
+        message=match.message,
+        replacements=tuple(match.replacements[:5]),
+        source=source,
+        category=match.category,
+    )
+
+
+def _overlaps(a: SpellingMatch, b: SpellingMatch) -> bool:
+    return a.offset < b.offset + b.length and b.offset < a.offset + a.length
