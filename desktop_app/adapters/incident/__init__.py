@@ -1,0 +1,37 @@
+"""Gateway to the federal Incident system («Система Инцидент»), R2 and R5.
+
+Use :func:`desktop_app.adapters.incident.factory.build_gateway` to get the configured gateway and
+:func:`desktop_app.adapters.incident.simulator.start_simulator` for the embedded simulator.
+"""
+
+from desktop_app.adapters.incident.gateway import (
+    FetchPage,
+    IncidentAuthError,
+    IncidentConfigError,
+    IncidentError,
+    IncidentGateway,
+    IncidentPermanentError,
+    IncidentTransientError,
+    IncomingAttachment,
+    IncomingItem,
+    OutboundResult,
+    OutgoingAttachment,
+    PublicationRequest,
+    RedirectRequest,
+)
+
+__all__ = [
+    "FetchPage",
+    "IncidentAuthError",
+    "IncidentConfigError",
+    "IncidentError",
+    "IncidentGateway",
+    "IncidentPermanentError",
+    "IncidentTransientError",
+    "IncomingAttachment",
+    "IncomingItem",
+    "OutboundResult",
+    "OutgoingAttachment",
+    "PublicationRequest",
+    "RedirectRequest",
+]
