@@ -14,7 +14,11 @@ from desktop_app.domain.worktime import WorkCalendar
 
 MSK = ZoneInfo("Europe/Moscow")
 REFERENCE_FILE = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "ru-production-calendar-2025-2027.json"
+    Path(__file__).resolve().parents[2]
+    / ".."
+    / "shared"
+    / "reference"
+    / "ru-production-calendar-2025-2027.json"
 )
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -30,7 +34,9 @@ def reference() -> dict:
     if not REFERENCE_FILE.exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"reference calendar missing in CI: {REFERENCE_FILE}")
-        pytest.skip(f"shared reference calendar not found at {REFERENCE_FILE} (clone shared/ beside the repo)")
+        pytest.skip(
+            f"shared reference calendar not found at {REFERENCE_FILE} (clone shared/ beside the repo)"
+        )
     return json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
 
 

@@ -56,8 +56,10 @@ def test_norm_hours_match_reference(reference: dict, calendar: WorkCalendar) -> 
     """Working hours of the whole year equal the official norm for a 40-hour week."""
     for year in YEARS:
         start = dt.datetime(year, 1, 1, tzinfo=calendar.tz)
-        end = dt.datetime(year + 1, 1, 1, tzinfo=calendar.tz) if year < 2027 else dt.datetime(
-            2027, 12, 31, 23, 59, 59, tzinfo=calendar.tz
+        end = (
+            dt.datetime(year + 1, 1, 1, tzinfo=calendar.tz)
+            if year < 2027
+            else dt.datetime(2027, 12, 31, 23, 59, 59, tzinfo=calendar.tz)
         )
         hours = calendar.between(start, end) / 60
         assert hours == reference["sources"][str(year)]["norm_hours_40h_week"]

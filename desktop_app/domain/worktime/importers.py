@@ -113,6 +113,9 @@ class _DayLists:
                 days_off.add(number)
                 if day.weekday() < 5 or mark == "+" or is_art112_holiday(day):
                     self.holidays.add(day)
+        if not days_off:
+            # Every real month has at least eight weekend days off: an empty list is a truncated file.
+            raise CalendarImportError(texts.EMPTY_MONTH.format(where=where))
         for number in range(1, last_day + 1):
             day = dt.date(self.year, month, number)
             if day.weekday() >= 5 and number not in days_off:
