@@ -88,8 +88,13 @@ class Message(Base):
     state: Mapped[MessageState] = mapped_column(_enum(MessageState), index=True, default=MessageState.NEW)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     executor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Denormalised from the open StageDeadline rows so queues sort and colour without a join.
     overall_due_at: Mapped[dt.datetime | None]
+    overall_warn_from: Mapped[dt.datetime | None]
+    overall_closed_at: Mapped[dt.datetime | None]
+    current_stage: Mapped[str | None] = mapped_column(String(40))
     stage_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    stage_warn_from: Mapped[dt.datetime | None]
     state_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
@@ -190,7 +195,7 @@ class Publication(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
-    draft_version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id"), unique=True)
+    draft_version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id"), index=True)
     kind: Mapped[DraftKind] = mapped_column(_enum(DraftKind))
     text: Mapped[str] = mapped_column(Text)
     published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -2,12 +2,11 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 14:52:23.479533
+Create Date: 2026-11-29 14:56:41.412470
 """
 
 from alembic import op
 import sqlalchemy as sa
-
 
 
 revision = '0001'
@@ -134,7 +133,11 @@ def upgrade() -> None:
     sa.Column('department_id', sa.Integer(), nullable=True),
     sa.Column('executor_id', sa.Integer(), nullable=True),
     sa.Column('overall_due_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('overall_warn_from', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('overall_closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('current_stage', sa.String(length=40), nullable=True),
     sa.Column('stage_due_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('stage_warn_from', sa.DateTime(timezone=True), nullable=True),
     sa.Column('state_reason', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -322,10 +325,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['message_id'], ['messages.id'], name=op.f('fk_publications_message_id_messages')),
     sa.ForeignKeyConstraint(['outbox_id'], ['outbox.id'], name=op.f('fk_publications_outbox_id_outbox')),
     sa.ForeignKeyConstraint(['published_by_id'], ['users.id'], name=op.f('fk_publications_published_by_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_publications')),
-    sa.UniqueConstraint('draft_version_id', name=op.f('uq_publications_draft_version_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_publications'))
     )
     with op.batch_alter_table('publications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_publications_draft_version_id'), ['draft_version_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_publications_message_id'), ['message_id'], unique=False)
 
     op.create_table('reviews',
@@ -360,6 +363,7 @@ def downgrade() -> None:
     op.drop_table('reviews')
     with op.batch_alter_table('publications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_publications_message_id'))
+        batch_op.drop_index(batch_op.f('ix_publications_draft_version_id'))
 
     op.drop_table('publications')
     with op.batch_alter_table('redirects', schema=None) as batch_op:
@@ -419,7 +423,6 @@ def downgrade() -> None:
     op.drop_table('attachment_blobs')
     op.drop_table('app_settings')
     # ### end Alembic commands ###
-
 
 _SQLITE_UP = [
     # Full-text search over messages and published answers (issue 4.8).

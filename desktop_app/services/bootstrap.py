@@ -1,0 +1,75 @@
+"""Wires the services of one running app (or one test) around a database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from desktop_app.domain.worktime.deadlines import DeadlinePolicy
+from desktop_app.models.database import Database
+from desktop_app.models.entities import AppSetting
+from desktop_app.services import workflow_hooks
+from desktop_app.services.auth import AuthService
+from desktop_app.services.calendar import CalendarService
+from desktop_app.services.deadlines import DeadlineBook
+from desktop_app.services.queries import MessageQueries
+from desktop_app.services.routing import RoutingAdvisor
+from desktop_app.services.templates import TemplateService
+from desktop_app.services.workflow import WorkflowService
+from desktop_app.settings import Settings
+
+POLICY_KEY = "deadline_policy"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class AppServices:
+    settings: Settings
+    db: Database
+    now: Callable[[], dt.datetime]
+    calendar: CalendarService
+    deadlines: DeadlineBook
+    auth: AuthService
+    workflow: WorkflowService
+    queries: MessageQueries
+    routing: RoutingAdvisor
+    templates: TemplateService
+
+
+def load_policy(db: Database, settings: Settings) -> DeadlinePolicy:
+    """The policy stored by an administrator, else the regulation's defaults; R3 clock from settings."""
+    with db.session() as session:
+        stored = session.get(AppSetting, POLICY_KEY)
+        policy = DeadlinePolicy.from_data(stored.value) if stored else DeadlinePolicy()
+    return policy.with_overall_clock(settings.deadlines.overall_clock)
+
+
+def build_services(settings: Settings, db: Database, now: Callable[[], dt.datetime] = utc_now) -> AppServices:
+    calendar = CalendarService(
+        db, settings.administration.timezone, settings.calendar.allow_provisional_years, now
+    )
+    book = DeadlineBook(calendar.calendar, load_policy(db, settings))
+    calendar.book = book
+    workflow_hooks.install(book)
+    return AppServices(
+        settings=settings,
+        db=db,
+        now=now,
+        calendar=calendar,
+        deadlines=book,
+        auth=AuthService(db, now),
+        workflow=WorkflowService(db, book, now),
+        queries=MessageQueries(db, calendar.calendar),
+        routing=RoutingAdvisor(db),
+        templates=TemplateService(db, now),
+    )
+
+
+def has_any_table(db: Database) -> bool:
+    return bool(sa.inspect(db.engine).get_table_names())

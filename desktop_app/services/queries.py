@@ -1,0 +1,403 @@
+"""Read side for the views: queues, counts, a message's whole record, search, change token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.lifecycle import OPEN_STATES, ChannelKind, DraftKind, MessageState, Role
+from desktop_app.domain.worktime.engine import WorkCalendar
+from desktop_app.models.database import Database
+from desktop_app.models.entities import (
+    Assignment,
+    Attachment,
+    AttachmentBlob,
+    AuditEvent,
+    Department,
+    Draft,
+    DraftVersion,
+    Message,
+    Publication,
+    Redirect,
+    Review,
+    StageDeadline,
+    ThreadEntry,
+    User,
+)
+from desktop_app.services.actor import Actor
+from desktop_app.services.deadlines import StageView
+from desktop_app.services.errors import NotFoundError, PermissionDeniedError
+
+
+class Queue(StrEnum):
+    NEW = "new"
+    WITH_EXECUTORS = "with_executors"
+    AWAITING_REVIEW = "awaiting_review"
+    RETURNED = "returned"
+    PUBLISHING = "publishing"
+    INTERIM = "interim"
+    AWAITING_AUTHOR = "awaiting_author"
+    OVERDUE = "overdue"
+    ALL = "all"
+
+
+QUEUE_STATES: dict[Queue, frozenset[MessageState] | None] = {
+    Queue.NEW: frozenset({MessageState.NEW}),
+    Queue.WITH_EXECUTORS: frozenset({MessageState.ROUTED, MessageState.REWORK}),
+    Queue.AWAITING_REVIEW: frozenset({MessageState.UNDER_REVIEW}),
+    Queue.RETURNED: frozenset({MessageState.REWORK}),
+    Queue.PUBLISHING: frozenset({MessageState.PUBLISHING, MessageState.REDIRECTING}),
+    Queue.INTERIM: frozenset({MessageState.INTERIM}),
+    Queue.AWAITING_AUTHOR: frozenset({MessageState.CLARIFICATION}),
+    Queue.OVERDUE: None,
+    Queue.ALL: None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    """One line of a queue: what the table shows and what the countdown needs."""
+
+    id: int
+    version: int
+    external_id: str
+    platform: str
+    channel_kind: ChannelKind
+    author_name: str
+    preview: str
+    department_name: str
+    state: MessageState
+    arrived_at: dt.datetime
+    current_stage: str | None
+    stage_due: dt.datetime | None
+    stage_warn_from: dt.datetime | None
+    overall_due: dt.datetime | None
+    overall_warn_from: dt.datetime | None
+    overall_closed_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    at: dt.datetime
+    author: str
+    text: str
+    from_author: bool
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    at: dt.datetime
+    actor: str
+    action: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    draft_id: int
+    revision: int
+    kind: DraftKind
+    working_text: str
+    working_saved_at: dt.datetime | None
+    versions: list[tuple[int, str, dt.datetime, list[str]]]  # number, text, created, failed checks
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    at: dt.datetime
+    reviewer: str
+    decision: str
+    comment: str
+
+
+@dataclass
+class MessageDetail:
+    row: MessageRow
+    text: str
+    author_profile_url: str
+    post_url: str
+    posted_at: dt.datetime | None
+    state_reason: str
+    department_id: int | None
+    thread: list[ThreadItem] = field(default_factory=list)
+    attachments: list[AttachmentInfo] = field(default_factory=list)
+    stages: list[StageView] = field(default_factory=list)
+    history: list[HistoryItem] = field(default_factory=list)
+    draft: DraftInfo | None = None
+    reviews: list[ReviewInfo] = field(default_factory=list)
+    publications: list[tuple[str, str, dt.datetime | None, str]] = field(default_factory=list)
+    redirects: list[tuple[str, str, dt.datetime | None]] = field(default_factory=list)
+
+
+_PREVIEW = 160
+
+
+def _row(m: Message, department_name: str | None) -> MessageRow:
+    first_line = m.text.strip().splitlines()[0] if m.text.strip() else ""
+    return MessageRow(
+        id=m.id,
+        version=m.version,
+        external_id=m.external_id,
+        platform=m.platform,
+        channel_kind=m.channel_kind,
+        author_name=m.author_name,
+        preview=first_line[:_PREVIEW],
+        department_name=department_name or "",
+        state=m.state,
+        arrived_at=m.arrived_at,
+        current_stage=m.current_stage,
+        stage_due=m.stage_due_at,
+        stage_warn_from=m.stage_warn_from,
+        overall_due=m.overall_due_at,
+        overall_warn_from=m.overall_warn_from,
+        overall_closed_at=m.overall_closed_at,
+    )
+
+
+class MessageQueries:
+    def __init__(self, db: Database, calendar: Callable[[], WorkCalendar]) -> None:
+        self._db = db
+        self._calendar = calendar
+
+    @staticmethod
+    def _visible(stmt: sa.Select[Any], actor: Actor) -> sa.Select[Any]:
+        if actor.role is Role.EXECUTOR:
+            # Executors see only their department's messages (issue 4.4).
+            return stmt.where(Message.department_id == actor.department_id)
+        if actor.role is Role.ADMIN:
+            raise PermissionDeniedError(
+                "Администратор не работает с сообщениями: войдите как сотрудник отдела."
+            )
+        return stmt
+
+    def _queue_filter(self, stmt: sa.Select[Any], queue: Queue, now: dt.datetime) -> sa.Select[Any]:
+        states = QUEUE_STATES[queue]
+        if states is not None:
+            return stmt.where(Message.state.in_(states))
+        if queue is Queue.OVERDUE:
+            return stmt.where(
+                Message.state.in_(OPEN_STATES),
+                sa.or_(
+                    Message.stage_due_at < now,
+                    sa.and_(Message.overall_closed_at.is_(None), Message.overall_due_at < now),
+                ),
+            )
+        return stmt
+
+    def _search_filter(self, session: Session, stmt: sa.Select[Any], text: str) -> sa.Select[Any]:
+        ids = self.search_ids(session, text)
+        if ids is None:
+            return stmt
+        return stmt.where(Message.id.in_(ids))
+
+    def search_ids(self, session: Session, text: str) -> list[int] | None:
+        """Message ids matching ``text`` in the message, author or published answer (FTS)."""
+        words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+        if not words:
+            return None
+        dialect = session.get_bind().dialect.name
+        if dialect == "sqlite":
+            query = " ".join(f'"{w}"*' for w in words)
+            ids = (
+                session.execute(
+                    sa.text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :q"), {"q": query}
+                )
+                .scalars()
+                .all()
+            )
+            pub = (
+                session.execute(
+                    sa.text(
+                        "SELECT p.message_id FROM publications_fts f JOIN publications p ON p.id = f.rowid"
+                        " WHERE publications_fts MATCH :q"
+                    ),
+                    {"q": query},
+                )
+                .scalars()
+                .all()
+            )
+            return sorted(set(ids) | set(pub))
+        query = " & ".join(f"{w}:*" for w in words)
+        ids = (
+            session.execute(
+                sa.text(
+                    "SELECT id FROM messages WHERE to_tsvector('russian', coalesce(text, '') || ' ' ||"
+                    " coalesce(author_name, '')) @@ to_tsquery('russian', :q)"
+                ),
+                {"q": query},
+            )
+            .scalars()
+            .all()
+        )
+        pub = (
+            session.execute(
+                sa.text(
+                    "SELECT message_id FROM publications WHERE to_tsvector('russian', text) @@ to_tsquery('russian', :q)"
+                ),
+                {"q": query},
+            )
+            .scalars()
+            .all()
+        )
+        return sorted(set(ids) | set(pub))
+
+    def list_queue(self, actor: Actor, queue: Queue, now: dt.datetime, search: str = "") -> list[MessageRow]:
+        with self._db.session() as session:
+            stmt = sa.select(Message, Department.name).outerjoin(
+                Department, Department.id == Message.department_id
+            )
+            stmt = self._visible(stmt, actor)
+            stmt = self._queue_filter(stmt, queue, now)
+            stmt = self._search_filter(session, stmt, search)
+            stmt = stmt.order_by(Message.stage_due_at.is_(None), Message.stage_due_at, Message.arrived_at)
+            return [_row(m, name) for m, name in session.execute(stmt)]
+
+    def queue_counts(self, actor: Actor, now: dt.datetime) -> dict[Queue, int]:
+        with self._db.session() as session:
+            counts: dict[Queue, int] = {}
+            for queue in Queue:
+                stmt = self._visible(sa.select(sa.func.count(Message.id)), actor)
+                counts[queue] = session.scalar(self._queue_filter(stmt, queue, now)) or 0
+            return counts
+
+    def change_token(self) -> int:
+        """Grows with every recorded action on any workstation (every change writes an audit event)."""
+        with self._db.session() as session:
+            return session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+
+    def message_detail(self, actor: Actor, message_id: int) -> MessageDetail:
+        with self._db.session() as session:
+            found = session.execute(
+                self._visible(
+                    sa.select(Message, Department.name)
+                    .outerjoin(Department, Department.id == Message.department_id)
+                    .where(Message.id == message_id),
+                    actor,
+                )
+            ).first()
+            if found is None:
+                raise NotFoundError("Сообщение не найдено или недоступно вам.")
+            message, department_name = found
+            users = {u.id: u.full_name for u in session.scalars(sa.select(User))}
+            detail = MessageDetail(
+                row=_row(message, department_name),
+                text=message.text,
+                author_profile_url=message.author_profile_url,
+                post_url=message.post_url,
+                posted_at=message.posted_at,
+                state_reason=message.state_reason,
+                department_id=message.department_id,
+            )
+            detail.thread = [
+                ThreadItem(e.posted_at or e.arrived_at, e.author_name, e.text, e.from_author)
+                for e in session.scalars(
+                    sa.select(ThreadEntry)
+                    .where(ThreadEntry.message_id == message_id)
+                    .order_by(ThreadEntry.arrived_at)
+                )
+            ]
+            detail.attachments = [
+                AttachmentInfo(a.id, a.filename, a.media_type, a.size, a.sha256)
+                for a in session.scalars(
+                    sa.select(Attachment).where(Attachment.message_id == message_id).order_by(Attachment.id)
+                )
+            ]
+            detail.stages = [
+                StageView.of(r)
+                for r in session.scalars(
+                    sa.select(StageDeadline)
+                    .where(StageDeadline.message_id == message_id)
+                    .order_by(StageDeadline.id)
+                )
+            ]
+            detail.history = [
+                HistoryItem(
+                    e.occurred_at, users.get(e.actor_id or -1, e.actor_login), e.action, e.after or {}
+                )
+                for e in session.scalars(
+                    sa.select(AuditEvent).where(AuditEvent.message_id == message_id).order_by(AuditEvent.id)
+                )
+            ]
+            draft = session.scalars(
+                sa.select(Draft)
+                .where(Draft.message_id == message_id, Draft.is_closed.is_(False))
+                .order_by(Draft.id)
+            ).first()
+            if draft is not None:
+                versions = session.scalars(
+                    sa.select(DraftVersion)
+                    .where(DraftVersion.draft_id == draft.id)
+                    .order_by(DraftVersion.number)
+                )
+                detail.draft = DraftInfo(
+                    draft.id,
+                    draft.revision,
+                    draft.kind,
+                    draft.working_text,
+                    draft.working_saved_at,
+                    [(v.number, v.text, v.created_at, list(v.failed_checks or [])) for v in versions],
+                )
+            detail.reviews = [
+                ReviewInfo(r.created_at, users.get(r.reviewer_id, ""), r.decision.value, r.comment)
+                for r in session.scalars(
+                    sa.select(Review).where(Review.message_id == message_id).order_by(Review.id)
+                )
+            ]
+            detail.publications = [
+                (p.kind.value, p.text, p.confirmed_at, p.external_url)
+                for p in session.scalars(
+                    sa.select(Publication)
+                    .where(Publication.message_id == message_id)
+                    .order_by(Publication.id)
+                )
+            ]
+            detail.redirects = [
+                (r.target_organisation, r.reason, r.confirmed_at)
+                for r in session.scalars(sa.select(Redirect).where(Redirect.message_id == message_id))
+            ]
+            return detail
+
+    def departments(self) -> list[tuple[int, str]]:
+        with self._db.session() as session:
+            return [
+                (d.id, d.name)
+                for d in session.scalars(
+                    sa.select(Department).where(Department.is_active).order_by(Department.name)
+                )
+            ]
+
+    def assignments(self, message_id: int) -> list[tuple[int, dt.datetime, dt.datetime | None]]:
+        with self._db.session() as session:
+            return [
+                (a.department_id, a.assigned_at, a.ended_at)
+                for a in session.scalars(sa.select(Assignment).where(Assignment.message_id == message_id))
+            ]
+
+    def attachment_content(self, actor: Actor, attachment_id: int) -> bytes:
+        with self._db.session() as session:
+            attachment = session.get(Attachment, attachment_id)
+            if attachment is None:
+                raise NotFoundError("Вложение не найдено.")
+            if attachment.message_id is not None:
+                visible = session.execute(
+                    self._visible(sa.select(Message.id).where(Message.id == attachment.message_id), actor)
+                ).first()
+                if visible is None:
+                    raise NotFoundError("Вложение недоступно вам.")
+            blob = session.get(AttachmentBlob, attachment.sha256)
+            return blob.content if blob else b""

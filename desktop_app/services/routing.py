@@ -1,0 +1,177 @@
+"""Routing suggestions (issue 4.7): which department, and whether to redirect out (R4, R5).
+
+Departments are ranked by their competence keywords and by where similar past messages went,
+both compared as Russian lemmas (pymorphy3), so «дороги», «дорогу» and «дорожный» count.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from desktop_app.domain.lifecycle import MessageState
+from desktop_app.models.database import Database
+from desktop_app.models.entities import Assignment, Department, Message
+from desktop_app.paths import resources_dir
+
+_WORD = re.compile(r"[а-яёa-z0-9-]+", re.IGNORECASE)
+_STOP = frozenset(
+    [
+        "и",
+        "в",
+        "во",
+        "не",
+        "на",
+        "с",
+        "со",
+        "по",
+        "к",
+        "ко",
+        "у",
+        "о",
+        "об",
+        "от",
+        "до",
+        "за",
+        "из",
+        "для",
+        "а",
+        "но",
+        "что",
+        "это",
+        "как",
+        "так",
+        "мы",
+        "вы",
+        "они",
+        "он",
+        "она",
+        "оно",
+        "ли",
+        "же",
+        "бы",
+        "уже",
+        "еще",
+        "ещё",
+        "когда",
+        "где",
+        "почему",
+        "кто",
+        "сколько",
+        "какой",
+        "который",
+        "весь",
+        "свой",
+        "наш",
+        "ваш",
+        "мой",
+    ]
+)
+_lemma_lock = threading.Lock()
+
+
+@functools.cache
+def _analyzer():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@functools.lru_cache(maxsize=50_000)
+def lemma(word: str) -> str:
+    with _lemma_lock:  # pymorphy3 analyzers are not documented as thread-safe
+        return _analyzer().parse(word)[0].normal_form
+
+
+def lemmas(text: str) -> set[str]:
+    return {lemma(w.lower()) for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2}
+
+
+@dataclass(frozen=True)
+class DepartmentSuggestion:
+    department_id: int
+    name: str
+    score: float
+    reason: str  # Russian: «совпадения: дорога, яма; похожие сообщения: 3»
+
+
+@dataclass(frozen=True)
+class RedirectSuggestion:
+    target: str
+    reason: str
+    matched: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoutingAdvice:
+    departments: list[DepartmentSuggestion]
+    redirect: RedirectSuggestion | None
+
+
+@functools.cache
+def _outside_rules() -> list[tuple[frozenset[str], str, str]]:
+    raw = json.loads((resources_dir() / "routing" / "outside_competence.json").read_text(encoding="utf-8"))
+    return [
+        (frozenset(lemma(w.lower()) for w in rule["lemmas"]), rule["target"], rule["reason"])
+        for rule in raw["rules"]
+    ]
+
+
+class RoutingAdvisor:
+    HISTORY_LIMIT = 400  # recent routed messages compared against
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def advise(self, message_id: int) -> RoutingAdvice:
+        with self._db.session() as session:
+            message = session.get(Message, message_id)
+            text = message.text if message else ""
+            departments = list(session.scalars(sa.select(Department).where(Department.is_active)))
+            history = session.execute(
+                sa.select(Message.text, Assignment.department_id)
+                .join(Assignment, Assignment.message_id == Message.id)
+                .where(Message.id != message_id, Message.state != MessageState.NEW)
+                .order_by(Assignment.id.desc())
+                .limit(self.HISTORY_LIMIT)
+            ).all()
+        return self.advise_text(text, departments, history)
+
+    def advise_text(
+        self, text: str, departments: list[Department], history: list[tuple[str, int]]
+    ) -> RoutingAdvice:
+        words = lemmas(text)
+        similar: Counter[int] = Counter()
+        for past_text, department_id in history:
+            overlap = len(words & lemmas(past_text))
+            if overlap >= 3:
+                similar[department_id] += 1
+        suggestions = []
+        for department in departments:
+            keywords = {
+                lemma(k.strip().lower()) for k in department.competence_keywords.splitlines() if k.strip()
+            }
+            matched = sorted(words & keywords)
+            score = len(matched) * 2.0 + similar[department.id]
+            if score <= 0:
+                continue
+            parts = []
+            if matched:
+                parts.append("совпадения: " + ", ".join(matched[:5]))
+            if similar[department.id]:
+                parts.append(f"похожих сообщений направлено сюда: {similar[department.id]}")
+            suggestions.append(DepartmentSuggestion(department.id, department.name, score, "; ".join(parts)))
+        suggestions.sort(key=lambda s: (-s.score, s.name))
+        redirect = None
+        for rule_lemmas, target, reason in _outside_rules():
+            hit = words & rule_lemmas
+            if hit:
+                redirect = RedirectSuggestion(target, reason, tuple(sorted(hit)))
+                break
+        return RoutingAdvice(suggestions, redirect)
