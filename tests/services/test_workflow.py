@@ -233,7 +233,7 @@ def test_redirect_needs_a_reason_and_is_confirmed_by_the_gateway(
     assert item.action is OutboundAction.REDIRECT
     assert item.payload["reason"] == "Федеральная трасса не в ведении администрации."
     assert world.message(message_id).state is MessageState.REDIRECTED
-    redirect_stage = [s for s in stages(services, message_id) if s.stage == "redirect"][0]
+    redirect_stage = next(s for s in stages(services, message_id) if s.stage == "redirect")
     assert redirect_stage.met is False  # R4: 40 minutes is later than 30 working minutes
 
 
@@ -391,7 +391,7 @@ def test_calendar_change_recomputes_open_deadlines_but_not_closed_ones(
     )
     assert moved >= 1
     assert world.message(open_id).stage_due_at == msk(2026, 5, 12, 11, 30)
-    closed_route = [s for s in stages(services, done) if s.stage == "route"][0]
+    closed_route = next(s for s in stages(services, done) if s.stage == "route")
     assert closed_route.due_at == msk(2026, 5, 12, 11, 0)
     with pytest.raises(PermissionDeniedError):
         services.calendar.set_custom_day(world.operator, dt.date(2026, 5, 13), [], "")
