@@ -33,8 +33,10 @@ class EmbeddedProofreader:
 
     name = "embedded"
 
-    def __init__(self, level: str = "default") -> None:
-        self.level = level
+    def __init__(self, level: str | None = None) -> None:
+        from pylat_ru import LEVEL_DEFAULT
+
+        self.level = level or LEVEL_DEFAULT
         self.ready = threading.Event()
         self._engine: Any = None
         self._lock = threading.Lock()

@@ -12,6 +12,7 @@ from desktop_app.domain.validation.language import fold, load_json, parses
 from desktop_app.domain.validation.report import Issue
 
 _CYRILLIC_WORD = re.compile(r"[А-ЯЁа-яё][А-ЯЁа-яё-]*")
+_LETTERHEAD_LINES = re.compile(r"\A(?:(?:исх|вх|на ваш)\b[^\n]*\n\s*)+", re.IGNORECASE)
 _ADDRESS_END = re.compile(r"[,!.?;:\n]")
 
 
@@ -105,7 +106,7 @@ class GreetingChecker:
 
     def check(self, draft: str, author_name: str | None = None) -> tuple[Issue, ...]:
         author = parse_author_name(author_name, self.names)
-        text = draft.lstrip()
+        text = _LETTERHEAD_LINES.sub("", draft.lstrip()).lstrip()  # «Исх. №» is a format issue (R10)
         found = self._greeting_re.match(text)
         if found is None:
             if text and fold(_first_word(text)) in self._address_words:

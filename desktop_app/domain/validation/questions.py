@@ -26,6 +26,15 @@ from desktop_app.domain.validation.language import (
 from desktop_app.domain.validation.report import AnswerSentence, QuestionItem
 from desktop_app.domain.validation.semantics import WordVectors
 
+# Abbreviations official drafts use for words citizens write in full (R7 (3): addresses must match).
+_ABBREVIATIONS = {
+    "ул": "улица",
+    "д": "дом",
+    "пр": "проспект",
+    "пер": "переулок",
+    "кв": "квартира",
+    "мкр": "микрорайон",
+}
 _CONTENT_POS = {"NOUN", "ADJF", "ADJS", "VERB", "INFN", "PRTF", "PRTS", "NUMR", "COMP"}
 _NUMBER_RE = re.compile(r"\d+(?:[/-]?[а-яА-Я]\b)?")
 _DATE_RE = re.compile(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b20\d\d\b")
@@ -46,7 +55,7 @@ _CAUSE_RE = re.compile(
 # Window scores at or above this are "answers" (calibrated on tests/validation/cases.py, see docs).
 COVERAGE_THRESHOLD = 0.5
 SOFT_MATCH_SIMILARITY = 0.55
-CONTEXT_WEIGHT = 0.5
+KEY_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,7 @@ class QuestionAnalyzer:
             if token.is_word:
                 found = parses(token.text)
                 pos = found[0].tag.POS if found else None
-                key = lemma(token.text)
+                key = _ABBREVIATIONS.get(fold(token.text)) or lemma(token.text)
                 if len(key) >= 3 and key not in self.generic and (pos in _CONTENT_POS or pos is None):
                     result.add(key)
             elif token.text.isdigit():
@@ -193,13 +202,12 @@ class QuestionAnalyzer:
     ) -> QuestionItem:
         text = question.sentence.text
         own = self.content_lemmas(text)
-        weights = {lem: 1.0 for lem in own}
+        context: set[str] = set()
         if len(own) < 3:
             # «Прошу принять меры!»: the topic is in the sentences before the request.
             previous = [s for s in message_sentences if s.stop <= question.sentence.start][-2:]
             for sent in previous:
-                for lem in self.content_lemmas(sent.text):
-                    weights.setdefault(lem, CONTEXT_WEIGHT)
+                context |= self.content_lemmas(sent.text) - own
         missing: list[str] = []
         for number in _NUMBER_RE.findall(text):
             if number not in draft_numbers:
@@ -212,7 +220,7 @@ class QuestionAnalyzer:
         for window in windows:
             if not self._meets_expectation(question, window):
                 continue
-            score = self._score(weights, window.lemmas)
+            score = self._score(own, context, window.lemmas)
             if best is None or score > best[0] + 1e-9:
                 best = (score, window)
         covered = bool(best and best[0] >= COVERAGE_THRESHOLD and not missing)
@@ -250,23 +258,34 @@ class QuestionAnalyzer:
     def _expectation_name(question: _Question) -> str:
         return question.interrogative or ""
 
-    def _score(self, weights: Mapping[str, float], lemmas: frozenset[str]) -> float:
-        total = sum(weights.values())
-        if not total or not lemmas:
+    def _score(self, own: set[str], context: set[str], lemmas: frozenset[str]) -> float:
+        """Share of the question's key words the window repeats (or nearly: prefix, navec).
+
+        A long question needs ``KEY_WORDS`` of its words back; a short one («Когда их починят?»)
+        is half its own words and half its topic from the preceding sentences.
+        """
+        if not lemmas:
             return 0.0
+        own_part = min(1.0, self._gain(own, lemmas) / min(len(own), KEY_WORDS)) if own else None
+        if not context:
+            return own_part or 0.0
+        context_part = min(1.0, self._gain(context, lemmas) / min(len(context), KEY_WORDS))
+        if own_part is None:
+            return context_part
+        return (own_part + context_part) / 2
+
+    def _gain(self, wanted: set[str], lemmas: frozenset[str]) -> float:
         gained = 0.0
-        for lem, weight in weights.items():
+        for lem in wanted:
             if lem in lemmas:
-                gained += weight
-                continue
-            if lem[:5] and len(lem) >= 5 and any(other.startswith(lem[:5]) for other in lemmas):
-                gained += weight * 0.9
-                continue
-            if self.vectors is not None:
+                gained += 1.0
+            elif len(lem) >= 5 and any(other.startswith(lem[:5]) for other in lemmas):
+                gained += 0.9
+            elif self.vectors is not None:
                 similarity = max((self.vectors.similarity(lem, other) for other in lemmas), default=0.0)
                 if similarity >= SOFT_MATCH_SIMILARITY:
-                    gained += weight * similarity
-        return gained / total
+                    gained += similarity
+        return gained
 
 
 def _has_future_or_done(text: str) -> bool:

@@ -1,0 +1,1 @@
+"""Tests of draft validation (R7, R8, R10)."""
