@@ -32,7 +32,7 @@ def _epoch(text: str, tz: dt.tzinfo) -> int:
     try:
         instant = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise _BadArgument(texts.BAD_INSTANT.format(value=text)) from None
+        raise _BadArgument(texts.BAD_INSTANT.format(value=value)) from None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=tz)
     return math.floor(instant.timestamp())

@@ -154,9 +154,11 @@ def stage_deadline(
             explanation,
         )
     due = calendar.add_epoch(t, budget)
-    budget_seconds = calendar.between_seconds_epoch(t, due)
+    # R9: a working-days budget is counted from the day after the event, so is its warning share.
+    counted_from = calendar.day_after_epoch(t) if budget.is_days else t
+    budget_seconds = calendar.between_seconds_epoch(counted_from, due)
     lead = budget_seconds - policy.warn_window_seconds(budget_seconds)
-    warn_from = calendar.add_seconds_epoch(t, lead)
+    warn_from = calendar.add_seconds_epoch(counted_from, lead)
     return StageDeadline(
         stage=stage,
         start=calendar.from_epoch(t),

@@ -209,6 +209,12 @@ class WorkCalendar:
             table = self._table(table.year + 1)
         return table.wd_closes[k]
 
+    def day_after_epoch(self, t: int) -> int:
+        """Local midnight that starts the day after ``t`` (where a working-days count begins)."""
+        table = self._table_at(t)
+        index = bisect_right(table.day_starts, t)
+        return table.day_starts[index] if index < len(table.day_starts) else table.end
+
     def add_epoch(self, t: int, duration: WorkDuration) -> int:
         if duration.is_days:
             return self.add_days_epoch(t, duration.amount)
