@@ -35,7 +35,10 @@ def _epoch(text: str, tz: dt.tzinfo) -> int:
         raise _BadArgument(texts.BAD_INSTANT.format(value=value)) from None
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=tz)
-    return math.floor(instant.timestamp())
+    try:
+        return math.floor(instant.timestamp())
+    except (OverflowError, ValueError, OSError):
+        raise CalendarYearMissingError(instant.year) from None
 
 
 def _stdin_values() -> Iterable[tuple[int, str]]:

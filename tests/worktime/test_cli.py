@@ -122,6 +122,13 @@ def test_year_without_data_exit_3(env: dict[str, str]) -> None:
     assert result.returncode == 3 and "2028" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "0001-01-01T00:00+03:00", "9999-12-31T23:59-05:00"])
+def test_extreme_years_exit_3(env: dict[str, str], value: str) -> None:
+    result = otklik(env, "worktime", "add", "1h", value)
+    assert result.returncode == 3, result.stderr
+    assert "Нет данных производственного календаря" in result.stderr
+
+
 def test_provisional_years_when_allowed(env: dict[str, str], tmp_path: Path) -> None:
     config = tmp_path / "settings.toml"
     config.write_text("[calendar]\nallow_provisional_years = true\n", encoding="utf-8")

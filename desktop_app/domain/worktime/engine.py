@@ -149,7 +149,10 @@ class WorkCalendar:
         table = self._last
         if table is not None and table.start <= t < table.end:
             return table
-        year = dt.datetime.fromtimestamp(t, self.tz).year
+        try:
+            year = dt.datetime.fromtimestamp(t, self.tz).year
+        except (OverflowError, ValueError, OSError):
+            raise CalendarYearMissingError(1 if t < 0 else 9999) from None  # beyond datetime's range
         table = self._table(year)
         self._last = table
         return table
@@ -167,7 +170,10 @@ class WorkCalendar:
             raise TypeError(f"expected datetime, got {type(instant).__name__}")
         if instant.tzinfo is None or instant.utcoffset() is None:
             raise NaiveDatetimeError(instant.isoformat())
-        return math.floor(instant.timestamp())
+        try:
+            return math.floor(instant.timestamp())
+        except (OverflowError, ValueError, OSError):
+            raise CalendarYearMissingError(instant.year) from None
 
     def from_epoch(self, seconds: int) -> dt.datetime:
         """Aware datetime in the administration's time zone."""
