@@ -77,7 +77,9 @@ class Rule:
 
 def _inflect(word: str, case: str) -> str:
     """Inflect ``word`` to grammatical ``case`` keeping number; keep the original on failure."""
-    for parse in parses(word):
+    # Rule-pack slots hold genitive/dative objects of prepositions: prefer oblique-case readings.
+    ordered = sorted(parses(word), key=lambda p: "nomn" in p.tag.grammemes)
+    for parse in ordered:
         inflected = parse.inflect({case})
         if inflected is not None:
             result = inflected.word

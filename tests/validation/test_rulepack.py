@@ -1,0 +1,91 @@
+"""Rule pack and organisation dictionary (R7, point 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.domain.validation import OrganisationDictionary, RulePack
+
+
+@pytest.fixture(scope="module")
+def pack() -> RulePack:
+    return RulePack.default()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id", "fragment", "replacement"),
+    [
+        ("Работы выполнят в течении недели.", "OTKLIK_V_TECHENIE", "в течении", "в течение"),
+        ("Ответ дадут в течении 10 дней.", "OTKLIK_V_TECHENIE", "в течении", "в течение"),
+        ("Мусор вывезут согласно графика.", "OTKLIK_SOGLASNO_DATV", "согласно графика", "согласно графику"),
+        ("Работы ведутся согласно утверждённого плана.", "OTKLIK_SOGLASNO_DATV", None, "согласно утверждённому плану"),
+        ("По приезду бригады проверим.", "OTKLIK_PO_PRIEZDE", "По приезду", "По приезде"),
+        ("по окончанию работ сообщим", "OTKLIK_PO_PRIEZDE", "по окончанию", "по окончании"),
+        ("Работы ведутся в соответствие с планом.", "OTKLIK_V_SOOTVETSTVII", "в соответствие", "в соответствии"),
+        ("Здравствуйте Сергей! Ответ ниже.", "OTKLIK_GREETING_COMMA", "Здравствуйте Сергей", "Здравствуйте, Сергей"),
+        ("Добрый день Мария!", "OTKLIK_GREETING_COMMA", "Добрый день Мария", "Добрый день, Мария"),
+        ("Можно оплатить за проезд картой.", "OTKLIK_OPLATIT_ZA", "оплатить за", "оплатить"),
+        ("Работы перенесены в виду того, что идёт дождь.", "OTKLIK_VVIDU", "в виду", "ввиду"),
+        ("Касаемо вашего вопроса сообщаем.", "OTKLIK_KASAEMO", "Касаемо", "Относительно"),
+    ],
+)
+def test_rules_fire(pack: RulePack, text: str, rule_id: str, fragment: str | None, replacement: str) -> None:
+    matches = [m for m in pack.check(text) if m.rule_id == rule_id]
+    assert len(matches) == 1, pack.check(text)
+    match = matches[0]
+    if fragment:
+        assert match.text == fragment
+        assert text[match.offset : match.offset + match.length] == fragment
+    assert match.replacements == (replacement,)
+    assert match.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Работы выполнят в течение недели.",
+        "В течении реки заметны водовороты.",
+        "Мусор вывезут согласно графику.",
+        "По приезде бригады проверим.",
+        "Нормы привели в соответствие с законом.",
+        "Работы ведутся в соответствии с планом.",
+        "Здравствуйте, Сергей! Ответ ниже.",
+        "Здравствуйте! Ответ ниже.",
+        "Можно оплатить проезд картой.",
+        "Имейте в виду, что работы идут.",
+    ],
+)
+def test_rules_stay_silent_on_correct_text(pack: RulePack, text: str) -> None:
+    assert pack.check(text) == []
+
+
+def test_rule_pack_is_data_driven() -> None:
+    pack = RulePack.from_data(
+        {"rules": [{"id": "X_TEST", "message": "м", "patterns": [{"tokens": [{"lemma": ["яма"]}], "mark": [0, 1]}]}]}
+    )
+    assert [m.text for m in pack.check("Ямы и ямой.")] == ["Ямы", "ямой"]
+
+
+def test_organisation_dictionary() -> None:
+    dictionary = OrganisationDictionary(["МКД", "МУП «Горводоканал»", "улица Тургенева"])
+    assert dictionary.accepts("МКД")
+    assert dictionary.accepts("мкд")
+    assert dictionary.accepts("Горводоканала")  # case ending
+    assert dictionary.accepts("Тургенева")
+    assert not dictionary.accepts("Горводакнал")
+    assert not dictionary.accepts("")
+    assert "Горводоканалом" in dictionary
+
+
+def test_dictionary_suppresses_only_spelling(validator) -> None:
+    text = "Здравствуйте, Олег! Заявка передана в Трубострой и Горводоканал."
+    before = validator.check_spelling(text)
+    assert any(m.text == "Трубострой" for m in before.matches)
+    validator.set_dictionary_words(["Трубострой", "Горводоканал"])
+    try:
+        after = validator.check_spelling(text)
+    finally:
+        from desktop_app.domain.validation import default_dictionary_words
+
+        validator.set_dictionary_words(default_dictionary_words())
+    assert not any(m.text == "Трубострой" for m in after.matches)
