@@ -15,6 +15,7 @@ from desktop_app.services import workflow_hooks
 from desktop_app.services.auth import AuthService
 from desktop_app.services.calendar import CalendarService
 from desktop_app.services.deadlines import DeadlineBook
+from desktop_app.services.drafting import DraftingService
 from desktop_app.services.queries import MessageQueries
 from desktop_app.services.routing import RoutingAdvisor
 from desktop_app.services.templates import TemplateService
@@ -40,6 +41,7 @@ class AppServices:
     queries: MessageQueries
     routing: RoutingAdvisor
     templates: TemplateService
+    drafting: DraftingService
 
 
 def load_policy(db: Database, settings: Settings) -> DeadlinePolicy:
@@ -68,6 +70,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         queries=MessageQueries(db, calendar.calendar),
         routing=RoutingAdvisor(db),
         templates=TemplateService(db, now),
+        drafting=DraftingService(db, now),
     )
 
 

@@ -94,13 +94,22 @@ def _add_attachments(session: Session, message_id: int, item: IncomingItem, know
     return added
 
 
-def apply_item(session: Session, item: IncomingItem, now: dt.datetime) -> tuple[str, int | None]:
-    """Upsert one feed item; return ("new" | "updated" | "reply" | "unchanged", message id)."""
+def apply_item(
+    session: Session, item: IncomingItem, now: dt.datetime, *, known_new: bool = False
+) -> tuple[str, int | None]:
+    """Upsert one feed item; return ("new" | "updated" | "reply" | "unchanged", message id).
+
+    ``known_new``: the caller already checked that no message has this Incident id (saves a query).
+    """
     if item.arrived_at.tzinfo is None:
         raise IntakeItemError("время поступления без часового пояса")
     if item.is_reply:
         return _apply_reply(session, item, now)
-    message = session.scalars(sa.select(Message).where(Message.external_id == item.id)).first()
+    message = (
+        None
+        if known_new
+        else session.scalars(sa.select(Message).where(Message.external_id == item.id)).first()
+    )
     if message is None:
         message = Message(
             external_id=item.id,
@@ -118,8 +127,9 @@ def apply_item(session: Session, item: IncomingItem, now: dt.datetime) -> tuple[
         )
         session.add(message)
         session.flush()
-        _add_attachments(session, message.id, item, set())
-        session.flush()
+        if item.attachments:
+            _add_attachments(session, message.id, item, set())
+            session.flush()
         workflow_hooks.message_arrived(session, message, now)  # R5/R4/R3 clocks start at arrival
         return "new", message.id
     changed = False
@@ -218,21 +228,24 @@ class IntakeService:
                 continue  # another workstation created the row at the same moment
         raise IncidentError("Не удалось записать состояние синхронизации.")
 
-    def _apply_one(self, item: IncomingItem, move_cursor: bool = True) -> tuple[str, int | None]:
-        """Store one item and move the cursor past it, in one transaction (retried once on a race)."""
-        for attempt in range(2):
-            try:
-                with self.db.session() as session, session.begin():
-                    outcome = apply_item(session, item, self.now())
-                    if item.cursor and move_cursor:
-                        session.execute(
-                            sa.update(SyncState).where(SyncState.source == SOURCE).values(cursor=item.cursor)
-                        )
-                    return outcome
-            except IntegrityError:
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+    def _apply_one(self, item: IncomingItem, known_new: bool) -> tuple[str, int | None]:
+        """Store one item in its own transaction (retried once as an update on a race)."""
+        try:
+            with self.db.session() as session, session.begin():
+                return apply_item(session, item, self.now(), known_new=known_new)
+        except IntegrityError:
+            if not known_new:
+                raise
+        # another workstation stored the same message a moment ago: apply ours as an update
+        with self.db.session() as session, session.begin():
+            return apply_item(session, item, self.now())
+
+    def _existing_ids(self, items: tuple[IncomingItem, ...]) -> set[str]:
+        ids = [i.id for i in items if not i.is_reply]
+        if not ids:
+            return set()
+        with self.db.session() as session:
+            return set(session.scalars(sa.select(Message.external_id).where(Message.external_id.in_(ids))))
 
     def sync_once(self) -> SyncResult:
         """Fetch everything new since the cursor; see :class:`SyncResult`."""
@@ -261,28 +274,35 @@ class IntakeService:
                 gateway_error = str(exc)
                 break
             pages += 1
+            existing = self._existing_ids(page.items)
+            committed_cursor = ""
             for item in page.items:
                 try:
-                    outcome, message_id = self._apply_one(item, move_cursor=not blocked)
+                    outcome, message_id = self._apply_one(
+                        item, known_new=not item.is_reply and item.id not in existing
+                    )
                 except (IntakeItemError, SQLAlchemyError, ValueError) as exc:
                     failed += 1
                     blocked = True  # the cursor stays before this item: it is fetched again next time
                     errors.append(f"сообщение {item.id}: {exc}")
                     log.warning("intake of %s failed: %s", item.id, exc)
                     continue
+                if not blocked and item.cursor:
+                    committed_cursor = item.cursor
                 if outcome == "new":
                     new += 1
                     if message_id is not None:
                         new_ids.append(message_id)
+                        existing.add(item.id)
                 elif outcome == "updated":
                     updated += 1
                 elif outcome == "reply":
                     updated += 1
                     replies += 1
-            if not blocked:
-                cursor = page.next_cursor
-                if not page.items or not page.items[-1].cursor:
-                    self._set_cursor(cursor)
+            # Only past committed items: the last one before the first failure, else the page end.
+            cursor = committed_cursor if blocked else page.next_cursor
+            if cursor:
+                self._set_cursor(cursor)
             if not page.has_more or (self.max_pages and pages >= self.max_pages):
                 break
         self._end_pass(new, errors, gateway_error)

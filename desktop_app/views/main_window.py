@@ -1,0 +1,101 @@
+"""The main window: menu, status bar (database, Incident-system connection, user), role workspace."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+
+from desktop_app import __version__
+from desktop_app.domain.lifecycle import Role
+from desktop_app.services.texts import ROLE_NAMES
+from desktop_app.views.context import ChangeWatcher, ViewContext
+
+
+def _plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def build_workspace(context: ViewContext) -> QWidget:
+    """The work area for the user's role (operators and supervisors share the queues)."""
+    if context.actor.role is Role.EXECUTOR:
+        from desktop_app.views.executor.workspace import ExecutorWorkspace
+
+        return ExecutorWorkspace(context)
+    if context.actor.role is Role.ADMIN:
+        from desktop_app.views.admin import AdminWorkspace
+
+        return AdminWorkspace(context)
+    from desktop_app.views.operator.workspace import OperatorWorkspace
+
+    return OperatorWorkspace(context)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: ViewContext, *, watch_changes: bool = True) -> None:
+        super().__init__()
+        self.context = context
+        actor = context.actor
+        self.setWindowTitle(f"Отклик — {actor.full_name} ({ROLE_NAMES[actor.role]})")
+        self.resize(1360, 820)
+
+        self.workspace = build_workspace(context)
+        self.setCentralWidget(self.workspace)
+
+        self.database_label = _plain_label(context.services.db.describe())
+        self.database_label.setObjectName("database_status")
+        self.connection_label = _plain_label("«Система Инцидент»: нет данных о синхронизации")
+        self.connection_label.setObjectName("connection_status")
+        self.user_label = _plain_label(f"{actor.full_name} · {ROLE_NAMES[actor.role]}")
+        status = self.statusBar()
+        status.addWidget(self.connection_label, 1)
+        status.addPermanentWidget(self.database_label)
+        status.addPermanentWidget(self.user_label)
+        context.signals.sync_status.connect(self.show_sync_status)
+
+        self._build_menu()
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(context.signals.tick.emit)
+        self._tick.start()
+        self.watcher = ChangeWatcher(context, parent=self)
+        if watch_changes:
+            self.watcher.start()
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("&Файл")
+        refresh = QAction("Обновить", self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self.context.signals.data_changed.emit)
+        file_menu.addAction(refresh)
+        file_menu.addSeparator()
+        quit_action = QAction("Выход", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("&Справка")
+        about = QAction("О программе", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def show_sync_status(self, text: str, healthy: bool) -> None:
+        self.connection_label.setText(text)
+        self.connection_label.setStyleSheet("" if healthy else "color: #b00020;")
+
+    def _about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("О программе")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            f"Отклик {__version__}\n\nРабочее место для ответов на сообщения граждан из открытых источников "
+            "через «Систему Инцидент».\nЛицензия GPL-3.0-only."
+        )
+        box.exec()
+
+    def closeEvent(self, event) -> None:
+        self.watcher.stop()
+        self._tick.stop()
+        super().closeEvent(event)
