@@ -46,7 +46,8 @@ def test_only_photos_and_videos_can_be_attached(world: World, services: AppServi
 def test_dictionary_words_need_an_administrators_approval(world: World, services: AppServices) -> None:
     assert services.drafting.propose_word(world.roads_executor, "Черокманова")
     assert "Черокманова" not in services.drafting.dictionary_words()
-    [(word_id, word)] = services.drafting.pending_words()
+    [(word_id, proposed)] = services.drafting.pending_words()
+    assert proposed == "Черокманова"
     with pytest.raises(PermissionDeniedError):
         services.drafting.approve_word(world.operator, word_id)
     services.drafting.approve_word(world.admin, word_id)

@@ -84,7 +84,7 @@ class SimulatorStore:
         self.outbound: dict[str, OutboundRecord] = {}
         self.outbound_order: list[OutboundRecord] = []
         self.awaiting_reply: list[str] = []
-        self._message_no = 1_000_000
+        self._message_no = 1_000_000 + (seed % 1000) * 1_000_000
         self._reply_no = 0
         self._attachment_no = 0
         self._outbound_no = 0
@@ -384,7 +384,7 @@ class _Handler(BaseHTTPRequestHandler):
             inline = query.get("inline_attachments", ["false"])[0] == "true"
             self._send(200, store.page(cursor, limit, inline))
         elif len(rest) == 2 and rest[0] == "attachments" and rest[1] in store.attachments:
-            filename, media_type, content = store.attachments[rest[1]]
+            _filename, media_type, content = store.attachments[rest[1]]
             self._send(200, content, {"Content-Type": media_type})
         elif len(rest) == 2 and rest[0] == "outbound":
             record = store.outbound.get(rest[1])
