@@ -1,0 +1,219 @@
+"""Proofreading engines (R7 (2)): embedded, LanguageTool over real HTTP, managed server, fallback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from desktop_app.adapters.proofreading import (
+    FallbackProofreader,
+    ManagedLanguageToolServer,
+    RemoteLanguageToolProofreader,
+    create_proofreader,
+    free_port,
+    is_public_service,
+)
+from desktop_app.domain.validation import DraftValidator, Proofreader, ProofreadingUnavailableError
+from desktop_app.domain.validation.proofreading import utf16_length, utf16_span_to_codepoints
+
+FAKE = Path(__file__).with_name("fake_languagetool.py")
+
+
+def test_embedded_engine(embedded) -> None:
+    assert isinstance(embedded, Proofreader)
+    assert embedded.ready.is_set()
+    text = "Здравствуйте! 😀 Ваше обращение расмотрено."
+    result = embedded.proofread(text)
+    assert result.engine == "embedded"
+    (match,) = [m for m in result.matches if m.is_spelling]
+    assert text[match.offset : match.offset + match.length] == "расмотрено"
+    assert "рассмотрено" in match.replacements
+    assert "<suggestion>" not in "".join(m.message for m in result.matches)
+
+
+def test_utf16_helpers() -> None:
+    text = "а😀б"
+    assert utf16_length(text) == 4
+    assert utf16_span_to_codepoints(text, 1, 2) == (1, 1)
+    assert utf16_span_to_codepoints(text, 3, 1) == (2, 1)
+    assert utf16_span_to_codepoints(text, 0, 4) == (0, 3)
+
+
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("https://api.languagetool.org/v2", True),
+        ("https://languagetool.org/api/", True),
+        ("api.languagetoolplus.com", True),
+        ("http://lt.admin.local:8081", False),
+        ("http://127.0.0.1:8081", False),
+        ("http://languagetool.org.example.ru", False),
+    ],
+)
+def test_public_hosts_detected(url: str, public: bool) -> None:
+    assert is_public_service(url) is public
+
+
+def test_public_service_refused() -> None:
+    with pytest.raises(ProofreadingUnavailableError, match="общедоступный"):
+        RemoteLanguageToolProofreader("https://api.languagetool.org")
+
+
+def test_remote_languagetool_over_http_with_emoji(fake_lt) -> None:
+    engine = RemoteLanguageToolProofreader(fake_lt.url)
+    text = "😀😀 Ваше обращение расмотрено, ура 😀 ура! ЕДДС"
+    result = engine.proofread(text)
+    engine.close()
+    assert result.engine == "languagetool"
+    spans = {m.rule_id + ":" + text[m.offset : m.offset + m.length] for m in result.matches}
+    assert spans == {
+        "MORFOLOGIK_RULE_RU_RU:расмотрено",
+        "MORFOLOGIK_RULE_RU_RU:ЕДДС",
+        "WORD_REPEAT_RULE:ура 😀 ура",
+    }
+    typo = next(m for m in result.matches if m.rule_id.startswith("MORFOLOGIK"))
+    assert typo.replacements == ("рассмотрено",)
+    assert typo.issue_type == "misspelling" and typo.category == "TYPOS"
+
+
+def test_validator_with_languagetool_and_dictionary(fake_lt) -> None:
+    engine = RemoteLanguageToolProofreader(fake_lt.url)
+    validator = DraftValidator(engine, ["ЕДДС"], vectors=None)
+    report = validator.validate("Когда?", "Здравствуйте! 😀 Обращение расмотрено ЕДДС в течении дня.")
+    engine.close()
+    assert report.spelling.engine == "languagetool"
+    assert report.spelling.notice is None
+    texts = [m.text for m in report.spelling.matches]
+    assert texts == ["расмотрено", "в течении"]  # ЕДДС suppressed, rule pack added on top
+    data = report.to_json_dict()
+    assert data["spelling"]["matches"][0]["offset"] == "Здравствуйте! 😀 Обращение ".__len__()
+
+
+def test_unreachable_server_falls_back_with_notice(embedded) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    proofreader = FallbackProofreader(lambda: RemoteLanguageToolProofreader(url), embedded)
+    validator = DraftValidator(proofreader, vectors=None)
+    report = validator.validate("", "Здравствуйте! Обращение расмотрено.")
+    data = report.to_json_dict()["spelling"]
+    assert data["engine"] == "embedded"
+    assert "недоступен" in data["notice"]
+    assert [m["text"] for m in data["matches"]] == ["расмотрено"]
+
+
+def test_factory_choices(embedded, fake_lt) -> None:
+    settings = SimpleNamespace(
+        engine="embedded", languagetool_url="", languagetool_dir="", java_path="", java_memory_mb=256
+    )
+    assert create_proofreader(settings, embedded=embedded) is embedded
+    settings.engine = "languagetool"
+    settings.languagetool_url = fake_lt.url
+    chosen = create_proofreader(settings, embedded=embedded)
+    assert chosen.proofread("расмотрено").engine == "languagetool"
+    settings.languagetool_url = "https://api.languagetool.org"
+    refused = create_proofreader(settings, embedded=embedded).proofread("расмотрено")
+    assert refused.engine == "embedded" and "общедоступный" in (refused.notice or "")
+    settings.languagetool_url = ""
+    settings.languagetool_dir = "/nonexistent/LanguageTool"
+    missing = create_proofreader(settings, embedded=embedded).proofread("расмотрено")
+    assert missing.engine == "embedded" and "languagetool-server.jar" in (missing.notice or "")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0): look at its state.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_managed_server_lifecycle(tmp_path: Path) -> None:
+    chosen: list[int] = []
+
+    def port_chooser() -> int:
+        chosen.append(free_port())
+        return chosen[-1]
+
+    server = ManagedLanguageToolServer(
+        tmp_path,
+        command=[sys.executable, str(FAKE), "--port", "{port}", "--delay", "0.5"],
+        log_path=tmp_path / "lt.log",
+        port_chooser=port_chooser,
+        startup_timeout=20,
+    )
+    url = server.start()
+    assert url == f"http://127.0.0.1:{chosen[0]}"
+    pid = server.process.pid
+    assert os.getpgid(pid) == pid  # own process group
+    engine = RemoteLanguageToolProofreader(url)
+    assert [m.rule_id for m in engine.proofread("расмотрено").matches] == ["MORFOLOGIK_RULE_RU_RU"]
+    server.stop()
+    assert not _pid_alive(pid)
+    assert not server.is_running()
+
+
+def test_managed_server_builds_java_command(tmp_path: Path) -> None:
+    (tmp_path / "languagetool-server.jar").write_bytes(b"")
+    server = ManagedLanguageToolServer(tmp_path, java_path="/usr/bin/java", memory_mb=768)
+    command = server.command(8123)
+    assert command[:2] == ["/usr/bin/java", "-Xmx768m"]
+    assert "org.languagetool.server.HTTPServer" in command
+    assert command[command.index("--port") + 1] == "8123"
+
+
+def test_managed_server_readiness_timeout_kills_child(tmp_path: Path) -> None:
+    server = ManagedLanguageToolServer(
+        tmp_path, command=[sys.executable, "-c", "import time; time.sleep(60)"], startup_timeout=1.0
+    )
+    started = time.monotonic()
+    with pytest.raises(ProofreadingUnavailableError, match="не ответил"):
+        server.start()
+    assert time.monotonic() - started < 10
+    assert server.process is None
+
+
+def test_managed_server_that_exits_is_reported(tmp_path: Path) -> None:
+    server = ManagedLanguageToolServer(tmp_path, command=[sys.executable, "-c", "raise SystemExit(3)"])
+    with pytest.raises(ProofreadingUnavailableError, match="кодом 3"):
+        server.start()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
+def test_managed_server_dies_with_parent(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        from desktop_app.adapters.proofreading import ManagedLanguageToolServer
+        server = ManagedLanguageToolServer({str(tmp_path)!r},
+            command=[sys.executable, {str(FAKE)!r}, "--port", "{{port}}"], startup_timeout=20)
+        server.start()
+        open({str(pid_file)!r}, "w").write(str(server.process.pid))
+        time.sleep(60)
+        """
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline and parent.poll() is None
+        time.sleep(0.1)
+    child = int(pid_file.read_text())
+    assert _pid_alive(child)
+    parent.send_signal(signal.SIGKILL)  # no atexit: only PDEATHSIG can clean up
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while _pid_alive(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _pid_alive(child)
