@@ -15,13 +15,18 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import Role
 from desktop_app.domain.worktime.data import builtin_spec
 from desktop_app.domain.worktime.engine import WorkCalendar
+from desktop_app.domain.worktime.importers import (
+    parse_datagov_csv,
+    parse_xmlcalendar_json,
+    parse_xmlcalendar_xml,
+)
 from desktop_app.domain.worktime.model import CustomDay, Interval, YearData
 from desktop_app.models.database import Database
 from desktop_app.models.entities import CalendarDayOverride, CalendarYear
 from desktop_app.services import audit
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import DeadlineBook
-from desktop_app.services.errors import PermissionDeniedError
+from desktop_app.services.errors import InputError, PermissionDeniedError
 
 
 class CalendarService:
@@ -63,6 +68,13 @@ class CalendarService:
             spec = spec.with_year(year.with_custom_day(CustomDay(override.day, intervals, override.note)))
         return WorkCalendar(spec)
 
+    def years_overview(self) -> list[tuple[int, str, bool]]:
+        """(year, source, provisional) of every year the calendar has data for."""
+        spec = self.calendar().spec
+        return [
+            (y.year, y.source or "встроенный производственный календарь", y.provisional) for y in spec.years
+        ]
+
     def _require_admin(self, actor: Actor) -> None:
         if actor.role is not Role.ADMIN:
             raise PermissionDeniedError("Рабочий календарь изменяет только администратор.")
@@ -70,31 +82,55 @@ class CalendarService:
     def import_year(self, actor: Actor, data: YearData, source: str) -> int:
         """Store an imported year (already parsed whole by the importer); returns deadlines moved."""
         self._require_admin(actor)
-        now = self._now()
         with self._db.session() as session, session.begin():
-            row = session.get(CalendarYear, data.year)
-            before = row.data if row else None
-            if row is None:
-                row = CalendarYear(year=data.year, data=data.to_data(), source=source)
-                session.add(row)
-            row.data = data.to_data()
-            row.source = source
-            row.imported_at = now
-            row.imported_by_id = actor.user_id
-            session.flush()
-            audit.record(
-                session,
-                action="import_calendar_year",
-                entity_type="calendar_year",
-                entity_id=data.year,
-                occurred_at=now,
-                actor_id=actor.user_id,
-                actor_login=actor.login,
-                before={"year": data.year, "present": before is not None},
-                after={"year": data.year, "source": source},
-            )
-            moved = self._recompute(session)
+            moved = self._store_year(session, actor, data, source)
         self.invalidate()  # again after commit: a reader may have cached the old calendar meanwhile
+        return moved
+
+    def _store_year(self, session: sa.orm.Session, actor: Actor, data: YearData, source: str) -> int:
+        now = self._now()
+        row = session.get(CalendarYear, data.year)
+        before = row.data if row else None
+        if row is None:
+            row = CalendarYear(year=data.year, data=data.to_data(), source=source)
+            session.add(row)
+        row.data = data.to_data()
+        row.source = source
+        row.imported_at = now
+        row.imported_by_id = actor.user_id
+        session.flush()
+        audit.record(
+            session,
+            action="import_calendar_year",
+            entity_type="calendar_year",
+            entity_id=data.year,
+            occurred_at=now,
+            actor_id=actor.user_id,
+            actor_login=actor.login,
+            before={"year": data.year, "present": before is not None},
+            after={"year": data.year, "source": source},
+        )
+        return self._recompute(session)
+
+    def import_file(self, actor: Actor, filename: str, content: bytes) -> list[tuple[int, int]]:
+        """Import an xmlcalendar XML/JSON or data.gov.ru CSV file: all years or none.
+
+        Returns (year, open deadlines moved) per imported year.
+        """
+        self._require_admin(actor)
+        suffix = filename.lower().rsplit(".", 1)[-1]
+        if suffix == "xml":
+            years = [parse_xmlcalendar_xml(content)]
+        elif suffix == "json":
+            years = [parse_xmlcalendar_json(content)]
+        elif suffix == "csv":
+            years = list(parse_datagov_csv(content).values())
+        else:
+            raise InputError(f"Файл «{filename}»: поддерживаются календари в форматах XML, JSON и CSV.")
+        source = f"импорт из файла {filename}"
+        with self._db.session() as session, session.begin():
+            moved = [(data.year, self._store_year(session, actor, data, source)) for data in years]
+        self.invalidate()
         return moved
 
     def set_custom_day(self, actor: Actor, day: dt.date, intervals: list[tuple[str, str]], note: str) -> int:

@@ -10,7 +10,9 @@ from tests.support.factories import World
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-def test_photo_travels_with_the_submitted_draft_and_is_stored_once(world: World, services: AppServices) -> None:
+def test_photo_travels_with_the_submitted_draft_and_is_stored_once(
+    world: World, services: AppServices
+) -> None:
     message_id = world.arrive()
     services.workflow.route_message(world.operator, message_id, world.version(message_id), world.roads.id)
     first = services.drafting.add_attachment(world.roads_executor, message_id, "яма.png", PNG)
@@ -19,7 +21,11 @@ def test_photo_travels_with_the_submitted_draft_and_is_stored_once(world: World,
     services.drafting.remove_attachment(world.roads_executor, message_id, second.id)
     assert [a.filename for a in services.drafting.attachments(message_id)] == ["яма.png"]
     services.workflow.submit_draft(
-        world.roads_executor, message_id, world.version(message_id), DraftKind.ANSWER, "Здравствуйте, Иван!",
+        world.roads_executor,
+        message_id,
+        world.version(message_id),
+        DraftKind.ANSWER,
+        "Здравствуйте, Иван!",
         attachment_ids=[first.id],
     )
     from tests.services.test_workflow import ALL_CHECKS

@@ -422,3 +422,33 @@ def test_login_with_argon2_password(world: World, services: AppServices) -> None
     assert actor.user_id == world.operator.user_id
     with pytest.raises(AuthenticationError, match="Неверное"):
         services.auth.login("operator", "wrong")
+
+
+def test_importing_next_years_calendar_moves_open_deadlines(
+    world: World, services: AppServices, clock: Clock
+) -> None:
+    """An administrator imports an xmlcalendar file that makes 12 May 2026 a day off (issue 3, done-when)."""
+    message_id = world.arrive()
+    assert world.message(message_id).stage_due_at == msk(2026, 5, 12, 11, 0)
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><calendar year="2026" lang="ru">'
+        '<holidays><holiday id="1" title="Новогодние каникулы"/></holidays><days>'
+        + "".join(f'<day d="01.{d:02d}" t="1" h="1"/>' for d in range(1, 10))
+        + '<day d="02.23" t="1" h="2"/><day d="03.08" t="1"/><day d="03.09" t="1"/>'
+        '<day d="04.30" t="2"/><day d="05.01" t="1"/><day d="05.08" t="2"/><day d="05.11" t="1"/>'
+        '<day d="05.12" t="1"/><day d="06.11" t="2"/><day d="06.12" t="1"/><day d="11.03" t="2"/>'
+        '<day d="11.04" t="1"/><day d="12.31" t="1"/></days></calendar>'
+    )
+    with pytest.raises(PermissionDeniedError):
+        services.calendar.import_file(world.operator, "calendar.xml", xml.encode())
+    moved = services.calendar.import_file(world.admin, "calendar.xml", xml.encode())
+    assert moved and moved[0][0] == 2026 and moved[0][1] >= 1
+    # R5 now counts from the next working minute: Wednesday 13 May 09:00 + 1 h.
+    assert world.message(message_id).stage_due_at == msk(2026, 5, 13, 10, 0)
+    from desktop_app.domain.worktime.errors import CalendarImportError
+
+    with pytest.raises(CalendarImportError):
+        services.calendar.import_file(
+            world.admin, "broken.xml", b"<calendar year='2026'><days><day d='13.45' t='1'/>"
+        )
+    assert world.message(message_id).stage_due_at == msk(2026, 5, 13, 10, 0)
