@@ -67,6 +67,10 @@ class HttpIncidentGateway:
         self._sleep = sleep
         self._rng = rng or random.Random()
         headers = {"Accept": "application/json", "User-Agent": "otklik/0.1"}
+        if token and not token.isascii():
+            raise IncidentConfigError(
+                "Токен доступа к Системе Инцидент содержит недопустимые символы (допустима только латиница)."
+            )
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._client = httpx.Client(
