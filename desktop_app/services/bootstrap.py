@@ -12,6 +12,7 @@ from desktop_app.domain.worktime.deadlines import DeadlinePolicy
 from desktop_app.models.database import Database
 from desktop_app.models.entities import AppSetting
 from desktop_app.services import workflow_hooks
+from desktop_app.services.admin import AdminService
 from desktop_app.services.auth import AuthService
 from desktop_app.services.calendar import CalendarService
 from desktop_app.services.deadlines import DeadlineBook
@@ -42,6 +43,7 @@ class AppServices:
     routing: RoutingAdvisor
     templates: TemplateService
     drafting: DraftingService
+    admin: AdminService
 
 
 def load_policy(db: Database, settings: Settings) -> DeadlinePolicy:
@@ -71,6 +73,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         routing=RoutingAdvisor(db),
         templates=TemplateService(db, now),
         drafting=DraftingService(db, now),
+        admin=AdminService(db, now),
     )
 
 

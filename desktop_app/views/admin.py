@@ -1,0 +1,333 @@
+"""The administrator's workspace: accounts, departments, working calendar, organisation dictionary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.lifecycle import Role
+from desktop_app.errors import OtklikError
+from desktop_app.services.texts import ROLE_NAMES
+from desktop_app.views.context import ViewContext
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class RowsTableModel(QAbstractTableModel):
+    """A read-only table over plain rows with one extractor per column."""
+
+    def __init__(self, headers: list[str], columns: list[Callable[[Any], str]]) -> None:
+        super().__init__()
+        self._headers = headers
+        self._columns = columns
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return self._columns[index.column()](self._rows[index.row()])
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+
+def _plain(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+class AdminWorkspace(QTabWidget):
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.addTab(self._users_tab(), "Сотрудники")
+        self.addTab(self._departments_tab(), "Подразделения")
+        self.addTab(self._calendar_tab(), "Рабочий календарь")
+        self.addTab(self._dictionary_tab(), "Словарь организации")
+        context.signals.data_changed.connect(self.refresh)
+        self.refresh()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _call(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        self.context.runner.run(fn, on_done, self._show_error)
+
+    def _show_error(self, exc: BaseException) -> None:
+        text = str(exc) if isinstance(exc, OtklikError) else f"Непредвиденная ошибка: {exc}"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Отклик", text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
+        self.last_error = text
+
+    def refresh(self) -> None:
+        services, actor = self.context.services, self.context.actor
+        self._call(lambda: services.admin.users(actor), self.users_model.set_rows)
+        self._call(services.admin.departments, self._set_departments)
+        self._call(services.calendar.years_overview, self.years_model.set_rows)
+        self._call(services.drafting.pending_words, self._set_pending)
+
+    # -- users ---------------------------------------------------------------------------------
+
+    def _users_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.users_model = RowsTableModel(
+            ["Имя пользователя", "ФИО", "Роль", "Подразделение"],
+            [
+                lambda u: u.login,
+                lambda u: u.full_name,
+                lambda u: ROLE_NAMES[u.role],
+                lambda u: u.department_name,
+            ],
+        )
+        table = QTableView()
+        table.setModel(self.users_model)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(table)
+        form = QFormLayout()
+        self.new_login = QLineEdit()
+        self.new_name = QLineEdit()
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_role = QComboBox()
+        for role in Role:
+            self.new_role.addItem(ROLE_NAMES[role], role.value)
+        self.new_department = QComboBox()
+        form.addRow("Имя пользователя:", self.new_login)
+        form.addRow("ФИО:", self.new_name)
+        form.addRow("Пароль:", self.new_password)
+        form.addRow("Роль:", self.new_role)
+        form.addRow("Подразделение:", self.new_department)
+        layout.addLayout(form)
+        add = QPushButton("Добавить сотрудника")
+        add.clicked.connect(self.add_user)
+        layout.addWidget(add, alignment=Qt.AlignmentFlag.AlignRight)
+        return tab
+
+    def add_user(self) -> None:
+        services, actor = self.context.services, self.context.actor
+        role = Role(self.new_role.currentData())
+        department_id = self.new_department.currentData() if role is Role.EXECUTOR else None
+        login, name, password = self.new_login.text(), self.new_name.text(), self.new_password.text()
+
+        def done(_: object) -> None:
+            for edit in (self.new_login, self.new_name, self.new_password):
+                edit.clear()
+            self.refresh()
+
+        self._call(lambda: services.auth.create_user(actor, login, name, password, role, department_id), done)
+
+    # -- departments ---------------------------------------------------------------------------
+
+    def _departments_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QHBoxLayout(tab)
+        self.departments_list = QListWidget()
+        self.departments_list.currentItemChanged.connect(self._show_department)
+        layout.addWidget(self.departments_list, 1)
+        right = QVBoxLayout()
+        form = QFormLayout()
+        self.department_name = QLineEdit()
+        self.department_short = QLineEdit()
+        self.department_keywords = QPlainTextEdit()
+        self.department_keywords.setPlaceholderText("Ключевые слова компетенции, по одному в строке")
+        form.addRow("Название:", self.department_name)
+        form.addRow("Краткое название:", self.department_short)
+        form.addRow("Компетенция:", self.department_keywords)
+        right.addLayout(form)
+        save = QPushButton("Сохранить подразделение")
+        save.clicked.connect(self.save_department)
+        right.addWidget(save, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(right, 2)
+        return tab
+
+    def _set_departments(self, departments: list[Any]) -> None:
+        self._departments = {d.id: d for d in departments}
+        self.departments_list.clear()
+        self.new_department.clear()
+        for department in departments:
+            item = QListWidgetItem(department.name)
+            item.setData(Qt.ItemDataRole.UserRole, department.id)
+            self.departments_list.addItem(item)
+            self.new_department.addItem(department.name, department.id)
+
+    def _show_department(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        department = self._departments[item.data(Qt.ItemDataRole.UserRole)]
+        self.department_name.setText(department.name)
+        self.department_short.setText(department.short_name)
+        self.department_keywords.setPlainText("\n".join(department.keywords))
+
+    def save_department(self) -> None:
+        services, actor = self.context.services, self.context.actor
+        name, short = self.department_name.text(), self.department_short.text()
+        keywords = self.department_keywords.toPlainText().splitlines()
+        self._call(
+            lambda: services.admin.save_department(actor, name, short, keywords), lambda _: self.refresh()
+        )
+
+    # -- calendar ------------------------------------------------------------------------------
+
+    def _calendar_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(
+            _plain(
+                "Сроки считаются по производственному календарю. Календарь следующего года можно загрузить "
+                "из файла xmlcalendar (XML или JSON) или открытых данных data.gov.ru (CSV). Открытые сроки "
+                "пересчитываются, завершённые — нет."
+            )
+        )
+        self.years_model = RowsTableModel(
+            ["Год", "Источник", "Статус"],
+            [lambda y: str(y[0]), lambda y: y[1], lambda y: "предварительный" if y[2] else "официальный"],
+        )
+        years = QTableView()
+        years.setModel(self.years_model)
+        years.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(years)
+        import_button = QPushButton("Загрузить календарь из файла…")
+        import_button.clicked.connect(self.choose_calendar_file)
+        layout.addWidget(import_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        form = QFormLayout()
+        self.custom_date = QDateEdit(QDate.currentDate())
+        self.custom_date.setCalendarPopup(True)
+        self.custom_intervals = QLineEdit()
+        self.custom_intervals.setPlaceholderText("например 09:00-12:00, 13:00-16:00; пусто — нерабочий день")
+        self.custom_note = QLineEdit()
+        form.addRow("Особый день:", self.custom_date)
+        form.addRow("Рабочие интервалы:", self.custom_intervals)
+        form.addRow("Причина:", self.custom_note)
+        layout.addLayout(form)
+        save = QPushButton("Сохранить особый день")
+        save.clicked.connect(self.save_custom_day)
+        layout.addWidget(save, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.calendar_result = _plain("")
+        layout.addWidget(self.calendar_result)
+        return tab
+
+    def choose_calendar_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Производственный календарь", "", "Календарь (*.xml *.json *.csv)"
+        )
+        if path:
+            self.import_calendar_file(Path(path))
+
+    def import_calendar_file(self, path: Path) -> None:
+        services, actor = self.context.services, self.context.actor
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            self._show_error(OtklikError(f"Не удаётся прочитать файл «{path.name}»: {exc.strerror}."))
+            return
+
+        def done(moved: list[tuple[int, int]]) -> None:
+            self.calendar_result.setText(
+                "Загружено: "
+                + "; ".join(f"{year} год, пересчитано открытых сроков — {count}" for year, count in moved)
+            )
+            self.refresh()
+
+        self._call(lambda: services.calendar.import_file(actor, path.name, content), done)
+
+    def save_custom_day(self) -> None:
+        services, actor = self.context.services, self.context.actor
+        qdate = self.custom_date.date()
+        day = dt.date(qdate.year(), qdate.month(), qdate.day())
+        intervals: list[tuple[str, str]] = []
+        for part in self.custom_intervals.text().replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            start, sep, end = part.strip().partition("-")
+            if not sep:
+                self._show_error(
+                    OtklikError(f"Интервал «{part.strip()}» записан неверно: нужно ЧЧ:ММ-ЧЧ:ММ.")
+                )
+                return
+            intervals.append((start.strip(), end.strip()))
+        note = self.custom_note.text()
+
+        def done(moved: int) -> None:
+            self.calendar_result.setText(
+                f"Особый день {day:%d.%m.%Y} сохранён; пересчитано открытых сроков — {moved}."
+            )
+            self.refresh()
+
+        self._call(lambda: services.calendar.set_custom_day(actor, day, intervals, note), done)
+
+    # -- dictionary ----------------------------------------------------------------------------
+
+    def _dictionary_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(
+            _plain("Слова, предложенные сотрудниками для словаря организации (улицы, сокращения, имена):")
+        )
+        self.pending_list = QListWidget()
+        layout.addWidget(self.pending_list)
+        buttons = QHBoxLayout()
+        approve = QPushButton("Утвердить")
+        approve.clicked.connect(lambda: self.decide_word(True))
+        reject = QPushButton("Отклонить")
+        reject.clicked.connect(lambda: self.decide_word(False))
+        buttons.addWidget(approve)
+        buttons.addWidget(reject)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        return tab
+
+    def _set_pending(self, words: list[tuple[int, str]]) -> None:
+        self.pending_list.clear()
+        for word_id, word in words:
+            item = QListWidgetItem(word)
+            item.setData(Qt.ItemDataRole.UserRole, word_id)
+            self.pending_list.addItem(item)
+
+    def decide_word(self, approve: bool) -> None:
+        item = self.pending_list.currentItem()
+        if item is None:
+            return
+        services, actor = self.context.services, self.context.actor
+        word_id = item.data(Qt.ItemDataRole.UserRole)
+        self._call(lambda: services.drafting.approve_word(actor, word_id, approve), lambda _: self.refresh())
