@@ -115,7 +115,9 @@ def test_when_question_needs_a_time(validator) -> None:
 
 
 def test_number_must_reappear(validator) -> None:
-    (item,) = validator.questions.analyse("Когда уберут свалку у дома 45?", "Здравствуйте! Свалку уберут до 10 мая.")
+    (item,) = validator.questions.analyse(
+        "Когда уберут свалку у дома 45?", "Здравствуйте! Свалку уберут до 10 мая."
+    )
     assert not item.covered
     assert "45" in item.missing
 

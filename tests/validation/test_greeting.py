@@ -38,7 +38,9 @@ def checker() -> GreetingChecker:
         ("Исх. № 15\nЗдравствуйте, Иван!", "Иван", []),
     ],
 )
-def test_greeting_issue_codes(checker: GreetingChecker, draft: str, author: str | None, codes: list[str]) -> None:
+def test_greeting_issue_codes(
+    checker: GreetingChecker, draft: str, author: str | None, codes: list[str]
+) -> None:
     issues = checker.check(draft, author)
     assert [i.code for i in issues] == codes
     assert all(i.message and i.message[0].isupper() for i in issues)

@@ -9,7 +9,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import OrderedDict
+from dataclasses import replace
 from typing import Any
+
+import razdel
 
 from desktop_app.domain.validation.proofreading import (
     ProofreadingMatch,
@@ -19,6 +23,7 @@ from desktop_app.domain.validation.proofreading import (
 
 log = logging.getLogger(__name__)
 
+CACHE_SENTENCES = 4096
 _SUGGESTION_TAG = re.compile(r"</?suggestion>")
 _WARM_UP_TEXT = "Здравствуйте, Иван! Ваше обращение расмотрено, работы будут выполнены в течение недели."
 
@@ -33,7 +38,7 @@ class EmbeddedProofreader:
 
     name = "embedded"
 
-    def __init__(self, level: str | None = None) -> None:
+    def __init__(self, level: str | None = None, *, sentence_cache: bool = True) -> None:
         from pylat_ru import LEVEL_DEFAULT
 
         self.level = level or LEVEL_DEFAULT
@@ -42,6 +47,9 @@ class EmbeddedProofreader:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        # The draft editor re-validates after every edit: unchanged sentences come from this cache.
+        self.sentence_cache = sentence_cache
+        self._cache: OrderedDict[str, tuple[ProofreadingMatch, ...]] = OrderedDict()
 
     def start(self) -> None:
         """Construct and warm the engine in a daemon thread; returns at once."""
@@ -77,11 +85,33 @@ class EmbeddedProofreader:
         with self._lock:
             try:
                 self._ensure_engine()
-                raw = self._engine.check(text, level=self.level) if text else []
+                matches = self._check_by_sentence(text) if self.sentence_cache else self._check(text)
             except Exception as exc:
                 raise ProofreadingUnavailableError(f"pylat-ru: {exc}") from exc
         self.ready.set()
-        return ProofreadingResult(self.name, tuple(_convert(m) for m in raw))
+        return ProofreadingResult(self.name, matches)
+
+    def _check(self, text: str) -> tuple[ProofreadingMatch, ...]:
+        return tuple(_convert(m) for m in self._engine.check(text, level=self.level)) if text.strip() else ()
+
+    def _check_by_sentence(self, text: str) -> tuple[ProofreadingMatch, ...]:
+        """Check sentence by sentence, reusing cached results; offsets shifted to ``text``."""
+        found: list[ProofreadingMatch] = []
+        for sentence in razdel.sentenize(text):
+            cached = self._cache.get(sentence.text)
+            if cached is None:
+                cached = self._check(sentence.text)
+                self._cache[sentence.text] = cached
+                if len(self._cache) > CACHE_SENTENCES:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(sentence.text)
+            found.extend(replace(m, offset=m.offset + sentence.start) for m in cached)
+        return tuple(found)
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
 
     def close(self) -> None:
         """Nothing to release: the engine lives in this process."""
