@@ -1,0 +1,120 @@
+"""Intake and outbox loops of the running app (R2, R5), bridged to the GUI's signals.
+
+The loops are plain threads from the services layer; their callbacks run in those threads, so
+they only emit the private signals of :class:`_Bridge`, which lives on the UI thread and
+re-emits on :class:`AppSignals` there (queued connection).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import zoneinfo
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from desktop_app.adapters.incident.factory import build_gateway
+from desktop_app.services.bootstrap import AppServices
+from desktop_app.services.intake import IntakeLoop, IntakeService, SyncResult
+from desktop_app.services.outbox import OutboxLoop, OutboxWorker
+from desktop_app.settings import Settings
+from desktop_app.views.context import AppSignals
+
+log = logging.getLogger(__name__)
+
+DEMO_SYNC_SECONDS = 10.0
+DEMO_RATE_PER_MINUTE = 1.0
+
+
+class _Bridge(QObject):
+    status = Signal(str, bool)
+    new_messages = Signal(int)
+    changed = Signal()
+
+    def __init__(self, signals: AppSignals) -> None:
+        super().__init__()
+        self._signals = signals
+        self.status.connect(self._on_status)
+        self.new_messages.connect(self._on_new)
+        self.changed.connect(self._on_changed)
+
+    @Slot(str, bool)
+    def _on_status(self, text: str, healthy: bool) -> None:
+        self._signals.sync_status.emit(text, healthy)
+
+    @Slot(int)
+    def _on_new(self, count: int) -> None:
+        self._signals.new_messages.emit(count)
+        self._signals.data_changed.emit()
+
+    @Slot()
+    def _on_changed(self) -> None:
+        self._signals.data_changed.emit()
+
+
+class Background:
+    """Starts the loops (and, for ``--demo``, the embedded Incident-system simulator)."""
+
+    def __init__(self, services: AppServices, signals: AppSignals, *, demo: bool = False) -> None:
+        self._services = services
+        self._bridge = _Bridge(signals)
+        self._simulator = None
+        self._demo = demo
+        self._intake: IntakeLoop | None = None
+        self._outbox: OutboxLoop | None = None
+
+    def start(self) -> None:
+        settings = self._services.settings
+        base_url = None
+        interval = float(settings.incident.sync_interval_seconds)
+        if self._demo:
+            from desktop_app.adapters.incident.simulator.server import start_simulator
+
+            self._simulator = start_simulator(
+                seed=random.randrange(1_000_000), rate=DEMO_RATE_PER_MINUTE, initial_messages=4
+            )
+            base_url = self._simulator.base_url
+            interval = DEMO_SYNC_SECONDS
+            settings = _with_mode(settings, "simulator")
+        gateway = build_gateway(settings, base_url=base_url)
+        now = self._services.now
+        intake = IntakeService(self._services.db, gateway, now)
+        self._intake = IntakeLoop(
+            intake,
+            interval,
+            on_result=self._synced,
+            on_error=self._sync_failed,
+            on_new_messages=lambda result: self._bridge.new_messages.emit(result.new),
+        ).start()
+        self._outbox = OutboxLoop(
+            OutboxWorker(self._services.db, gateway, now),
+            3.0,
+            on_sent=lambda count: self._bridge.changed.emit() if count else None,
+            on_error=lambda text: self._bridge.status.emit(text, False),
+        ).start()
+
+    def _synced(self, result: SyncResult) -> None:
+        if result.error:
+            return
+        zone = zoneinfo.ZoneInfo(self._services.settings.administration.timezone)
+        stamp = self._services.now().astimezone(zone).strftime("%H:%M:%S")
+        self._bridge.status.emit(f"«Система Инцидент»: синхронизировано в {stamp} ({result.summary()})", True)
+
+    def _sync_failed(self, text: str) -> None:
+        self._bridge.status.emit(f"«Система Инцидент» недоступна: {text}", False)
+
+    def wake_outbox(self) -> None:
+        if self._outbox is not None:
+            self._outbox.wake()
+
+    def stop(self) -> None:
+        for loop in (self._intake, self._outbox):
+            if loop is not None:
+                loop.stop()
+        if self._simulator is not None:
+            self._simulator.stop()
+
+
+def _with_mode(settings: Settings, mode: str) -> Settings:
+    return replace(settings, incident=replace(settings.incident, mode=mode))
