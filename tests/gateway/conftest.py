@@ -69,11 +69,18 @@ def message_ids(services: AppServices) -> list[int]:
 
 
 def approve(
-    world: World, message_id: int, kind: DraftKind = DraftKind.ANSWER, attachment_ids: tuple[int, ...] = ()
+    world: World, message_id: int, kind: DraftKind = DraftKind.ANSWER, photos: tuple[bytes, ...] = ()
 ) -> None:
     """Route, draft, submit and approve: the lifecycle writes the outbox item (status pending)."""
+    from desktop_app.services.drafting import DraftingService
+
     workflow = world.services.workflow
     workflow.route_message(world.operator, message_id, world.version(message_id), world.roads.id)
+    drafting = DraftingService(world.services.db, world.services.now)
+    attachment_ids = tuple(
+        drafting.add_attachment(world.roads_executor, message_id, f"фото-{n}.png", photo).id
+        for n, photo in enumerate(photos, start=1)
+    )
     workflow.submit_draft(
         world.roads_executor,
         message_id,

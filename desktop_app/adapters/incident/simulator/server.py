@@ -16,6 +16,7 @@ import logging
 import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -287,12 +288,17 @@ class SimulatorServer(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.fault_rng = random.Random(store.rng.random())
         self.fault_lock = threading.Lock()
+        self.injected: Counter[str] = Counter()
 
-    def roll(self, probability: float) -> bool:
+    def roll(self, probability: float, kind: str) -> bool:
+        """Decide one fault; count the ones injected (tests check the faults really happened)."""
         if probability <= 0:
             return False
         with self.fault_lock:
-            return self.fault_rng.random() < probability
+            hit = self.fault_rng.random() < probability
+            if hit:
+                self.injected[kind] += 1
+            return hit
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -327,14 +333,14 @@ class _Handler(BaseHTTPRequestHandler):
         server, faults = self.server, self.server.faults
         if faults.latency:
             server.stopping.wait(faults.latency)
-        if server.roll(faults.timeout):
+        if server.roll(faults.timeout, "timeout"):
             server.stopping.wait(faults.hang)
             self.close_connection = True
             return True
-        if server.roll(faults.error5xx):
+        if server.roll(faults.error5xx, "error5xx"):
             self._send(503, _error("unavailable", "Сервис временно недоступен."))
             return True
-        if server.roll(faults.error429):
+        if server.roll(faults.error429, "error429"):
             self._send(429, _error("rate_limited", "Слишком много запросов."), {"Retry-After": "1"})
             return True
         return False
@@ -430,10 +436,10 @@ class _Handler(BaseHTTPRequestHandler):
         status, answer = self.server.store.accept(key, action, rest[1], body)
         faults = self.server.faults
         if status in (200, 201):
-            if self.server.roll(faults.drop_after_accept):
+            if self.server.roll(faults.drop_after_accept, "drop_after_accept"):
                 self.close_connection = True  # stored, but the client never hears back
                 return
-            if self.server.roll(faults.hang_after_accept):
+            if self.server.roll(faults.hang_after_accept, "hang_after_accept"):
                 self.server.stopping.wait(faults.hang)
                 self.close_connection = True
                 return
@@ -456,6 +462,11 @@ class SimulatorHandle:
 
     def publications(self) -> list[OutboundRecord]:
         return self.store.publications()
+
+    def injected_faults(self) -> dict[str, int]:
+        """How many faults of each kind were injected so far."""
+        with self._server.fault_lock:
+            return dict(self._server.injected)
 
     def stop(self) -> None:
         self._server.stopping.set()
