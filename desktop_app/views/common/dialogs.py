@@ -1,0 +1,37 @@
+"""Small dialogs every view needs.
+
+API: ``show_error(parent, error, title="Отклик")`` — the Russian sentence of an ``OtklikError`` (or a
+generic sentence for an unexpected failure) in a plain-text ``QMessageBox`` (never rich text).
+``error_text(error) -> str`` gives the sentence alone.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop_app.errors import OtklikError
+
+log = logging.getLogger(__name__)
+
+
+def error_text(error: BaseException) -> str:
+    if isinstance(error, OtklikError):
+        return str(error)
+    log.error("unexpected failure in a view action", exc_info=error)
+    return (
+        f"Не удалось выполнить действие: внутренняя ошибка ({type(error).__name__}). Подробности в журнале."
+    )
+
+
+def show_error(parent: QWidget | None, error: BaseException, title: str = "Отклик") -> QMessageBox:
+    """Shows the box window-modally (``open()``: never blocks tests) and returns it."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, "", QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(error_text(error))
+    box.setObjectName("error_box")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -1,0 +1,362 @@
+"""One message's whole record on the right of a workstation.
+
+API (stable): ``MessagePanel(context, parent=None)``
+
+- ``show_message(message_id)`` loads ``queries.message_detail`` through ``context.runner``;
+- ``set_detail(detail)`` shows a ``MessageDetail`` already loaded; ``clear()`` shows nothing;
+- ``detail() -> MessageDetail | None`` the record shown;
+- widgets for tests and embedding: ``text_view`` (QPlainTextEdit), ``author_label``, ``platform_label``,
+  ``state_label``, ``link_label``, ``open_link_button``, ``attachments`` (QListWidget with thumbnails),
+  ``thread_view``, ``stages_view``, ``history_view``, ``tabs``.
+
+Untrusted text (the message, the author's name, file names, thread replies, comments) is shown only as
+plain text: QPlainTextEdit, QLabel with ``Qt.TextFormat.PlainText``, item views (which never render HTML).
+
+Signals:
+    detail_loaded(object): a ``MessageDetail`` was shown.
+    load_failed(str): loading failed; the Russian reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.lifecycle import DraftKind
+from desktop_app.domain.worktime.deadlines import DeadlineStatus
+from desktop_app.services.queries import AttachmentInfo, MessageDetail
+from desktop_app.services.texts import DRAFT_KIND_NAMES, STAGE_NAMES, STATE_NAMES
+from desktop_app.views.common.countdown import STATUS_TITLES, format_instant, status_colours
+from desktop_app.views.common.dialogs import error_text
+from desktop_app.views.common.platforms import platform_badge, platform_name
+from desktop_app.views.context import ViewContext
+
+CHANNEL_NAMES = {
+    "social_network": "социальная сеть",
+    "video_hosting": "видеохостинг",
+    "messenger": "мессенджер",
+}
+
+HISTORY_ACTIONS: dict[str, str] = {
+    "message_arrived": "поступило из «Системы Инцидент»",
+    "route": "направлено исполнителю",
+    "redirect": "перенаправлено",
+    "close_not_needed": "закрыто: не требует ответа",
+    "save_draft": "черновик сохранён",
+    "submit_draft": "проект ответа отправлен на проверку",
+    "hand_back": "возвращено в отдел по обращениям граждан",
+    "approve_and_publish": "одобрено и отправлено к публикации",
+    "return_for_rework": "возвращено на доработку",
+    "reassign": "передано другому подразделению",
+    "outbound_confirmed": "«Система Инцидент» подтвердила",
+    "outbound_failed": "«Система Инцидент» отказала",
+    "author_replied": "автор ответил",
+    "manual_publication_confirmed": "публикация подтверждена вручную",
+    "add_attachment": "добавлено вложение",
+    "remove_attachment": "удалено вложение",
+}
+DETAIL_KEYS: dict[str, str] = {
+    "comment": "комментарий",
+    "reason": "причина",
+    "target": "куда",
+    "kind": "вид",
+    "error": "ошибка",
+    "url": "ссылка",
+    "external_id": "номер",
+}
+THUMBNAIL = QSize(96, 72)
+_SAFE_SCHEMES = ("http", "https")
+
+
+def _plain_label(text: str = "", *, object_name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if object_name:
+        label.setObjectName(object_name)
+    return label
+
+
+def history_details(details: dict[str, Any]) -> str:
+    parts = []
+    for key, value in details.items():
+        if key in DETAIL_KEYS and value not in ("", None):
+            parts.append(f"{DETAIL_KEYS[key]}: {value}")
+    return "; ".join(parts)
+
+
+class MessagePanel(QWidget):
+    """The selected message: text, author, link, attachments, thread, stage deadlines, audit history.
+
+    Signals:
+        detail_loaded(object): a ``MessageDetail`` was shown.
+        load_failed(str): loading failed; the Russian reason.
+    """
+
+    detail_loaded = Signal(object)
+    load_failed = Signal(str)
+
+    def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._detail: MessageDetail | None = None
+        self._requested: int | None = None
+        self.setObjectName("message_panel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.setSpacing(6)
+
+        self.placeholder = _plain_label("Выберите сообщение в списке", object_name="panel_placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #6b7280; padding: 40px;")
+        layout.addWidget(self.placeholder)
+
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(6)
+        layout.addWidget(self.body, 1)
+
+        header = QHBoxLayout()
+        self.badge = QLabel()
+        header.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        names = QVBoxLayout()
+        names.setSpacing(1)
+        self.author_label = _plain_label(object_name="author")
+        self.author_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.platform_label = _plain_label(object_name="platform")
+        self.platform_label.setStyleSheet("color: #4b5563;")
+        names.addWidget(self.author_label)
+        names.addWidget(self.platform_label)
+        header.addLayout(names, 1)
+        self.state_label = _plain_label(object_name="state")
+        self.state_label.setWordWrap(False)
+        self.state_label.setStyleSheet(
+            "background: #e8eefc; color: #1e3a8a; border-radius: 9px; padding: 2px 10px; font-weight: 600;"
+        )
+        header.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignTop)
+        body.addLayout(header)
+
+        link_row = QHBoxLayout()
+        self.link_label = _plain_label(object_name="post_url")
+        self.link_label.setStyleSheet("color: #1d4ed8;")
+        self.link_label.setWordWrap(False)
+        self.open_link_button = QPushButton("Открыть оригинал")
+        self.open_link_button.setObjectName("open_post")
+        self.open_link_button.setToolTip("Открыть публикацию автора в браузере")
+        self.open_link_button.clicked.connect(self.open_post)
+        link_row.addWidget(self.link_label, 1)
+        link_row.addWidget(self.open_link_button)
+        body.addLayout(link_row)
+
+        self.reason_label = _plain_label(object_name="state_reason")
+        self.reason_label.setStyleSheet(
+            "background: #fff7e0; border: 1px solid #f0d58c; border-radius: 4px; padding: 4px 6px;"
+        )
+        body.addWidget(self.reason_label)
+
+        self.text_view = QPlainTextEdit()
+        self.text_view.setObjectName("message_text")
+        self.text_view.setReadOnly(True)
+        self.text_view.setFrameShape(QFrame.Shape.StyledPanel)
+        self.text_view.setMinimumHeight(110)
+        body.addWidget(self.text_view, 2)
+
+        self.attachments = QListWidget()
+        self.attachments.setObjectName("attachments")
+        self.attachments.setViewMode(QListWidget.ViewMode.IconMode)
+        self.attachments.setIconSize(THUMBNAIL)
+        self.attachments.setFlow(QListWidget.Flow.LeftToRight)
+        self.attachments.setWrapping(False)
+        self.attachments.setFixedHeight(THUMBNAIL.height() + 44)
+        self.attachments.setMovement(QListWidget.Movement.Static)
+        self.attachments.setSpacing(4)
+        body.addWidget(self.attachments)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.stages_view = self._tree(["Этап", "Начало", "Срок", "Состояние"], "stages")
+        self.thread_view = self._tree(["Когда", "Кто", "Текст"], "thread")
+        self.history_view = self._tree(["Когда", "Кто", "Действие", "Подробности"], "history")
+        self.tabs.addTab(self.stages_view, "Сроки")
+        self.tabs.addTab(self.thread_view, "Переписка")
+        self.tabs.addTab(self.history_view, "История")
+        body.addWidget(self.tabs, 2)
+        self.clear()
+
+    @staticmethod
+    def _tree(headers: list[str], name: str) -> QTreeWidget:
+        tree = QTreeWidget()
+        tree.setObjectName(name)
+        tree.setHeaderLabels(headers)
+        tree.setRootIsDecorated(False)
+        tree.setAlternatingRowColors(True)
+        tree.setUniformRowHeights(False)
+        tree.setWordWrap(True)
+        tree.header().setStretchLastSection(True)
+        tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        return tree
+
+    # -- API ---------------------------------------------------------------------------------------
+
+    def detail(self) -> MessageDetail | None:
+        return self._detail
+
+    def clear(self) -> None:
+        self._detail = None
+        self._requested = None
+        self.body.hide()
+        self.placeholder.show()
+
+    def show_message(self, message_id: int) -> None:
+        self._requested = message_id
+        queries, actor = self.context.services.queries, self.context.actor
+        self.context.runner.run(
+            lambda: queries.message_detail(actor, message_id),
+            lambda detail: self._loaded(message_id, detail),
+            self._failed,
+        )
+
+    def _loaded(self, message_id: int, detail: MessageDetail) -> None:
+        if self._requested == message_id:  # a later selection wins over a slow earlier load
+            self.set_detail(detail)
+
+    def _failed(self, error: BaseException) -> None:
+        self.clear()
+        self.load_failed.emit(error_text(error))
+
+    def set_detail(self, detail: MessageDetail) -> None:
+        self._detail = detail
+        self._requested = detail.row.id
+        row = detail.row
+        calendar = self.context.services.calendar.calendar()
+        now = self.context.services.now()
+        self.placeholder.hide()
+        self.body.show()
+        self.badge.setPixmap(platform_badge(row.platform, 22))
+        self.author_label.setText(row.author_name or "Автор не указан")
+        channel = CHANNEL_NAMES.get(row.channel_kind.value, row.channel_kind.value)
+        posted = format_instant(calendar, detail.posted_at) if detail.posted_at else "—"
+        self.platform_label.setText(
+            f"{platform_name(row.platform)} · {channel} · № {row.external_id} · "
+            f"опубликовано {posted} · поступило {format_instant(calendar, row.arrived_at)}"
+        )
+        self.state_label.setText(STATE_NAMES[row.state])
+        self.link_label.setText(detail.post_url or "ссылки на оригинал нет")
+        self.link_label.setToolTip(detail.post_url)
+        self.open_link_button.setEnabled(QUrl(detail.post_url).scheme() in _SAFE_SCHEMES)
+        self.reason_label.setText(f"Причина: {detail.state_reason}" if detail.state_reason else "")
+        self.reason_label.setVisible(bool(detail.state_reason))
+        self.text_view.setPlainText(detail.text)
+
+        self.attachments.clear()
+        self.attachments.setVisible(bool(detail.attachments))
+        for info in detail.attachments:
+            self._add_attachment(info)
+
+        self.stages_view.clear()
+        for stage in detail.stages:
+            status = stage.status(now)
+            item = QTreeWidgetItem(
+                [
+                    STAGE_NAMES.get(stage.stage.value, stage.stage.value),
+                    format_instant(calendar, stage.started_at),
+                    format_instant(calendar, stage.due),
+                    STATUS_TITLES[status]
+                    + (f" ({format_instant(calendar, stage.completed_at)})" if stage.completed_at else ""),
+                ]
+            )
+            fg, bg = status_colours(status)
+            item.setForeground(3, fg)
+            item.setBackground(3, bg)
+            item.setData(3, Qt.ItemDataRole.UserRole, status.value)
+            if status is DeadlineStatus.OVERDUE:
+                item.setToolTip(3, "Срок этапа прошёл, этап не завершён")
+            self.stages_view.addTopLevelItem(item)
+
+        self.thread_view.clear()
+        for entry in detail.thread:
+            item = QTreeWidgetItem(
+                [format_instant(calendar, entry.at), entry.author or "—", entry.text.replace("\n", " ")]
+            )
+            item.setToolTip(2, entry.text)
+            self.thread_view.addTopLevelItem(item)
+        for kind, text, confirmed_at, _url in detail.publications:
+            label = DRAFT_KIND_NAMES.get(_draft_kind(kind), kind)  # type: ignore[call-overload]
+            when = format_instant(calendar, confirmed_at) if confirmed_at else "ожидает подтверждения"
+            item = QTreeWidgetItem([when, f"администрация ({label})", text.replace("\n", " ")])
+            item.setToolTip(2, text)
+            self.thread_view.addTopLevelItem(item)
+        self.tabs.setTabText(1, f"Переписка ({self.thread_view.topLevelItemCount()})")
+
+        self.history_view.clear()
+        for event in detail.history:
+            item = QTreeWidgetItem(
+                [
+                    format_instant(calendar, event.at),
+                    event.actor or "система",
+                    HISTORY_ACTIONS.get(event.action, event.action),
+                    history_details(event.details),
+                ]
+            )
+            self.history_view.addTopLevelItem(item)
+        self.tabs.setTabText(2, f"История ({len(detail.history)})")
+        self.detail_loaded.emit(detail)
+
+    def _add_attachment(self, info: AttachmentInfo) -> None:
+        item = QListWidgetItem(info.filename)
+        item.setToolTip(f"{info.filename}\n{info.media_type}, {max(info.size // 1024, 1)} КБ")
+        item.setData(Qt.ItemDataRole.UserRole, info.id)
+        item.setSizeHint(QSize(THUMBNAIL.width() + 16, THUMBNAIL.height() + 36))
+        self.attachments.addItem(item)
+        if not info.media_type.startswith("image/"):
+            return
+        queries, actor = self.context.services.queries, self.context.actor
+        self.context.runner.run(
+            lambda: queries.attachment_content(actor, info.id),
+            lambda data: self._thumbnail(item, info.id, data),
+            lambda _error: None,  # no thumbnail: the file name stays
+        )
+
+    def _thumbnail(self, item: QListWidgetItem, attachment_id: int, data: bytes) -> None:
+        if self._detail is None or attachment_id not in {a.id for a in self._detail.attachments}:
+            return
+        pixmap = QPixmap()
+        if pixmap.loadFromData(data):
+            scaled = pixmap.scaled(
+                THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+            item.setIcon(QIcon(scaled))
+            item.setData(Qt.ItemDataRole.UserRole + 1, True)
+
+    def open_post(self) -> None:
+        if self._detail is None:
+            return
+        url = QUrl(self._detail.post_url)
+        if url.scheme() in _SAFE_SCHEMES:
+            QDesktopServices.openUrl(url)
+
+
+def _draft_kind(value: str) -> DraftKind | str:
+    try:
+        return DraftKind(value)
+    except ValueError:
+        return value

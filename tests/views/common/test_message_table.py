@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
+from desktop_app.domain.worktime.deadlines import DeadlineStatus
+from desktop_app.domain.worktime.engine import WorkCalendar
+from desktop_app.views.common.message_table import (
+    ID_ROLE,
+    STATUS_ROLE,
+    Column,
+    CountdownDelegate,
+    MessageTableModel,
+    visible_rows,
+)
+from tests.support.factories import Clock, msk
+from tests.views.common.rows import synthetic_rows
+
+CALENDAR = WorkCalendar.builtin()
+
+
+def make_model(clock: Clock) -> MessageTableModel:
+    return MessageTableModel(lambda: CALENDAR, clock)
+
+
+def test_model_passes_the_item_model_tester(qtmodeltester, qapp) -> None:
+    clock = Clock(msk(2026, 5, 12, 10, 0))
+    model = make_model(clock)
+    model.set_rows(synthetic_rows(30))
+    qtmodeltester.check(model, force_py=True)
+    model.sort(Column.STAGE_LEFT, Qt.SortOrder.DescendingOrder)
+    model.set_filter_text("мусор")
+    model.tick()
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_countdown_text_colour_and_tooltip_at_a_given_clock(qapp) -> None:
+    clock = Clock(msk(2026, 5, 12, 9, 18))
+    model = make_model(clock)
+    model.set_rows(synthetic_rows(1))  # arrived 09:00, route due 10:00, warning from 09:48
+    cell = model.index(0, Column.STAGE_LEFT)
+    assert cell.data() == "0:42"
+    assert cell.data(STATUS_ROLE) == DeadlineStatus.ON_TIME
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Этап: направление исполнителю" in tip and "Срок: вт 12.05 10:00" in tip
+    assert "Осталось 42 мин рабочего времени" in tip
+
+    clock.set(msk(2026, 5, 12, 9, 50))
+    model.tick()
+    assert (cell.data(), cell.data(STATUS_ROLE)) == ("0:10", DeadlineStatus.WARNING)
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).name() == "#fff0c2"
+
+    clock.set(msk(2026, 5, 12, 11, 15))
+    model.tick()
+    assert (cell.data(), cell.data(STATUS_ROLE)) == ("−1:15", DeadlineStatus.OVERDUE)
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).name() == "#c62828"
+    assert "Просрочено на 1 ч 15 мин" in cell.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_sort_by_due_and_filter_keep_rows_consistent(qapp) -> None:
+    model = make_model(Clock(msk(2026, 5, 12, 10, 0)))
+    model.set_rows(synthetic_rows(20))
+    model.sort(Column.STAGE_LEFT, Qt.SortOrder.DescendingOrder)
+    dues = [r.stage_due for r in model.rows()]
+    assert dues == sorted(dues, reverse=True)
+    model.set_filter_text("ОТОПЛЕНИЯ")
+    assert model.rowCount() == 5
+    assert all("отопления" in r.preview for r in model.rows())
+    dues = [r.stage_due for r in model.rows()]
+    assert dues == sorted(dues, reverse=True)  # the sort survives the filter
+    model.set_filter_text("соколова мусор")  # every word must match
+    assert {r.author_name for r in model.rows()} == {"Мария Соколова"}
+    model.set_filter_text("")
+    assert model.rowCount() == 20
+    assert model.row_of(7) >= 0 and model.index(model.row_of(7), 0).data(ID_ROLE) == 7
+
+
+def test_tick_touches_only_the_visible_rows_and_countdown_columns(qtbot) -> None:
+    clock = Clock(msk(2026, 5, 12, 10, 0))
+    model = make_model(clock)
+    model.set_rows(synthetic_rows(500))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.scrollTo(model.index(200, 0), QTableView.ScrollHint.PositionAtTop)
+    span = visible_rows(view)
+    assert span is not None
+    first, last = span
+    assert first == 200 and 200 < last < 230
+
+    changes = []
+    resets = []
+    model.dataChanged.connect(lambda a, b, roles: changes.append((a.row(), b.row(), a.column(), b.column())))
+    model.modelReset.connect(lambda: resets.append(1))
+    clock.advance(seconds=1)
+    model.tick(*span)
+    assert changes == [(first, last, Column.STAGE_LEFT, Column.OVERALL_LEFT)]
+    assert resets == []
+
+
+def test_transitions_report_warning_and_overdue_once(qapp) -> None:
+    model = make_model(Clock(msk(2026, 5, 12, 9, 0)))
+    model.set_rows(synthetic_rows(1))
+    assert model.transitions(msk(2026, 5, 12, 9, 47), msk(2026, 5, 12, 9, 48)) == [
+        (model.rows()[0], "route", DeadlineStatus.WARNING)
+    ]
+    found = model.transitions(
+        msk(2026, 5, 12, 10, 0),
+        msk(
+            2026,
+            5,
+            12,
+            10,
+            0,
+        )
+        + dt.timedelta(seconds=1),
+    )
+    assert [(stage, status) for _, stage, status in found] == [("route", DeadlineStatus.OVERDUE)]
+    assert model.transitions(msk(2026, 5, 12, 10, 1), msk(2026, 5, 12, 10, 2)) == []
+
+
+def test_delegate_paints_without_errors(qtbot) -> None:
+    model = make_model(Clock(msk(2026, 5, 12, 9, 50)))
+    model.set_rows(synthetic_rows(3))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegateForColumn(Column.STAGE_LEFT, CountdownDelegate(view))
+    view.resize(900, 200)
+    image = view.grab().toImage()
+    assert not image.isNull()

@@ -1,0 +1,65 @@
+"""Fixtures for widget tests: services on SQLite, a hand-moved clock, a synchronous task runner.
+
+Views sit above the data layer, so their tests run on SQLite only (the data layer's tests cover
+PostgreSQL). ``view_context`` is logged in as the ОпОГ operator of a small ``World``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop_app.models.database import Database
+from desktop_app.services.actor import Actor
+from desktop_app.services.bootstrap import AppServices, build_services
+from desktop_app.settings import Settings
+from desktop_app.views.context import AppSignals, ViewContext
+from desktop_app.views.tasks import TaskRunner
+from tests.support.factories import Clock, World, msk
+
+
+@pytest.fixture
+def database_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """SQLite only for views (overrides the suite's SQLite + PostgreSQL parametrisation)."""
+    target = tmp_path / "otklik.sqlite3"
+    shutil.copyfile(sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(autouse=True)
+def synchronous_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(TaskRunner, "synchronous", True)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # Tuesday 12 May 2026, 10:00 Moscow: an ordinary working morning after the May holidays.
+    return Clock(msk(2026, 5, 12, 10, 0))
+
+
+@pytest.fixture
+def services(database: Database, clock: Clock) -> AppServices:
+    return build_services(Settings(), database, now=clock)
+
+
+@pytest.fixture
+def world(services: AppServices) -> World:
+    return World(services)
+
+
+def make_context(services: AppServices, actor: Actor) -> ViewContext:
+    return ViewContext(services=services, actor=actor, runner=TaskRunner(), signals=AppSignals())
+
+
+@pytest.fixture
+def view_context(qapp: object, services: AppServices, world: World) -> Iterator[ViewContext]:
+    """Logged in as the operator of ``world``."""
+    yield make_context(services, world.operator)
+
+
+@pytest.fixture
+def supervisor_context(qapp: object, services: AppServices, world: World) -> ViewContext:
+    return make_context(services, world.supervisor)
