@@ -292,36 +292,49 @@ def _url(value: Any, what: str) -> str:
 
 
 def build_message(record: dict[str, Any], tz: dt.tzinfo) -> Message:
-    """A Message (state NEW) from one row; ``ValueError`` with a Russian reason when the row is wrong."""
+    """A Message (state NEW) from one row; ``ValueError`` naming every problem of the row (Russian)."""
     if "__error__" in record:
         raise ValueError(record["__error__"])
     problems = [f"не заполнено «{HEADER_NAMES[f]}»" for f in REQUIRED if not _text(record.get(f))]
-    if problems:
-        raise ValueError("; ".join(problems))
-    raw_platform = _text(record["platform"])
-    platform = normalise_platform(raw_platform)
-    if platform is None:
-        raise ValueError(f"неизвестная площадка «{raw_platform}»")
-    channel = PLATFORM_CHANNEL.get(platform)
+
+    def attempt(parse: Callable[[], Any]) -> Any:
+        try:
+            return parse()
+        except ValueError as exc:
+            problems.append(str(exc))
+            return None
+
+    raw_platform = _text(record.get("platform"))
+    platform = normalise_platform(raw_platform) if raw_platform else None
+    if raw_platform and platform is None:
+        problems.append(f"неизвестная площадка «{raw_platform}»")
+    channel = PLATFORM_CHANNEL.get(platform or "")
     raw_channel = _text(record.get("channel_kind"))
     if raw_channel:
         channel = CHANNEL_ALIASES.get(_norm(raw_channel)) or CHANNEL_ALIASES.get(raw_channel.lower())
         if channel is None:
-            raise ValueError(f"неизвестный тип источника «{raw_channel}»")
-    if channel is None:
-        raise ValueError(f"для площадки «{raw_platform}» укажите «Тип источника»")
-    arrived = parse_time(record["arrived_at"], tz)
-    posted = parse_time(record["posted_at"], tz) if _text(record.get("posted_at")) else None
-    external_id = _text(record["id"])
+            problems.append(f"неизвестный тип источника «{raw_channel}»")
+    elif platform and channel is None:
+        problems.append(f"для площадки «{raw_platform}» укажите «Тип источника»")
+    arrived = (
+        attempt(lambda: parse_time(record["arrived_at"], tz)) if _text(record.get("arrived_at")) else None
+    )
+    posted = attempt(lambda: parse_time(record["posted_at"], tz)) if _text(record.get("posted_at")) else None
+    profile = attempt(lambda: _url(record.get("author_profile_url"), "ссылка на автора"))
+    post_url = attempt(lambda: _url(record.get("post_url"), "ссылка на сообщение"))
+    external_id = _text(record.get("id"))
     if len(external_id) > 120:
-        raise ValueError("слишком длинный ID (больше 120 знаков)")
+        problems.append("слишком длинный ID (больше 120 знаков)")
+    if problems:
+        raise ValueError("; ".join(problems))
+    assert channel is not None and platform is not None and arrived is not None
     return Message(
         external_id=external_id,
         channel_kind=channel,
         platform=platform,
         author_name=_text(record["author_name"])[:300],
-        author_profile_url=_url(record.get("author_profile_url"), "ссылка на автора"),
-        post_url=_url(record.get("post_url"), "ссылка на сообщение"),
+        author_profile_url=profile or "",
+        post_url=post_url or "",
         text=_text(record["text"]),
         posted_at=posted,
         arrived_at=arrived,

@@ -64,7 +64,9 @@ def test_killed_sender_publishes_exactly_once(
             deadline = time.monotonic() + 30
             while not sim.publications() and time.monotonic() < deadline and process.poll() is None:
                 time.sleep(0.02)
-            assert sim.publications(), process.stderr.read().decode() if process.poll() is not None else "timeout"
+            assert sim.publications(), (
+                process.stderr.read().decode() if process.poll() is not None else "timeout"
+            )
             process.send_signal(signal.SIGKILL)  # the server has stored the post; the client never heard
             process.wait(10)
         finally:
