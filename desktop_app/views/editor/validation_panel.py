@@ -1,0 +1,278 @@
+"""The draft checks beside the editor, and (read-only) on the operator's review screen (R7, R8, R10)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.validation import QuestionItem, ValidationReport
+from desktop_app.services.validation import (
+    CHECK_FORMAT,
+    CHECK_GREETING,
+    CHECK_QUESTIONS,
+    CHECK_SPELLING,
+    failed_check_codes,
+)
+
+# Russian names of the check codes recorded with a submission (also used by the review screen).
+CHECK_NAMES: dict[str, str] = {
+    CHECK_GREETING: "приветствие автора",
+    CHECK_SPELLING: "орфография и грамматика",
+    CHECK_QUESTIONS: "ответы на все вопросы",
+    CHECK_FORMAT: "формат площадки и вложения",
+}
+
+OK_COLOR = QColor("#1b7f3b")
+FAIL_COLOR = QColor("#b00020")
+SPAN_ROLE = Qt.ItemDataRole.UserRole  # (offset, length) into the draft, or None
+MATCH_ROLE = Qt.ItemDataRole.UserRole + 1  # index into report.spelling.matches
+
+
+def _plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+def _compact_list() -> QListWidget:
+    widget = QListWidget()
+    widget.setWordWrap(True)
+    widget.setUniformItemSizes(False)
+    widget.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
+    return widget
+
+
+def question_line(question: QuestionItem) -> str:
+    mark = "✔ отвечен" if question.covered else "✖ нет ответа"
+    kind = "вопрос" if question.kind == "explicit" else "просьба"
+    line = f"{mark} — {kind}: «{question.text}»"
+    if question.answer is not None:
+        line += f"\n   ответ: «{question.answer.text}»"
+    elif question.missing:
+        line += "\n   не хватает: " + ", ".join(question.missing)
+    return line
+
+
+class ValidationPanel(QWidget):
+    """Greeting, spelling/grammar, question coverage and format of one draft.
+
+    The executor's editor shows it live (``read_only=False``); the operator's review screen shows a
+    submitted draft's report with ``read_only=True`` (no "checking…" state, hints for reviewers).
+    Feed it with :meth:`show_report`; :meth:`clear` empties it. Offsets in signals are Python
+    string indices into the draft (code points), as in the report.
+
+    Signals:
+        jump_requested(int, int): select this (offset, length) of the draft — a question's answering
+            sentence, a spelling match or a format fragment was clicked.
+        match_activated(int): index into ``report.spelling.matches`` of a clicked spelling item.
+    """
+
+    jump_requested = Signal(int, int)
+    match_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None, *, read_only: bool = False) -> None:
+        super().__init__(parent)
+        self.read_only = read_only
+        self.report: ValidationReport | None = None
+
+        self.summary_label = _plain_label("Проверка ещё не выполнялась.")
+        self.summary_label.setObjectName("validation_summary")
+        self.status_label = _plain_label("")
+        self.status_label.setObjectName("validation_status")
+        self.notice_label = _plain_label("")
+        self.notice_label.setObjectName("validation_notice")
+        self.notice_label.setStyleSheet("color: #8a5a00;")
+        self.notice_label.hide()
+
+        self.greeting_label = _plain_label("")
+        self.greeting_list = _compact_list()
+        self.spelling_label = _plain_label("")
+        self.spelling_list = _compact_list()
+        self.questions_label = _plain_label("")
+        self.questions_list = _compact_list()
+        self.format_label = _plain_label("")
+        self.format_list = _compact_list()
+
+        self.greeting_box = self._section("1. Приветствие", self.greeting_label, self.greeting_list)
+        self.spelling_box = self._section(
+            "2. Орфография и грамматика", self.spelling_label, self.spelling_list
+        )
+        hint = (
+            "Нажмите на вопрос, чтобы выделить предложение черновика, которое на него отвечает."
+            if read_only
+            else "Нажмите на вопрос, чтобы перейти к предложению с ответом."
+        )
+        self.questions_box = self._section(
+            "3. Ответы на вопросы автора", self.questions_label, self.questions_list, hint
+        )
+        self.format_box = self._section("Формат и вложения", self.format_label, self.format_list)
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in (
+            self.summary_label,
+            self.status_label,
+            self.notice_label,
+            self.greeting_box,
+            self.spelling_box,
+            self.questions_box,
+            self.format_box,
+        ):
+            column.addWidget(widget)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        for widget in (self.greeting_list, self.spelling_list, self.questions_list, self.format_list):
+            widget.itemClicked.connect(self._item_clicked)
+        self.clear()
+
+    @staticmethod
+    def _section(title: str, label: QLabel, items: QListWidget, hint: str = "") -> QGroupBox:
+        box = QGroupBox(title)
+        layout = QVBoxLayout(box)
+        layout.addWidget(label)
+        if hint:
+            hint_label = _plain_label(hint)
+            hint_label.setStyleSheet("color: palette(mid);")
+            layout.addWidget(hint_label)
+        layout.addWidget(items)
+        items.setMaximumHeight(160)
+        return box
+
+    # -- API --------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.report = None
+        self.summary_label.setText("Проверка ещё не выполнялась.")
+        self.summary_label.setStyleSheet("")
+        self.status_label.setText("")
+        self.notice_label.hide()
+        for label in (self.greeting_label, self.spelling_label, self.questions_label, self.format_label):
+            label.setText("")
+        for widget in (self.greeting_list, self.spelling_list, self.questions_list, self.format_list):
+            widget.clear()
+
+    def set_checking(self, checking: bool) -> None:
+        """Editor mode: show that a newer check is running (the old results stay visible)."""
+        if self.read_only:
+            return
+        self.status_label.setText("Проверяется…" if checking else "")
+
+    def set_error(self, text: str) -> None:
+        self.status_label.setText(f"Проверка не выполнена: {text}")
+
+    def failed_checks(self) -> list[str]:
+        """Codes of the failed checks of the shown report (see ``CHECK_NAMES``)."""
+        return failed_check_codes(self.report) if self.report is not None else []
+
+    def show_report(self, report: ValidationReport) -> None:
+        self.report = report
+        self.status_label.setText("")
+        failed = failed_check_codes(report)
+        if failed:
+            self.summary_label.setText("Есть замечания: " + "; ".join(CHECK_NAMES[c] for c in failed) + ".")
+            self.summary_label.setStyleSheet(f"color: {FAIL_COLOR.name()}; font-weight: bold;")
+        else:
+            self.summary_label.setText("Все проверки пройдены.")
+            self.summary_label.setStyleSheet(f"color: {OK_COLOR.name()}; font-weight: bold;")
+        notice = report.spelling.notice
+        self.notice_label.setText(notice or "")
+        self.notice_label.setVisible(bool(notice))
+        self._fill_greeting(report)
+        self._fill_spelling(report)
+        self._fill_questions(report)
+        self._fill_format(report)
+
+    # -- sections ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _add(
+        widget: QListWidget, text: str, ok: bool, span: tuple[int, int] | None = None
+    ) -> QListWidgetItem:
+        item = QListWidgetItem(text)
+        item.setForeground(QBrush(OK_COLOR if ok else FAIL_COLOR))
+        item.setData(SPAN_ROLE, span)
+        item.setToolTip(text)
+        widget.addItem(item)
+        return item
+
+    @staticmethod
+    def _status(label: QLabel, ok: bool, text: str) -> None:
+        label.setText(text)
+        label.setStyleSheet(f"color: {(OK_COLOR if ok else FAIL_COLOR).name()};")
+
+    def _fill_greeting(self, report: ValidationReport) -> None:
+        self.greeting_list.clear()
+        ok = report.greeting.ok
+        self._status(
+            self.greeting_label, ok, "✔ Автор поприветствован." if ok else "✖ Проверьте приветствие."
+        )
+        for issue in report.greeting.issues:
+            span = (issue.offset, issue.length or 0) if issue.offset is not None else None
+            self._add(self.greeting_list, issue.message, False, span)
+        self.greeting_list.setVisible(not ok)
+
+    def _fill_spelling(self, report: ValidationReport) -> None:
+        self.spelling_list.clear()
+        matches = report.spelling.matches
+        if matches:
+            self._status(self.spelling_label, False, f"✖ Найдено ошибок: {len(matches)}.")
+        else:
+            self._status(self.spelling_label, True, "✔ Ошибок не найдено.")
+        for index, match in enumerate(matches):
+            line = f"«{match.text}» — {match.message}"
+            if match.replacements:
+                line += " Варианты: " + ", ".join(match.replacements[:3]) + "."
+            item = self._add(self.spelling_list, line, False, (match.offset, match.length))
+            item.setData(MATCH_ROLE, index)
+        self.spelling_list.setVisible(bool(matches))
+
+    def _fill_questions(self, report: ValidationReport) -> None:
+        self.questions_list.clear()
+        questions = report.questions
+        if not questions:
+            self._status(self.questions_label, True, "В сообщении нет вопросов и просьб.")
+        else:
+            covered = sum(1 for q in questions if q.covered)
+            ok = covered == len(questions)
+            self._status(
+                self.questions_label, ok, f"{'✔' if ok else '✖'} Отвечено {covered} из {len(questions)}."
+            )
+        for question in questions:
+            span = (question.answer.offset, question.answer.length) if question.answer is not None else None
+            self._add(self.questions_list, question_line(question), question.covered, span)
+        self.questions_list.setVisible(bool(questions))
+
+    def _fill_format(self, report: ValidationReport) -> None:
+        self.format_list.clear()
+        ok = report.format.ok
+        self._status(self.format_label, ok, "✔ Замечаний нет." if ok else "✖ Есть замечания.")
+        for issue in report.format.issues:
+            span = (issue.offset, issue.length or 0) if issue.offset is not None else None
+            self._add(self.format_list, issue.message, False, span)
+        self.format_list.setVisible(not ok)
+
+    def _item_clicked(self, item: QListWidgetItem) -> None:
+        index = item.data(MATCH_ROLE)
+        if isinstance(index, int):
+            self.match_activated.emit(index)
+        span = item.data(SPAN_ROLE)
+        if span:
+            offset, length = span
+            self.jump_requested.emit(int(offset), int(length))
