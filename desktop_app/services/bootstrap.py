@@ -18,6 +18,7 @@ from desktop_app.services.calendar import CalendarService
 from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.drafting import DraftingService
 from desktop_app.services.queries import MessageQueries
+from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
 from desktop_app.services.templates import TemplateService
 from desktop_app.services.workflow import WorkflowService
@@ -44,6 +45,7 @@ class AppServices:
     templates: TemplateService
     drafting: DraftingService
     admin: AdminService
+    reports: ReportService
 
 
 def load_policy(db: Database, settings: Settings) -> DeadlinePolicy:
@@ -74,6 +76,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         templates=TemplateService(db, now),
         drafting=DraftingService(db, now),
         admin=AdminService(db, now),
+        reports=ReportService(db),
     )
 
 

@@ -452,3 +452,32 @@ def test_importing_next_years_calendar_moves_open_deadlines(
             world.admin, "broken.xml", b"<calendar year='2026'><days><day d='13.45' t='1'/>"
         )
     assert world.message(message_id).stage_due_at == msk(2026, 5, 13, 10, 0)
+
+
+def test_timeliness_report_attributes_each_stage_to_the_person_who_acted(
+    world: World, services: AppServices, clock: Clock
+) -> None:
+    late = world.arrive()
+    clock.advance(hours=2)  # routed after 2 working hours: R5 missed by the operator
+    route(world, late)
+    on_time = world.arrive()
+    route(world, on_time)
+    clock.advance(hours=1)
+    submit(world, on_time)
+    with pytest.raises(PermissionDeniedError):
+        services.reports.timeliness(world.operator, msk(2026, 5, 1), msk(2026, 6, 1), clock())
+    rows = services.reports.timeliness(world.supervisor, msk(2026, 5, 1), msk(2026, 6, 1), clock())
+    by_key = {(r.responsible, r.stage): r for r in rows}
+    routing = by_key[(world.operator.full_name, "направление исполнителю")]
+    assert (routing.met, routing.late) == (1, 1)
+    drafting = by_key[(world.roads_executor.full_name, "подготовка проекта ответа")]
+    assert (drafting.met, drafting.late) == (1, 0)
+    assert ("Управление дорог и транспорта", "подготовка проекта ответа") not in by_key  # not due yet
+    # Next morning the first message's draft (routed 12:00, due 10:00) is overdue and still open.
+    rows = services.reports.timeliness(
+        world.supervisor, msk(2026, 5, 1), msk(2026, 6, 1), msk(2026, 5, 13, 11, 0)
+    )
+    overdue = {(r.responsible, r.stage): r for r in rows}[
+        ("Управление дорог и транспорта", "подготовка проекта ответа")
+    ]
+    assert (overdue.open_overdue, overdue.on_time_share) == (1, 0.0)
