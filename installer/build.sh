@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Build the PyInstaller one-folder bundle of Отклик into dist/otklik/.
+#
+# Usage: installer/build.sh [--python PY] [--languagetool DIR] [--java DIR]
+#   --python PY         the Python of a virtualenv that has Отклик's runtime dependencies installed.
+#                       Default: $VIRTUAL_ENV, else ./.venv, else a fresh build/venv with `pip install .`.
+#   --languagetool DIR  a LanguageTool directory (with languagetool-server.jar), bundled as languagetool/
+#   --java DIR          a Java 17+ runtime (with bin/java), bundled as jre/
+# Without --languagetool the bundle proofreads with the embedded engine (pylat-ru) only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+python=""
+languagetool=""
+java=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --python) python=$2; shift 2 ;;
+    --languagetool) languagetool=$2; shift 2 ;;
+    --java) java=$2; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "build.sh: unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+if [ -n "$languagetool" ] && [ ! -f "$languagetool/languagetool-server.jar" ]; then
+  echo "build.sh: $languagetool has no languagetool-server.jar" >&2; exit 2
+fi
+if [ -n "$java" ] && [ ! -x "$java/bin/java" ] && [ ! -f "$java/bin/java.exe" ]; then
+  echo "build.sh: $java has no bin/java" >&2; exit 2
+fi
+if [ -n "$languagetool" ] && [ -z "$java" ]; then
+  echo "build.sh: note: --languagetool without --java: the app will need Java 17+ on the user's PATH" >&2
+fi
+
+if [ -z "$python" ]; then
+  if [ -n "${VIRTUAL_ENV:-}" ] && [ -x "$VIRTUAL_ENV/bin/python" ]; then
+    python=$VIRTUAL_ENV/bin/python
+  elif [ -x .venv/bin/python ]; then
+    python=.venv/bin/python
+  else
+    if [ ! -x build/venv/bin/python ]; then
+      python3 -m venv build/venv
+      build/venv/bin/python -m pip install --quiet --upgrade pip
+    fi
+    build/venv/bin/python -m pip install --quiet .
+    python=build/venv/bin/python
+  fi
+fi
+echo "build.sh: Python: $python ($("$python" -c 'import sys; print(sys.version.split()[0])'))"
+
+if ! "$python" -c 'import PyInstaller' >/dev/null 2>&1; then
+  "$python" -m pip install --quiet "pyinstaller>=6.10,<7"
+fi
+
+# Icons, then licences and notices of every bundled distribution (both land in the bundle).
+QT_QPA_PLATFORM=offscreen "$python" installer/make_icons.py build/icons
+extra_notices=()
+[ -n "$languagetool" ] && extra_notices+=(--languagetool "$languagetool")
+[ -n "$java" ] && extra_notices+=(--java "$java")
+"$python" installer/collect_licenses.py --out installer "${extra_notices[@]}"
+
+export OTKLIK_LANGUAGETOOL_DIR="$languagetool" OTKLIK_JAVA_DIR="$java"
+"$python" -m PyInstaller --noconfirm --clean --log-level WARN \
+  --distpath dist --workpath build/pyinstaller installer/otklik.spec
+
+# Make the bundled Java runnable (PyInstaller copies data without the executable bit on some setups).
+if [ -d dist/otklik/_internal/jre/bin ]; then
+  chmod +x dist/otklik/_internal/jre/bin/* dist/otklik/_internal/jre/lib/jspawnhelper 2>/dev/null || true
+fi
+
+size=$(du -sm dist/otklik | cut -f1)
+echo "build.sh: built $root/dist/otklik ($size MB)"
