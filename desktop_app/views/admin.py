@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -32,41 +32,7 @@ from desktop_app.domain.lifecycle import Role
 from desktop_app.errors import OtklikError
 from desktop_app.services.texts import ROLE_NAMES
 from desktop_app.views.context import ViewContext
-
-_Index = QModelIndex | QPersistentModelIndex
-
-
-class RowsTableModel(QAbstractTableModel):
-    """A read-only table over plain rows with one extractor per column."""
-
-    def __init__(self, headers: list[str], columns: list[Callable[[Any], str]]) -> None:
-        super().__init__()
-        self._headers = headers
-        self._columns = columns
-        self._rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return self._columns[index.column()](self._rows[index.row()])
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
+from desktop_app.views.rows_model import RowsTableModel
 
 
 def _plain(text: str) -> QLabel:

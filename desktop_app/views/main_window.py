@@ -76,10 +76,21 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        if self.context.actor.role in (Role.SUPERVISOR, Role.ADMIN):
+            reports_menu = self.menuBar().addMenu("&Отчёты")
+            timeliness = QAction("Соблюдение сроков…", self)
+            timeliness.triggered.connect(self.open_reports)
+            reports_menu.addAction(timeliness)
         help_menu = self.menuBar().addMenu("&Справка")
         about = QAction("О программе", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def open_reports(self) -> None:
+        from desktop_app.views.reports import ReportsDialog
+
+        dialog = ReportsDialog(self.context, self)
+        dialog.open()
 
     def show_sync_status(self, text: str, healthy: bool) -> None:
         self.connection_label.setText(text)
