@@ -198,3 +198,25 @@ class ValidationService:
             self._greeting = GreetingChecker()
         first = parse_author_name(author_name, self._greeting.names).first
         return f"Здравствуйте, {first}!" if first else "Здравствуйте!"
+
+
+_SHARED: dict[int, tuple[Any, ValidationService]] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_validation(services: Any) -> ValidationService:
+    """The one ValidationService of this app's ``AppServices`` (built, started and kept on first use).
+
+    Until ``AppServices`` carries a ``validation`` field, views of every role share it through here.
+    """
+    own = getattr(services, "validation", None)
+    if isinstance(own, ValidationService):
+        return own
+    with _SHARED_LOCK:
+        found = _SHARED.get(id(services))
+        if found is not None and found[0] is services:
+            return found[1]
+        service = ValidationService(services.settings, services.drafting.dictionary_words)
+        _SHARED[id(services)] = (services, service)
+    service.start()
+    return service

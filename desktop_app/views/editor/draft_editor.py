@@ -301,7 +301,24 @@ class DraftEditor(QWidget):
         )
 
     def set_message_none(self) -> None:
+        """Show no message (nothing selected, or the message left the department)."""
+        self._stop_timers()
+        self._generation += 1
         self.detail = None
+        self.report = None
+        self._conflict_text = None
+        self._loading = True
+        try:
+            self.text_edit.clear()
+        finally:
+            self._loading = False
+        self.text_edit.set_matches(())
+        self.panel.clear()
+        self.attachments.list.clear()
+        for widget in (self.rework_banner, self.notice_banner, self.conflict_banner, self.warning_banner):
+            widget.hide()
+        self.counter_label.setText("")
+        self.save_label.setText("")
         self._set_editable(False)
         self.title_label.setText("Выберите сообщение в списке слева.")
 
@@ -428,10 +445,14 @@ class DraftEditor(QWidget):
         returned = [r for r in self.detail.reviews if r.decision == "returned"]
         if self.detail.row.state is MessageState.REWORK and returned:
             last = returned[-1]
-            self.rework_label.setText(
+            lines = [
                 f"Возвращено на доработку ({last.reviewer}). Доработку нужно отправить в течение "
-                f"30 рабочих минут (п. 8).\nЗамечание: {last.comment}"
-            )
+                "30 рабочих минут (п. 8).",
+                f"Замечание: {last.comment}",
+            ]
+            for earlier in reversed(returned[:-1]):
+                lines.append(f"Раньше ({earlier.reviewer}): {earlier.comment}")
+            self.rework_label.setText("\n".join(lines))
             self.rework_banner.show()
         else:
             self.rework_banner.hide()

@@ -1,0 +1,310 @@
+"""The executor's workstation (R6, R8, R9): the department's messages, the message, the draft editor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.lifecycle import MessageState
+from desktop_app.services.queries import MessageDetail, MessageRow, Queue
+from desktop_app.services.validation import ValidationService, shared_validation
+from desktop_app.views.common.dialogs import error_text
+from desktop_app.views.common.message_panel import MessagePanel
+from desktop_app.views.common.message_table import (
+    Column,
+    CountdownDelegate,
+    MessageTableModel,
+    visible_rows,
+)
+from desktop_app.views.context import ViewContext
+from desktop_app.views.editor.draft_editor import DraftEditor
+from desktop_app.views.editor.recovery import RecoveryStore
+
+# Messages that need the executor's work now: new routing, rework (R8), final answer after interim (R9).
+WORK_STATES = frozenset({MessageState.ROUTED, MessageState.REWORK, MessageState.INTERIM})
+SCOPE_WORK = "work"
+SCOPE_ALL = "all"
+HAND_BACKABLE = frozenset({MessageState.ROUTED, MessageState.REWORK})
+
+
+def _plain_label(text: str = "", name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class HandBackDialog(QDialog):
+    """Asks why the message is not the department's; «Вернуть» stays disabled until a reason is typed.
+
+    Signals:
+        reason_given(str): the executor confirmed with this reason.
+    """
+
+    reason_given = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Вернуть сообщение в отдел по обращениям граждан")
+        self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setPlaceholderText("Например: вопрос относится к управлению ЖКХ, а не к нашему.")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Вернуть в ОпОГ")
+        self.ok_button.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Отмена")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            _plain_label(
+                "Сообщение направлено не по адресу? Укажите причину — ОпОГ направит его в нужное "
+                "подразделение. Общий срок ответа (8 часов) продолжает идти."
+            )
+        )
+        layout.addWidget(self.reason_edit)
+        layout.addWidget(self.buttons)
+        self.reason_edit.textChanged.connect(
+            lambda: self.ok_button.setEnabled(bool(self.reason_edit.toPlainText().strip()))
+        )
+        self.buttons.accepted.connect(self._confirm)
+        self.buttons.rejected.connect(self.reject)
+
+    def _confirm(self) -> None:
+        reason = self.reason_edit.toPlainText().strip()
+        if reason:
+            self.reason_given.emit(reason)
+            self.accept()
+
+
+class ExecutorWorkspace(QWidget):
+    """Messages routed to the executor's department, due first, beside the message and its draft.
+
+    The list uses the operator's ``MessageTableModel`` (same countdowns); the service already
+    limits an executor to the department's messages.
+
+    Signals:
+        message_shown(int): the record and draft of this message id are shown.
+        handed_back(int): the message was returned to ОпОГ as misrouted.
+    """
+
+    message_shown = Signal(int)
+    handed_back = Signal(int)
+
+    def __init__(
+        self,
+        context: ViewContext,
+        *,
+        validation: ValidationService | None = None,
+        recovery: RecoveryStore | None = None,
+        parent: QWidget | None = None,
+        **editor_options: int,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.services = context.services
+        self.validation = validation or shared_validation(context.services)
+        self._rows: list[MessageRow] = []
+        self._current: int | None = None
+
+        self.scope_combo = QComboBox()
+        self.scope_combo.setObjectName("scope")
+        self.scope_combo.addItem("Требуют работы", SCOPE_WORK)
+        self.scope_combo.addItem("Все сообщения подразделения", SCOPE_ALL)
+        self.scope_combo.currentIndexChanged.connect(self._apply_scope)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Поиск: автор, текст, номер")
+        self.search_edit.setClearButtonEnabled(True)
+        self.count_label = _plain_label("", "count")
+        self.count_label.setWordWrap(False)
+
+        self.model = MessageTableModel(self.services.calendar.calendar, self.services.now, self)
+        self.model.filter_applied.connect(
+            lambda shown, total: self.count_label.setText(f"{shown} из {total}")
+        )
+        self.search_edit.textChanged.connect(self.model.set_filter_text)
+        self.table = QTableView()
+        self.table.setObjectName("messages")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.STAGE_LEFT, Qt.SortOrder.AscendingOrder)  # what is due first
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        self.table.setColumnHidden(Column.DEPARTMENT, True)  # always the executor's own department
+        delegate = CountdownDelegate(self.table)
+        for column in (Column.STAGE_LEFT, Column.OVERALL_LEFT):
+            self.table.setItemDelegateForColumn(column, delegate)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.message_panel = MessagePanel(context)
+        self.hand_back_button = QPushButton("Вернуть в ОпОГ: не наше…")
+        self.hand_back_button.setObjectName("hand_back")
+        self.hand_back_button.setToolTip("Сообщение направлено не по адресу: вернуть с указанием причины")
+        self.hand_back_button.clicked.connect(self.open_hand_back_dialog)
+        self.hand_back_button.setEnabled(False)
+        self.error_label = _plain_label("", "workspace_error")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+
+        self.editor = DraftEditor(context, self.validation, recovery=recovery, **editor_options)
+        self.editor.submitted.connect(self._submitted)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        filters.addWidget(self.scope_combo)
+        filters.addWidget(self.search_edit, 1)
+        filters.addWidget(self.count_label)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table, 1)
+
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.message_panel, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.error_label, 1)
+        actions.addWidget(self.hand_back_button)
+        middle_layout.addLayout(actions)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(middle)
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+
+        context.signals.tick.connect(self.on_tick)
+        context.signals.data_changed.connect(self.reload)
+        self.reload()
+
+    # -- list ------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the department's messages (and the shown message, keeping the text being typed)."""
+        queries, actor, now = self.services.queries, self.context.actor, self.services.now()
+        self.context.runner.run(lambda: queries.list_queue(actor, Queue.ALL, now), self._loaded, self._failed)
+        if self._current is not None:
+            self._load_detail(self._current, refresh=True)
+
+    def _loaded(self, rows: list[MessageRow]) -> None:
+        self._rows = rows
+        self._apply_scope()
+
+    def _apply_scope(self) -> None:
+        scope = self.scope_combo.currentData()
+        rows = [r for r in self._rows if scope == SCOPE_ALL or r.state in WORK_STATES]
+        keep = self._current
+        self.model.set_rows(rows)
+        self.model.sort(Column.STAGE_LEFT, Qt.SortOrder.AscendingOrder)
+        if keep is not None:
+            row = self.model.row_of(keep)
+            if row >= 0:
+                self.table.selectionModel().blockSignals(True)
+                self.table.selectRow(row)
+                self.table.selectionModel().blockSignals(False)
+
+    def on_tick(self) -> None:
+        span = visible_rows(self.table)
+        if span is not None:
+            self.model.tick(*span)
+
+    def select_message(self, message_id: int) -> None:
+        row = self.model.row_of(message_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self._show(message_id)
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        row = self.model.row_at(indexes[0].row())
+        if row is not None and row.id != self._current:
+            self._show(row.id)
+
+    # -- the shown message ---------------------------------------------------------------------
+
+    def _show(self, message_id: int) -> None:
+        self.editor.save_now()  # switching messages is a focus change: save first (issue 8.6)
+        self._current = message_id
+        self._load_detail(message_id, refresh=False)
+
+    def _load_detail(self, message_id: int, *, refresh: bool) -> None:
+        queries, actor = self.services.queries, self.context.actor
+
+        def done(detail: MessageDetail) -> None:
+            if self._current != message_id:
+                return  # a later selection won
+            self.message_panel.set_detail(detail)
+            if refresh:
+                self.editor.refresh(detail)
+            else:
+                self.editor.load_message(detail)
+            self.hand_back_button.setEnabled(detail.row.state in HAND_BACKABLE)
+            self.error_label.hide()
+            self.message_shown.emit(message_id)
+
+        self.context.runner.run(lambda: queries.message_detail(actor, message_id), done, self._failed)
+
+    def _submitted(self, message_id: int) -> None:
+        self.reload()
+
+    # -- hand back (misrouted message) -----------------------------------------------------------
+
+    def open_hand_back_dialog(self) -> HandBackDialog:
+        dialog = HandBackDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.reason_given.connect(self.hand_back)
+        dialog.open()
+        return dialog
+
+    def hand_back(self, reason: str) -> None:
+        """Return the shown message to ОпОГ with the reason; its draft clock closes, 8 hours go on."""
+        detail = self.editor.detail
+        if detail is None:
+            return
+        message_id, version = detail.row.id, detail.row.version
+        workflow, actor = self.services.workflow, self.context.actor
+
+        def done(_: object) -> None:
+            self.editor.recovery.clear(message_id)
+            self._current = None
+            self.message_panel.clear()
+            self.editor.set_message_none()
+            self.hand_back_button.setEnabled(False)
+            self.handed_back.emit(message_id)
+            self.reload()
+
+        self.context.runner.run(
+            lambda: workflow.hand_back(actor, message_id, version, reason), done, self._failed
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.error_label.setText(error_text(error))
+        self.error_label.show()
