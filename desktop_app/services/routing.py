@@ -84,13 +84,23 @@ def _analyzer():
 
 
 @functools.lru_cache(maxsize=50_000)
-def lemma(word: str) -> str:
+def word_lemmas(word: str) -> frozenset[str]:
+    """Every normal form pymorphy3 offers: «ямы» may be «яма» or «ям», and both should match."""
     with _lemma_lock:  # pymorphy3 analyzers are not documented as thread-safe
+        return frozenset(parse.normal_form for parse in _analyzer().parse(word))
+
+
+def lemma(word: str) -> str:
+    with _lemma_lock:
         return _analyzer().parse(word)[0].normal_form
 
 
 def lemmas(text: str) -> set[str]:
-    return {lemma(w.lower()) for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2}
+    found: set[str] = set()
+    for word in _WORD.findall(text):
+        if word.lower() not in _STOP and len(word) > 2:
+            found |= word_lemmas(word.lower())
+    return found
 
 
 @dataclass(frozen=True)
