@@ -124,6 +124,12 @@ class RoutingAdvice:
     redirect: RedirectSuggestion | None
 
 
+def _phrase_matches(phrase: str, text_lemmas: set[str]) -> bool:
+    """A competence phrase («детский сад») matches when each of its words occurs in some form."""
+    words = _WORD.findall(phrase.lower())
+    return bool(words) and all(word_lemmas(word) & text_lemmas for word in words)
+
+
 @functools.cache
 def _outside_rules() -> list[tuple[frozenset[str], str, str]]:
     raw = json.loads((resources_dir() / "routing" / "outside_competence.json").read_text(encoding="utf-8"))
@@ -164,10 +170,11 @@ class RoutingAdvisor:
                 similar[department_id] += 1
         suggestions = []
         for department in departments:
-            keywords = {
-                lemma(k.strip().lower()) for k in department.competence_keywords.splitlines() if k.strip()
-            }
-            matched = sorted(words & keywords)
+            matched = sorted(
+                keyword.strip().lower()
+                for keyword in department.competence_keywords.splitlines()
+                if keyword.strip() and _phrase_matches(keyword, words)
+            )
             score = len(matched) * 2.0 + similar[department.id]
             if score <= 0:
                 continue
