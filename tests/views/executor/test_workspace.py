@@ -158,3 +158,15 @@ def test_end_to_end_with_the_embedded_engine(qtbot, setup) -> None:
     assert text[offset : offset + length] == "расмотрено"
     assert workspace.editor.report.questions[0].covered
     assert workspace.editor.report.spelling.engine == "embedded"
+
+
+def test_main_window_builds_the_executor_workspace(qtbot, setup, validation) -> None:
+    from desktop_app.views.main_window import MainWindow
+
+    setup.services.validation = validation  # type: ignore[attr-defined]  # the app's shared service
+    message_id = setup.routed_message(QUESTION)
+    window = MainWindow(setup.context, watch_changes=False)
+    qtbot.addWidget(window)
+    assert isinstance(window.workspace, ExecutorWorkspace)
+    assert [row.id for row in window.workspace.model.rows()] == [message_id]
+    assert window.workspace.validation is validation
