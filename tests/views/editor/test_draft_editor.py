@@ -364,3 +364,27 @@ def test_clean_interim_answer_is_sent_without_a_warning(setup, open_editor) -> N
     with setup.services.db.session() as session:
         version = session.scalars(sa.select(DraftVersion)).one()
         assert version.kind is DraftKind.INTERIM and version.failed_checks == []
+
+
+def test_with_the_real_thread_pool_checks_and_saves_arrive_by_signal(qtbot, setup, validation) -> None:
+    from desktop_app.views.tasks import TaskRunner
+
+    runner = TaskRunner()  # asynchronous: work on QThreadPool, results queued back to the UI thread
+    context = setup.context_for(setup.world.roads_executor)
+    context.runner = runner
+    message_id = setup.routed_message(QUESTION)
+    editor = DraftEditor(
+        context,
+        validation,
+        recovery=RecoveryStore(setup.recovery_dir, context.actor.user_id),
+        check_delay_ms=30,
+        autosave_delay_ms=60,
+    )
+    qtbot.addWidget(editor)
+    editor.load_message(setup.services.queries.message_detail(context.actor, message_id))
+    _type(editor, "Ваше обращение расмотрено.")
+    qtbot.waitUntil(lambda: bool(editor.text_edit.underlined_spans()), timeout=5000)
+    with qtbot.waitSignal(editor.saved, timeout=5000):
+        pass
+    assert _working_text(setup, message_id) == editor.text()
+    assert runner.wait(5000)

@@ -1,0 +1,650 @@
+"""The ОпОГ operator's workstation (issue 7); supervisors get the same screen with reassignment.
+
+Left: queues with live counts. Middle: search and the queue table with working-time countdowns.
+Right: the selected message's whole record. Actions (toolbar, context menu, shortcuts) call the
+workflow services through ``context.runner``; refusals are shown as the services word them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.lifecycle import ALLOWED_ROLES, Action, MessageState, is_allowed
+from desktop_app.domain.validation import ValidationReport
+from desktop_app.domain.worktime.deadlines import DeadlineStatus, Stage
+from desktop_app.services.queries import MessageDetail, MessageRow, Queue
+from desktop_app.services.routing import RoutingAdvice
+from desktop_app.services.templates import TemplateInfo
+from desktop_app.services.texts import STAGE_NAMES
+from desktop_app.services.workflow import ReviewChecks
+from desktop_app.views.common.dialogs import error_text, show_error
+from desktop_app.views.common.message_panel import MessagePanel
+from desktop_app.views.common.message_table import (
+    Column,
+    CountdownDelegate,
+    MessageTableModel,
+    visible_rows,
+)
+from desktop_app.views.context import ViewContext
+from desktop_app.views.operator.dialogs import (
+    CloseDialog,
+    ReassignDialog,
+    RedirectDialog,
+    ReviewDialog,
+    RouteDialog,
+)
+from desktop_app.views.operator.notifications import NotificationStrip, Notifier
+from desktop_app.views.operator.queues import QueueDelegate, QueueListModel
+
+ValidateFn = Callable[[str, str, str, str], ValidationReport]  # message, draft, author, platform
+
+SHORTCUTS: dict[str, str] = {
+    "route": "Ctrl+D",
+    "redirect": "Ctrl+Shift+D",
+    "close": "Ctrl+Shift+C",
+    "review": "Ctrl+Shift+R",
+    "reassign": "Ctrl+Shift+A",
+    "search": "Ctrl+F",
+}
+
+
+class _LazyValidator:
+    """Builds the draft validator on first use, on the worker thread (the engine takes seconds)."""
+
+    def __init__(self, settings: Any) -> None:
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._validator: Any = None
+
+    def __call__(self, message: str, draft: str, author: str, platform: str) -> ValidationReport:
+        with self._lock:
+            if self._validator is None:
+                from desktop_app.adapters.proofreading import create_proofreader
+                from desktop_app.domain.validation import DraftValidator, default_dictionary_words
+
+                self._validator = DraftValidator(
+                    create_proofreader(self._settings), default_dictionary_words()
+                )
+        return self._validator.validate(message, draft, author_name=author or None, platform=platform or None)
+
+
+def default_validator(services: Any) -> ValidateFn:
+    """The app's shared validation service when it is wired into ``AppServices``, else a local one."""
+    validation = getattr(services, "validation", None)
+    if validation is not None:
+        return lambda message, draft, author, platform: validation.validate(message, draft, author, platform)
+    return _LazyValidator(services.settings)
+
+
+class OperatorWorkspace(QWidget):
+    """Queues, the queue table and the message panel, with the operator's actions.
+
+    Signals:
+        queue_loaded(int): the current queue was (re)loaded with this many rows.
+        action_done(str): an action succeeded (its code: route, redirect, close, publish, rework, reassign).
+        action_failed(str): an action was refused; the Russian reason.
+    """
+
+    queue_loaded = Signal(int)
+    action_done = Signal(str)
+    action_failed = Signal(str)
+
+    def __init__(
+        self,
+        context: ViewContext,
+        parent: QWidget | None = None,
+        *,
+        validate: ValidateFn | None = None,
+        use_tray: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.services = context.services
+        self.actor = context.actor
+        self._validate = validate or default_validator(context.services)
+        self.queue = Queue.NEW
+        self.server_search = ""
+        self._selected_id: int | None = None
+        self._restoring = False
+        self._last_tick = self.services.now()
+        self._known_new: int | None = None
+        self.dialog: QDialog | None = None  # the open action dialog, for tests and screenshots
+        self.last_error: QMessageBox | None = None
+        self.setObjectName("operator_workspace")
+
+        self._build_ui(use_tray)
+        self._build_actions()
+        signals = context.signals
+        signals.tick.connect(self.on_tick)
+        signals.data_changed.connect(self.reload)
+        signals.sync_status.connect(self.show_sync_status)
+        signals.new_messages.connect(self.on_new_messages)
+        self.reload()
+
+    # -- layout ------------------------------------------------------------------------------------
+
+    def _build_ui(self, use_tray: bool) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
+        self.toolbar = QToolBar("Действия")
+        self.toolbar.setObjectName("operator_actions")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        top = QHBoxLayout()
+        top.addWidget(self.toolbar, 1)
+        self.freshness_label = QLabel("«Система Инцидент»: нет данных о синхронизации")
+        self.freshness_label.setObjectName("freshness")
+        self.freshness_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.freshness_label.setStyleSheet("color: #4b5563; padding: 0 6px;")
+        top.addWidget(self.freshness_label)
+        layout.addLayout(top)
+
+        self.strip = NotificationStrip()
+        layout.addWidget(self.strip)
+        self.notifier = Notifier(
+            self.strip, self.services.calendar.calendar, self.services.now, self, use_tray=use_tray
+        )
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("workspace_splitter")
+        self.queue_model = QueueListModel(self)
+        self.queue_view = QListView()
+        self.queue_view.setObjectName("queues")
+        self.queue_view.setModel(self.queue_model)
+        self.queue_view.setItemDelegate(QueueDelegate(self.queue_view))
+        self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue_view.setMinimumWidth(200)
+        self.queue_view.setStyleSheet("QListView { font-size: 10.5pt; }")
+        self.queue_view.setCurrentIndex(self.queue_model.index(self.queue_model.row_of(self.queue), 0))
+        self.queue_view.selectionModel().currentRowChanged.connect(self._queue_changed)
+        self.splitter.addWidget(self.queue_view)
+
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.setSpacing(4)
+        search_row = QHBoxLayout()
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("search")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setPlaceholderText(
+            "Фильтр по автору и тексту; Enter — поиск по всей базе, включая ответы  (Ctrl+F)"
+        )
+        self.search_edit.textChanged.connect(self._search_text_changed)
+        self.search_edit.returnPressed.connect(self.search_server_side)
+        search_row.addWidget(self.search_edit, 1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("row_count")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.count_label.setStyleSheet("color: #4b5563;")
+        search_row.addWidget(self.count_label)
+        center_layout.addLayout(search_row)
+
+        policy = self.services.deadlines.policy
+        self.model = MessageTableModel(
+            self.services.calendar.calendar, self.services.now, self, explain=self._explain
+        )
+        self._overall_budget = policy.budget(Stage.OVERALL)
+        self.model.filter_applied.connect(self._show_count)
+        self.table = QTableView()
+        self.table.setObjectName("messages")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.STAGE_LEFT, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.setIconSize(self.table.iconSize().expandedTo(self.table.iconSize()))
+        delegate = CountdownDelegate(self.table)
+        for column in (Column.STAGE_LEFT, Column.OVERALL_LEFT):
+            self.table.setItemDelegateForColumn(column, delegate)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        widths = {
+            Column.PLATFORM: 46,
+            Column.AUTHOR: 150,
+            Column.DEPARTMENT: 150,
+            Column.STATE: 110,
+            Column.STAGE: 150,
+            Column.STAGE_LEFT: 104,
+            Column.OVERALL_LEFT: 96,
+        }
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(Column.PLATFORM, QHeaderView.ResizeMode.Fixed)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        center_layout.addWidget(self.table, 1)
+        self.splitter.addWidget(center)
+
+        self.panel = MessagePanel(self.context)
+        self.panel.load_failed.connect(self._panel_failed)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([220, 760, 480])
+        layout.addWidget(self.splitter, 1)
+
+    def _build_actions(self) -> None:
+        def make(code: str, text: str, tip: str, slot: Callable[[], Any]) -> QAction:
+            action = QAction(text, self)
+            action.setObjectName(f"action_{code}")
+            action.setShortcut(QKeySequence(SHORTCUTS[code]))
+            action.setToolTip(f"{tip} ({SHORTCUTS[code]})")
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            return action
+
+        self.route_action = make(
+            "route", "Направить…", "Направить исполнителю (п. 5)", self.open_route_dialog
+        )
+        self.redirect_action = make(
+            "redirect", "Перенаправить…", "Перенаправить: вне компетенции (п. 4)", self.open_redirect_dialog
+        )
+        self.close_action = make(
+            "close", "Не требует ответа…", "Закрыть как не требующее ответа", self.open_close_dialog
+        )
+        self.review_action = make(
+            "review",
+            "Проверить и опубликовать…",
+            "Проверить проект ответа (п. 7, 8)",
+            self.open_review_dialog,
+        )
+        self.reassign_action = make(
+            "reassign", "Передать…", "Передать другому подразделению", self.open_reassign_dialog
+        )
+        self.search_action = make("search", "Поиск", "Перейти к поиску", self._focus_search)
+        self.context_menu = QMenu(self)
+        self._actions: dict[Action, QAction] = {
+            Action.ROUTE: self.route_action,
+            Action.REDIRECT: self.redirect_action,
+            Action.CLOSE: self.close_action,
+            Action.APPROVE_AND_PUBLISH: self.review_action,
+            Action.REASSIGN: self.reassign_action,
+        }
+        for action in self._actions.values():
+            # A supervisor sees only what the regulation lets them do (reassign).
+            allowed = (
+                self.actor.role in ALLOWED_ROLES[next(k for k, v in self._actions.items() if v is action)]
+            )
+            action.setVisible(allowed)
+            if allowed:
+                self.toolbar.addAction(action)
+                self.context_menu.addAction(action)
+        self.update_actions()
+
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.context_menu.popup(self.table.viewport().mapToGlobal(position))
+
+    # -- state -------------------------------------------------------------------------------------
+
+    def selected_row(self) -> MessageRow | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def update_actions(self) -> None:
+        row = self.selected_row()
+        for action, qaction in self._actions.items():
+            qaction.setEnabled(
+                row is not None and self.actor.role in ALLOWED_ROLES[action] and is_allowed(action, row.state)
+            )
+
+    def select_message(self, message_id: int) -> bool:
+        row = self.model.row_of(message_id)
+        if row < 0:
+            return False
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, Column.AUTHOR),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def set_queue(self, queue: Queue) -> None:
+        self.queue_view.setCurrentIndex(self.queue_model.index(self.queue_model.row_of(queue), 0))
+
+    def _queue_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        queue = self.queue_model.queue_at(current.row())
+        if queue is not self.queue:
+            self.queue = queue
+            self._selected_id = None
+            self.reload()
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._restoring:
+            return
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        self._selected_id = row.id if row else None
+        if row is None:
+            self.panel.clear()
+        else:
+            self.panel.show_message(row.id)
+        self.update_actions()
+
+    def _panel_failed(self, text: str) -> None:
+        self.strip.show_text(text, True)
+
+    def _show_count(self, shown: int, total: int) -> None:
+        text = f"{shown} из {total}" if shown != total else f"{total}"
+        if self.server_search:
+            text += f" · поиск по базе: «{self.server_search}»"
+        self.count_label.setText(text)
+
+    def _explain(self, row: MessageRow, column: Column) -> str:
+        if column is Column.OVERALL_LEFT and self._overall_budget is not None:
+            try:
+                return self.services.calendar.calendar().explain(row.arrived_at, self._overall_budget)
+            except Exception:  # an instant beyond the calendar's data: the tooltip stays without it
+                return ""
+        return ""
+
+    # -- loading -----------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Reload the current queue and the counts off the UI thread, keeping the selection."""
+        queries, actor, now = self.services.queries, self.actor, self.services.now()
+        queue, search = self.queue, self.server_search
+
+        def load() -> tuple[Queue, list[MessageRow], dict[Queue, int]]:
+            return queue, queries.list_queue(actor, queue, now, search), queries.queue_counts(actor, now)
+
+        self.context.runner.run(load, self._loaded, self._load_failed)
+
+    def _loaded(self, result: tuple[Queue, list[MessageRow], dict[Queue, int]]) -> None:
+        queue, rows, counts = result
+        self.queue_model.set_counts(counts)
+        if queue is not self.queue:
+            return  # the user switched queues meanwhile; that load is on its way
+        selected = self._selected_id
+        self._restoring = True
+        try:
+            self.model.set_rows(rows)
+            kept = selected is not None and self.select_message(selected)
+        finally:
+            self._restoring = False
+        if kept and selected is not None:
+            self.panel.show_message(selected)  # its history or state may have changed
+        else:
+            self._selected_id = None
+            self.panel.clear()
+        self.update_actions()
+        self.queue_loaded.emit(len(rows))
+
+    def _load_failed(self, error: BaseException) -> None:
+        self.strip.show_text(f"Не удалось обновить очередь: {error_text(error)}", True)
+
+    # -- search ------------------------------------------------------------------------------------
+
+    def _focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def _search_text_changed(self, text: str) -> None:
+        if self.server_search and not text.strip():
+            self.server_search = ""
+            self.reload()
+        if self.server_search and text.strip() == self.server_search:
+            return  # the database search shows matches the table's columns may not contain
+        self.model.set_filter_text(text)
+
+    def search_server_side(self) -> None:
+        """Enter: full-text search of the whole queue in the database (message, author, answers)."""
+        self.server_search = self.search_edit.text().strip()
+        self.model.set_filter_text("")  # the database search also matches text the table does not show
+        self.reload()
+
+    # -- clock and notifications -------------------------------------------------------------------
+
+    def on_tick(self) -> None:
+        now = self.services.now()
+        span = visible_rows(self.table)
+        if span is not None:
+            self.model.tick(*span)
+        else:
+            self.model.tick(0, -1)
+        previous, self._last_tick = self._last_tick, now
+        if now <= previous:
+            return
+        for row, stage, status in self.model.transitions(previous, now):
+            title = STAGE_NAMES.get(stage, stage)
+            if status is DeadlineStatus.OVERDUE:
+                self.notifier.notify(
+                    f"Просрочен срок этапа «{title}»: {row.author_name} — {row.preview}", urgent=True
+                )
+            else:
+                self.notifier.notify(f"Истекает срок этапа «{title}»: {row.author_name} — {row.preview}")
+
+    def on_new_messages(self, count: int) -> None:
+        if count > 0:
+            self.notifier.notify(f"Поступило новых сообщений: {count}", urgent=False)
+
+    def show_sync_status(self, text: str, healthy: bool) -> None:
+        self.freshness_label.setText(text)
+        self.freshness_label.setStyleSheet(
+            "color: #4b5563; padding: 0 6px;"
+            if healthy
+            else "color: #b00020; font-weight: 600; padding: 0 6px;"
+        )
+
+    # -- running service calls ---------------------------------------------------------------------
+
+    def _perform(self, code: str, call: Callable[[], Any], dialog: QDialog | None = None) -> None:
+        """Run a workflow call off the UI thread; on success close the dialog and refresh."""
+
+        def done(_result: Any) -> None:
+            if dialog is not None:
+                dialog.done(QDialog.DialogCode.Accepted)
+            self.action_done.emit(code)
+            self.reload()
+
+        def failed(error: BaseException) -> None:
+            if isinstance(dialog, ReviewDialog):
+                dialog.set_busy(False)
+            self.last_error = show_error(dialog or self, error)
+            self.action_failed.emit(error_text(error))
+            self.reload()  # a conflict means someone else changed it: show the fresh state
+
+        self.context.runner.run(call, done, failed)
+
+    def _require_row(self) -> MessageRow | None:
+        row = self.selected_row()
+        self.update_actions()
+        return row
+
+    def _show_dialog(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
+        dialog.open()
+        return dialog
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def _fetch_then(self, fetch: Callable[[], Any], show: Callable[[Any], QDialog]) -> QDialog | None:
+        """Load what a dialog needs off the UI thread, then show it; returns it when already shown."""
+        self.dialog = None
+
+        def failed(error: BaseException) -> None:
+            self.last_error = show_error(self, error)
+            self.action_failed.emit(error_text(error))
+
+        self.context.runner.run(fetch, show, failed)
+        return self.dialog  # set at once by a synchronous runner; later otherwise
+
+    def open_route_dialog(self) -> RouteDialog | None:
+        row = self._require_row()
+        if row is None or not self.route_action.isEnabled():
+            return None
+        routing, queries = self.services.routing, self.services.queries
+        dialog = self._fetch_then(
+            lambda: (routing.advise(row.id), queries.departments()),
+            lambda result: self._route_dialog(row, *result),
+        )
+        return dialog if isinstance(dialog, RouteDialog) else None
+
+    def _route_dialog(
+        self, row: MessageRow, advice: RoutingAdvice, departments: list[tuple[int, str]]
+    ) -> RouteDialog:
+        dialog = RouteDialog(advice, departments, self)
+        dialog.accepted.connect(lambda: self.route(row, dialog.selected_department() or 0, dialog.comment()))
+        self._show_dialog(dialog)
+        return dialog
+
+    def route(self, row: MessageRow, department_id: int, comment: str = "") -> None:
+        workflow, actor = self.services.workflow, self.actor
+        self._perform(
+            "route", lambda: workflow.route_message(actor, row.id, row.version, department_id, comment)
+        )
+
+    def open_redirect_dialog(self) -> RedirectDialog | None:
+        row = self._require_row()
+        if row is None or not self.redirect_action.isEnabled():
+            return None
+        routing, templates = self.services.routing, self.services.templates
+
+        def show(result: tuple[RoutingAdvice, list[TemplateInfo]]) -> QDialog:
+            dialog = RedirectDialog(result[0], result[1], self)
+            dialog.accepted.connect(lambda: self.redirect(row, dialog.target(), dialog.reason()))
+            return self._show_dialog(dialog)
+
+        dialog = self._fetch_then(lambda: (routing.advise(row.id), templates.list("redirect")), show)
+        return dialog if isinstance(dialog, RedirectDialog) else None
+
+    def redirect(self, row: MessageRow, target: str, reason: str) -> None:
+        workflow, actor = self.services.workflow, self.actor
+        self._perform(
+            "redirect", lambda: workflow.redirect_message(actor, row.id, row.version, target, reason)
+        )
+
+    def open_close_dialog(self) -> CloseDialog | None:
+        row = self._require_row()
+        if row is None or not self.close_action.isEnabled():
+            return None
+        dialog = CloseDialog(self)
+        dialog.accepted.connect(lambda: self.close_not_needed(row, dialog.reason()))
+        self._show_dialog(dialog)
+        return dialog
+
+    def close_not_needed(self, row: MessageRow, reason: str) -> None:
+        workflow, actor = self.services.workflow, self.actor
+        self._perform("close", lambda: workflow.close_not_needed(actor, row.id, row.version, reason))
+
+    def open_reassign_dialog(self) -> ReassignDialog | None:
+        row = self._require_row()
+        if row is None or not self.reassign_action.isEnabled():
+            return None
+        queries, actor = self.services.queries, self.actor
+
+        def show(result: tuple[MessageDetail, list[tuple[int, str]]]) -> QDialog:
+            dialog = ReassignDialog(result[1], result[0].department_id, self)
+            dialog.accepted.connect(lambda: self.reassign(row, dialog.department_id() or 0, dialog.comment()))
+            return self._show_dialog(dialog)
+
+        dialog = self._fetch_then(
+            lambda: (queries.message_detail(actor, row.id), queries.departments()), show
+        )
+        return dialog if isinstance(dialog, ReassignDialog) else None
+
+    def reassign(self, row: MessageRow, department_id: int, comment: str) -> None:
+        workflow, actor = self.services.workflow, self.actor
+        self._perform(
+            "reassign", lambda: workflow.reassign(actor, row.id, row.version, department_id, comment)
+        )
+
+    def open_review_dialog(self) -> ReviewDialog | None:
+        row = self._require_row()
+        if row is None or not self.review_action.isEnabled():
+            return None
+        queries, actor = self.services.queries, self.actor
+
+        def show(detail: MessageDetail) -> QDialog:
+            dialog = ReviewDialog(detail, self)
+            dialog.publish_requested.connect(lambda checks: self.publish(detail.row, checks, dialog))
+            dialog.rework_requested.connect(
+                lambda comment, checks: self.return_for_rework(detail.row, comment, checks, dialog)
+            )
+            self._show_dialog(dialog)
+            self._run_validation(detail, dialog)
+            return dialog
+
+        dialog = self._fetch_then(lambda: queries.message_detail(actor, row.id), show)
+        return dialog if isinstance(dialog, ReviewDialog) else None
+
+    def _run_validation(self, detail: MessageDetail, dialog: ReviewDialog) -> None:
+        validate = self._validate
+        text, draft, author, platform = (
+            detail.text,
+            dialog.submitted_text,
+            detail.row.author_name,
+            detail.row.platform,
+        )
+
+        def shown(report: ValidationReport) -> None:
+            if self.dialog is dialog:
+                dialog.set_report(report)
+
+        def failed(error: BaseException) -> None:
+            if self.dialog is dialog:
+                dialog.set_report_error(error_text(error))
+
+        self.context.runner.run(lambda: validate(text, draft, author, platform), shown, failed)
+
+    def publish(self, row: MessageRow, checks: ReviewChecks, dialog: ReviewDialog | None = None) -> None:
+        """R7: publish through the Incident system; the message shows «отправляется» until confirmed (R2)."""
+        if dialog is not None:
+            dialog.set_busy(True)
+        workflow, actor = self.services.workflow, self.actor
+        self._perform(
+            "publish", lambda: workflow.approve_and_publish(actor, row.id, row.version, checks), dialog
+        )
+
+    def return_for_rework(
+        self, row: MessageRow, comment: str, checks: ReviewChecks, dialog: ReviewDialog | None = None
+    ) -> None:
+        """R8: back to the executor with what is missing; rework is due in 30 working minutes."""
+        if dialog is not None:
+            dialog.set_busy(True)
+        workflow, actor = self.services.workflow, self.actor
+        self._perform(
+            "rework", lambda: workflow.return_for_rework(actor, row.id, row.version, comment, checks), dialog
+        )
+
+    def selected_state(self) -> MessageState | None:
+        row = self.selected_row()
+        return row.state if row else None
