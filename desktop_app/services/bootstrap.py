@@ -21,6 +21,7 @@ from desktop_app.services.queries import MessageQueries
 from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
 from desktop_app.services.templates import TemplateService
+from desktop_app.services.validation import ValidationService
 from desktop_app.services.workflow import WorkflowService
 from desktop_app.settings import Settings
 
@@ -46,6 +47,7 @@ class AppServices:
     drafting: DraftingService
     admin: AdminService
     reports: ReportService
+    validation: ValidationService
 
 
 def load_policy(db: Database, settings: Settings) -> DeadlinePolicy:
@@ -63,6 +65,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
     book = DeadlineBook(calendar.calendar, load_policy(db, settings))
     calendar.book = book
     workflow_hooks.install(book)
+    drafting = DraftingService(db, now)
     return AppServices(
         settings=settings,
         db=db,
@@ -74,9 +77,11 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         queries=MessageQueries(db, calendar.calendar),
         routing=RoutingAdvisor(db),
         templates=TemplateService(db, now),
-        drafting=DraftingService(db, now),
+        drafting=drafting,
         admin=AdminService(db, now),
         reports=ReportService(db),
+        # Lazy: the proofreading engine is built on first use or by start() (views warm it up).
+        validation=ValidationService(settings, drafting.dictionary_words),
     )
 
 

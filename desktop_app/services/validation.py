@@ -200,23 +200,10 @@ class ValidationService:
         return f"Здравствуйте, {first}!" if first else "Здравствуйте!"
 
 
-_SHARED: dict[int, tuple[Any, ValidationService]] = {}
-_SHARED_LOCK = threading.Lock()
 
 
 def shared_validation(services: Any) -> ValidationService:
-    """The one ValidationService of this app's ``AppServices`` (built, started and kept on first use).
-
-    Until ``AppServices`` carries a ``validation`` field, views of every role share it through here.
-    """
-    own = getattr(services, "validation", None)
-    if isinstance(own, ValidationService):
-        return own
-    with _SHARED_LOCK:
-        found = _SHARED.get(id(services))
-        if found is not None and found[0] is services:
-            return found[1]
-        service = ValidationService(services.settings, services.drafting.dictionary_words)
-        _SHARED[id(services)] = (services, service)
+    """The one ValidationService of the running app (``AppServices.validation``), warming in the background."""
+    service: ValidationService = services.validation
     service.start()
     return service

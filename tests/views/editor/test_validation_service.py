@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from desktop_app.services import validation as validation_module
 from desktop_app.services.validation import (
     ValidationService,
     attachment_kind,
@@ -69,9 +68,9 @@ def test_validate_is_thread_safe(validation: ValidationService) -> None:
 
 
 def test_one_shared_service_per_app(setup: Setup, monkeypatch) -> None:
-    monkeypatch.setattr(validation_module, "_SHARED", {})
     started: list[ValidationService] = []
     monkeypatch.setattr(ValidationService, "start", lambda self: started.append(self))
     first = shared_validation(setup.services)
+    assert first is setup.services.validation
     assert shared_validation(setup.services) is first
-    assert started == [first]
+    assert started == [first, first]  # start() is idempotent; every view may ask for it
