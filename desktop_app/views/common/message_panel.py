@@ -178,7 +178,7 @@ class MessagePanel(QWidget):
         self.text_view.setReadOnly(True)
         self.text_view.setFrameShape(QFrame.Shape.StyledPanel)
         self.text_view.setMinimumHeight(110)
-        body.addWidget(self.text_view, 2)
+        body.addWidget(self.text_view, 3)
 
         self.attachments = QListWidget()
         self.attachments.setObjectName("attachments")
@@ -199,7 +199,7 @@ class MessagePanel(QWidget):
         self.tabs.addTab(self.stages_view, "Сроки")
         self.tabs.addTab(self.thread_view, "Переписка")
         self.tabs.addTab(self.history_view, "История")
-        body.addWidget(self.tabs, 2)
+        body.addWidget(self.tabs, 4)
         self.clear()
 
     @staticmethod
@@ -211,8 +211,15 @@ class MessagePanel(QWidget):
         tree.setAlternatingRowColors(True)
         tree.setUniformRowHeights(False)
         tree.setWordWrap(True)
-        tree.header().setStretchLastSection(True)
-        tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The free-text column takes the rest of the width (no horizontal scrolling).
+        header.setSectionResizeMode(
+            len(headers) - 1 if len(headers) != 4 or name != "stages" else 0, QHeaderView.ResizeMode.Stretch
+        )
+        tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         return tree
 
     # -- API ---------------------------------------------------------------------------------------
@@ -256,7 +263,7 @@ class MessagePanel(QWidget):
         channel = CHANNEL_NAMES.get(row.channel_kind.value, row.channel_kind.value)
         posted = format_instant(calendar, detail.posted_at) if detail.posted_at else "—"
         self.platform_label.setText(
-            f"{platform_name(row.platform)} · {channel} · № {row.external_id} · "
+            f"{platform_name(row.platform)} · {channel} · № {row.external_id}\n"
             f"опубликовано {posted} · поступило {format_instant(calendar, row.arrived_at)}"
         )
         self.state_label.setText(STATE_NAMES[row.state])
@@ -284,6 +291,7 @@ class MessagePanel(QWidget):
                     + (f" ({format_instant(calendar, stage.completed_at)})" if stage.completed_at else ""),
                 ]
             )
+            item.setToolTip(0, STAGE_NAMES.get(stage.stage.value, stage.stage.value))
             fg, bg = status_colours(status)
             item.setForeground(3, fg)
             item.setBackground(3, bg)

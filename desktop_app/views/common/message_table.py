@@ -73,8 +73,8 @@ HEADERS: dict[Column, str] = {
     Column.DEPARTMENT: "Подразделение",
     Column.STATE: "Состояние",
     Column.STAGE: "Этап",
-    Column.STAGE_LEFT: "До срока этапа",
-    Column.OVERALL_LEFT: "До 8 часов",
+    Column.STAGE_LEFT: "Срок этапа",
+    Column.OVERALL_LEFT: "8 часов",
 }
 HEADER_TIPS: dict[Column, str] = {
     Column.PLATFORM: "Площадка",
@@ -328,8 +328,8 @@ class MessageTableModel(QAbstractTableModel):
                 return platform_name(row.platform)
             if column is Column.TEXT:
                 return row.preview
-            if column is Column.AUTHOR:
-                return row.author_name
+            if column in (Column.AUTHOR, Column.DEPARTMENT, Column.STATE, Column.STAGE):
+                return self._display(row, column)
         if role == SORT_ROLE:
             return _sort_key(column)(row)
         return None

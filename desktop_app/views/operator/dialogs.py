@@ -119,7 +119,7 @@ class RouteDialog(_FormDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Направить исполнителю", "Направить", parent)
-        self.resize(620, 520)
+        self.resize(620, 460)
         self.layout_.addWidget(plain_label("Подразделение-исполнитель:"))
         self.department_list = QListWidget()
         self.department_list.setObjectName("departments")

@@ -16,7 +16,7 @@ QUEUE_NAMES: dict[Queue, str] = {
     Queue.AWAITING_REVIEW: "На проверке",
     Queue.RETURNED: "На доработке",
     Queue.PUBLISHING: "Отправляются",
-    Queue.INTERIM: "Промежуточный ответ дан",
+    Queue.INTERIM: "Промежуточный ответ",
     Queue.AWAITING_AUTHOR: "Ждут ответа автора",
     Queue.OVERDUE: "Просроченные",
     Queue.ALL: "Все сообщения",
@@ -130,4 +130,4 @@ class QueueDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width() + 50, max(size.height() + 10, 30))
+        return QSize(size.width(), max(size.height() + 10, 30))

@@ -174,7 +174,9 @@ class OperatorWorkspace(QWidget):
         self.queue_view.setModel(self.queue_model)
         self.queue_view.setItemDelegate(QueueDelegate(self.queue_view))
         self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.queue_view.setMinimumWidth(200)
+        self.queue_view.setMinimumWidth(190)
+        self.queue_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.queue_view.setUniformItemSizes(True)
         self.queue_view.setStyleSheet("QListView { font-size: 10.5pt; }")
         self.queue_view.setCurrentIndex(self.queue_model.index(self.queue_model.row_of(self.queue), 0))
         self.queue_view.selectionModel().currentRowChanged.connect(self._queue_changed)
@@ -228,13 +230,13 @@ class OperatorWorkspace(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         widths = {
-            Column.PLATFORM: 46,
-            Column.AUTHOR: 150,
-            Column.DEPARTMENT: 150,
-            Column.STATE: 110,
-            Column.STAGE: 150,
-            Column.STAGE_LEFT: 104,
-            Column.OVERALL_LEFT: 96,
+            Column.PLATFORM: 40,
+            Column.AUTHOR: 132,
+            Column.DEPARTMENT: 112,
+            Column.STATE: 96,
+            Column.STAGE: 120,
+            Column.STAGE_LEFT: 96,
+            Column.OVERALL_LEFT: 88,
         }
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
@@ -247,12 +249,13 @@ class OperatorWorkspace(QWidget):
         self.splitter.addWidget(center)
 
         self.panel = MessagePanel(self.context)
+        self.panel.setMinimumWidth(360)
         self.panel.load_failed.connect(self._panel_failed)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([220, 760, 480])
+        self.splitter.setSizes([230, 860, 410])
         layout.addWidget(self.splitter, 1)
 
     def _build_actions(self) -> None:

@@ -1,0 +1,108 @@
+"""Render the operator's main screens to PNG, offscreen, on the demo database.
+
+    /work/.venv/bin/python docs/screenshots.py [--out docs/screenshots]
+
+Screens: login, the operator workspace on the demo queues, a selected message, the route dialog and the
+review dialog. The clock is fixed (Tuesday 12 May 2026, 11:20 Moscow) so the countdowns and colours
+are the same on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop_app.domain.lifecycle import MessageState
+from desktop_app.models.database import open_database
+from desktop_app.services.bootstrap import build_services
+from desktop_app.services.demo import load_seed, seed_demo
+from desktop_app.services.queries import Queue
+from desktop_app.settings import Settings
+from desktop_app.views.context import AppSignals, ViewContext
+from desktop_app.views.login import LoginDialog
+from desktop_app.views.main_window import MainWindow
+from desktop_app.views.tasks import TaskRunner
+from tests.support.factories import Clock, msk
+
+
+def save(widget: QWidget, path: Path) -> None:
+    QApplication.processEvents()
+    widget.grab().save(str(path))
+    print(f"saved {path}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "screenshots")
+    options = parser.parse_args(argv)
+    options.out.mkdir(parents=True, exist_ok=True)
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    font = QFont("DejaVu Sans", 10)
+    app.setFont(font)
+    TaskRunner.synchronous = True  # deterministic pictures: every load completes before the grab
+
+    clock = Clock(msk(2026, 5, 12, 11, 20))
+    folder = Path(tempfile.mkdtemp(prefix="otklik-screens-"))
+    settings = Settings()
+    services = build_services(settings, open_database(f"sqlite:///{folder / 'demo.sqlite3'}"), now=clock)
+    accounts = seed_demo(services)
+    password = load_seed()["password"]
+
+    login = LoginDialog(services.auth, accounts, password)
+    login.login_edit.setText("operator")
+    login.password_edit.setText(password)
+    login.show()
+    save(login, options.out / "login.png")
+    login.try_login()
+    actor = login.actor
+    assert actor is not None
+
+    context = ViewContext(services=services, actor=actor, runner=TaskRunner(), signals=AppSignals())
+    window = MainWindow(context, watch_changes=False)
+    window.resize(1500, 860)
+    window.show()
+    context.signals.sync_status.emit("«Система Инцидент»: обновлено в 11:19, новых нет", True)
+    workspace = window.workspace
+    workspace.set_queue(Queue.ALL)
+    workspace.table.clearSelection()
+    save(window, options.out / "operator-workspace.png")
+
+    workspace.set_queue(Queue.NEW)
+    rows = workspace.model.rows()
+    target = next((r for r in rows if "ям" in r.preview.lower()), rows[0])
+    workspace.select_message(target.id)
+    context.signals.new_messages.emit(2)
+    save(window, options.out / "operator-selected-message.png")
+
+    dialog = workspace.open_route_dialog()
+    assert dialog is not None
+    save(dialog, options.out / "route-dialog.png")
+    dialog.reject()
+
+    workspace.set_queue(Queue.AWAITING_REVIEW)
+    review_rows = [r for r in workspace.model.rows() if r.state is MessageState.UNDER_REVIEW]
+    if review_rows:
+        workspace.select_message(review_rows[0].id)
+        review = workspace.open_review_dialog()
+        assert review is not None
+        review.greeting_check.setChecked(True)
+        review.resize(1200, 760)
+        save(review, options.out / "review-dialog.png")
+        review.reject()
+    window.close()
+    services.db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
