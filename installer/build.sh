@@ -54,12 +54,7 @@ if ! "$python" -c 'import PyInstaller' >/dev/null 2>&1; then
   "$python" -m pip install --quiet "pyinstaller>=6.10,<7"
 fi
 
-# Icons, then licences and notices of every bundled distribution (both land in the bundle).
 QT_QPA_PLATFORM=offscreen "$python" installer/make_icons.py build/icons
-extra_notices=()
-[ -n "$languagetool" ] && extra_notices+=(--languagetool "$languagetool")
-[ -n "$java" ] && extra_notices+=(--java "$java")
-"$python" installer/collect_licenses.py --out installer "${extra_notices[@]}"
 
 export OTKLIK_LANGUAGETOOL_DIR="$languagetool" OTKLIK_JAVA_DIR="$java"
 "$python" -m PyInstaller --noconfirm --clean --log-level WARN \
@@ -69,6 +64,17 @@ export OTKLIK_LANGUAGETOOL_DIR="$languagetool" OTKLIK_JAVA_DIR="$java"
 if [ -d dist/otklik/_internal/jre/bin ]; then
   chmod +x dist/otklik/_internal/jre/bin/* dist/otklik/_internal/jre/lib/jspawnhelper 2>/dev/null || true
 fi
+
+# Licences and notices of every bundled distribution and host library (from the bundle manifest),
+# into installer/ (for packaging) and into the bundle's top folder.
+extra_notices=()
+[ -n "$languagetool" ] && extra_notices+=(--languagetool "$languagetool")
+[ -n "$java" ] && extra_notices+=(--java "$java")
+"$python" installer/collect_licenses.py --out installer \
+  --manifest build/pyinstaller/otklik/bundle-manifest.json "${extra_notices[@]}"
+rm -rf dist/otklik/licenses
+cp -r installer/licenses dist/otklik/licenses
+cp installer/THIRD-PARTY-NOTICES.txt LICENSE.md dist/otklik/
 
 size=$(du -sm dist/otklik | cut -f1)
 echo "build.sh: built $root/dist/otklik ($size MB)"
