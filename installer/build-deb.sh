@@ -65,14 +65,18 @@ if [ "$offline" = 1 ]; then
   mkdir -p "$out/deps"
   cp "$deb" "$out/"
   depends=$(sed -n 's/^Depends: //p' "$stage/DEBIAN/control" | tr -d ' ' | tr ',' ' ')
-  # The Depends closure (real packages only), minus what every Debian 12 system has (Priority: required).
-  mapfile -t closure < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
-      --no-breaks --no-replaces --no-enhances $depends | grep -v '^ ' | grep -v '^<' | sort -u)
+  # The Depends closure as apt resolves it on an empty system (default alternatives), minus what every
+  # Debian 12 system has (Priority: required).
+  empty_status=$(mktemp)
+  mapfile -t closure < <(apt-get install -s -qq --no-install-recommends -o Dir::State::status="$empty_status" \
+      $depends | sed -n 's/^Inst \([^ ]*\) .*/\1/p' | sort -u)
+  rm -f "$empty_status"
   wanted=()
   for package in "${closure[@]}"; do
     priority=$(apt-cache show --no-all-versions "$package" 2>/dev/null | sed -n 's/^Priority: //p' | head -1)
     [ "$priority" = required ] || wanted+=("$package")
   done
+  chmod 0777 "$out/deps"  # apt-get download drops privileges to _apt
   (cd "$out/deps" && apt-get download -qq "${wanted[@]}")
   cat > "$out/install.sh" <<'INSTALL'
 #!/usr/bin/env bash
