@@ -18,7 +18,7 @@ API (stable):
   - ``transitions(previous, current)`` deadlines of loaded rows that entered «срок истекает» or
     «просрочено» between two instants (for notifications).
   - roles: ``ROW_ROLE`` (the ``MessageRow``), ``ID_ROLE`` (message id), ``STATUS_ROLE``
-    (the ``DeadlineStatus`` value string of a countdown cell, or ``None``), ``SORT_ROLE``.
+    (the ``DeadlineStatus`` value string of a countdown cell, ``""`` without a deadline), ``SORT_ROLE``.
   - ``explain(row, column) -> str`` optional hook adding the engine's explanation to countdown tooltips.
 
 - ``CountdownDelegate`` paints countdown cells as coloured pills (colours from ``countdown.status_colours``).
@@ -53,6 +53,7 @@ from desktop_app.services.queries import MessageRow
 from desktop_app.services.texts import STAGE_NAMES, STATE_NAMES
 from desktop_app.views.common.countdown import Countdown, compute_countdown, countdown_tooltip, status_colours
 from desktop_app.views.common.platforms import platform_badge, platform_name
+from desktop_app.views.common.refcount_guard import protect_none
 
 
 class Column(IntEnum):
@@ -140,6 +141,7 @@ class MessageTableModel(QAbstractTableModel):
         parent: QWidget | None = None,
         explain: Callable[[MessageRow, Column], str] | None = None,
     ) -> None:
+        protect_none()  # PySide6 6.12 / CPython 3.11 void-call refcount bug (see refcount_guard)
         super().__init__(parent)
         self._calendar_source = calendar
         self._now_source = now
@@ -360,10 +362,13 @@ class MessageTableModel(QAbstractTableModel):
             return value.text if value else "—"
         if role == SORT_ROLE:
             return _sort_key(column)(row)
+        if role == STATUS_ROLE:
+            # A plain str through QVariant (DeadlineStatus(value) converts), "" without a deadline: never
+            # None, because PySide6 6.12 on Python 3.11 loses a reference to None each time Python code
+            # receives an invalid QVariant from data() (the delegate asks every tick).
+            return value.status.value if value else ""
         if value is None:
             return None
-        if role == STATUS_ROLE:
-            return value.status.value  # a plain str through QVariant; DeadlineStatus(value) to convert
         if role == Qt.ItemDataRole.ForegroundRole:
             return status_colours(value.status)[0]
         if role == Qt.ItemDataRole.BackgroundRole:

@@ -175,6 +175,8 @@ class RouteDialog(_FormDialog):
 
     def _header(self, text: str) -> None:
         item = QListWidgetItem(text)
+        item.setData(DEPARTMENT_ROLE, 0)  # read back by Python: never an empty QVariant
+        item.setData(SUGGESTED_ROLE, False)
         item.setFlags(Qt.ItemFlag.NoItemFlags)
         item.setForeground(QColor("#6b7280"))
         font = QFont()
@@ -324,6 +326,8 @@ class ReassignDialog(_FormDialog):
         self.department_box.setCurrentIndex(self.department_box.findData(department_id))
 
     def department_id(self) -> int | None:
+        if self.department_box.currentIndex() < 0:
+            return None
         value = self.department_box.currentData()
         return int(value) if value else None
 

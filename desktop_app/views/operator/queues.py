@@ -75,7 +75,7 @@ class QueueListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return QUEUE_NAMES[queue]
         if role == COUNT_ROLE:
-            return count
+            return -1 if count is None else count  # never None (see message_table.STATUS_ROLE)
         if role == QUEUE_ROLE:
             return queue.value
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -103,7 +103,7 @@ class QueueDelegate(QStyledItemDelegate):
             opt.backgroundBrush = Qt.BrushStyle.NoBrush
             opt.state &= ~QStyle.StateFlag.State_HasFocus
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        if count is None:
+        if count is None or count < 0:
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
