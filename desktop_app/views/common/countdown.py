@@ -10,11 +10,14 @@ API (stable, shared by the operator and executor views):
 - ``status_colours(status) -> (foreground, background)`` — the palette of every countdown.
 - ``countdown_tooltip(calendar, title, countdown, start=None, explanation="") -> str`` — Russian.
 - ``format_instant(calendar_or_tz, instant) -> str`` — «пн 29.11 09:40» in the administration's zone.
+- ``plain_tooltip(text) -> str`` — a tooltip that shows ``text`` literally. Qt renders a tooltip as rich
+  text when it merely looks like HTML, so every tooltip carrying untrusted text goes through this.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -97,6 +100,11 @@ def format_instant(zone: WorkCalendar | dt.tzinfo, instant: dt.datetime | None) 
     tz = zone.tz if isinstance(zone, WorkCalendar) else zone
     local = instant.astimezone(tz)
     return f"{WEEKDAYS[local.weekday()]} {local:%d.%m %H:%M}"
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` escaped inside a pre-wrap paragraph: shown literally, line breaks kept."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 def _minutes_phrase(minutes: int) -> str:

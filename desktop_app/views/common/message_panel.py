@@ -43,7 +43,7 @@ from desktop_app.domain.lifecycle import DraftKind
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.services.queries import AttachmentInfo, MessageDetail
 from desktop_app.services.texts import DRAFT_KIND_NAMES, STAGE_NAMES, STATE_NAMES
-from desktop_app.views.common.countdown import STATUS_TITLES, format_instant, status_colours
+from desktop_app.views.common.countdown import STATUS_TITLES, format_instant, plain_tooltip, status_colours
 from desktop_app.views.common.dialogs import error_text
 from desktop_app.views.common.platforms import platform_badge, platform_name
 from desktop_app.views.common.refcount_guard import protect_none
@@ -270,7 +270,7 @@ class MessagePanel(QWidget):
         )
         self.state_label.setText(STATE_NAMES[row.state])
         self.link_label.setText(detail.post_url or "ссылки на оригинал нет")
-        self.link_label.setToolTip(detail.post_url)
+        self.link_label.setToolTip(plain_tooltip(detail.post_url))
         self.open_link_button.setEnabled(QUrl(detail.post_url).scheme() in _SAFE_SCHEMES)
         self.reason_label.setText(f"Причина: {detail.state_reason}" if detail.state_reason else "")
         self.reason_label.setVisible(bool(detail.state_reason))
@@ -307,13 +307,13 @@ class MessagePanel(QWidget):
             item = QTreeWidgetItem(
                 [format_instant(calendar, entry.at), entry.author or "—", entry.text.replace("\n", " ")]
             )
-            item.setToolTip(2, entry.text)
+            item.setToolTip(2, plain_tooltip(entry.text))
             self.thread_view.addTopLevelItem(item)
         for kind, text, confirmed_at, _url in detail.publications:
             label = DRAFT_KIND_NAMES.get(_draft_kind(kind), kind)  # type: ignore[call-overload]
             when = format_instant(calendar, confirmed_at) if confirmed_at else "ожидает подтверждения"
             item = QTreeWidgetItem([when, f"администрация ({label})", text.replace("\n", " ")])
-            item.setToolTip(2, text)
+            item.setToolTip(2, plain_tooltip(text))
             self.thread_view.addTopLevelItem(item)
         self.tabs.setTabText(1, f"Переписка ({self.thread_view.topLevelItemCount()})")
 
@@ -333,7 +333,7 @@ class MessagePanel(QWidget):
 
     def _add_attachment(self, info: AttachmentInfo) -> None:
         item = QListWidgetItem(info.filename)
-        item.setToolTip(f"{info.filename}\n{info.media_type}, {max(info.size // 1024, 1)} КБ")
+        item.setToolTip(plain_tooltip(f"{info.filename}\n{info.media_type}, {max(info.size // 1024, 1)} КБ"))
         item.setData(Qt.ItemDataRole.UserRole, info.id)
         item.setSizeHint(QSize(THUMBNAIL.width() + 16, THUMBNAIL.height() + 36))
         self.attachments.addItem(item)

@@ -51,7 +51,13 @@ from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.services.queries import MessageRow
 from desktop_app.services.texts import STAGE_NAMES, STATE_NAMES
-from desktop_app.views.common.countdown import Countdown, compute_countdown, countdown_tooltip, status_colours
+from desktop_app.views.common.countdown import (
+    Countdown,
+    compute_countdown,
+    countdown_tooltip,
+    plain_tooltip,
+    status_colours,
+)
 from desktop_app.views.common.platforms import platform_badge, platform_name
 from desktop_app.views.common.refcount_guard import protect_none
 
@@ -326,12 +332,13 @@ class MessageTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column is Column.PLATFORM:
             return platform_badge(row.platform)
         if role == Qt.ItemDataRole.ToolTipRole:
+            # Untrusted text: a tooltip that looks like HTML would be rendered as HTML.
             if column is Column.PLATFORM:
-                return platform_name(row.platform)
+                return plain_tooltip(platform_name(row.platform))
             if column is Column.TEXT:
-                return row.preview
+                return plain_tooltip(row.preview)
             if column in (Column.AUTHOR, Column.DEPARTMENT, Column.STATE, Column.STAGE):
-                return self._display(row, column)
+                return plain_tooltip(self._display(row, column) or "")
         if role == SORT_ROLE:
             return _sort_key(column)(row)
         return None
@@ -379,7 +386,7 @@ class MessageTableModel(QAbstractTableModel):
             else:
                 title, start = STAGE_NAMES["overall"], row.arrived_at
             explanation = self._explain(row, column) if self._explain else ""
-            return countdown_tooltip(self._calendar, title, value, start, explanation)
+            return plain_tooltip(countdown_tooltip(self._calendar, title, value, start, explanation))
         return None
 
 

@@ -36,6 +36,7 @@ from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import DRAFT_KIND_NAMES
 from desktop_app.services.workflow import ReviewChecks
+from desktop_app.views.common.countdown import plain_tooltip
 
 DEPARTMENT_ROLE = Qt.ItemDataRole.UserRole
 SUGGESTED_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -136,7 +137,7 @@ class RouteDialog(_FormDialog):
                 item.setData(DEPARTMENT_ROLE, suggestion.department_id)
                 item.setData(SUGGESTED_ROLE, True)
                 item.setFont(bold)
-                item.setToolTip(f"Почему: {suggestion.reason}")
+                item.setToolTip(plain_tooltip(f"Почему: {suggestion.reason}"))
                 self.department_list.addItem(item)
         self._header("Все подразделения")
         for department_id, name in departments:

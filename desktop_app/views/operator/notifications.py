@@ -86,6 +86,8 @@ class Notifier(QObject):
         self.strip.show_text(text, urgent)
         if self.tray is not None:
             icon = QSystemTrayIcon.MessageIcon.Warning if urgent else QSystemTrayIcon.MessageIcon.Information
-            self.tray.showMessage("Отклик", text, icon, 8000)
+            # Some notification servers render a markup subset: keep the author's text literal.
+            safe = text.replace("<", "‹").replace(">", "›").replace("&", "＆")
+            self.tray.showMessage("Отклик", safe, icon, 8000)
         self.notified.emit(text, urgent)
         return True

@@ -134,3 +134,15 @@ def test_delegate_paints_without_errors(qtbot) -> None:
     view.resize(900, 200)
     image = view.grab().toImage()
     assert not image.isNull()
+
+
+def test_tooltips_of_hostile_text_are_shown_literally(qapp) -> None:
+    from dataclasses import replace
+
+    model = make_model(Clock(msk(2026, 5, 12, 10, 0)))
+    hostile = replace(synthetic_rows(1)[0], preview="<b>жирный</b> <img src=x>", author_name="<i>Хакер</i>")
+    model.set_rows([hostile])
+    assert model.index(0, Column.TEXT).data() == "<b>жирный</b> <img src=x>"
+    tip = model.index(0, Column.TEXT).data(Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;жирный&lt;/b&gt; &lt;img src=x&gt;" in tip and "<b>" not in tip
+    assert "&lt;i&gt;Хакер&lt;/i&gt;" in model.index(0, Column.AUTHOR).data(Qt.ItemDataRole.ToolTipRole)
