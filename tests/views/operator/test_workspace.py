@@ -316,3 +316,24 @@ def test_live_refresh_after_another_workstation_keeps_selection(
     row = workspace.model.row_of(first)
     assert workspace.model.index(row, Column.STATE).data() == "у исполнителя"
     assert _queue_count(workspace, Queue.NEW) == 1
+
+
+def test_with_the_real_thread_pool(
+    qtbot, monkeypatch, real_validate, view_context: ViewContext, world: World
+) -> None:
+    from desktop_app.views.tasks import TaskRunner
+
+    monkeypatch.setattr(TaskRunner, "synchronous", False)
+    message_id = world.arrive()
+    workspace = OperatorWorkspace(view_context, validate=real_validate, use_tray=False)
+    qtbot.addWidget(workspace)
+    workspace.show()
+    qtbot.waitUntil(lambda: workspace.model.rowCount() == 1, timeout=5000)
+    workspace.select_message(message_id)
+    qtbot.waitUntil(lambda: workspace.panel.detail() is not None, timeout=5000)
+    workspace.open_route_dialog()
+    qtbot.waitUntil(lambda: workspace.dialog is not None, timeout=5000)
+    workspace.dialog.accept()
+    qtbot.waitUntil(lambda: world.message(message_id).state is MessageState.ROUTED, timeout=5000)
+    qtbot.waitUntil(lambda: workspace.model.rowCount() == 0, timeout=5000)
+    assert view_context.runner.wait(5000)
