@@ -27,7 +27,6 @@ from desktop_app.services.bootstrap import build_services
 from desktop_app.services.demo import load_seed, seed_demo
 from desktop_app.services.queries import Queue
 from desktop_app.settings import Settings
-from desktop_app.views.common.refcount_guard import protect_none
 from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.login import LoginDialog
 from desktop_app.views.main_window import MainWindow
@@ -47,7 +46,6 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     options.out.mkdir(parents=True, exist_ok=True)
 
-    protect_none()  # PySide6 6.12 / CPython 3.11 void-call refcount bug (see refcount_guard)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     font = QFont("DejaVu Sans", 10)
     app.setFont(font)

@@ -16,7 +16,6 @@ from desktop_app.models.database import Database
 from desktop_app.services.actor import Actor
 from desktop_app.services.bootstrap import AppServices, build_services
 from desktop_app.settings import Settings
-from desktop_app.views.common.refcount_guard import protect_none
 from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.tasks import TaskRunner
 from tests.support.factories import Clock, World, msk
@@ -28,12 +27,6 @@ def database_url(sqlite_template: Path, tmp_path: Path) -> str:
     target = tmp_path / "otklik.sqlite3"
     shutil.copyfile(sqlite_template, target)
     return f"sqlite:///{target}"
-
-
-@pytest.fixture(autouse=True, scope="session")
-def none_refcount_guard() -> None:
-    # PySide6 6.12 on CPython 3.11 drops a reference to None per void call (see refcount_guard).
-    protect_none()
 
 
 @pytest.fixture(autouse=True)

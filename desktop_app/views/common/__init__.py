@@ -10,7 +10,4 @@ Stable API (other views import these names; keep them backward compatible):
   per-second countdown refresh of the visible rows only), ``CountdownDelegate``, ``visible_rows``.
 - :mod:`.message_panel` — ``MessagePanel``: one message's whole record, untrusted text shown as plain text.
 - :mod:`.dialogs` — ``show_error``: an ``OtklikError`` (or any refusal) in a plain-text message box.
-- :mod:`.refcount_guard` — ``protect_none()``: REQUIRED on CPython 3.11 with PySide6 6.12.0, whose
-  void methods drop a reference to ``None`` per call (the app aborts within seconds of repainting).
-  ``MessageTableModel``, ``MessagePanel`` and the operator workspace call it; call it at start-up too.
 """

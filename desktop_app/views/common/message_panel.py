@@ -46,7 +46,6 @@ from desktop_app.services.texts import DRAFT_KIND_NAMES, STAGE_NAMES, STATE_NAME
 from desktop_app.views.common.countdown import STATUS_TITLES, format_instant, plain_tooltip, status_colours
 from desktop_app.views.common.dialogs import error_text
 from desktop_app.views.common.platforms import platform_badge, platform_name
-from desktop_app.views.common.refcount_guard import protect_none
 from desktop_app.views.context import ViewContext
 
 CHANNEL_NAMES = {
@@ -116,7 +115,6 @@ class MessagePanel(QWidget):
     load_failed = Signal(str)
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
-        protect_none()  # PySide6 6.12 / CPython 3.11 void-call refcount bug (see refcount_guard)
         super().__init__(parent)
         self.context = context
         self._detail: MessageDetail | None = None

@@ -59,7 +59,6 @@ from desktop_app.views.common.countdown import (
     status_colours,
 )
 from desktop_app.views.common.platforms import platform_badge, platform_name
-from desktop_app.views.common.refcount_guard import protect_none
 
 
 class Column(IntEnum):
@@ -147,7 +146,6 @@ class MessageTableModel(QAbstractTableModel):
         parent: QWidget | None = None,
         explain: Callable[[MessageRow, Column], str] | None = None,
     ) -> None:
-        protect_none()  # PySide6 6.12 / CPython 3.11 void-call refcount bug (see refcount_guard)
         super().__init__(parent)
         self._calendar_source = calendar
         self._now_source = now

@@ -46,7 +46,6 @@ from desktop_app.views.common.message_table import (
     MessageTableModel,
     visible_rows,
 )
-from desktop_app.views.common.refcount_guard import protect_none
 from desktop_app.views.context import ViewContext
 from desktop_app.views.operator.dialogs import (
     CloseDialog,
@@ -119,7 +118,6 @@ class OperatorWorkspace(QWidget):
         validate: ValidateFn | None = None,
         use_tray: bool = True,
     ) -> None:
-        protect_none()  # PySide6 6.12 / CPython 3.11 void-call refcount bug (see refcount_guard)
         super().__init__(parent)
         self.context = context
         self.services = context.services
