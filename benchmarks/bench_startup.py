@@ -44,8 +44,14 @@ def drop_caches() -> bool:
 
 
 def run(cmd: list[str], home: Path) -> tuple[float, subprocess.CompletedProcess]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
-               XDG_DATA_HOME=str(home / "data"), XDG_STATE_HOME=str(home / "state"))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_STATE_HOME=str(home / "state"),
+    )
     started = time.perf_counter()
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60, check=False)
     return time.perf_counter() - started, result
@@ -82,7 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         dropped = drop_caches()
         cold, result = run(smoke, home / "cold")
         if result.returncode != 0 or "SMOKE OK" not in result.stdout:
-            print(f"FAILED: smoke test exit {result.returncode}: {result.stderr.strip()[-500:]}", file=sys.stderr)
+            print(
+                f"FAILED: smoke test exit {result.returncode}: {result.stderr.strip()[-500:]}",
+                file=sys.stderr,
+            )
             return 1
         figures["cold_smoke_s"] = round(cold, 2)
         figures["cold_dropped_cache"] = "yes" if dropped else "no"
@@ -96,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         figures["smoke_s_median"] = round(statistics.median(warm), 2)
         if in_process:
             figures["smoke_in_process_s"] = round(statistics.median(in_process), 2)
-        cli = [run([str(exe), "worktime", "add", "1h", "2026-05-12T17:30"], home / "cli")[0]
-               for _ in range(options.runs)]
+        cli = [
+            run([str(exe), "worktime", "add", "1h", "2026-05-12T17:30"], home / "cli")[0]
+            for _ in range(options.runs)
+        ]
         figures["cli_start_s_median"] = round(statistics.median(cli), 2)
 
     if options.json:

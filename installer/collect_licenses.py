@@ -49,8 +49,24 @@ KNOWN_WITHOUT_FILES = {
 
 # Licences and their standing next to GPL-3.0-only (the program's licence) when combined in one bundle.
 GPL3_COMPATIBLE = (
-    "MIT", "MIT-0", "BSD", "0BSD", "ISC", "Apache", "PSF", "Python", "LGPL", "GPL-3", "GPLv3", "MPL-2.0",
-    "Zlib", "CC0", "Unlicense", "Public Domain", "HPND", "Dual License",
+    "MIT",
+    "MIT-0",
+    "BSD",
+    "0BSD",
+    "ISC",
+    "Apache",
+    "PSF",
+    "Python",
+    "LGPL",
+    "GPL-3",
+    "GPLv3",
+    "MPL-2.0",
+    "Zlib",
+    "CC0",
+    "Unlicense",
+    "Public Domain",
+    "HPND",
+    "Dual License",
 )
 REVIEW = {
     "CC BY-SA 3.0": "dictionary data under CC BY-SA 3.0 (not formally GPL-compatible; shipped as separate data, "
@@ -151,7 +167,9 @@ def license_of(dist: md.Distribution) -> str:
     text = (meta.get("License") or "").strip()
     if text and text.upper() != "UNKNOWN" and len(text) < 80:
         return text
-    classifiers = [c.split("::")[-1].strip() for c in meta.get_all("Classifier") or [] if c.startswith("License")]
+    classifiers = [
+        c.split("::")[-1].strip() for c in meta.get_all("Classifier") or [] if c.startswith("License")
+    ]
     known = KNOWN_WITHOUT_FILES.get(normalize(meta["Name"]))
     return " / ".join(classifiers) or (known[0] if known else "UNKNOWN")
 
@@ -206,7 +224,9 @@ def collect_distribution(dist: md.Distribution, out: Path) -> dict:
             files.append("LICENSE")
         else:
             files += _copy_common_license(spdx, target)
-            (target / "NOTICE").write_text(f"{copyright_line}\nLicence: {spdx}\nSource: {upstream}\n", "utf-8")
+            (target / "NOTICE").write_text(
+                f"{copyright_line}\nLicence: {spdx}\nSource: {upstream}\n", "utf-8"
+            )
             files.append("NOTICE")
     homepage = dist.metadata.get("Home-page") or ""
     for url in dist.metadata.get_all("Project-URL") or []:
@@ -278,7 +298,11 @@ def write_notices(out: Path, entries: list[dict], host: list[dict], licenses_dir
     for entry in entries:
         lines.append(f"{entry['name'].ljust(width)}{entry['version']:<22}{entry['license']}")
     if host:
-        lines += ["", "System libraries copied from the build machine (Debian packages; licenses/debian/):", ""]
+        lines += [
+            "",
+            "System libraries copied from the build machine (Debian packages; licenses/debian/):",
+            "",
+        ]
         lines += [f"{e['package']} {e['version']}: {', '.join(sorted(e['libraries']))}" for e in host]
     lines += ["", "=" * 100, ""]
     for entry in entries:
@@ -292,7 +316,9 @@ def write_notices(out: Path, entries: list[dict], host: list[dict], licenses_dir
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True, help="writes OUT/licenses/ and OUT/THIRD-PARTY-NOTICES.txt")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="writes OUT/licenses/ and OUT/THIRD-PARTY-NOTICES.txt"
+    )
     parser.add_argument("--manifest", type=Path, help="bundle-manifest.json written by installer/otklik.spec")
     parser.add_argument("--languagetool", type=Path)
     parser.add_argument("--java", type=Path)
@@ -318,26 +344,48 @@ def main(argv: list[str] | None = None) -> int:
     # Python itself and the program's own licence.
     python_dir = licenses_dir / f"python-{sys.version.split()[0]}"
     python_dir.mkdir()
-    python_license = Path(sys.base_prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "LICENSE.txt"
+    python_license = (
+        Path(sys.base_prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "LICENSE.txt"
+    )
     if not python_license.is_file():
         python_license = Path(sys.base_prefix) / "LICENSE.txt"  # Windows
     python_files = []
     if python_license.is_file():
         shutil.copyfile(python_license, python_dir / "LICENSE.txt")
         python_files.append("LICENSE.txt")
-    entries.append({"name": "python", "version": sys.version.split()[0], "license": "PSF-2.0", "homepage":
-                    "https://www.python.org", "files": python_files, "gpl3": "ok", "dir": python_dir.name})
+    entries.append(
+        {
+            "name": "python",
+            "version": sys.version.split()[0],
+            "license": "PSF-2.0",
+            "homepage": "https://www.python.org",
+            "files": python_files,
+            "gpl3": "ok",
+            "dir": python_dir.name,
+        }
+    )
     own = licenses_dir / "otklik"
     own.mkdir()
     own_files = _copy_common_license("GPL-3.0-only", own)
-    entries.append({"name": "otklik", "version": md.version(PROJECT) if _installed(PROJECT) else "",
-                    "license": "GPL-3.0-only", "homepage": "", "files": own_files, "gpl3": "ok", "dir": "otklik"})
+    entries.append(
+        {
+            "name": "otklik",
+            "version": md.version(PROJECT) if _installed(PROJECT) else "",
+            "license": "GPL-3.0-only",
+            "homepage": "",
+            "files": own_files,
+            "gpl3": "ok",
+            "dir": "otklik",
+        }
+    )
     if options.languagetool:
         entry = collect_directory("languagetool", options.languagetool, "LGPL-2.1-or-later", licenses_dir)
         entry["dir"] = "languagetool"
         entries.append(entry)
     if options.java:
-        entry = collect_directory("jre", options.java, "GPL-2.0-only WITH Classpath-exception-2.0", licenses_dir)
+        entry = collect_directory(
+            "jre", options.java, "GPL-2.0-only WITH Classpath-exception-2.0", licenses_dir
+        )
         entry["dir"] = "jre"
         entries.append(entry)
 

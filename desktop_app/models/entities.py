@@ -248,6 +248,9 @@ class Attachment(Base):
     added_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # Declared so the unit of work inserts a new blob before the attachments that point to it.
+    blob: Mapped[AttachmentBlob] = relationship(lazy="raise")
+
 
 class Template(Base):
     """A text module with placeholders such as {author_name} and {signature}."""

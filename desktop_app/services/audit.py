@@ -70,11 +70,20 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain inside the caller's transaction."""
-    if session.bind is not None and session.get_bind().dialect.name == "postgresql":
-        # Serialise appends across workstations so two events never share a predecessor.
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(734211)"))
-    previous = session.scalars(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    """Append one event to the chain inside the caller's transaction.
+
+    The chain's tail is read under a write lock held to the end of the transaction (PostgreSQL:
+    an advisory lock; SQLite: the database write lock), so two workstations — or the intake
+    thread and a user — never append to the same predecessor. The tail is then remembered for
+    the rest of the transaction, so a batch of events costs no extra queries.
+    """
+    transaction = session.get_transaction()
+    cached = session.info.get(_TAIL_KEY)
+    if cached is not None and cached[0] is transaction:
+        previous = cached[1]
+    else:
+        _lock_chain(session)
+        previous = session.scalars(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     event = AuditEvent(
         occurred_at=occurred_at,
         actor_id=actor_id,
@@ -88,9 +97,23 @@ def record(
         prev_hash=previous or GENESIS_HASH,
     )
     event.hash = event_hash(event)
+    # Rows of one mapper are inserted in the order they were added, so ids follow the chain.
     session.add(event)
-    session.flush()
+    session.info[_TAIL_KEY] = (transaction, event.hash)
     return event
+
+
+_TAIL_KEY = "otklik.audit_tail"
+
+
+def _lock_chain(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(734211)"))
+    else:
+        # Flush pending work and take SQLite's write lock before reading the tail: a statement that
+        # writes (even no row) starts the write transaction, which holds until commit.
+        session.flush()
+        session.execute(sa.text("UPDATE app_settings SET key = key WHERE 0 = 1"))
 
 
 @dataclass(frozen=True)

@@ -81,8 +81,34 @@ class DeadlineBook:
         user_id: int | None = None,
         department_id: int | None = None,
     ) -> StageDeadline:
+        row = self._new_row(message, stage, start, user_id, department_id)
+        session.add(row)
+        self.refresh_current_due(session, message)
+        return row
+
+    def start_arrival_clocks(self, session: Session, message: Message) -> None:
+        """R5 and R3 for a message that has no stages yet: no queries, so intake stays fast."""
+        route = self._new_row(message, Stage.ROUTE, message.arrived_at, None, None)
+        overall = self._new_row(message, Stage.OVERALL, message.arrived_at, None, None)
+        session.add_all([route, overall])
+        message.current_stage = route.stage
+        message.stage_due_at = route.due_at
+        message.stage_warn_from = route.warn_from
+
+    def _new_row(
+        self,
+        message: Message,
+        stage: Stage,
+        start: dt.datetime,
+        user_id: int | None,
+        department_id: int | None,
+    ) -> StageDeadline:
         computed = stage_deadline(self.calendar, self.policy, stage, start)
-        row = StageDeadline(
+        if stage is Stage.OVERALL:
+            message.overall_due_at = computed.due
+            message.overall_warn_from = computed.warn_from
+            message.overall_closed_at = None
+        return StageDeadline(
             message_id=message.id,
             stage=stage.value,
             budget=str(computed.budget),
@@ -92,14 +118,6 @@ class DeadlineBook:
             responsible_user_id=user_id,
             responsible_department_id=department_id,
         )
-        session.add(row)
-        session.flush()
-        if stage is Stage.OVERALL:
-            message.overall_due_at = computed.due
-            message.overall_warn_from = computed.warn_from
-            message.overall_closed_at = None
-        self.refresh_current_due(session, message)
-        return row
 
     def record_closed_stage(
         self, session: Session, message: Message, stage: Stage, start: dt.datetime, at: dt.datetime, by: int

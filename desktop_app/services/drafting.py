@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,9 +11,10 @@ import sqlalchemy as sa
 
 from desktop_app.domain.lifecycle import DraftKind, Role
 from desktop_app.models.database import Database
-from desktop_app.models.entities import Attachment, AttachmentBlob, DictionaryWord, Draft, Message
+from desktop_app.models.entities import Attachment, DictionaryWord, Draft, Message
 from desktop_app.services import audit
 from desktop_app.services.actor import Actor
+from desktop_app.services.blobs import store_blob
 from desktop_app.services.errors import InputError, NotFoundError, PermissionDeniedError
 
 MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
@@ -28,15 +28,6 @@ class DraftAttachment:
     media_type: str
     size: int
     sha256: str
-
-
-def store_blob(session: sa.orm.Session, content: bytes) -> str:
-    """Store file content once per checksum; return the checksum."""
-    digest = hashlib.sha256(content).hexdigest()
-    if session.get(AttachmentBlob, digest) is None:
-        session.add(AttachmentBlob(sha256=digest, content=content, size=len(content)))
-        session.flush()
-    return digest
 
 
 class DraftingService:

@@ -9,7 +9,6 @@ stops before the first item that failed, so a failed item is fetched again next 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -19,11 +18,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from desktop_app.adapters.incident.gateway import IncidentError, IncidentGateway, IncomingItem
+from desktop_app.adapters.incident.gateway import FetchPage, IncidentError, IncidentGateway, IncomingItem
 from desktop_app.domain.lifecycle import ChannelKind, MessageState
 from desktop_app.models.database import Database
-from desktop_app.models.entities import Attachment, AttachmentBlob, Message, SyncState, ThreadEntry
+from desktop_app.models.entities import Attachment, Message, SyncState, ThreadEntry
 from desktop_app.services import workflow_hooks
+from desktop_app.services.blobs import store_blob
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +52,6 @@ class SyncResult:
 
     def summary(self) -> str:
         return f"новых: {self.new}, обновлённых: {self.updated}, с ошибками: {self.failed}"
-
-
-def store_blob(session: Session, content: bytes) -> str:
-    """Store file content once per SHA-256; return the checksum."""
-    digest = hashlib.sha256(content).hexdigest()
-    if session.get(AttachmentBlob, digest) is None:
-        session.add(AttachmentBlob(sha256=digest, content=content, size=len(content)))
-        session.flush()
-    return digest
 
 
 def _channel(value: str) -> ChannelKind:
@@ -94,6 +85,33 @@ def _add_attachments(session: Session, message_id: int, item: IncomingItem, know
     return added
 
 
+def new_message(item: IncomingItem, now: dt.datetime) -> Message:
+    """A Message row for a feed item seen for the first time (not yet added to a session)."""
+    if item.arrived_at.tzinfo is None:
+        raise IntakeItemError("время поступления без часового пояса")
+    return Message(
+        external_id=item.id,
+        channel_kind=_channel(item.channel_kind),
+        platform=item.platform[:40],
+        author_name=item.author_name[:300] or "Неизвестный автор",
+        author_profile_url=item.author_profile_url[:1000],
+        post_url=item.post_url[:1000],
+        text=item.text,
+        posted_at=item.posted_at,
+        arrived_at=item.arrived_at,
+        state=MessageState.NEW,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def store_new_message_parts(session: Session, message: Message, item: IncomingItem, now: dt.datetime) -> None:
+    """Attachments and lifecycle clocks of a message that has just got its id."""
+    if item.attachments:
+        _add_attachments(session, message.id, item, set())
+    workflow_hooks.message_arrived(session, message, now)  # R5/R4/R3 clocks start at arrival
+
+
 def apply_item(
     session: Session, item: IncomingItem, now: dt.datetime, *, known_new: bool = False
 ) -> tuple[str, int | None]:
@@ -111,26 +129,10 @@ def apply_item(
         else session.scalars(sa.select(Message).where(Message.external_id == item.id)).first()
     )
     if message is None:
-        message = Message(
-            external_id=item.id,
-            channel_kind=_channel(item.channel_kind),
-            platform=item.platform[:40],
-            author_name=item.author_name[:300] or "Неизвестный автор",
-            author_profile_url=item.author_profile_url[:1000],
-            post_url=item.post_url[:1000],
-            text=item.text,
-            posted_at=item.posted_at,
-            arrived_at=item.arrived_at,
-            state=MessageState.NEW,
-            created_at=now,
-            updated_at=now,
-        )
+        message = new_message(item, now)
         session.add(message)
         session.flush()
-        if item.attachments:
-            _add_attachments(session, message.id, item, set())
-            session.flush()
-        workflow_hooks.message_arrived(session, message, now)  # R5/R4/R3 clocks start at arrival
+        store_new_message_parts(session, message, item, now)
         return "new", message.id
     changed = False
     for name, value in (
@@ -274,39 +276,86 @@ class IntakeService:
                 gateway_error = str(exc)
                 break
             pages += 1
-            existing = self._existing_ids(page.items)
-            committed_cursor = ""
-            for item in page.items:
-                try:
-                    outcome, message_id = self._apply_one(
-                        item, known_new=not item.is_reply and item.id not in existing
-                    )
-                except (IntakeItemError, SQLAlchemyError, ValueError) as exc:
-                    failed += 1
-                    blocked = True  # the cursor stays before this item: it is fetched again next time
-                    errors.append(f"сообщение {item.id}: {exc}")
-                    log.warning("intake of %s failed: %s", item.id, exc)
-                    continue
-                if not blocked and item.cursor:
-                    committed_cursor = item.cursor
+            outcomes = self._apply_page_at_once(page)
+            if outcomes is None:
+                outcomes, committed_cursor, page_errors = self._apply_items_one_by_one(page)
+                if page_errors:
+                    blocked = True
+                    failed += len(page_errors)
+                    errors.extend(page_errors)
+                if committed_cursor:
+                    self._set_cursor(committed_cursor)
+            cursor = page.next_cursor
+            for outcome, message_id in outcomes:
                 if outcome == "new":
                     new += 1
                     if message_id is not None:
                         new_ids.append(message_id)
-                        existing.add(item.id)
                 elif outcome == "updated":
                     updated += 1
                 elif outcome == "reply":
                     updated += 1
                     replies += 1
-            # Only past committed items: the last one before the first failure, else the page end.
-            cursor = committed_cursor if blocked else page.next_cursor
-            if cursor:
-                self._set_cursor(cursor)
             if not page.has_more or (self.max_pages and pages >= self.max_pages):
                 break
         self._end_pass(new, errors, gateway_error)
         return SyncResult(new, updated, failed, replies, tuple(new_ids), tuple(errors), gateway_error)
+
+    def _apply_page_at_once(self, page: FetchPage) -> list[tuple[str, int | None]] | None:
+        """Fast path: the whole page and the cursor past it in one transaction.
+
+        Any failure rolls the page back and returns None; the caller then stores the items one by
+        one, so a single bad item never costs the others (and the cursor stops before it).
+        """
+        existing = self._existing_ids(page.items)
+        outcomes: list[tuple[str, int | None]] = []
+        try:
+            with self.db.session() as session, session.begin():
+                now = self.now()
+                # Messages seen for the first time go in with one batched INSERT, then get their
+                # attachments and clocks; updates and replies follow (their parents now exist).
+                fresh: list[tuple[IncomingItem, Message]] = []
+                later: list[IncomingItem] = []
+                for item in page.items:
+                    if item.is_reply or item.id in existing:
+                        later.append(item)
+                    else:
+                        existing.add(item.id)
+                        fresh.append((item, new_message(item, now)))
+                session.add_all([message for _item, message in fresh])
+                session.flush()
+                for item, message in fresh:
+                    store_new_message_parts(session, message, item, now)
+                    outcomes.append(("new", message.id))
+                outcomes.extend(apply_item(session, item, now) for item in later)
+                if page.next_cursor:
+                    self._state(session).cursor = page.next_cursor
+        except (IntakeItemError, SQLAlchemyError, ValueError) as exc:
+            log.info("page of %d items not stored at once (%s); storing item by item", len(page.items), exc)
+            return None
+        return outcomes
+
+    def _apply_items_one_by_one(self, page: FetchPage) -> tuple[list[tuple[str, int | None]], str, list[str]]:
+        """Slow path: each item in its own transaction; returns outcomes, last good cursor, errors."""
+        existing = self._existing_ids(page.items)
+        outcomes: list[tuple[str, int | None]] = []
+        errors: list[str] = []
+        committed_cursor = ""
+        for item in page.items:
+            try:
+                outcome = self._apply_one(item, known_new=not item.is_reply and item.id not in existing)
+            except (IntakeItemError, SQLAlchemyError, ValueError) as exc:
+                errors.append(f"сообщение {item.id}: {exc}")
+                log.warning("intake of %s failed: %s", item.id, exc)
+                continue
+            if not errors and item.cursor:
+                committed_cursor = item.cursor
+            if outcome[0] == "new":
+                existing.add(item.id)
+            outcomes.append(outcome)
+        if not errors:
+            committed_cursor = page.next_cursor
+        return outcomes, committed_cursor, errors
 
     def _set_cursor(self, cursor: str) -> None:
         with self.db.session() as session, session.begin():

@@ -200,8 +200,6 @@ class ValidationService:
         return f"Здравствуйте, {first}!" if first else "Здравствуйте!"
 
 
-
-
 def shared_validation(services: Any) -> ValidationService:
     """The one ValidationService of the running app (``AppServices.validation``), warming in the background."""
     service: ValidationService = services.validation

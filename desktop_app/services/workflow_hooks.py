@@ -47,9 +47,7 @@ def _system_event(
 
 def message_arrived(session: Session, message: Message, now: dt.datetime) -> None:
     """R5 and R3 clocks start when the message arrives in the Incident system, not when we fetched it."""
-    book = _deadlines()
-    book.open_stage(session, message, Stage.ROUTE, message.arrived_at)
-    book.open_stage(session, message, Stage.OVERALL, message.arrived_at)
+    _deadlines().start_arrival_clocks(session, message)
     _system_event(session, "message_arrived", message, now, {"external_id": message.external_id})
 
 

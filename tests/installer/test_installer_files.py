@@ -27,11 +27,21 @@ def _load(name: str, path: Path):
 
 def test_spec_bundles_the_data_folders_and_entry_point():
     spec = (INSTALLER / "otklik.spec").read_text(encoding="utf-8")
-    for needle in ('"resources"', '"desktop_app" / "migrations"', '"desktop_app/migrations"',
-                   'collect_data_files("pylat_ru")', 'collect_data_files("natasha")',
-                   'collect_data_files("tzdata")', 'collect_data_files("razdel")',
-                   '"pymorphy3_dicts_ru"', 'collect_submodules(', '"desktop_app"',
-                   '"languagetool"', '"jre"', "bundle-manifest.json"):
+    for needle in (
+        '"resources"',
+        '"desktop_app" / "migrations"',
+        '"desktop_app/migrations"',
+        'collect_data_files("pylat_ru")',
+        'collect_data_files("natasha")',
+        'collect_data_files("tzdata")',
+        'collect_data_files("razdel")',
+        '"pymorphy3_dicts_ru"',
+        "collect_submodules(",
+        '"desktop_app"',
+        '"languagetool"',
+        '"jre"',
+        "bundle-manifest.json",
+    ):
         assert needle in spec, needle
     entry = (INSTALLER / "otklik_entry.py").read_text(encoding="utf-8")
     assert "from desktop_app.cli import main" in entry
@@ -69,7 +79,9 @@ def test_desktop_entry_is_valid():
     assert entry["Name[ru]"] == "Отклик"
     assert entry["Categories"].endswith(";")
     if shutil.which("desktop-file-validate"):
-        result = subprocess.run(["desktop-file-validate", str(path)], capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            ["desktop-file-validate", str(path)], capture_output=True, text=True, check=False
+        )
         assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -80,9 +92,20 @@ def test_control_file_is_valid():
         assert field in fields, field
     assert fields["Package"] == "otklik" and fields["Architecture"] == "amd64"
     depends = {d.strip() for d in fields["Depends"].split(",")}
-    assert depends == {"libgl1", "libegl1", "libxcb1", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1",
-                       "libxcb-shape0", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1",
-                       "libdbus-1-3", "libglib2.0-0"}
+    assert depends == {
+        "libgl1",
+        "libegl1",
+        "libxcb1",
+        "libxcb-cursor0",
+        "libxcb-icccm4",
+        "libxcb-keysyms1",
+        "libxcb-shape0",
+        "libxkbcommon0",
+        "libxkbcommon-x11-0",
+        "libfontconfig1",
+        "libdbus-1-3",
+        "libglib2.0-0",
+    }
     for line in text.split("Description:", 1)[1].splitlines()[1:]:
         assert line.startswith(" "), f"continuation lines of Description start with a space: {line!r}"
     assert "GPL-3.0-only" in (INSTALLER / "debian" / "copyright.in").read_text(encoding="utf-8")
@@ -90,7 +113,9 @@ def test_control_file_is_valid():
 
 def test_inno_setup_script_is_per_user_with_fixed_app_id():
     text = (INSTALLER / "otklik.iss").read_text(encoding="utf-8-sig")
-    assert re.search(r"^AppId=\{\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$", text, re.M)
+    assert re.search(
+        r"^AppId=\{\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$", text, re.M
+    )
     assert re.search(r"^PrivilegesRequired=lowest$", text, re.M)
     assert "compiler:Languages\\Russian.isl" in text
     assert (INSTALLER / "otklik.iss").read_bytes().startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM for ISCC"
@@ -126,7 +151,7 @@ def test_notices_cover_every_runtime_distribution(tmp_path):
 
 def test_closure_follows_extras_and_markers():
     collect = _load("otklik_collect_licenses", INSTALLER / "collect_licenses.py")
-    assert collect._requirement_parts('psycopg[binary]>=3.1,<4') == ("psycopg", {"binary"}, "")
+    assert collect._requirement_parts("psycopg[binary]>=3.1,<4") == ("psycopg", {"binary"}, "")
     assert collect._marker_holds('extra == "binary"', {"binary"})
     assert not collect._marker_holds('extra == "test"', {"binary"})
     assert collect.assess("x", "MIT") == "ok"
