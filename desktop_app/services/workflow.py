@@ -53,6 +53,7 @@ from desktop_app.services.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from desktop_app.services.outbox import publication_payload, redirect_payload
 from desktop_app.services.texts import ACTION_NAMES, ROLE_NAMES, STATE_NAMES
 
 # Stages that belong to the executor's part of the work (closed on submit, hand-back, reassign).
@@ -221,11 +222,7 @@ class WorkflowService:
             message = self._load(session, actor, Action.REDIRECT, message_id, version)
             before = _snapshot(message)
             item = self._outbox(
-                session,
-                message,
-                OutboundAction.REDIRECT,
-                {"incident_id": message.external_id, "target_organisation": target, "reason": reason},
-                now,
+                session, message, OutboundAction.REDIRECT, redirect_payload(message, target, reason), now
             )
             redirect = Redirect(
                 message_id=message.id,
@@ -431,28 +428,13 @@ class WorkflowService:
                 )
             )
             attachments = [
-                session.get(Attachment, attachment_id) for attachment_id in draft_version.attachment_ids or []
+                attachment
+                for attachment_id in draft_version.attachment_ids or []
+                if (attachment := session.get(Attachment, attachment_id)) is not None
             ]
             action = OutboundAction(draft_version.kind.value)
             item = self._outbox(
-                session,
-                message,
-                action,
-                {
-                    "incident_id": message.external_id,
-                    "text": draft_version.text,
-                    "attachments": [
-                        {
-                            "attachment_id": a.id,
-                            "filename": a.filename,
-                            "media_type": a.media_type,
-                            "sha256": a.sha256,
-                        }
-                        for a in attachments
-                        if a is not None
-                    ],
-                },
-                now,
+                session, message, action, publication_payload(message, draft_version.text, attachments), now
             )
             publication = Publication(
                 message_id=message.id,
