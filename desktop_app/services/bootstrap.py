@@ -17,6 +17,7 @@ from desktop_app.services.auth import AuthService
 from desktop_app.services.calendar import CalendarService
 from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.drafting import DraftingService
+from desktop_app.services.manual import ManualDesk
 from desktop_app.services.queries import MessageQueries
 from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
@@ -48,6 +49,7 @@ class AppServices:
     admin: AdminService
     reports: ReportService
     validation: ValidationService
+    manual: ManualDesk
 
 
 def load_policy(db: Database, settings: Settings) -> DeadlinePolicy:
@@ -82,6 +84,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         reports=ReportService(db),
         # Lazy: the proofreading engine is built on first use or by start() (views warm it up).
         validation=ValidationService(settings, drafting.dictionary_words),
+        manual=ManualDesk(db, settings.administration.timezone, now),
     )
 
 

@@ -74,8 +74,17 @@ def read_only_text(text: str, name: str) -> QPlainTextEdit:
     return view
 
 
-class _FormDialog(QDialog):
-    """A dialog with an inline error line and OK/Cancel; subclasses implement ``problem()``."""
+class FormDialog(QDialog):
+    """A dialog with an inline error line and OK/Cancel; subclasses implement ``problem()``.
+
+    OK does not close it: it emits ``submitted`` and waits busy, so a refusal by the services
+    leaves the user's input in place; the caller closes it with ``done(Accepted)`` on success.
+
+    Signals:
+        submitted(): the form is filled in; perform the action.
+    """
+
+    submitted = Signal()
 
     def __init__(self, title: str, ok_text: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -107,10 +116,14 @@ class _FormDialog(QDialog):
             self.error.show()
             return
         self.error.hide()
-        super().accept()
+        self.set_busy(True)
+        self.submitted.emit()
+
+    def set_busy(self, busy: bool) -> None:
+        self.ok_button.setEnabled(not busy)
 
 
-class RouteDialog(_FormDialog):
+class RouteDialog(FormDialog):
     """R5: pick the executor department; the advisor's suggestions come first, each with its reason."""
 
     def __init__(
@@ -213,7 +226,7 @@ class RouteDialog(_FormDialog):
         return "" if self.selected_department() else "Выберите подразделение-исполнитель."
 
 
-class RedirectDialog(_FormDialog):
+class RedirectDialog(FormDialog):
     """R4: out of the administration's competence — target organisation and reason, both required."""
 
     def __init__(
@@ -272,7 +285,7 @@ class RedirectDialog(_FormDialog):
         return ""
 
 
-class CloseDialog(_FormDialog):
+class CloseDialog(FormDialog):
     """Close a message that needs no answer; the reason is required and goes on record."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -298,7 +311,7 @@ class CloseDialog(_FormDialog):
         return "" if self.reason() else "Укажите, почему сообщение не требует ответа."
 
 
-class ReassignDialog(_FormDialog):
+class ReassignDialog(FormDialog):
     """Move a message to another department; the draft clock restarts there. Reason required."""
 
     def __init__(

@@ -7,8 +7,8 @@ workflow services through ``context.runner``; refusals are shown as the services
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,13 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.lifecycle import ALLOWED_ROLES, Action, MessageState, is_allowed
+from desktop_app.domain.lifecycle import ALLOWED_ROLES, Action, MessageState, Role, is_allowed
 from desktop_app.domain.validation import ValidationReport
 from desktop_app.domain.worktime.deadlines import DeadlineStatus, Stage
+from desktop_app.errors import OtklikError
+from desktop_app.services.importing import ImportResult
+from desktop_app.services.manual import ManualPublication
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import STAGE_NAMES
+from desktop_app.services.validation import shared_validation
 from desktop_app.services.workflow import ReviewChecks
 from desktop_app.views.common.dialogs import error_text, show_error
 from desktop_app.views.common.message_panel import MessagePanel
@@ -49,11 +54,13 @@ from desktop_app.views.common.message_table import (
 from desktop_app.views.context import ViewContext
 from desktop_app.views.operator.dialogs import (
     CloseDialog,
+    FormDialog,
     ReassignDialog,
     RedirectDialog,
     ReviewDialog,
     RouteDialog,
 )
+from desktop_app.views.operator.manual import ManualPublishDialog, PasteMessageDialog
 from desktop_app.views.operator.notifications import NotificationStrip, Notifier
 from desktop_app.views.operator.queues import QueueDelegate, QueueListModel
 
@@ -66,35 +73,16 @@ SHORTCUTS: dict[str, str] = {
     "review": "Ctrl+Shift+R",
     "reassign": "Ctrl+Shift+A",
     "search": "Ctrl+F",
+    "import": "Ctrl+I",
+    "paste": "Ctrl+Shift+V",
+    "manual_publish": "Ctrl+Shift+P",
 }
 
 
-class _LazyValidator:
-    """Builds the draft validator on first use, on the worker thread (the engine takes seconds)."""
-
-    def __init__(self, settings: Any) -> None:
-        self._settings = settings
-        self._lock = threading.Lock()
-        self._validator: Any = None
-
-    def __call__(self, message: str, draft: str, author: str, platform: str) -> ValidationReport:
-        with self._lock:
-            if self._validator is None:
-                from desktop_app.adapters.proofreading import create_proofreader
-                from desktop_app.domain.validation import DraftValidator, default_dictionary_words
-
-                self._validator = DraftValidator(
-                    create_proofreader(self._settings), default_dictionary_words()
-                )
-        return self._validator.validate(message, draft, author_name=author or None, platform=platform or None)
-
-
 def default_validator(services: Any) -> ValidateFn:
-    """The app's shared validation service when it is wired into ``AppServices``, else a local one."""
-    validation = getattr(services, "validation", None)
-    if validation is not None:
-        return lambda message, draft, author, platform: validation.validate(message, draft, author, platform)
-    return _LazyValidator(services.settings)
+    """The app's one validation service (warming up in the background from the first use)."""
+    validation = shared_validation(services)
+    return lambda message, draft, author, platform: validation.validate(message, draft, author, platform)
 
 
 class OperatorWorkspace(QWidget):
@@ -288,6 +276,21 @@ class OperatorWorkspace(QWidget):
             "reassign", "Передать…", "Передать другому подразделению", self.open_reassign_dialog
         )
         self.search_action = make("search", "Поиск", "Перейти к поиску", self._focus_search)
+        self.import_action = make(
+            "import",
+            "Загрузить выгрузку…",
+            "Загрузить сообщения из выгрузки Системы Инцидент",
+            self.choose_import_file,
+        )
+        self.paste_action = make(
+            "paste", "Вставить сообщение…", "Добавить пост, скопированный вручную", self.open_paste_dialog
+        )
+        self.manual_publish_action = make(
+            "manual_publish",
+            "Опубликовать вручную…",
+            "Ручной режим: опубликовать одобренный ответ и подтвердить ссылкой",
+            self.open_manual_publish_dialog,
+        )
         self.context_menu = QMenu(self)
         self._actions: dict[Action, QAction] = {
             Action.ROUTE: self.route_action,
@@ -305,6 +308,19 @@ class OperatorWorkspace(QWidget):
             if allowed:
                 self.toolbar.addAction(action)
                 self.context_menu.addAction(action)
+        # Messages that arrive outside the gateway, and publishing by hand (manual mode, issue 5.4).
+        operator = self.actor.role is Role.OPERATOR
+        manual_mode = self.services.settings.incident.mode == "manual"
+        self.import_action.setVisible(operator)
+        self.paste_action.setVisible(operator)
+        self.manual_publish_action.setVisible(operator and manual_mode)
+        if operator:
+            self.toolbar.addSeparator()
+            self.toolbar.addAction(self.import_action)
+            self.toolbar.addAction(self.paste_action)
+        if operator and manual_mode:
+            self.toolbar.addAction(self.manual_publish_action)
+            self.context_menu.addAction(self.manual_publish_action)
         self.update_actions()
 
     def _context_menu(self, position: QPoint) -> None:
@@ -325,6 +341,9 @@ class OperatorWorkspace(QWidget):
             qaction.setEnabled(
                 row is not None and self.actor.role in ALLOWED_ROLES[action] and is_allowed(action, row.state)
             )
+        self.manual_publish_action.setEnabled(
+            row is not None and row.state in (MessageState.PUBLISHING, MessageState.REDIRECTING)
+        )
 
     def select_message(self, message_id: int) -> bool:
         row = self.model.row_of(message_id)
@@ -477,8 +496,8 @@ class OperatorWorkspace(QWidget):
             self.reload()
 
         def failed(error: BaseException) -> None:
-            if isinstance(dialog, ReviewDialog):
-                dialog.set_busy(False)
+            if isinstance(dialog, ReviewDialog | FormDialog):
+                dialog.set_busy(False)  # keep the dialog and the user's input: fix and retry
             self.last_error = show_error(dialog or self, error)
             self.action_failed.emit(error_text(error))
             self.reload()  # a conflict means someone else changed it: show the fresh state
@@ -525,14 +544,20 @@ class OperatorWorkspace(QWidget):
         self, row: MessageRow, advice: RoutingAdvice, departments: list[tuple[int, str]]
     ) -> RouteDialog:
         dialog = RouteDialog(advice, departments, self)
-        dialog.accepted.connect(lambda: self.route(row, dialog.selected_department() or 0, dialog.comment()))
+        dialog.submitted.connect(
+            lambda: self.route(row, dialog.selected_department() or 0, dialog.comment(), dialog)
+        )
         self._show_dialog(dialog)
         return dialog
 
-    def route(self, row: MessageRow, department_id: int, comment: str = "") -> None:
+    def route(
+        self, row: MessageRow, department_id: int, comment: str = "", dialog: QDialog | None = None
+    ) -> None:
         workflow, actor = self.services.workflow, self.actor
         self._perform(
-            "route", lambda: workflow.route_message(actor, row.id, row.version, department_id, comment)
+            "route",
+            lambda: workflow.route_message(actor, row.id, row.version, department_id, comment),
+            dialog,
         )
 
     def open_redirect_dialog(self) -> RedirectDialog | None:
@@ -543,16 +568,16 @@ class OperatorWorkspace(QWidget):
 
         def show(result: tuple[RoutingAdvice, list[TemplateInfo]]) -> QDialog:
             dialog = RedirectDialog(result[0], result[1], self)
-            dialog.accepted.connect(lambda: self.redirect(row, dialog.target(), dialog.reason()))
+            dialog.submitted.connect(lambda: self.redirect(row, dialog.target(), dialog.reason(), dialog))
             return self._show_dialog(dialog)
 
         dialog = self._fetch_then(lambda: (routing.advise(row.id), templates.list("redirect")), show)
         return dialog if isinstance(dialog, RedirectDialog) else None
 
-    def redirect(self, row: MessageRow, target: str, reason: str) -> None:
+    def redirect(self, row: MessageRow, target: str, reason: str, dialog: QDialog | None = None) -> None:
         workflow, actor = self.services.workflow, self.actor
         self._perform(
-            "redirect", lambda: workflow.redirect_message(actor, row.id, row.version, target, reason)
+            "redirect", lambda: workflow.redirect_message(actor, row.id, row.version, target, reason), dialog
         )
 
     def open_close_dialog(self) -> CloseDialog | None:
@@ -560,13 +585,13 @@ class OperatorWorkspace(QWidget):
         if row is None or not self.close_action.isEnabled():
             return None
         dialog = CloseDialog(self)
-        dialog.accepted.connect(lambda: self.close_not_needed(row, dialog.reason()))
+        dialog.submitted.connect(lambda: self.close_not_needed(row, dialog.reason(), dialog))
         self._show_dialog(dialog)
         return dialog
 
-    def close_not_needed(self, row: MessageRow, reason: str) -> None:
+    def close_not_needed(self, row: MessageRow, reason: str, dialog: QDialog | None = None) -> None:
         workflow, actor = self.services.workflow, self.actor
-        self._perform("close", lambda: workflow.close_not_needed(actor, row.id, row.version, reason))
+        self._perform("close", lambda: workflow.close_not_needed(actor, row.id, row.version, reason), dialog)
 
     def open_reassign_dialog(self) -> ReassignDialog | None:
         row = self._require_row()
@@ -576,7 +601,9 @@ class OperatorWorkspace(QWidget):
 
         def show(result: tuple[MessageDetail, list[tuple[int, str]]]) -> QDialog:
             dialog = ReassignDialog(result[1], result[0].department_id, self)
-            dialog.accepted.connect(lambda: self.reassign(row, dialog.department_id() or 0, dialog.comment()))
+            dialog.submitted.connect(
+                lambda: self.reassign(row, dialog.department_id() or 0, dialog.comment(), dialog)
+            )
             return self._show_dialog(dialog)
 
         dialog = self._fetch_then(
@@ -584,10 +611,12 @@ class OperatorWorkspace(QWidget):
         )
         return dialog if isinstance(dialog, ReassignDialog) else None
 
-    def reassign(self, row: MessageRow, department_id: int, comment: str) -> None:
+    def reassign(
+        self, row: MessageRow, department_id: int, comment: str, dialog: QDialog | None = None
+    ) -> None:
         workflow, actor = self.services.workflow, self.actor
         self._perform(
-            "reassign", lambda: workflow.reassign(actor, row.id, row.version, department_id, comment)
+            "reassign", lambda: workflow.reassign(actor, row.id, row.version, department_id, comment), dialog
         )
 
     def open_review_dialog(self) -> ReviewDialog | None:
@@ -651,3 +680,67 @@ class OperatorWorkspace(QWidget):
     def selected_state(self) -> MessageState | None:
         row = self.selected_row()
         return row.state if row else None
+
+    # -- messages outside the gateway and manual publishing (issue 5.4) --------------------------
+
+    def choose_import_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Выгрузка Системы Инцидент", "", "Выгрузка (*.xlsx *.csv *.json)"
+        )
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        desk, actor = self.services.manual, self.actor
+
+        def done(result: ImportResult) -> None:
+            if result.ok:
+                text = f"Загружено сообщений: {result.imported}; уже были в базе: {result.duplicates}."
+                self.strip.show_text(text, False)
+                self.action_done.emit("import")
+                self.reload()
+                return
+            lines = [f"строка {error.row}: {error.reason}" for error in result.errors[:30]]
+            more = len(result.errors) - len(lines)
+            text = "Файл не загружен: ни одно сообщение не добавлено.\n\n" + "\n".join(lines)
+            if more > 0:
+                text += f"\n… и ещё ошибок: {more}"
+            self.last_error = show_error(self, OtklikError(text))
+            self.action_failed.emit(text)
+
+        def failed(error: BaseException) -> None:
+            self.last_error = show_error(self, error)
+            self.action_failed.emit(error_text(error))
+
+        self.context.runner.run(lambda: desk.import_file(actor, path), done, failed)
+
+    def open_paste_dialog(self) -> PasteMessageDialog:
+        dialog = PasteMessageDialog(self)
+        desk, actor = self.services.manual, self.actor
+        dialog.submitted.connect(
+            lambda: self._perform(
+                "paste", lambda: desk.add_pasted(actor, dialog.pasted_text(), dialog.incident_id()), dialog
+            )
+        )
+        self._show_dialog(dialog)
+        return dialog
+
+    def open_manual_publish_dialog(self) -> ManualPublishDialog | None:
+        row = self._require_row()
+        if row is None or not self.manual_publish_action.isEnabled():
+            return None
+        desk, actor = self.services.manual, self.actor
+
+        def show(publication: ManualPublication) -> QDialog:
+            dialog = ManualPublishDialog(publication, self)
+            dialog.submitted.connect(
+                lambda: self._perform(
+                    "manual_publish",
+                    lambda: desk.confirm(actor, publication.outbox_id, dialog.published_url()),
+                    dialog,
+                )
+            )
+            return self._show_dialog(dialog)
+
+        dialog = self._fetch_then(lambda: desk.pending_publication(actor, row.id), show)
+        return dialog if isinstance(dialog, ManualPublishDialog) else None

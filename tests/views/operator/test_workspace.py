@@ -337,3 +337,24 @@ def test_with_the_real_thread_pool(
     qtbot.waitUntil(lambda: world.message(message_id).state is MessageState.ROUTED, timeout=5000)
     qtbot.waitUntil(lambda: workspace.model.rowCount() == 0, timeout=5000)
     assert view_context.runner.wait(5000)
+
+
+def test_a_refused_dialog_stays_open_with_the_users_input(
+    make_workspace, view_context: ViewContext, world: World
+) -> None:
+    message_id = world.arrive()
+    workspace = make_workspace(view_context)
+    workspace.select_message(message_id)
+    dialog = workspace.open_close_dialog()
+    assert dialog is not None
+    dialog.reason_edit.setPlainText("Дубль сообщения INC-1")
+    # Another workstation acts first: the service refuses, the dialog keeps the typed reason.
+    world.services.workflow.route_message(
+        world.operator, message_id, world.version(message_id), world.roads.id
+    )
+    dialog.accept()
+    assert "изменил другой сотрудник" in workspace.last_error.text()
+    assert dialog.isVisible() and dialog.ok_button.isEnabled()
+    assert dialog.reason() == "Дубль сообщения INC-1"
+    workspace.last_error.done(QMessageBox.StandardButton.Ok)
+    dialog.reject()
