@@ -39,7 +39,6 @@ from desktop_app.views.common.message_table import (
     MessageTableModel,
     visible_rows,
 )
-from desktop_app.views.common.refcount_guard import protect_none
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 TARGETS = {"load_s": 1.5, "tick_ms": 5.0, "filter_ms": 150.0, "memory_mb": 400.0}
@@ -224,7 +223,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     options = parser.parse_args(argv)
-    protect_none()  # PySide6 6.12 / CPython 3.11 void-call refcount bug (see refcount_guard)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     calendar = WorkCalendar.builtin()
     now = dt.datetime(2026, 5, 12, 11, 20, tzinfo=MSK)

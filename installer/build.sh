@@ -74,7 +74,7 @@ extra_notices=()
   --manifest build/pyinstaller/otklik/bundle-manifest.json "${extra_notices[@]}"
 rm -rf dist/otklik/licenses
 cp -r installer/licenses dist/otklik/licenses
-cp installer/THIRD-PARTY-NOTICES.txt LICENSE.md dist/otklik/
+cp installer/THIRD-PARTY-NOTICES.txt LICENSE dist/otklik/
 
 size=$(du -sm dist/otklik | cut -f1)
 echo "build.sh: built $root/dist/otklik ($size MB)"

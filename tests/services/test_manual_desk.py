@@ -56,7 +56,7 @@ def test_export_file_import_is_all_or_nothing(world: World, services: AppService
     assert services.queries.list_queue(world.operator, _all(), services.now(), search="Анна") == []
 
 
-def _all():  # noqa: ANN202
+def _all():
     from desktop_app.services.queries import Queue
 
     return Queue.ALL
@@ -77,7 +77,9 @@ def test_answer_is_published_by_hand_and_confirmed_with_its_link(
     )
     pending = services.manual.pending_publication(world.operator, message_id)
     assert (pending.text, pending.post_url, pending.action_name) == (
-        "Здравствуйте, Ольга!", "https://vk.com/wall-123_456", "ответ"
+        "Здравствуйте, Ольга!",
+        "https://vk.com/wall-123_456",
+        "ответ",
     )
     assert world.message(message_id).state is MessageState.PUBLISHING
     with pytest.raises(OutboxError, match="ссылку"):
