@@ -98,6 +98,10 @@ def run_gui(context: CliContext, *, demo: bool = False, smoke_test: bool = False
     runtime = _start_background(services, signals, demo)
     window = MainWindow(view_context)
     window.show()
+    # Warm the proofreading engine once the window is up, so start-up stays fast (issue 9).
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(1500, services.validation.start)
     try:
         return app.exec()
     finally:

@@ -25,9 +25,15 @@ def hash_password(password: str) -> str:
 
 
 class AuthService:
-    def __init__(self, db: Database, now: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        now: Callable[[], dt.datetime],
+        password_hasher: Callable[[str], str] = hash_password,
+    ) -> None:
         self._db = db
         self._now = now
+        self._hash = password_hasher
 
     def has_users(self) -> bool:
         with self._db.session() as session:
@@ -100,7 +106,7 @@ class AuthService:
             full_name=full_name.strip(),
             role=role,
             department_id=department_id,
-            password_hash=hash_password(password),
+            password_hash=self._hash(password),
         )
         session.add(user)
         session.flush()

@@ -18,6 +18,7 @@ from desktop_app.models.entities import AppSetting, Department, DictionaryWord, 
 from desktop_app.paths import resources_dir
 from desktop_app.services import workflow_hooks
 from desktop_app.services.actor import Actor
+from desktop_app.services.auth import AuthService, hash_password
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.templates import SIGNATURE_KEY
 from desktop_app.services.workflow import ReviewChecks, WorkflowService
@@ -58,13 +59,14 @@ def seed_demo(services: AppServices) -> dict[str, str]:
         session.flush()
         department_ids = {short: d.id for short, d in by_short.items()}
 
-    admin = services.auth.create_first_admin(
-        seed["users"][0]["login"], seed["users"][0]["full_name"], password
-    )
+    # Every demo account has the same password: hash it once (argon2 takes ~0.15 s a hash).
+    shared_hash = hash_password(password)
+    auth = AuthService(services.db, services.now, password_hasher=lambda _password: shared_hash)
+    admin = auth.create_first_admin(seed["users"][0]["login"], seed["users"][0]["full_name"], password)
     actors: dict[str, Actor] = {}
     for item in seed["users"][1:]:
         department_id = department_ids.get(item.get("department", ""))
-        actors[item["login"]] = services.auth.create_user(
+        actors[item["login"]] = auth.create_user(
             admin, item["login"], item["full_name"], password, Role(item["role"]), department_id
         )
     operator = actors["operator"]

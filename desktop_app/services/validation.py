@@ -198,10 +198,3 @@ class ValidationService:
             self._greeting = GreetingChecker()
         first = parse_author_name(author_name, self._greeting.names).first
         return f"Здравствуйте, {first}!" if first else "Здравствуйте!"
-
-
-def shared_validation(services: Any) -> ValidationService:
-    """The one ValidationService of the running app (``AppServices.validation``), warming in the background."""
-    service: ValidationService = services.validation
-    service.start()
-    return service

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.lifecycle import MessageState
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
-from desktop_app.services.validation import ValidationService, shared_validation
+from desktop_app.services.validation import ValidationService
 from desktop_app.views.common.dialogs import error_text
 from desktop_app.views.common.message_panel import MessagePanel
 from desktop_app.views.common.message_table import (
@@ -119,7 +119,7 @@ class ExecutorWorkspace(QWidget):
         super().__init__(parent)
         self.context = context
         self.services = context.services
-        self.validation = validation or shared_validation(context.services)
+        self.validation = validation or context.services.validation
         self._rows: list[MessageRow] = []
         self._current: int | None = None
 

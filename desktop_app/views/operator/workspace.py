@@ -41,7 +41,6 @@ from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import STAGE_NAMES
-from desktop_app.services.validation import shared_validation
 from desktop_app.services.workflow import ReviewChecks
 from desktop_app.views.common.dialogs import error_text, show_error
 from desktop_app.views.common.message_panel import MessagePanel
@@ -80,8 +79,8 @@ SHORTCUTS: dict[str, str] = {
 
 
 def default_validator(services: Any) -> ValidateFn:
-    """The app's one validation service (warming up in the background from the first use)."""
-    validation = shared_validation(services)
+    """The app's one validation service (the app warms it up once the window is shown)."""
+    validation = services.validation
     return lambda message, draft, author, platform: validation.validate(message, draft, author, platform)
 
 

@@ -8,7 +8,6 @@ from desktop_app.services.validation import (
     ValidationService,
     attachment_kind,
     failed_check_codes,
-    shared_validation,
 )
 from desktop_app.settings import Settings
 from tests.views.editor.support import FakeProofreader, Setup
@@ -65,12 +64,3 @@ def test_validate_is_thread_safe(validation: ValidationService) -> None:
             pool.map(lambda d: validation.validate(MESSAGE, d, "Иван Петров", "vk").to_json_dict(), drafts)
         )
     assert got == expected
-
-
-def test_one_shared_service_per_app(setup: Setup, monkeypatch) -> None:
-    started: list[ValidationService] = []
-    monkeypatch.setattr(ValidationService, "start", lambda self: started.append(self))
-    first = shared_validation(setup.services)
-    assert first is setup.services.validation
-    assert shared_validation(setup.services) is first
-    assert started == [first, first]  # start() is idempotent; every view may ask for it
