@@ -1,6 +1,6 @@
 """Queue table benchmark: MessageTableModel with 100,000 rows, against a plain QStandardItemModel.
 
-    /work/.venv/bin/python benchmarks/bench_queue.py [--rows 100000] [--json]
+    .venv/bin/python benchmarks/bench_queue.py [--rows 100000] [--json]
 
 Measures (no database): model load (set rows + the data of the first screenful), sort by stage due,
 a text filter, one countdown tick of the visible rows (the tick plus the countdown cells' data a

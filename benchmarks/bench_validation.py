@@ -1,6 +1,6 @@
 """Benchmark of draft validation with the embedded engine (R7): warm latency, start-up, memory.
 
-    /work/.venv/bin/python benchmarks/bench_validation.py [--rounds N] [--json]
+    .venv/bin/python benchmarks/bench_validation.py [--rounds N] [--json]
 
 Prints ``name: value`` lines, or one JSON object with ``--json``. Targets: p50 ≤ 250 ms and
 p95 ≤ 600 ms for a full validation of an ~800-character draft.

@@ -1,6 +1,6 @@
 """Render the operator's main screens to PNG, offscreen, on the demo database.
 
-    /work/.venv/bin/python docs/screenshots.py [--out docs/screenshots]
+    .venv/bin/python docs/screenshots.py [--out docs/screenshots]
 
 Screens: login, the operator workspace on the demo queues, a selected message, the route dialog and the
 review dialog. The clock is fixed (Tuesday 12 May 2026, 11:20 Moscow) so the countdowns and colours
