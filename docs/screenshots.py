@@ -100,6 +100,36 @@ def main(argv: list[str] | None = None) -> int:
         save(review, options.out / "review-dialog.png")
         review.reject()
     window.close()
+
+    # The executor: a routed message, a draft with a typo and a missed question, checked live.
+    executor = services.auth.login("blago", password)
+    executor_context = ViewContext(
+        services=services, actor=executor, runner=TaskRunner(), signals=AppSignals()
+    )
+    executor_window = MainWindow(executor_context, watch_changes=False)
+    executor_window.resize(1500, 860)
+    executor_window.show()
+    executor_workspace = executor_window.workspace
+    routed = next(r for r in executor_workspace.model.rows() if r.state is MessageState.ROUTED)
+    executor_workspace.select_message(routed.id)
+    editor = executor_workspace.editor
+    editor.text_edit.setPlainText(
+        "Здравствуйте, Сергей Николаевич!\n\nОсвещение во дворе дома 3 по улице Пушкина востановят "
+        "в течении недели: подрядчик заменит светильники.\n\nАдминистрация городского округа город Елец"
+    )
+    editor.check_now()
+    save(executor_window, options.out / "executor-editor.png")
+    executor_window.close()
+
+    # The administrator: the working calendar with its years and custom days.
+    admin = services.auth.login("admin", password)
+    admin_context = ViewContext(services=services, actor=admin, runner=TaskRunner(), signals=AppSignals())
+    admin_window = MainWindow(admin_context, watch_changes=False)
+    admin_window.resize(1100, 700)
+    admin_window.show()
+    admin_window.workspace.setCurrentIndex(2)
+    save(admin_window, options.out / "admin-calendar.png")
+    admin_window.close()
     services.db.dispose()
     return 0
 

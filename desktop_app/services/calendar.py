@@ -75,6 +75,19 @@ class CalendarService:
             (y.year, y.source or "встроенный производственный календарь", y.provisional) for y in spec.years
         ]
 
+    def custom_days(self) -> list[tuple[dt.date, str, str]]:
+        """(day, working intervals or «нерабочий день», reason) of every administrator's own day."""
+        with self._db.session() as session:
+            rows = session.scalars(sa.select(CalendarDayOverride).order_by(CalendarDayOverride.day))
+            return [
+                (
+                    row.day,
+                    ", ".join(f"{a}–{b}" for a, b in row.intervals or []) or "нерабочий день",
+                    row.note,
+                )
+                for row in rows
+            ]
+
     def _require_admin(self, actor: Actor) -> None:
         if actor.role is not Role.ADMIN:
             raise PermissionDeniedError("Рабочий календарь изменяет только администратор.")

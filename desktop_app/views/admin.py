@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ class AdminWorkspace(QTabWidget):
         self._call(lambda: services.admin.users(actor), self.users_model.set_rows)
         self._call(services.admin.departments, self._set_departments)
         self._call(services.calendar.years_overview, self.years_model.set_rows)
+        self._call(services.calendar.custom_days, self.custom_days_model.set_rows)
         self._call(services.drafting.pending_words, self._set_pending)
 
     # -- users ---------------------------------------------------------------------------------
@@ -191,13 +193,29 @@ class AdminWorkspace(QTabWidget):
         )
         years = QTableView()
         years.setModel(self.years_model)
-        years.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(years)
+        years.verticalHeader().hide()
+        years.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        years.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(years, 1)
         import_button = QPushButton("Загрузить календарь из файла…")
         import_button.clicked.connect(self.choose_calendar_file)
         layout.addWidget(import_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.custom_days_model = RowsTableModel(
+            ["Особый день", "Рабочее время", "Причина"],
+            [lambda d: d[0].strftime("%d.%m.%Y"), lambda d: d[1], lambda d: d[2]],
+        )
+        custom_days = QTableView()
+        custom_days.setModel(self.custom_days_model)
+        custom_days.verticalHeader().hide()
+        custom_days.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        custom_days.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(custom_days, 1)
         form = QFormLayout()
-        self.custom_date = QDateEdit(QDate.currentDate())
+        today = self.context.services.now().astimezone(
+            zoneinfo.ZoneInfo(self.context.services.settings.administration.timezone)
+        )
+        self.custom_date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.custom_date.setDisplayFormat("dd.MM.yyyy")
         self.custom_date.setCalendarPopup(True)
         self.custom_intervals = QLineEdit()
         self.custom_intervals.setPlaceholderText("например 09:00-12:00, 13:00-16:00; пусто — нерабочий день")

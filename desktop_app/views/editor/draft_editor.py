@@ -272,6 +272,8 @@ class DraftEditor(QWidget):
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.panel.setMinimumWidth(300)  # its check lists must stay readable beside a wide draft
+        splitter.setSizes([600, 360])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

@@ -150,6 +150,7 @@ class ExecutorWorkspace(QWidget):
         self.table.setShowGrid(False)
         self.table.verticalHeader().hide()
         self.table.setColumnHidden(Column.DEPARTMENT, True)  # always the executor's own department
+        self.table.setColumnHidden(Column.STATE, True)  # the stage column says what is due
         delegate = CountdownDelegate(self.table)
         for column in (Column.STAGE_LEFT, Column.OVERALL_LEFT):
             self.table.setItemDelegateForColumn(column, delegate)
@@ -187,13 +188,18 @@ class ExecutorWorkspace(QWidget):
         actions.addWidget(self.hand_back_button)
         middle_layout.addLayout(actions)
 
+        # The list above the message it opens, both beside the editor: the draft gets the width.
+        reading = QSplitter(Qt.Orientation.Vertical)
+        reading.addWidget(left)
+        reading.addWidget(middle)
+        reading.setStretchFactor(0, 2)
+        reading.setStretchFactor(1, 3)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(middle)
+        splitter.addWidget(reading)
         splitter.addWidget(self.editor)
         splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 2)
-        splitter.setStretchFactor(2, 4)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([560, 940])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)

@@ -109,6 +109,12 @@ def test_custom_day_moves_open_deadlines(admin_view) -> None:
     view.custom_note.setText("Санитарный час")
     view.save_custom_day()
     assert "пересчитано открытых сроков — 2" in view.calendar_result.text()
+    model = view.custom_days_model
+    assert [model.data(model.index(0, c)) for c in range(3)] == [
+        "12.05.2026",
+        "10:30–18:00",
+        "Санитарный час",
+    ]
     assert world.message(message_id).stage_due_at == msk(2026, 5, 12, 11, 30)
 
 
