@@ -75,6 +75,8 @@ def synthetic_rows(count: int, now: dt.datetime) -> list[MessageRow]:
                 state=MessageState.NEW if n % 3 else MessageState.ROUTED,
                 arrived_at=arrived,
                 current_stage="route" if n % 3 else "draft",
+                stage_started_at=arrived,
+                stage_budget="1h" if n % 3 else "6h",
                 stage_due=arrived + dt.timedelta(minutes=60 + n % 300),
                 stage_warn_from=arrived + dt.timedelta(minutes=48 + n % 300),
                 overall_due=arrived + dt.timedelta(hours=8),

@@ -93,6 +93,8 @@ class Message(Base):
     overall_warn_from: Mapped[dt.datetime | None]
     overall_closed_at: Mapped[dt.datetime | None]
     current_stage: Mapped[str | None] = mapped_column(String(40))
+    stage_started_at: Mapped[dt.datetime | None]
+    stage_budget: Mapped[str | None] = mapped_column(String(20))
     stage_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     stage_warn_from: Mapped[dt.datetime | None]
     state_reason: Mapped[str] = mapped_column(Text, default="")

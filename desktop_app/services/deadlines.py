@@ -20,6 +20,7 @@ from desktop_app.domain.worktime.deadlines import (
     stage_deadline,
     stage_status,
 )
+from desktop_app.domain.worktime.deadlines import StageDeadline as DomainStageDeadline
 from desktop_app.domain.worktime.duration import parse_duration
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.models.entities import Message, StageDeadline
@@ -91,9 +92,7 @@ class DeadlineBook:
         route = self._new_row(message, Stage.ROUTE, message.arrived_at, None, None)
         overall = self._new_row(message, Stage.OVERALL, message.arrived_at, None, None)
         session.add_all([route, overall])
-        message.current_stage = route.stage
-        message.stage_due_at = route.due_at
-        message.stage_warn_from = route.warn_from
+        self._show_current(message, route)
 
     def _new_row(
         self,
@@ -159,10 +158,27 @@ class DeadlineBook:
         """Copy the earliest open non-overall stage onto the message (queues sort and colour by it)."""
         session.flush()
         current = [r for r in self.open_rows(session, message.id) if r.stage != Stage.OVERALL.value]
-        first = min(current, key=lambda r: r.due_at, default=None)
-        message.current_stage = first.stage if first else None
-        message.stage_due_at = first.due_at if first else None
-        message.stage_warn_from = first.warn_from if first else None
+        self._show_current(message, min(current, key=lambda r: r.due_at, default=None))
+
+    @staticmethod
+    def _show_current(message: Message, row: StageDeadline | None) -> None:
+        message.current_stage = row.stage if row else None
+        message.stage_started_at = row.started_at if row else None
+        message.stage_budget = row.budget if row else None
+        message.stage_due_at = row.due_at if row else None
+        message.stage_warn_from = row.warn_from if row else None
+
+    def _compute(
+        self, calendar: WorkCalendar, stage: Stage, start: dt.datetime, budget: str | None
+    ) -> DomainStageDeadline:
+        policy = (
+            self.policy if budget is None else replace(self.policy, budgets={stage: parse_duration(budget)})
+        )
+        return stage_deadline(calendar, policy, stage, start)
+
+    def explain(self, stage: Stage, start: dt.datetime, budget: str | None = None) -> str:
+        """The engine's Russian explanation of a stage clock, for tooltips («поступило пт 17:50 → …»)."""
+        return self._compute(self.calendar, stage, start, budget).explanation
 
     def recompute_open(self, session: Session, calendar: WorkCalendar | None = None) -> int:
         """After a calendar change: re-derive every open deadline from its start and budget."""
@@ -171,8 +187,7 @@ class DeadlineBook:
         touched: set[int] = set()
         for row in session.scalars(sa.select(StageDeadline).where(StageDeadline.completed_at.is_(None))):
             # Re-derive from the stored start and budget: a later policy change does not move it.
-            policy = replace(self.policy, budgets={Stage(row.stage): parse_duration(row.budget)})
-            computed = stage_deadline(calendar, policy, Stage(row.stage), row.started_at)
+            computed = self._compute(calendar, Stage(row.stage), row.started_at, row.budget)
             if computed.due != row.due_at or computed.warn_from != row.warn_from:
                 row.due_at = computed.due
                 row.warn_from = computed.warn_from

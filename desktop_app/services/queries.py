@@ -75,6 +75,8 @@ class MessageRow:
     state: MessageState
     arrived_at: dt.datetime
     current_stage: str | None
+    stage_started_at: dt.datetime | None
+    stage_budget: str | None
     stage_due: dt.datetime | None
     stage_warn_from: dt.datetime | None
     overall_due: dt.datetime | None
@@ -161,6 +163,8 @@ def _row(m: Message, department_name: str | None) -> MessageRow:
         state=m.state,
         arrived_at=m.arrived_at,
         current_stage=m.current_stage,
+        stage_started_at=m.stage_started_at,
+        stage_budget=m.stage_budget,
         stage_due=m.stage_due_at,
         stage_warn_from=m.stage_warn_from,
         overall_due=m.overall_due_at,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 14:56:41.412470
+Create Date: 2026-11-29 15:33:30.538201
 """
 
 from alembic import op
@@ -136,6 +136,8 @@ def upgrade() -> None:
     sa.Column('overall_warn_from', sa.DateTime(timezone=True), nullable=True),
     sa.Column('overall_closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('current_stage', sa.String(length=40), nullable=True),
+    sa.Column('stage_started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('stage_budget', sa.String(length=20), nullable=True),
     sa.Column('stage_due_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('stage_warn_from', sa.DateTime(timezone=True), nullable=True),
     sa.Column('state_reason', sa.Text(), nullable=False),

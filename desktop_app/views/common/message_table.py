@@ -47,8 +47,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
-from desktop_app.domain.worktime.deadlines import DeadlineStatus
+from desktop_app.domain.worktime.deadlines import DeadlineStatus, Stage
 from desktop_app.domain.worktime.engine import WorkCalendar
+from desktop_app.errors import OtklikError
+from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.queries import MessageRow
 from desktop_app.services.texts import STAGE_NAMES, STATE_NAMES
 from desktop_app.views.common.countdown import (
@@ -380,7 +382,7 @@ class MessageTableModel(QAbstractTableModel):
             return status_colours(value.status)[1]
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is Column.STAGE_LEFT:
-                title, start = stage_title(row), None
+                title, start = stage_title(row), row.stage_started_at
             else:
                 title, start = STAGE_NAMES["overall"], row.arrived_at
             explanation = self._explain(row, column) if self._explain else ""
@@ -444,3 +446,15 @@ def visible_rows(view: QTableView) -> tuple[int, int] | None:
     if last < 0:
         last = model.rowCount() - 1
     return first, last
+
+
+def explain_countdown(deadlines: DeadlineBook, row: MessageRow, column: Column) -> str:
+    """The working-time engine's explanation of a row's countdown ("" when it cannot be computed)."""
+    try:
+        if column is Column.STAGE_LEFT and row.current_stage and row.stage_started_at is not None:
+            return deadlines.explain(Stage(row.current_stage), row.stage_started_at, row.stage_budget)
+        if column is Column.OVERALL_LEFT:
+            return deadlines.explain(Stage.OVERALL, row.arrived_at)
+    except (OtklikError, ValueError):  # e.g. an instant beyond the calendar's data
+        return ""
+    return ""

@@ -28,6 +28,7 @@ from desktop_app.views.common.message_table import (
     Column,
     CountdownDelegate,
     MessageTableModel,
+    explain_countdown,
     visible_rows,
 )
 from desktop_app.views.context import ViewContext
@@ -134,7 +135,12 @@ class ExecutorWorkspace(QWidget):
         self.count_label = _plain_label("", "count")
         self.count_label.setWordWrap(False)
 
-        self.model = MessageTableModel(self.services.calendar.calendar, self.services.now, self)
+        self.model = MessageTableModel(
+            self.services.calendar.calendar,
+            self.services.now,
+            self,
+            explain=lambda row, column: explain_countdown(self.services.deadlines, row, column),
+        )
         self.model.filter_applied.connect(
             lambda shown, total: self.count_label.setText(f"{shown} из {total}")
         )

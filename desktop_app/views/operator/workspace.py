@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.lifecycle import ALLOWED_ROLES, Action, MessageState, Role, is_allowed
 from desktop_app.domain.validation import ValidationReport
-from desktop_app.domain.worktime.deadlines import DeadlineStatus, Stage
+from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.errors import OtklikError
 from desktop_app.services.importing import ImportResult
 from desktop_app.services.manual import ManualPublication
@@ -48,6 +48,7 @@ from desktop_app.views.common.message_table import (
     Column,
     CountdownDelegate,
     MessageTableModel,
+    explain_countdown,
     visible_rows,
 )
 from desktop_app.views.context import ViewContext
@@ -190,11 +191,9 @@ class OperatorWorkspace(QWidget):
         search_row.addWidget(self.count_label)
         center_layout.addLayout(search_row)
 
-        policy = self.services.deadlines.policy
         self.model = MessageTableModel(
             self.services.calendar.calendar, self.services.now, self, explain=self._explain
         )
-        self._overall_budget = policy.budget(Stage.OVERALL)
         self.model.filter_applied.connect(self._show_count)
         self.table = QTableView()
         self.table.setObjectName("messages")
@@ -388,12 +387,7 @@ class OperatorWorkspace(QWidget):
         self.count_label.setText(text)
 
     def _explain(self, row: MessageRow, column: Column) -> str:
-        if column is Column.OVERALL_LEFT and self._overall_budget is not None:
-            try:
-                return self.services.calendar.calendar().explain(row.arrived_at, self._overall_budget)
-            except Exception:  # an instant beyond the calendar's data: the tooltip stays without it
-                return ""
-        return ""
+        return explain_countdown(self.services.deadlines, row, column)
 
     # -- loading -----------------------------------------------------------------------------------
 

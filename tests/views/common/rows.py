@@ -30,6 +30,8 @@ def synthetic_rows(count: int, start: dt.datetime | None = None) -> list[Message
                 state=MessageState.NEW,
                 arrived_at=arrived,
                 current_stage="route",
+                stage_started_at=arrived,
+                stage_budget="1h",
                 stage_due=arrived + dt.timedelta(hours=1),
                 stage_warn_from=arrived + dt.timedelta(minutes=48),
                 overall_due=arrived + dt.timedelta(hours=24),

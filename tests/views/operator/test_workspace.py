@@ -267,6 +267,9 @@ def test_countdown_cells_at_the_test_clock(
     assert overall.data() == "7:42"  # 8 working hours from 10:00, 18 minutes gone
     tip = overall.data(Qt.ItemDataRole.ToolTipRole)
     assert "Начало: вт 12.05 10:00" in tip and "Расчёт: " in tip
+    stage_tip = stage.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Этап: направление исполнителю" in stage_tip and "Начало: вт 12.05 10:00" in stage_tip
+    assert "Расчёт: поступило вт 10:00 → срок вт 11:00: 1 рабочий час" in stage_tip
     clock.set(msk(2026, 5, 12, 11, 20))
     view_context.signals.tick.emit()
     assert stage.data() == "−0:20" and stage.data(STATUS_ROLE) == DeadlineStatus.OVERDUE
