@@ -97,7 +97,7 @@ def run_gui(context: CliContext, *, demo: bool = False, smoke_test: bool = False
     view_context = ViewContext(services, login.actor, TaskRunner(), signals)
     runtime = _start_background(services, signals, demo)
     window = MainWindow(view_context)
-    window.show()
+    window.showMaximized()
     # Warm the proofreading engine once the window is up, so start-up stays fast (issue 9).
     from PySide6.QtCore import QTimer
 

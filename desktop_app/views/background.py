@@ -12,9 +12,12 @@ import random
 import zoneinfo
 from dataclasses import replace
 
+import sqlalchemy as sa
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop_app.adapters.incident.factory import build_gateway
+from desktop_app.adapters.incident.simulator.server import SimulatorStore
+from desktop_app.models.entities import Message
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.intake import IntakeLoop, IntakeService, SyncResult
 from desktop_app.services.outbox import OutboxLoop, OutboxWorker
@@ -58,6 +61,7 @@ class Background:
 
     def __init__(self, services: AppServices, signals: AppSignals, *, demo: bool = False) -> None:
         self._services = services
+        self._signals = signals
         self._bridge = _Bridge(signals)
         self._simulator = None
         self._demo = demo
@@ -75,6 +79,7 @@ class Background:
                 seed=random.randrange(1_000_000), rate=DEMO_RATE_PER_MINUTE, initial_messages=4
             )
             base_url = self._simulator.base_url
+            self._adopt_history(self._simulator.store)
             interval = DEMO_SYNC_SECONDS
             settings = _with_mode(settings, "simulator")
         gateway = build_gateway(settings, base_url=base_url)
@@ -87,12 +92,27 @@ class Background:
             on_error=self._sync_failed,
             on_new_messages=lambda result: self._bridge.new_messages.emit(result.new),
         ).start()
+        # Any recorded change may be a new outbound action: send it now rather than at the next poll.
+        self._signals.data_changed.connect(self.wake_outbox)
         self._outbox = OutboxLoop(
             OutboxWorker(self._services.db, gateway, now),
             3.0,
             on_sent=lambda count: self._bridge.changed.emit() if count else None,
             on_error=lambda text: self._bridge.status.emit(text, False),
         ).start()
+
+    def _adopt_history(self, store: SimulatorStore) -> None:
+        """The demo database's messages came from "earlier": let the simulator accept answers to them."""
+        with self._services.db.session() as session:
+            for message in session.scalars(sa.select(Message)):
+                store.adopt_message(
+                    message.external_id,
+                    channel_kind=message.channel_kind.value,
+                    platform=message.platform,
+                    author=message.author_name,
+                    post_url=message.post_url,
+                    text=message.text,
+                )
 
     def _synced(self, result: SyncResult) -> None:
         if result.error:

@@ -74,7 +74,7 @@ class LoginDialog(QDialog):
             self.accounts.itemClicked.connect(
                 lambda item: self._pick(item.data(Qt.ItemDataRole.UserRole), demo_password)
             )
-            self.accounts.setMaximumHeight(170)
+            self.accounts.setMinimumHeight(self.accounts.sizeHintForRow(0) * len(demo_accounts) + 8)
             layout.addWidget(self.accounts)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

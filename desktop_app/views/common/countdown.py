@@ -65,12 +65,17 @@ class Countdown:
 
 
 def format_remaining(minutes: int, *, overdue: bool | None = None) -> str:
-    """Working minutes as «0:42», «−1:15» or «3 д»; ``overdue`` forces the sign for «−0:00»."""
+    """Working minutes as «0:42», «−1:15», «8:00» or, beyond one working day, «1 д 4 ч» / «3 д».
+
+    Up to a whole working day the clock reads in hours, so the 8-hour answer clock (R3) shows «8:00»;
+    ``overdue`` forces the sign for «−0:00».
+    """
     negative = minutes < 0 if overdue is None else overdue
     value = abs(minutes)
     sign = MINUS if negative else ""
-    if value >= WORKING_DAY_MINUTES:
-        return f"{sign}{value // WORKING_DAY_MINUTES} д"
+    if value > WORKING_DAY_MINUTES:
+        days, hours = value // WORKING_DAY_MINUTES, (value % WORKING_DAY_MINUTES) // 60
+        return f"{sign}{days} д {hours} ч" if hours else f"{sign}{days} д"
     return f"{sign}{value // 60}:{value % 60:02d}"
 
 

@@ -140,6 +140,26 @@ class SimulatorStore:
             self._append(item)
             return incident_id
 
+    def adopt_message(
+        self, incident_id: str, *, channel_kind: str, platform: str, author: str, post_url: str, text: str
+    ) -> None:
+        """Know a message that reached the administration before this simulator started (the demo's
+        history): it accepts answers to it and its author may reply, but it is not fed again."""
+        with self.lock:
+            self.messages.setdefault(
+                incident_id,
+                {
+                    "id": incident_id,
+                    "parent_id": None,
+                    "kind": "message",
+                    "channel_kind": channel_kind,
+                    "platform": platform,
+                    "author": author,
+                    "post_url": post_url,
+                    "text": text,
+                },
+            )
+
     def add_reply(self, parent_id: str, text: str | None = None, *, photos: int = 0) -> str:
         """The author of ``parent_id`` writes again in the same thread."""
         with self.lock:

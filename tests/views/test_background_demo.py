@@ -1,0 +1,51 @@
+"""The demo's background: the embedded simulator feeds messages and confirms what the operator publishes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from desktop_app.domain.lifecycle import MessageState
+from desktop_app.models.entities import Message
+from desktop_app.services.bootstrap import AppServices
+from desktop_app.services.demo import load_seed, seed_demo
+from desktop_app.services.workflow import ReviewChecks
+from desktop_app.views.background import Background
+from desktop_app.views.context import AppSignals
+
+
+def _count(services: AppServices) -> int:
+    with services.db.session() as session:
+        return session.scalar(sa.select(sa.func.count(Message.id))) or 0
+
+
+def test_demo_background_feeds_and_publishes_through_the_simulator(qtbot, services: AppServices) -> None:
+    seed_demo(services)
+    seeded = _count(services)
+    signals = AppSignals()
+    statuses: list[tuple[str, bool]] = []
+    signals.sync_status.connect(lambda text, healthy: statuses.append((text, healthy)))
+    background = Background(services, signals, demo=True)
+    background.start()
+    try:
+        qtbot.waitUntil(lambda: _count(services) > seeded, timeout=15_000)  # R5: intake from the simulator
+        qtbot.waitUntil(lambda: bool(statuses), timeout=5_000)
+        assert statuses[-1][1] and "синхронизировано" in statuses[-1][0]
+
+        operator = services.auth.login("operator", load_seed()["password"])
+        with services.db.session() as session:
+            message = session.scalars(
+                sa.select(Message).where(Message.state == MessageState.UNDER_REVIEW).order_by(Message.id)
+            ).first()
+        assert message is not None
+        services.workflow.approve_and_publish(
+            operator, message.id, message.version, ReviewChecks(True, True, True)
+        )
+        signals.data_changed.emit()  # what the change watcher does: wakes the outbox
+
+        def answered() -> bool:
+            with services.db.session() as session:
+                return session.get(Message, message.id).state is MessageState.ANSWERED
+
+        qtbot.waitUntil(answered, timeout=15_000)  # R2: published only once the simulator confirmed
+    finally:
+        background.stop()
