@@ -217,3 +217,19 @@ def test_managed_server_dies_with_parent(tmp_path: Path) -> None:
     while _pid_alive(child) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _pid_alive(child)
+
+
+def test_languagetool_bundled_with_the_installer_is_found(tmp_path, monkeypatch) -> None:
+    """installer/build.sh --languagetool DIR --java DIR puts them into the bundle; the app finds them."""
+    import sys as _sys
+
+    from desktop_app.adapters.proofreading import factory
+
+    assert factory.bundled_languagetool_dir() == ""  # not inside a bundle
+    (tmp_path / "languagetool").mkdir()
+    (tmp_path / "languagetool" / "languagetool-server.jar").write_bytes(b"PK")
+    (tmp_path / "jre" / "bin").mkdir(parents=True)
+    (tmp_path / "jre" / "bin" / "java").write_text("#!/bin/sh\n")
+    monkeypatch.setattr(_sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert factory.bundled_languagetool_dir() == str(tmp_path / "languagetool")
+    assert factory.bundled_java() == str(tmp_path / "jre" / "bin" / "java")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from desktop_app.adapters.proofreading.embedded import EmbeddedProofreader
@@ -102,6 +104,30 @@ class FallbackProofreader:
         self.fallback.close()
 
 
+def _bundle_root() -> Path | None:
+    root = getattr(sys, "_MEIPASS", None)
+    return Path(root) if root else None
+
+
+def bundled_languagetool_dir() -> str:
+    """LanguageTool shipped inside the installer's bundle (``installer/build.sh --languagetool``), or ""."""
+    root = _bundle_root()
+    candidate = root / "languagetool" if root else None
+    return str(candidate) if candidate and (candidate / "languagetool-server.jar").is_file() else ""
+
+
+def bundled_java() -> str:
+    """The Java runtime shipped inside the bundle (``--java``), or "" (then ``java`` from PATH)."""
+    root = _bundle_root()
+    if root is None:
+        return ""
+    for name in ("java", "java.exe"):
+        candidate = root / "jre" / "bin" / name
+        if candidate.is_file():
+            return str(candidate)
+    return ""
+
+
 def create_proofreader(settings: Any, *, embedded: EmbeddedProofreader | None = None) -> Proofreader:
     """Engine per ``settings.proofreading`` (a ``ProofreadingSettings``-like object).
 
@@ -114,13 +140,13 @@ def create_proofreader(settings: Any, *, embedded: EmbeddedProofreader | None = 
     if getattr(config, "engine", "embedded") != "languagetool":
         return fallback
     url = (getattr(config, "languagetool_url", "") or "").strip()
-    directory = (getattr(config, "languagetool_dir", "") or "").strip()
+    directory = (getattr(config, "languagetool_dir", "") or "").strip() or bundled_languagetool_dir()
     if url:
         return FallbackProofreader(lambda: RemoteLanguageToolProofreader(url), fallback)
     if directory:
         server = ManagedLanguageToolServer(
             directory,
-            java_path=getattr(config, "java_path", "") or "java",
+            java_path=getattr(config, "java_path", "") or bundled_java() or "java",
             memory_mb=int(getattr(config, "java_memory_mb", 512) or 512),
         )
 
