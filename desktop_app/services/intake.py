@@ -24,6 +24,7 @@ from desktop_app.models.database import Database
 from desktop_app.models.entities import Attachment, Message, SyncState, ThreadEntry
 from desktop_app.services import workflow_hooks
 from desktop_app.services.blobs import store_blob
+from desktop_app.services.periodic import PeriodicLoop
 
 log = logging.getLogger(__name__)
 
@@ -379,12 +380,14 @@ def sync_state(db: Database) -> SyncState | None:
         return session.scalars(sa.select(SyncState).where(SyncState.source == SOURCE)).first()
 
 
-class IntakeLoop:
-    """A plain thread running ``sync_once`` every ``interval_seconds`` until :meth:`stop`.
+class IntakeLoop(PeriodicLoop):
+    """Runs ``sync_once`` every ``interval_seconds`` (R5) until :meth:`stop`; :meth:`wake` syncs now.
 
-    ``on_new_messages(result)`` runs in the loop thread when a pass brought new messages;
-    ``on_error(message)`` when the gateway failed. The GUI bridges both to Qt signals.
+    ``on_result(result)`` after every pass, ``on_new_messages(result)`` when it brought new messages,
+    ``on_error(message)`` when the gateway failed — all in the loop's thread.
     """
+
+    failure_text = "Ошибка получения сообщений из Системы Инцидент: {error}"
 
     def __init__(
         self,
@@ -395,41 +398,16 @@ class IntakeLoop:
         on_result: Callable[[SyncResult], None] | None = None,
         on_error: Callable[[str], None] | None = None,
     ) -> None:
+        super().__init__("intake-loop", interval_seconds, on_error)
         self.service = service
-        self.interval = interval_seconds
         self.on_new_messages = on_new_messages
         self.on_result = on_result
-        self.on_error = on_error
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="intake-loop", daemon=True)
 
-    def start(self) -> IntakeLoop:
-        self._thread.start()
-        return self
-
-    def wake(self) -> None:
-        """Sync now ("Обновить" button)."""
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                result = self.service.sync_once()
-                if self.on_result:
-                    self.on_result(result)
-                if result.new_message_ids and self.on_new_messages:
-                    self.on_new_messages(result)
-                if result.error and self.on_error:
-                    self.on_error(result.error)
-            except Exception as exc:  # keep syncing; the error is shown and logged
-                log.exception("intake pass failed")
-                if self.on_error:
-                    self.on_error(f"Ошибка получения сообщений из Системы Инцидент: {exc}")
-            self._wake.wait(self.interval)
-            self._wake.clear()
+    def run_once(self) -> None:
+        result = self.service.sync_once()
+        if self.on_result:
+            self.on_result(result)
+        if result.new_message_ids and self.on_new_messages:
+            self.on_new_messages(result)
+        if result.error and self.on_error:
+            self.on_error(result.error)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +39,7 @@ from desktop_app.errors import OtklikError
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Attachment, AttachmentBlob, Message, OutboxItem
 from desktop_app.services import workflow_hooks
+from desktop_app.services.periodic import PeriodicLoop
 
 log = logging.getLogger(__name__)
 
@@ -310,12 +310,13 @@ def pending_manual_items(db: Database) -> list[OutboxItem]:
 # --- background loop ------------------------------------------------------------------------------
 
 
-class OutboxLoop:
-    """A plain thread that calls ``send_due`` every ``interval_seconds`` (or at once after :meth:`wake`).
-
-    ``on_sent(settled_count)`` and ``on_error(message)`` run in the loop thread; the GUI bridges them
-    to Qt signals.
+class OutboxLoop(PeriodicLoop):
+    """Runs ``send_due`` every ``interval_seconds`` until :meth:`stop`; :meth:`wake` sends now (call it
+    after the lifecycle wrote a new outbox item). ``on_sent(settled_count)`` and ``on_error(message)``
+    run in the loop's thread.
     """
+
+    failure_text = "Ошибка отправки в Систему Инцидент: {error}"
 
     def __init__(
         self,
@@ -325,38 +326,13 @@ class OutboxLoop:
         on_sent: Callable[[int], None] | None = None,
         on_error: Callable[[str], None] | None = None,
     ) -> None:
+        super().__init__("outbox-loop", interval_seconds, on_error)
         self.worker = worker
-        self.interval = interval_seconds
         self.on_sent = on_sent
-        self.on_error = on_error
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="outbox-loop", daemon=True)
 
-    def start(self) -> OutboxLoop:
-        self._thread.start()
-        return self
-
-    def wake(self) -> None:
-        """Send now (call after the lifecycle wrote a new outbox item)."""
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                settled = self.worker.send_due()
-                if settled and self.on_sent:
-                    self.on_sent(settled)
-                if self.worker.last_error and self.on_error:
-                    self.on_error(self.worker.last_error)
-            except Exception as exc:  # keep the loop alive; the error is shown and logged
-                log.exception("outbox pass failed")
-                if self.on_error:
-                    self.on_error(f"Ошибка отправки в Систему Инцидент: {exc}")
-            self._wake.wait(self.interval)
-            self._wake.clear()
+    def run_once(self) -> None:
+        settled = self.worker.send_due()
+        if settled and self.on_sent:
+            self.on_sent(settled)
+        if self.worker.last_error and self.on_error:
+            self.on_error(self.worker.last_error)
