@@ -9,12 +9,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app import paths
 from desktop_app.cli import CliContext
 from desktop_app.errors import OtklikError
 from desktop_app.logging_setup import configure_logging
 from desktop_app.models.database import Database, open_database
 from desktop_app.services.bootstrap import AppServices, build_services
-from desktop_app.settings import Settings
+from desktop_app.settings import Settings, load_settings, save_database_url
 
 if TYPE_CHECKING:
     from desktop_app.views.background import Background
@@ -69,19 +70,28 @@ def run_gui(context: CliContext, *, demo: bool = False, smoke_test: bool = False
     if smoke_test:
         return _smoke(settings, started)
 
+    from desktop_app.views.first_start import DatabaseSetupDialog, FirstStartDialog
+
     demo_accounts: dict[str, str] | None = None
     demo_password = ""
     try:
         if demo:
             services, demo_accounts, demo_password = prepare_demo(settings)
         else:
+            config_file = context.config_path or paths.default_config_file()
+            if not config_file.exists():
+                # First start on this workstation: its own SQLite file or the department's PostgreSQL.
+                setup = DatabaseSetupDialog(settings.database.effective_url())
+                if setup.exec() != DatabaseSetupDialog.DialogCode.Accepted:
+                    return 0
+                save_database_url(config_file, setup.url)
+                settings = load_settings(config_file)
             services = build_services(settings, open_database(settings.database.effective_url()))
     except OtklikError as exc:
         _show_fatal(str(exc))
         return 1
 
     from desktop_app.views.context import AppSignals, ViewContext
-    from desktop_app.views.first_start import FirstStartDialog
     from desktop_app.views.login import LoginDialog
     from desktop_app.views.main_window import MainWindow
     from desktop_app.views.tasks import TaskRunner

@@ -154,3 +154,15 @@ def load_settings(path: Path | None = None) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"Файл настроек «{file}» не удаётся прочитать: {exc}.") from exc
     return parse_settings(text, source=file)
+
+
+def save_database_url(path: Path, url: str) -> None:
+    """Record the database of this workstation (first start): ``[database] url`` in the settings file.
+
+    Only a new file is written: an administrator's existing settings are never rewritten by the app.
+    """
+    if path.exists():
+        raise SettingsError(f"Файл настроек «{path}» уже есть: адрес базы данных меняется в нём вручную.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    quoted = url.replace("\\", "\\\\").replace('"', '\\"')
+    path.write_text(f'[database]\nurl = "{quoted}"\n', encoding="utf-8")
