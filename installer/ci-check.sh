@@ -94,5 +94,14 @@ no_network chroot "$root" /bin/bash -c 'cd /tmp/offline && ./install.sh' | tail 
 out=$(no_network chroot "$root" env HOME=/tmp/user QT_QPA_PLATFORM=offscreen otklik --smoke-test)
 echo "$out" | tail -1
 grep -qx "SMOKE OK" <<<"$out"
+# The installed program works with its own database offline: migrate, import an export, verify the record.
+mkdir -p "$root/tmp/user/.config/otklik"
+printf '[database]\nurl = "sqlite:////tmp/user/otklik.sqlite3"\n[incident]\nmode = "manual"\n' \
+  > "$root/tmp/user/.config/otklik/settings.toml"
+printf 'ID;Площадка;Автор;Текст;Дата поступления\nINC-1;vk;Иван Петров;Когда починят фонарь?;12.05.2026 09:15\n' \
+  > "$root/tmp/user/export.csv"
+no_network chroot "$root" env HOME=/tmp/user otklik db upgrade
+no_network chroot "$root" env HOME=/tmp/user otklik import /tmp/user/export.csv
+no_network chroot "$root" env HOME=/tmp/user otklik audit verify
 done_step "clean Debian 12 chroot"
 echo "installer CI: OK"
