@@ -14,7 +14,7 @@ packages=(libglib2.0-0 libgl1 libegl1 libfontconfig1 libdbus-1-3 libxkbcommon0 l
 if [ "$want_test" = 1 ]; then
   packages+=(postgresql)
 fi
-if ! python3 -m venv --help >/dev/null 2>&1; then
+if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
   packages+=(python3-venv)
 fi
 
