@@ -122,7 +122,8 @@ class DeadlineBook:
         self, session: Session, message: Message, stage: Stage, start: dt.datetime, at: dt.datetime, by: int
     ) -> StageDeadline:
         """A stage whose clock is known only when it ends (the 30-minute redirect, R4)."""
-        row = self.open_stage(session, message, stage, start, user_id=by)
+        row = self._new_row(message, stage, start, by, None)
+        session.add(row)
         self._close(row, at, by)
         return row
 

@@ -235,6 +235,8 @@ def test_redirect_needs_a_reason_and_is_confirmed_by_the_gateway(
     assert world.message(message_id).state is MessageState.REDIRECTED
     redirect_stage = next(s for s in stages(services, message_id) if s.stage == "redirect")
     assert redirect_stage.met is False  # R4: 40 minutes is later than 30 working minutes
+    message = world.message(message_id)
+    assert (message.current_stage, message.stage_due_at) == (None, None)  # no clock left running
 
 
 def test_close_not_needed(world: World, services: AppServices) -> None:
