@@ -71,6 +71,7 @@ HISTORY_ACTIONS: dict[str, str] = {
     "manual_publication_confirmed": "публикация подтверждена вручную",
     "add_attachment": "добавлено вложение",
     "remove_attachment": "удалено вложение",
+    "paste_message": "добавлено вручную (вставка поста)",
 }
 DETAIL_KEYS: dict[str, str] = {
     "comment": "комментарий",
