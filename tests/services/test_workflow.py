@@ -483,3 +483,18 @@ def test_timeliness_report_attributes_each_stage_to_the_person_who_acted(
         ("Управление дорог и транспорта", "подготовка проекта ответа")
     ]
     assert (overdue.open_overdue, overdue.on_time_share) == (1, 0.0)
+
+
+def test_overall_clock_in_calendar_hours_by_setting(database, clock: Clock) -> None:
+    """R3: 8 working hours by default; the policy setting switches the overall clock to calendar hours."""
+    from desktop_app.services.bootstrap import build_services
+    from desktop_app.settings import DeadlineSettings, Settings
+
+    clock.set(msk(2026, 5, 12, 17, 0))
+    services = build_services(
+        Settings(deadlines=DeadlineSettings(overall_clock="calendar")), database, now=clock
+    )
+    world = World(services)
+    message = world.message(world.arrive())
+    assert message.overall_due_at == msk(2026, 5, 13, 1, 0)  # 17:00 + 8 calendar hours
+    assert message.stage_due_at == msk(2026, 5, 13, 9, 0)  # R5 still counts working time
