@@ -497,4 +497,4 @@ def test_overall_clock_in_calendar_hours_by_setting(database, clock: Clock) -> N
     world = World(services)
     message = world.message(world.arrive())
     assert message.overall_due_at == msk(2026, 5, 13, 1, 0)  # 17:00 + 8 calendar hours
-    assert message.stage_due_at == msk(2026, 5, 13, 9, 0)  # R5 still counts working time
+    assert message.stage_due_at == msk(2026, 5, 12, 18, 0)  # R5 still counts working time
