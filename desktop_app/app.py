@@ -116,6 +116,7 @@ def run_gui(context: CliContext, *, demo: bool = False, smoke_test: bool = False
         return app.exec()
     finally:
         runtime.stop()
+        services.validation.close()  # stops a LanguageTool JVM the app started itself
         services.db.dispose()
 
 
