@@ -7,13 +7,14 @@ re-emits on :class:`AppSignals` there (queued connection).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import random
 import zoneinfo
 from dataclasses import replace
 
 import sqlalchemy as sa
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_app.adapters.incident.factory import build_gateway
 from desktop_app.adapters.incident.simulator.server import SimulatorStore
@@ -67,6 +68,28 @@ class Background:
         self._demo = demo
         self._intake: IntakeLoop | None = None
         self._outbox: OutboxLoop | None = None
+        self._interval = float(services.settings.incident.sync_interval_seconds)
+        self._last_success: dt.datetime | None = None
+        # R5 «constant monitoring»: say so when the intake has been silent for too long.
+        self._freshness = QTimer()
+        self._freshness.setInterval(30_000)
+        self._freshness.timeout.connect(self.check_freshness)
+
+    def check_freshness(self) -> bool:
+        """Show a red status when no intake pass succeeded for three intervals (at least 3 minutes)."""
+        if self._last_success is None:
+            return True
+        silent = self._services.now() - self._last_success
+        if silent <= dt.timedelta(seconds=max(3 * self._interval, 180)):
+            return True
+        zone = zoneinfo.ZoneInfo(self._services.settings.administration.timezone)
+        since = self._last_success.astimezone(zone).strftime("%H:%M")
+        minutes = int(silent.total_seconds() // 60)
+        self._signals.sync_status.emit(
+            f"«Система Инцидент»: нет обмена с {since} ({minutes} мин) — новые сообщения могут не поступать",
+            False,
+        )
+        return False
 
     def start(self) -> None:
         settings = self._services.settings
@@ -81,6 +104,7 @@ class Background:
             base_url = self._simulator.base_url
             self._adopt_history(self._simulator.store)
             interval = DEMO_SYNC_SECONDS
+            self._interval = interval
             settings = _with_mode(settings, "simulator")
         gateway = build_gateway(settings, base_url=base_url)
         now = self._services.now
@@ -100,6 +124,7 @@ class Background:
             on_sent=lambda count: self._bridge.changed.emit() if count else None,
             on_error=lambda text: self._bridge.status.emit(text, False),
         ).start()
+        self._freshness.start()
 
     def _adopt_history(self, store: SimulatorStore) -> None:
         """The demo database's messages came from "earlier": let the simulator accept answers to them."""
@@ -117,6 +142,7 @@ class Background:
     def _synced(self, result: SyncResult) -> None:
         if result.error:
             return
+        self._last_success = self._services.now()
         zone = zoneinfo.ZoneInfo(self._services.settings.administration.timezone)
         stamp = self._services.now().astimezone(zone).strftime("%H:%M:%S")
         self._bridge.status.emit(f"«Система Инцидент»: синхронизировано в {stamp} ({result.summary()})", True)
@@ -129,6 +155,7 @@ class Background:
             self._outbox.wake()
 
     def stop(self) -> None:
+        self._freshness.stop()
         for loop in (self._intake, self._outbox):
             if loop is not None:
                 loop.stop()

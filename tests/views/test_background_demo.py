@@ -49,3 +49,17 @@ def test_demo_background_feeds_and_publishes_through_the_simulator(qtbot, servic
         qtbot.waitUntil(answered, timeout=15_000)  # R2: published only once the simulator confirmed
     finally:
         background.stop()
+
+
+def test_silent_intake_turns_the_status_red(services: AppServices, clock) -> None:
+
+    signals = AppSignals()
+    statuses: list[tuple[str, bool]] = []
+    signals.sync_status.connect(lambda text, healthy: statuses.append((text, healthy)))
+    background = Background(services, signals)
+    background._last_success = clock()  # as after a successful pass
+    assert background.check_freshness() and statuses == []
+    clock.advance(minutes=5)
+    assert not background.check_freshness()
+    text, healthy = statuses[-1]
+    assert not healthy and "нет обмена с 10:00 (5 мин)" in text
