@@ -125,6 +125,7 @@ class Background:
             on_error=lambda text: self._bridge.status.emit(text, False),
         ).start()
         self._freshness.start()
+        self._signals.sync_requested.connect(self.wake_intake)
 
     def _adopt_history(self, store: SimulatorStore) -> None:
         """The demo database's messages came from "earlier": let the simulator accept answers to them."""
@@ -149,6 +150,10 @@ class Background:
 
     def _sync_failed(self, text: str) -> None:
         self._bridge.status.emit(f"«Система Инцидент» недоступна: {text}", False)
+
+    def wake_intake(self) -> None:
+        if self._intake is not None:
+            self._intake.wake()
 
     def wake_outbox(self) -> None:
         if self._outbox is not None:

@@ -19,12 +19,14 @@ class AppSignals(QObject):
         data_changed: something changed in the database, here or on another workstation.
         sync_status(str, bool): the Incident-system freshness text and whether it is healthy.
         new_messages(int): intake found new messages (R5 notification).
+        sync_requested: the user asked to fetch from the Incident system now («Обновить»).
     """
 
     tick = Signal()
     data_changed = Signal()
     sync_status = Signal(str, bool)
     new_messages = Signal(int)
+    sync_requested = Signal()
 
 
 @dataclass

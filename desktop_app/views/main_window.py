@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         refresh = QAction("Обновить", self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.context.signals.data_changed.emit)
+        refresh.triggered.connect(self.context.signals.sync_requested.emit)
         file_menu.addAction(refresh)
         file_menu.addSeparator()
         quit_action = QAction("Выход", self)
