@@ -42,6 +42,8 @@ def pack() -> RulePack:
         ("Можно оплатить за проезд картой.", "OTKLIK_OPLATIT_ZA", "оплатить за", "оплатить"),
         ("Работы перенесены в виду того, что идёт дождь.", "OTKLIK_VVIDU", "в виду", "ввиду"),
         ("Касаемо вашего вопроса сообщаем.", "OTKLIK_KASAEMO", "Касаемо", "Относительно"),
+        ("Автобус будит ходить чаще.", "OTKLIK_BUDET_INF", "будит", "будет"),
+        ("Рейсы будят назначать чаще.", "OTKLIK_BUDET_INF", "будят", "будут"),
     ],
 )
 def test_rules_fire(pack: RulePack, text: str, rule_id: str, fragment: str | None, replacement: str) -> None:
@@ -68,6 +70,8 @@ def test_rules_fire(pack: RulePack, text: str, rule_id: str, fragment: str | Non
         "Здравствуйте! Ответ ниже.",
         "Можно оплатить проезд картой.",
         "Имейте в виду, что работы идут.",
+        "Шум будит жителей по ночам.",
+        "Автобус будет ходить чаще.",
     ],
 )
 def test_rules_stay_silent_on_correct_text(pack: RulePack, text: str) -> None:
