@@ -163,12 +163,3 @@ def parse_wire_time(value: str | None, what: str) -> dt.datetime | None:
             f"Система Инцидент передала время «{value}» без часового пояса ({what})."
         )
     return parsed.astimezone(dt.UTC)
-
-
-def wire_time(value: dt.datetime | None) -> str | None:
-    """Format an aware time for the wire as ISO 8601 with offset."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime cannot be sent to the Incident system")
-    return value.isoformat()

@@ -57,16 +57,6 @@ def lemma(word: str) -> str:
     return (found[0].normal_form if found else word.lower()).replace("ё", "е")
 
 
-def has_tags(word: str, tags: set[str]) -> bool:
-    """True when some parse of ``word`` carries all ``tags``."""
-    return any(tags <= set(p.tag.grammemes) for p in parses(word))
-
-
-def any_tag(word: str, tags: set[str]) -> bool:
-    """True when some parse of ``word`` carries any of ``tags``."""
-    return any(tags & set(p.tag.grammemes) for p in parses(word))
-
-
 @dataclass(frozen=True)
 class Token:
     """A razdel token with its position in the text."""

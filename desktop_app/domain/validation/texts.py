@@ -32,7 +32,6 @@ LANGUAGETOOL_JAR_MISSING = "в каталоге «{path}» нет файла lan
 LANGUAGETOOL_JAVA_MISSING = "не найдена программа Java «{path}»"
 LANGUAGETOOL_START_TIMEOUT = "локальный сервер LanguageTool не ответил за {seconds:.0f} с (журнал: {log})"
 LANGUAGETOOL_EXITED = "локальный сервер LanguageTool завершился с кодом {code} (журнал: {log})"
-LANGUAGETOOL_BAD_RESPONSE = "сервер {url} вернул непонятный ответ: {error}"
 SPELLING_ENGINE_FAILED = "Проверка орфографии не выполнена: {reason}."
 
 # Format (R10)
