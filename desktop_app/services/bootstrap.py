@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from desktop_app.domain.worktime.deadlines import DeadlinePolicy
 from desktop_app.models.database import Database
-from desktop_app.models.entities import AppSetting
 from desktop_app.services import workflow_hooks
 from desktop_app.services.admin import AdminService
 from desktop_app.services.auth import AuthService
@@ -18,6 +16,7 @@ from desktop_app.services.calendar import CalendarService
 from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.drafting import DraftingService
 from desktop_app.services.manual import ManualDesk
+from desktop_app.services.policy import PolicyService
 from desktop_app.services.queries import MessageQueries
 from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
@@ -25,8 +24,6 @@ from desktop_app.services.templates import TemplateService
 from desktop_app.services.validation import ValidationService
 from desktop_app.services.workflow import WorkflowService
 from desktop_app.settings import Settings
-
-POLICY_KEY = "deadline_policy"
 
 
 def utc_now() -> dt.datetime:
@@ -48,23 +45,17 @@ class AppServices:
     drafting: DraftingService
     admin: AdminService
     reports: ReportService
+    policy: PolicyService
     validation: ValidationService
     manual: ManualDesk
-
-
-def load_policy(db: Database, settings: Settings) -> DeadlinePolicy:
-    """The policy stored by an administrator, else the regulation's defaults; R3 clock from settings."""
-    with db.session() as session:
-        stored = session.get(AppSetting, POLICY_KEY)
-        policy = DeadlinePolicy.from_data(stored.value) if stored else DeadlinePolicy()
-    return policy.with_overall_clock(settings.deadlines.overall_clock)
 
 
 def build_services(settings: Settings, db: Database, now: Callable[[], dt.datetime] = utc_now) -> AppServices:
     calendar = CalendarService(
         db, settings.administration.timezone, settings.calendar.allow_provisional_years, now
     )
-    book = DeadlineBook(calendar.calendar, load_policy(db, settings))
+    policy = PolicyService(db, settings.deadlines.overall_clock, now)
+    book = DeadlineBook(calendar.calendar, policy.current)
     calendar.book = book
     workflow_hooks.install(book)
     drafting = DraftingService(db, now)
@@ -82,6 +73,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         drafting=drafting,
         admin=AdminService(db, now),
         reports=ReportService(db),
+        policy=policy,
         # Lazy: the proofreading engine is built on first use or by start() (views warm it up).
         validation=ValidationService(settings, drafting.dictionary_words),
         manual=ManualDesk(db, settings.administration.timezone, now),

@@ -7,6 +7,7 @@ re-derived; changing the calendar recomputes the open ones and never the closed 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -64,9 +65,14 @@ class CalendarSource(Protocol):
 class DeadlineBook:
     """Opens and closes stage deadlines of a message inside the caller's transaction."""
 
-    def __init__(self, calendar: CalendarSource, policy: DeadlinePolicy) -> None:
+    def __init__(self, calendar: CalendarSource, policy: Callable[[], DeadlinePolicy]) -> None:
         self._calendar = calendar
-        self.policy = policy
+        self._policy = policy
+
+    @property
+    def policy(self) -> DeadlinePolicy:
+        """The shared policy as it stands now (an administrator may change it while the app runs)."""
+        return self._policy()
 
     @property
     def calendar(self) -> WorkCalendar:

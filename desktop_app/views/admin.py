@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -30,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.lifecycle import Role
+from desktop_app.domain.worktime.deadlines import OverallClock, Stage
 from desktop_app.errors import OtklikError
-from desktop_app.services.texts import ROLE_NAMES
+from desktop_app.services.texts import ROLE_NAMES, STAGE_NAMES
 from desktop_app.views.context import ViewContext
 from desktop_app.views.rows_model import RowsTableModel
 
@@ -50,6 +52,7 @@ class AdminWorkspace(QTabWidget):
         self.addTab(self._users_tab(), "Сотрудники")
         self.addTab(self._departments_tab(), "Подразделения")
         self.addTab(self._calendar_tab(), "Рабочий календарь")
+        self.addTab(self._policy_tab(), "Сроки этапов")
         self.addTab(self._dictionary_tab(), "Словарь организации")
         context.signals.data_changed.connect(self.refresh)
         self.refresh()
@@ -279,6 +282,62 @@ class AdminWorkspace(QTabWidget):
             self.refresh()
 
         self._call(lambda: services.calendar.set_custom_day(actor, day, intervals, note), done)
+
+    # -- deadline policy (R3–R9) ---------------------------------------------------------------
+
+    def _policy_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(
+            _plain(
+                "Сроки по Положению: направление — 1 ч, перенаправление — 30 м, проект ответа — 6 ч, проверка — 30 м, "
+                "доработка — 30 м, ответ автору — 8 ч, окончательный ответ после промежуточного — 7 д. "
+                "Запись: «30м» — рабочие минуты, «6ч» — рабочие часы, «7д» — рабочие дни. Новые сроки действуют "
+                "для этапов, начатых после сохранения; на других рабочих местах — в течение минуты."
+            )
+        )
+        form = QFormLayout()
+        policy = self.context.services.policy.current()
+        self.budget_edits: dict[Stage, QLineEdit] = {}
+        for stage in Stage:
+            edit = QLineEdit(str(policy.budget(stage)))
+            edit.setObjectName(f"budget_{stage.value}")
+            self.budget_edits[stage] = edit
+            form.addRow(f"{STAGE_NAMES[stage.value].capitalize()}:", edit)
+        self.overall_clock = QComboBox()
+        self.overall_clock.addItem("рабочие часы (по календарю)", OverallClock.WORKING.value)
+        self.overall_clock.addItem("календарные часы", OverallClock.CALENDAR.value)
+        self.overall_clock.setCurrentIndex(self.overall_clock.findData(policy.overall_clock.value))
+        form.addRow("Общий срок ответа считается в:", self.overall_clock)
+        self.warn_percent = QSpinBox()
+        self.warn_percent.setRange(0, 100)
+        self.warn_percent.setSuffix(" %")
+        self.warn_percent.setValue(round(policy.warn_fraction * 100))
+        form.addRow("Предупреждать за последние:", self.warn_percent)
+        self.warn_minutes = QSpinBox()
+        self.warn_minutes.setRange(0, 480)
+        self.warn_minutes.setSuffix(" мин")
+        self.warn_minutes.setValue(policy.warn_min_minutes)
+        form.addRow("…но не менее чем за:", self.warn_minutes)
+        layout.addLayout(form)
+        save = QPushButton("Сохранить сроки")
+        save.clicked.connect(self.save_policy)
+        layout.addWidget(save, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.policy_result = _plain("")
+        layout.addWidget(self.policy_result)
+        layout.addStretch(1)
+        return tab
+
+    def save_policy(self) -> None:
+        services, actor = self.context.services, self.context.actor
+        budgets = {stage: edit.text().strip() for stage, edit in self.budget_edits.items()}
+        clock = str(self.overall_clock.currentData())
+        fraction = self.warn_percent.value() / 100
+        minimum = self.warn_minutes.value()
+        self._call(
+            lambda: services.policy.save(actor, budgets, clock, fraction, minimum),
+            lambda _policy: self.policy_result.setText("Сроки этапов сохранены."),
+        )
 
     # -- dictionary ----------------------------------------------------------------------------
 

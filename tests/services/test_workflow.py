@@ -498,3 +498,20 @@ def test_overall_clock_in_calendar_hours_by_setting(database, clock: Clock) -> N
     message = world.message(world.arrive())
     assert message.overall_due_at == msk(2026, 5, 13, 1, 0)  # 17:00 + 8 calendar hours
     assert message.stage_due_at == msk(2026, 5, 12, 18, 0)  # R5 still counts working time
+
+
+def test_policy_saved_by_the_administrator_is_shared_through_the_database(
+    world: World, services: AppServices, database, clock: Clock
+) -> None:
+    from desktop_app.domain.worktime.deadlines import Stage
+    from desktop_app.services.bootstrap import build_services
+    from desktop_app.settings import Settings
+
+    with pytest.raises(PermissionDeniedError):
+        services.policy.save(world.operator, {Stage.DRAFT: "4h"}, "working", 0.2, 10)
+    services.policy.save(world.admin, {Stage.DRAFT: "4h"}, "working", 0.2, 10)
+    other_workstation = build_services(Settings(), database, now=clock)
+    assert str(other_workstation.policy.current().budget(Stage.DRAFT)) == "4h"
+    message_id = world.arrive()
+    route(world, message_id)
+    assert world.message(message_id).stage_due_at == msk(2026, 5, 12, 15, 0)  # 10:00 + 4 h over lunch

@@ -127,3 +127,18 @@ def test_dictionary_word_approval(admin_view) -> None:
     view.decide_word(True)
     assert view.pending_list.count() == 0
     assert "Черокманова" in world.services.drafting.dictionary_words()
+
+
+def test_deadline_policy_is_edited_and_applies_to_new_stages(admin_view) -> None:
+    from desktop_app.domain.worktime.deadlines import Stage
+
+    view, world = admin_view
+    assert view.budget_edits[Stage.ROUTE].text() == "1h"
+    view.budget_edits[Stage.ROUTE].setText("два часа")
+    view.save_policy()
+    assert "направление исполнителю" in view.last_error
+    view.budget_edits[Stage.ROUTE].setText("2ч")
+    view.save_policy()
+    assert view.policy_result.text() == "Сроки этапов сохранены."
+    message_id = world.arrive()  # 10:00 Tuesday: routing is now due in 2 working hours
+    assert world.message(message_id).stage_due_at == msk(2026, 5, 12, 12, 0)
