@@ -57,7 +57,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
     policy = PolicyService(db, settings.deadlines.overall_clock, now)
     book = DeadlineBook(calendar.calendar, policy.current)
     calendar.book = book
-    workflow_hooks.install(book)
+    workflow_hooks.install(db, book)
     drafting = DraftingService(db, now)
     return AppServices(
         settings=settings,

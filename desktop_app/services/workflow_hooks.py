@@ -9,25 +9,24 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.lifecycle import PUBLISHED_STATE, DraftKind, MessageState, OutboundAction
 from desktop_app.domain.worktime.deadlines import Stage
+from desktop_app.models.database import Database
 from desktop_app.models.entities import Draft, Message, OutboxItem, Publication, Redirect, ThreadEntry
 from desktop_app.services import audit
 from desktop_app.services.deadlines import DeadlineBook
 
-_book: DeadlineBook | None = None
+_BOOK_KEY = "otklik.deadline_book"
 
 
-def install(book: DeadlineBook) -> None:
-    """Give the hooks the deadline book of the running app (done once by the bootstrap)."""
-    global _book
-    _book = book
+def install(database: Database, book: DeadlineBook) -> None:
+    """Give every session of ``database`` the deadline book the hooks use (done by the bootstrap)."""
+    database.session_factory.configure(info={_BOOK_KEY: book})
 
 
-def _deadlines() -> DeadlineBook:
-    if _book is None:
-        raise RuntimeError(
-            "workflow hooks used before desktop_app.services.bootstrap installed a deadline book"
-        )
-    return _book
+def _deadlines(session: Session) -> DeadlineBook:
+    book = session.info.get(_BOOK_KEY)
+    if book is None:
+        raise RuntimeError("workflow hooks used on a database the bootstrap did not set up (build_services)")
+    return book
 
 
 def _system_event(
@@ -47,7 +46,7 @@ def _system_event(
 
 def message_arrived(session: Session, message: Message, now: dt.datetime) -> None:
     """R5 and R3 clocks start when the message arrives in the Incident system, not when we fetched it."""
-    _deadlines().start_arrival_clocks(session, message)
+    _deadlines(session).start_arrival_clocks(session, message)
     _system_event(session, "message_arrived", message, now, {"external_id": message.external_id})
 
 
@@ -57,7 +56,9 @@ def author_replied(session: Session, message: Message, entry: ThreadEntry, now: 
         message.state = MessageState.ROUTED
         for draft in session.scalars(sa.select(Draft).where(Draft.message_id == message.id)):
             draft.is_closed = True
-        _deadlines().open_stage(session, message, Stage.DRAFT, now, department_id=message.department_id)
+        _deadlines(session).open_stage(
+            session, message, Stage.DRAFT, now, department_id=message.department_id
+        )
     session.flush()
     _system_event(session, "author_replied", message, now, {"thread_entry_id": entry.id})
 
@@ -67,7 +68,7 @@ def outbound_confirmed(session: Session, item: OutboxItem, now: dt.datetime) -> 
     message = session.get(Message, item.message_id)
     if message is None:
         return
-    book = _deadlines()
+    book = _deadlines(session)
     if item.action is OutboundAction.REDIRECT:
         redirect = session.scalars(sa.select(Redirect).where(Redirect.outbox_id == item.id)).one()
         redirect.confirmed_at = now
@@ -106,8 +107,8 @@ def outbound_failed(session: Session, item: OutboxItem, error: str, now: dt.date
         message.state = MessageState.NEW
     else:
         message.state = MessageState.UNDER_REVIEW
-        _deadlines().open_stage(session, message, Stage.REVIEW, now)
+        _deadlines(session).open_stage(session, message, Stage.REVIEW, now)
     message.state_reason = f"«Система Инцидент» отклонила отправку: {error}"
-    _deadlines().refresh_current_due(session, message)
+    _deadlines(session).refresh_current_due(session, message)
     session.flush()
     _system_event(session, "outbound_failed", message, now, {"outbox_id": item.id, "error": error})
