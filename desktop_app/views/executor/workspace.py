@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.lifecycle import MessageState
+from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
+from desktop_app.services.texts import STAGE_NAMES
 from desktop_app.services.validation import ValidationService
 from desktop_app.views.common.dialogs import error_text
 from desktop_app.views.common.message_panel import MessagePanel
@@ -31,6 +33,7 @@ from desktop_app.views.common.message_table import (
     explain_countdown,
     visible_rows,
 )
+from desktop_app.views.common.notifications import NotificationStrip, Notifier
 from desktop_app.views.context import ViewContext
 from desktop_app.views.editor.draft_editor import DraftEditor
 from desktop_app.views.editor.recovery import RecoveryStore
@@ -115,12 +118,15 @@ class ExecutorWorkspace(QWidget):
         validation: ValidationService | None = None,
         recovery: RecoveryStore | None = None,
         parent: QWidget | None = None,
+        use_tray: bool = True,
         **editor_options: int,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.services = context.services
         self.validation = validation or context.services.validation
+        self._known_states: dict[int, MessageState] | None = None  # None until the first load
+        self._last_tick = self.services.now()
         self._rows: list[MessageRow] = []
         self._current: int | None = None
 
@@ -206,8 +212,13 @@ class ExecutorWorkspace(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([560, 940])
+        self.strip = NotificationStrip()
+        self.notifier = Notifier(
+            self.strip, self.services.calendar.calendar, self.services.now, self, use_tray=use_tray
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.strip)
         layout.addWidget(splitter)
 
         context.signals.tick.connect(self.on_tick)
@@ -224,8 +235,26 @@ class ExecutorWorkspace(QWidget):
             self._load_detail(self._current, refresh=True)
 
     def _loaded(self, rows: list[MessageRow]) -> None:
+        self._announce_arrivals(rows)
         self._rows = rows
         self._apply_scope()
+
+    def _announce_arrivals(self, rows: list[MessageRow]) -> None:
+        """R6/R8: tell the executor when a message arrives or comes back for rework (30 minutes!)."""
+        states = {row.id: row.state for row in rows}
+        if self._known_states is not None:
+            for row in rows:
+                before = self._known_states.get(row.id)
+                if row.state is MessageState.REWORK and before is not MessageState.REWORK:
+                    self.notifier.notify(
+                        f"Возвращено на доработку: {row.author_name} — доработать за 30 рабочих минут",
+                        urgent=True,
+                    )
+                elif row.state is MessageState.ROUTED and before is None:
+                    self.notifier.notify(
+                        f"Новое сообщение для подразделения: {row.author_name} — {row.preview}"
+                    )
+        self._known_states = states
 
     def _apply_scope(self) -> None:
         scope = self.scope_combo.currentData()
@@ -244,6 +273,16 @@ class ExecutorWorkspace(QWidget):
         span = visible_rows(self.table)
         if span is not None:
             self.model.tick(*span)
+        now = self.services.now()
+        previous, self._last_tick = self._last_tick, now
+        if now <= previous:
+            return
+        for row, stage, status in self.model.transitions(previous, now):
+            title = STAGE_NAMES.get(stage, stage)
+            if status is DeadlineStatus.OVERDUE:
+                self.notifier.notify(f"Просрочен срок этапа «{title}»: {row.author_name}", urgent=True)
+            else:
+                self.notifier.notify(f"Истекает срок этапа «{title}»: {row.author_name}")
 
     def select_message(self, message_id: int) -> None:
         row = self.model.row_of(message_id)

@@ -51,6 +51,7 @@ from desktop_app.views.common.message_table import (
     explain_countdown,
     visible_rows,
 )
+from desktop_app.views.common.notifications import NotificationStrip, Notifier
 from desktop_app.views.context import ViewContext
 from desktop_app.views.operator.dialogs import (
     CloseDialog,
@@ -61,7 +62,6 @@ from desktop_app.views.operator.dialogs import (
     RouteDialog,
 )
 from desktop_app.views.operator.manual import ManualPublishDialog, PasteMessageDialog
-from desktop_app.views.operator.notifications import NotificationStrip, Notifier
 from desktop_app.views.operator.queues import QueueDelegate, QueueListModel
 
 ValidateFn = Callable[[str, str, str, str], ValidationReport]  # message, draft, author, platform

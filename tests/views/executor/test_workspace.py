@@ -29,6 +29,7 @@ def _workspace(qtbot, setup: Setup, validation: ValidationService) -> ExecutorWo
         recovery=RecoveryStore(setup.recovery_dir, setup.context.actor.user_id),
         check_delay_ms=30,
         autosave_delay_ms=10_000,
+        use_tray=False,
     )
     qtbot.addWidget(workspace)
     return workspace
@@ -170,3 +171,33 @@ def test_main_window_builds_the_executor_workspace(qtbot, setup, validation) -> 
     assert isinstance(window.workspace, ExecutorWorkspace)
     assert [row.id for row in window.workspace.model.rows()] == [message_id]
     assert window.workspace.validation is validation
+
+
+def test_executor_is_told_about_new_and_returned_messages(qtbot, setup, validation) -> None:
+    """R6/R8: a routed message and a return for rework (30 working minutes) show up as notifications."""
+    world = setup.world
+    workspace = _workspace(qtbot, setup, validation)
+    assert workspace.notifier.history == []
+    message_id = world.arrive(QUESTION)
+    world.services.workflow.route_message(
+        world.operator, message_id, world.version(message_id), world.roads.id
+    )
+    workspace.reload()
+    assert workspace.notifier.history[-1].startswith("Новое сообщение для подразделения: Иван Петров")
+    world.services.workflow.submit_draft(
+        world.roads_executor,
+        message_id,
+        world.version(message_id),
+        DraftKind.ANSWER,
+        "Здравствуйте, Иван! " + ANSWER,
+    )
+    world.services.workflow.return_for_rework(
+        world.operator,
+        message_id,
+        world.version(message_id),
+        "Нет срока ремонта.",
+        ReviewChecks(True, True, False),
+    )
+    workspace.reload()
+    assert "Возвращено на доработку" in workspace.notifier.history[-1]
+    assert workspace.strip.isVisibleTo(workspace)
