@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop_app.domain.validation.language import (
@@ -166,10 +166,51 @@ class QuestionAnalyzer:
         windows = self._windows(draft)
         draft_lemmas = {lemma(t.text) for t in tokenize(draft) if t.is_word}
         draft_numbers = set(_NUMBER_RE.findall(draft))
-        items: list[QuestionItem] = []
-        for question in questions:
-            items.append(self._cover(question, message_sentences, windows, draft_lemmas, draft_numbers))
+        items = [self._cover(q, message_sentences, windows, draft_lemmas, draft_numbers) for q in questions]
+        # Second pass, yes/no questions only («Можно ли увеличить число рейсов?»): a promise on the topic
+        # of the message answers them («Автобус № 5 будет ходить чаще») — but not a sentence that
+        # already answers another question, or «Когда починят фонари?» would also answer «А лавочку?».
+        taken = [
+            (i.answer.offset, i.answer.offset + i.answer.length) for i in items if i.covered and i.answer
+        ]
+        for index, (question, item) in enumerate(zip(questions, items, strict=True)):
+            if not item.covered and not item.missing and self._is_yes_no(question):
+                answer = self._topic_answer(question, message_sentences, windows, taken)
+                if answer is not None:
+                    items[index] = replace(item, covered=True, answer=answer, missing=())
+                    taken.append((answer.offset, answer.offset + answer.length))
         return items
+
+    def _topic_answer(
+        self,
+        question: _Question,
+        message_sentences: Sequence[Sentence],
+        windows: Sequence[_Window],
+        taken: Sequence[tuple[int, int]],
+    ) -> AnswerSentence | None:
+        topic = set(self.content_lemmas(question.sentence.text))
+        for sent in [s for s in message_sentences if s.stop <= question.sentence.start][-2:]:
+            topic |= self.content_lemmas(sent.text)
+        if not topic:
+            return None
+        best: tuple[float, _Window] | None = None
+        for window in windows:
+            if any(window.start < stop and start < window.stop for start, stop in taken):
+                continue
+            if not _has_future_or_done(window.text):
+                continue
+            score = min(1.0, self._gain(topic, window.lemmas) / min(len(topic), KEY_WORDS))
+            if score >= COVERAGE_THRESHOLD and (best is None or score > best[0] + 1e-9):
+                best = (score, window)
+        if best is None:
+            return None
+        return AnswerSentence(best[1].start, best[1].stop - best[1].start, best[1].text, best[0])
+
+    @staticmethod
+    def _is_yes_no(question: _Question) -> bool:
+        """A question answered by yes or no: «ли» and no interrogative word."""
+        words = {fold(t.text) for t in tokenize(question.sentence.text) if t.is_word}
+        return question.kind == "explicit" and question.interrogative is None and "ли" in words
 
     def _windows(self, draft: str) -> list[_Window]:
         draft_sentences = [s for s in sentences(draft) if not self._is_formula(s.text)]
