@@ -84,14 +84,13 @@ class AdminService:
             department.short_name = short_name.strip()
             department.competence_keywords = "\n".join(k.strip() for k in keywords if k.strip())
             session.flush()
-            audit.record(
+            audit.record_by(
                 session,
+                actor,
                 action="save_department",
                 entity_type="department",
                 entity_id=department.id,
                 occurred_at=now,
-                actor_id=actor.user_id,
-                actor_login=actor.login,
                 before=before,
                 after={"name": name, "keywords": department.competence_keywords.splitlines()},
             )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from desktop_app.models.database import Database
 from desktop_app.models.entities import AuditEvent
+from desktop_app.services.actor import Actor
 
 GENESIS_HASH = "0" * 64
 
@@ -101,6 +102,33 @@ def record(
     session.add(event)
     session.info[_TAIL_KEY] = (transaction, event.hash)
     return event
+
+
+def record_by(
+    session: Session,
+    actor: Actor,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    occurred_at: dt.datetime,
+    message_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """:func:`record` for an action a person took (R11: who, when, what)."""
+    return record(
+        session,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        occurred_at=occurred_at,
+        actor_id=actor.user_id,
+        actor_login=actor.login,
+        message_id=message_id,
+        before=before,
+        after=after,
+    )
 
 
 _TAIL_KEY = "otklik.audit_tail"

@@ -112,14 +112,13 @@ class CalendarService:
         row.imported_at = now
         row.imported_by_id = actor.user_id
         session.flush()
-        audit.record(
+        audit.record_by(
             session,
+            actor,
             action="import_calendar_year",
             entity_type="calendar_year",
             entity_id=data.year,
             occurred_at=now,
-            actor_id=actor.user_id,
-            actor_login=actor.login,
             before={"year": data.year, "present": before is not None},
             after={"year": data.year, "source": source},
         )
@@ -161,14 +160,13 @@ class CalendarService:
             row.intervals = [list(pair) for pair in intervals]
             row.note = note
             session.flush()
-            audit.record(
+            audit.record_by(
                 session,
+                actor,
                 action="set_custom_day",
                 entity_type="calendar_day",
                 entity_id=None,
                 occurred_at=now,
-                actor_id=actor.user_id,
-                actor_login=actor.login,
                 after={"day": day.isoformat(), "intervals": row.intervals, "note": note},
             )
             moved = self._recompute(session)

@@ -78,14 +78,13 @@ class DraftingService:
             )
             session.add(attachment)
             session.flush()
-            audit.record(
+            audit.record_by(
                 session,
+                actor,
                 action="add_attachment",
                 entity_type="attachment",
                 entity_id=attachment.id,
                 occurred_at=now,
-                actor_id=actor.user_id,
-                actor_login=actor.login,
                 message_id=message_id,
                 after={"filename": filename, "sha256": digest, "size": len(content)},
             )
@@ -99,14 +98,13 @@ class DraftingService:
             if attachment is None or attachment.draft_id != draft.id:
                 raise NotFoundError("Вложение не найдено в этом черновике.")
             attachment.removed = True
-            audit.record(
+            audit.record_by(
                 session,
+                actor,
                 action="remove_attachment",
                 entity_type="attachment",
                 entity_id=attachment.id,
                 occurred_at=now,
-                actor_id=actor.user_id,
-                actor_login=actor.login,
                 message_id=message_id,
                 before={"filename": attachment.filename},
             )
@@ -159,14 +157,13 @@ class DraftingService:
             )
             session.add(row)
             session.flush()
-            audit.record(
+            audit.record_by(
                 session,
+                actor,
                 action="propose_word",
                 entity_type="dictionary_word",
                 entity_id=row.id,
                 occurred_at=now,
-                actor_id=actor.user_id,
-                actor_login=actor.login,
                 after={"word": word, "approved": approved},
             )
             return True
@@ -185,13 +182,12 @@ class DraftingService:
                 row.approved_by_id = actor.user_id
             else:
                 session.delete(row)
-            audit.record(
+            audit.record_by(
                 session,
+                actor,
                 action="approve_word" if approve else "reject_word",
                 entity_type="dictionary_word",
                 entity_id=word_id,
                 occurred_at=now,
-                actor_id=actor.user_id,
-                actor_login=actor.login,
                 after={"word": word},
             )

@@ -93,14 +93,13 @@ class ManualDesk:
             session.add(message)
             session.flush()
             workflow_hooks.message_arrived(session, message, now)
-            audit.record(
+            audit.record_by(
                 session,
+                actor,
                 action="paste_message",
                 entity_type="message",
                 entity_id=message.id,
                 occurred_at=now,
-                actor_id=actor.user_id,
-                actor_login=actor.login,
                 message_id=message.id,
                 after={"external_id": external_id, "platform": post.platform},
             )

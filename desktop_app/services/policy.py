@@ -84,14 +84,13 @@ class PolicyService:
                 row = AppSetting(key=POLICY_KEY, value=policy.to_data())
                 session.add(row)
             row.value = policy.to_data()
-            audit.record(
+            audit.record_by(
                 session,
+                actor,
                 action="save_deadline_policy",
                 entity_type="policy",
                 entity_id=None,
                 occurred_at=now,
-                actor_id=actor.user_id,
-                actor_login=actor.login,
                 before=before,
                 after=policy.to_data(),
             )

@@ -101,14 +101,13 @@ class TemplateService:
             template.body = body
             template.kind = kind
             session.flush()
-            audit.record(
+            audit.record_by(
                 session,
+                actor,
                 action="save_template",
                 entity_type="template",
                 entity_id=template.id,
                 occurred_at=self._now(),
-                actor_id=actor.user_id,
-                actor_login=actor.login,
                 after={"title": title},
             )
             return template.id

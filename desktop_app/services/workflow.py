@@ -143,14 +143,13 @@ class WorkflowService:
         session.flush()
         after = _snapshot(message) | (extra or {})
         entity_type, entity_id = entity or ("message", message.id)
-        audit.record(
+        audit.record_by(
             session,
+            actor,
             action=action,
             entity_type=entity_type,
             entity_id=entity_id,
             occurred_at=now,
-            actor_id=actor.user_id,
-            actor_login=actor.login,
             message_id=message.id,
             before=before,
             after=after,
