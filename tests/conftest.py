@@ -16,6 +16,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from desktop_app.models.database import Database
+from desktop_app.services.bootstrap import AppServices, build_services
+from desktop_app.settings import Settings
+from tests.support.factories import Clock, World, msk
 from tests.support.pg_server import throwaway_postgres
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -93,3 +97,23 @@ def database(database_url: str) -> Iterator[object]:
     db = Database(database_url)
     yield db
     db.dispose()
+
+
+# Service-level fixtures shared by tests/services and tests/views: a settable clock, the wired
+# services on the ``database`` fixture, and a small administration (departments, one person a role).
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # Tuesday 12 May 2026, 10:00 Moscow: an ordinary working morning after the May holidays.
+    return Clock(msk(2026, 5, 12, 10, 0))
+
+
+@pytest.fixture
+def services(database: Database, clock: Clock) -> AppServices:
+    return build_services(Settings(), database, now=clock)
+
+
+@pytest.fixture
+def world(services: AppServices) -> World:
+    return World(services)

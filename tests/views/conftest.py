@@ -12,13 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.models.database import Database
 from desktop_app.services.actor import Actor
-from desktop_app.services.bootstrap import AppServices, build_services
-from desktop_app.settings import Settings
+from desktop_app.services.bootstrap import AppServices
 from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.tasks import TaskRunner
-from tests.support.factories import Clock, World, msk
+from tests.support.factories import World
 
 
 @pytest.fixture
@@ -32,22 +30,6 @@ def database_url(sqlite_template: Path, tmp_path: Path) -> str:
 @pytest.fixture(autouse=True)
 def synchronous_runner(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TaskRunner, "synchronous", True)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    # Tuesday 12 May 2026, 10:00 Moscow: an ordinary working morning after the May holidays.
-    return Clock(msk(2026, 5, 12, 10, 0))
-
-
-@pytest.fixture
-def services(database: Database, clock: Clock) -> AppServices:
-    return build_services(Settings(), database, now=clock)
-
-
-@pytest.fixture
-def world(services: AppServices) -> World:
-    return World(services)
 
 
 def make_context(services: AppServices, actor: Actor) -> ViewContext:
