@@ -1,10 +1,17 @@
-"""Timeliness reports (R11): deadlines met and missed, per department and per person."""
+"""Timeliness reports (R11): deadlines met and missed, per department and per person.
+
+The attribution rule lives here, once, as SQL expressions over the stage records
+(:func:`attributed_person`, :func:`attributed_department`): the dashboard (``services/dashboard.py``)
+and the exports read it from the records and never recompute it from assignments or audit events.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -15,6 +22,33 @@ from desktop_app.models.entities import Department, StageDeadline, User
 from desktop_app.services.actor import Actor
 from desktop_app.services.errors import PermissionDeniedError
 from desktop_app.services.texts import STAGE_NAMES
+
+if TYPE_CHECKING:
+    from desktop_app.domain.worktime.engine import WorkCalendar
+    from desktop_app.services.dashboard import Dashboard, DashboardService, Drill, MessageRef, ReportPeriod
+
+OPOG_NAME = "Отдел по обращениям граждан"
+
+
+def attributed_person(stage: Any = StageDeadline) -> Any:
+    """SQL: who a stage record charges (R11): ``u:<user id>``, else ``d:<department id>``, else NULL (ОпОГ).
+
+    The person who completed the stage, otherwise its responsible person, otherwise its department.
+    """
+    person = sa.func.coalesce(stage.completed_by_id, stage.responsible_user_id)
+    return sa.case(
+        (person.is_not(None), sa.literal("u:") + sa.cast(person, sa.String)),
+        (
+            stage.responsible_department_id.is_not(None),
+            sa.literal("d:") + sa.cast(stage.responsible_department_id, sa.String),
+        ),
+        else_=sa.null(),
+    )
+
+
+def attributed_department(stage: Any = StageDeadline) -> Any:
+    """SQL: the department a stage record charges (R11); NULL means the appeals department (ОпОГ)."""
+    return stage.responsible_department_id
 
 
 @dataclass(frozen=True)
@@ -37,8 +71,35 @@ class TimelinessRow:
 
 
 class ReportService:
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self,
+        db: Database,
+        calendar: Callable[[], WorkCalendar] | None = None,
+        timezone: str = "Europe/Moscow",
+    ) -> None:
         self._db = db
+        self._calendar = calendar
+        self._timezone = timezone
+        self._dashboard: DashboardService | None = None
+
+    @property
+    def board(self) -> DashboardService:
+        """The supervisor's dashboard queries (``services/dashboard.py``)."""
+        if self._dashboard is None:
+            from desktop_app.domain.worktime.engine import WorkCalendar
+            from desktop_app.services.dashboard import DashboardService
+
+            calendar = self._calendar or (lambda: WorkCalendar.builtin(self._timezone))
+            self._dashboard = DashboardService(self._db, calendar, self._timezone)
+        return self._dashboard
+
+    def dashboard(self, actor: Actor, period: ReportPeriod, now: dt.datetime) -> Dashboard:
+        """Every figure of ``period`` beside the previous period of the same length (R3–R11)."""
+        return self.board.dashboard(actor, period, now)
+
+    def drill_down(self, actor: Actor, drill: Drill) -> list[MessageRef]:
+        """The messages behind one figure (or one bar, one row) of the dashboard."""
+        return self.board.drill_down(actor, drill)
 
     def timeliness(
         self, actor: Actor, since: dt.datetime, until: dt.datetime, now: dt.datetime
@@ -66,7 +127,7 @@ class ReportService:
             elif row.responsible_department_id is not None:
                 who = departments.get(row.responsible_department_id, "?")
             else:
-                who = "Отдел по обращениям граждан"
+                who = OPOG_NAME
             key = (who, STAGE_NAMES.get(row.stage, row.stage))
             if row.completed_at is not None:
                 counts[key][0 if row.met else 1] += 1
