@@ -14,12 +14,13 @@ Attribution (R11) is read from the stage records only (``completed_by_id``, ``re
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import statistics
 import zoneinfo
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -32,7 +33,12 @@ from desktop_app.models.database import Database
 from desktop_app.models.entities import Department, Message, StageDeadline, User
 from desktop_app.services.actor import Actor
 from desktop_app.services.errors import InputError, PermissionDeniedError
-from desktop_app.services.reports import OPOG_NAME, attributed_department, attributed_person
+from desktop_app.services.reports import (
+    OPOG_NAME,
+    attributed_department,
+    attributed_person_id,
+    person_key,
+)
 from desktop_app.services.texts import STAGE_NAMES, STATE_NAMES
 
 M = Message
@@ -186,6 +192,7 @@ class GroupRow:
     key: str | None
     label: str
     values: dict[str, float | None]
+    parts: tuple[str, ...] = ()  # the label's parts (person grouping: who, stage)
 
 
 @dataclass(frozen=True)
@@ -287,6 +294,13 @@ def _in(column: Any, since: dt.datetime, until: dt.datetime) -> Any:
     return sa.and_(column >= since, column < until)
 
 
+def _epoch(column: Any, dialect: str) -> Any:
+    """Whole epoch seconds of a stored UTC instant, computed by the database (no per-row parsing)."""
+    if dialect == "sqlite":
+        return sa.cast(sa.func.strftime("%s", column), sa.Integer)
+    return sa.cast(sa.func.floor(sa.extract("epoch", column)), sa.BigInteger)
+
+
 class DashboardService:
     """Figures, groupings, trend and funnel of a period; the messages behind each figure."""
 
@@ -358,7 +372,7 @@ class DashboardService:
                 S.stage.label("stage"),
                 S.started_at.label("at"),
                 status.label("status"),
-                attributed_person(S).label("person"),
+                attributed_person_id(S).label("person"),
                 attributed_department(S).label("responsible"),
                 M.department_id.label("department"),
                 M.platform.label("platform"),
@@ -379,7 +393,7 @@ class DashboardService:
                 M.department_id.label("department"),
                 M.platform.label("platform"),
                 M.channel_kind.label("channel"),
-                attributed_person(S).label("person"),
+                attributed_person_id(S).label("person"),
                 attributed_department(S).label("responsible"),
             )
             .join(M, M.id == S.message_id)
@@ -460,7 +474,6 @@ class DashboardService:
             current = self._period_figures(session, period, now)
             before = self._period_figures(session, previous, now)
             overdue_now = self._overdue_now_figures(session, now)
-            trend = self._trend(session, period, now)
         base = Drill("received", period.first, period.last, now)
         prev_base = Drill("received", previous.first, previous.last, now)
         figures = _figures(current, before, overdue_now, base, prev_base)
@@ -478,74 +491,147 @@ class DashboardService:
             now=now,
             figures=figures,
             groupings=groupings,
-            trend=trend,
+            trend=current["trend"],
             funnel=funnel,
             base_drill=base,
             timezone=self.timezone,
         )
 
     def _period_figures(self, session: sa.orm.Session, period: ReportPeriod, now: dt.datetime) -> dict[str, Any]:
+        """Three aggregates and one list of answer durations: everything a period's figures need."""
         since, until = period.bounds(self._tz)
+        buckets = period.weeks(self._tz)
+        needs_answer = sa.case((M.state.in_(NO_ANSWER_STATES), 0), else_=1)
         out: dict[str, Any] = {}
-        # Received, by platform × channel × department in one aggregate (R1, R5).
-        r = self._received(since, until)
-        cells = session.execute(
-            sa.select(r.c.platform, r.c.channel, r.c.department, sa.func.count()).group_by(
-                r.c.platform, r.c.channel, r.c.department
+
+        def week_of(column: Any, lo: int = 0, hi: int = len(buckets)) -> Any:
+            # A balanced CASE: log2(weeks) comparisons per row instead of one per week.
+            if hi - lo == 1:
+                return sa.literal(lo)
+            mid = (lo + hi) // 2
+            return sa.case((column < buckets[mid].since, week_of(column, lo, mid)), else_=week_of(column, mid, hi))
+
+        def has(condition: Any) -> Any:
+            return sa.func.max(sa.case((condition, 1), else_=0))
+
+        # 1. Messages received in the period, with what their stage records show (R1, R4, R5, R8, R9).
+        per_message = (
+            sa.select(
+                M.platform.label("platform"),
+                M.channel_kind.label("channel"),
+                M.department_id.label("department"),
+                needs_answer.label("needs"),
+                week_of(M.arrived_at).label("week"),
+                has(S.stage == Stage.DRAFT.value).label("routed"),
+                has(S.stage == Stage.REVIEW.value).label("submitted"),
+                has(S.stage == Stage.FINAL_AFTER_INTERIM.value).label("interim"),
+                has(S.stage == Stage.REDIRECT.value).label("redirected"),
+                has(sa.and_(S.stage == Stage.OVERALL.value, S.completed_at.is_not(None))).label("answered"),
+                sa.func.sum(sa.case((S.stage == Stage.REWORK.value, 1), else_=0)).label("rework"),
             )
-        ).all()
-        out["received_cells"] = [(p, _enum_value(ch), d, n) for p, ch, d, n in cells]
-        out["received"] = sum(n for *_, n in cells)
-        out["needing_answer"] = session.scalar(
-            sa.select(sa.func.count()).select_from(r).where(r.c.state.not_in(NO_ANSWER_STATES))
+            .select_from(M)
+            .outerjoin(S, S.message_id == M.id)
+            .where(_in(M.arrived_at, since, until))
+            .group_by(M.id)
+            .subquery("per_message")
         )
-        # The 8-hour clocks: answered, in time, late, by platform × channel × department (R3).
-        c = self._answer_clocks(since, until)
-        p = self._clock_predicates(c, now)
-        sums = [sa.func.sum(sa.case((p[k], 1), else_=0)) for k in ("answered", "in_time", "late")]
-        clock_cells = session.execute(
-            sa.select(c.c.platform, c.c.channel, c.c.department, *sums).group_by(
-                c.c.platform, c.c.channel, c.c.department
-            )
-        ).all()
-        out["clock_cells"] = [(pl, _enum_value(ch), d, a or 0, i or 0, la or 0) for pl, ch, d, a, i, la in clock_cells]
-        out["answered"] = sum(cell[3] for cell in out["clock_cells"])
-        out["in_time"] = sum(cell[4] for cell in out["clock_cells"])
-        out["late"] = sum(cell[5] for cell in out["clock_cells"])
-        # Answer time in working hours: the engine, on each answered clock's start and completion.
-        calendar = self._calendar()
-        durations = []
-        for pl, ch, d, started, completed in session.execute(
-            sa.select(c.c.platform, c.c.channel, c.c.department, c.c.at, c.c.completed_at).where(
-                c.c.completed_at.is_not(None)
-            )
-        ):
-            seconds = calendar.between_seconds_epoch(calendar.to_epoch(started), calendar.to_epoch(completed))
-            durations.append((pl, _enum_value(ch), d, started, seconds / 3600))
-        out["durations"] = durations
-        # Every stage's outcome and its attribution (R4–R9, R11).
-        s = self._stages(since, until, now)
-        out["stage_cells"] = [
-            (stage, status, person, responsible, department, n)
-            for stage, status, person, responsible, department, n in session.execute(
-                sa.select(s.c.stage, s.c.status, s.c.person, s.c.responsible, s.c.department, sa.func.count()).group_by(
-                    s.c.stage, s.c.status, s.c.person, s.c.responsible, s.c.department
-                )
+        dims = [per_message.c[k] for k in ("platform", "channel", "department", "needs", "week", "routed",
+                                           "submitted", "interim", "redirected", "answered")]  # fmt: skip
+        message_cells = [
+            (*(_enum_value(v) for v in row[:-2]), row[-2], row[-1] or 0)
+            for row in session.execute(
+                sa.select(*dims, sa.func.count(), sa.func.sum(per_message.c.rework)).group_by(*dims)
             )
         ]
-        # Rework rounds per answer (R8), interim and redirect shares (R9, R4), the funnel.
-        answered_ids = sa.select(c.c.mid).where(p["answered"])
-        out["answered_messages"] = session.scalar(sa.select(sa.func.count(sa.distinct(c.c.mid))).where(p["answered"]))
-        out["rework_rounds"] = session.scalar(
-            sa.select(sa.func.count()).where(S.stage == Stage.REWORK.value, S.message_id.in_(answered_ids))
+        # (platform, channel, department, needs, week, routed, submitted, interim, redirected, answered, n, rework)
+        out["received_cells"] = [(c[0], c[1], c[2], c[10]) for c in message_cells]
+        out["received"] = sum(c[10] for c in message_cells)
+        out["needing_answer"] = sum(c[10] for c in message_cells if c[3])
+        out["funnel_routed"] = sum(c[10] for c in message_cells if c[5])
+        out["funnel_submitted"] = sum(c[10] for c in message_cells if c[6])
+        out["interim"] = sum(c[10] for c in message_cells if c[3] and c[7])
+        out["redirected"] = sum(c[10] for c in message_cells if c[8])
+        out["answered_messages"] = sum(c[10] for c in message_cells if c[3] and c[9])
+        out["rework_rounds"] = sum(c[11] for c in message_cells if c[3] and c[9])
+        received_by_week: Counter[int] = Counter()
+        for c in message_cells:
+            received_by_week[c[4]] += c[10]
+
+        # 2. Every stage record started in the period: outcome at ``now`` and attribution (R4–R9, R11).
+        status = sa.case(
+            (sa.and_(S.completed_at.is_not(None), S.met.is_(True)), "met"),
+            (S.completed_at.is_not(None), "late"),
+            (S.due_at < now, "overdue"),
+            else_="open",
         )
-        for key, stage in (
-            ("interim", Stage.FINAL_AFTER_INTERIM),
-            ("redirected", Stage.REDIRECT),
-            ("funnel_routed", Stage.DRAFT),
-            ("funnel_submitted", Stage.REVIEW),
+        columns = [S.stage, status, attributed_person_id(S), attributed_department(S)]
+        out["stage_cells"] = [
+            (stage, st, person_key(person, responsible), responsible, None, n)
+            for stage, st, person, responsible, n in session.execute(
+                sa.select(*columns, sa.func.count()).where(_in(S.started_at, since, until)).group_by(*columns)
+            )
+        ]
+        # The 8-hour clocks of messages that need an answer (R3): in time = met; late = late or overdue.
+        clock_columns = [M.platform, M.channel_kind, M.department_id, week_of(S.started_at), status]
+        clock_cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+        in_time_by_week: Counter[int] = Counter()
+        late_by_week: Counter[int] = Counter()
+        for platform, channel, department, week, st, n in session.execute(
+            sa.select(*clock_columns, sa.func.count())
+            .join(M, M.id == S.message_id)
+            .where(
+                S.stage == Stage.OVERALL.value,
+                _in(S.started_at, since, until),
+                M.state.not_in(NO_ANSWER_STATES),
+            )
+            .group_by(*clock_columns)
         ):
-            out[key] = session.scalar(self._has_stage_count(r, stage, needs_answer=key == "interim"))
+            cell = clock_cells[(platform, _enum_value(channel), department)]
+            cell[0] += n if st in ("met", "late") else 0
+            cell[1] += n if st == "met" else 0
+            cell[2] += n if st in ("late", "overdue") else 0
+            in_time_by_week[week] += n if st == "met" else 0
+            late_by_week[week] += n if st in ("late", "overdue") else 0
+        out["clock_cells"] = [(*key, *values) for key, values in clock_cells.items()]
+        out["answered"] = sum(c[3] for c in out["clock_cells"])
+        out["in_time"] = sum(c[4] for c in out["clock_cells"])
+        out["late"] = sum(c[5] for c in out["clock_cells"])
+
+        # 3. Answer time in working hours: the engine, on each answered clock's start and completion.
+        calendar = self._calendar()
+        between = calendar.between_seconds_epoch
+        dialect = session.get_bind().dialect.name
+        starts = [int(b.since.timestamp()) for b in buckets]
+        durations = []
+        hours_by_week: dict[int, list[float]] = defaultdict(list)
+        for platform, channel, department, started, completed in session.execute(
+            sa.select(
+                M.platform, M.channel_kind, M.department_id, _epoch(S.started_at, dialect), _epoch(S.completed_at, dialect)
+            )
+            .join(M, M.id == S.message_id)
+            .where(
+                S.stage == Stage.OVERALL.value,
+                _in(S.started_at, since, until),
+                S.completed_at.is_not(None),
+                M.state.not_in(NO_ANSWER_STATES),
+            )
+        ):
+            hours = between(int(started), int(completed)) / 3600
+            durations.append((platform, _enum_value(channel), department, None, hours))
+            hours_by_week[bisect.bisect_right(starts, int(started)) - 1].append(hours)
+        out["durations"] = durations
+        out["trend"] = [
+            TrendPoint(
+                b.label,
+                received_by_week.get(i, 0),
+                in_time_by_week.get(i, 0),
+                late_by_week.get(i, 0),
+                statistics.fmean(hours_by_week[i]) if hours_by_week.get(i) else None,
+            )
+            for i, b in enumerate(buckets)
+        ]
+
+        # 4. Repeats: the same author or the same address within 30 days (ratings count repeat complaints).
         out["repeat_author"] = session.scalar(
             sa.select(sa.func.count()).select_from(self._repeat_author(session, since, until))
         )
@@ -553,9 +639,12 @@ class DashboardService:
         out["repeat_address"] = len(out["repeat_address_ids"])
         return out
 
-    @staticmethod
-    def _has_stage_count(r: sa.Subquery, stage: Stage, *, needs_answer: bool) -> sa.Select:
-        return sa.select(sa.func.count()).select_from(r).where(*DashboardService._has_stage_where(r, stage, needs_answer))
+    def _overdue_now_figures(self, session: sa.orm.Session, now: dt.datetime) -> dict[str, Any]:
+        o = self._overdue_now(now)
+        rows = session.execute(
+            sa.select(o.c.department, sa.func.count(sa.distinct(o.c.mid))).group_by(o.c.department)
+        ).all()
+        return {"total": sum(n for _d, n in rows), "by_department": dict(rows)}
 
     @staticmethod
     def _has_stage_where(r: sa.Subquery, stage: Stage, needs_answer: bool) -> list[Any]:
@@ -564,56 +653,116 @@ class DashboardService:
             where.append(r.c.state.not_in(NO_ANSWER_STATES))
         return where
 
-    def _overdue_now_figures(self, session: sa.orm.Session, now: dt.datetime) -> dict[str, Any]:
-        o = self._overdue_now(now)
-        rows = session.execute(
-            sa.select(o.c.department, sa.func.count(sa.distinct(o.c.mid))).group_by(o.c.department)
-        ).all()
-        total = session.scalar(sa.select(sa.func.count(sa.distinct(o.c.mid))))
-        return {"total": total or 0, "by_department": dict(rows)}
+    # -- the message list of a period (exports) ---------------------------------------------------
 
-    def _trend(self, session: sa.orm.Session, period: ReportPeriod, now: dt.datetime) -> list[TrendPoint]:
-        """Weekly received, answered within 8 hours, late and average answer time (one aggregate each)."""
-        buckets = period.weeks(self._tz)
+    MESSAGE_HEADERS = (
+        "№",
+        "Номер в «Инциденте»",
+        "Поступило",
+        "Площадка",
+        "Канал",
+        "Подразделение",
+        "Состояние",
+        "Ответ размещён",
+        "Время ответа, раб. ч",
+        "В течение 8 ч",
+        "Возвратов на доработку",
+        "Промежуточный ответ",
+        "Перенаправлено",
+        "Этапов с нарушением срока",
+    )
+
+    def message_lines(self, actor: Actor, period: ReportPeriod, now: dt.datetime) -> Iterator[tuple[Any, ...]]:
+        """Every message received in ``period`` with its figures, streamed (the exports have no row cap)."""
+        self._require_supervisor(actor)
         since, until = period.bounds(self._tz)
         calendar = self._calendar()
-
-        def bucket_of(column: Any) -> Any:
-            return sa.case(*[(column < b.until, i) for i, b in enumerate(buckets)], else_=len(buckets) - 1)
-
-        r = self._received(since, until)
-        received = dict(
-            session.execute(sa.select(bucket_of(r.c.at), sa.func.count()).group_by(bucket_of(r.c.at))).all()
+        missed = sa.or_(
+            sa.and_(S.completed_at.is_not(None), S.met.is_(False)),
+            sa.and_(S.completed_at.is_(None), S.due_at < now),
         )
-        c = self._answer_clocks(since, until)
-        p = self._clock_predicates(c, now)
-        counts = {
-            i: (a or 0, b or 0)
-            for i, a, b in session.execute(
-                sa.select(
-                    bucket_of(c.c.at),
-                    sa.func.sum(sa.case((p["in_time"], 1), else_=0)),
-                    sa.func.sum(sa.case((p["late"], 1), else_=0)),
-                ).group_by(bucket_of(c.c.at))
+        overall = S.stage == Stage.OVERALL.value
+
+        def flag(condition: Any) -> Any:
+            return sa.func.sum(sa.case((condition, 1), else_=0))
+
+        per_message = (
+            sa.select(
+                S.message_id.label("mid"),
+                sa.func.min(sa.case((overall, S.started_at))).label("clock_start"),
+                sa.func.min(sa.case((overall, S.completed_at))).label("answered_at"),
+                flag(sa.and_(overall, S.met.is_(True))).label("in_time"),
+                flag(sa.and_(overall, missed)).label("late"),
+                flag(S.stage == Stage.REWORK.value).label("rework"),
+                flag(S.stage == Stage.FINAL_AFTER_INTERIM.value).label("interim"),
+                flag(S.stage == Stage.REDIRECT.value).label("redirect"),
+                flag(missed).label("missed"),
             )
-        }
-        hours: dict[int, list[float]] = defaultdict(list)
-        for i, started, completed in session.execute(
-            sa.select(bucket_of(c.c.at), c.c.at, c.c.completed_at).where(c.c.completed_at.is_not(None))
-        ):
-            hours[i].append(
-                calendar.between_seconds_epoch(calendar.to_epoch(started), calendar.to_epoch(completed)) / 3600
+            .join(M, M.id == S.message_id)
+            .where(_in(M.arrived_at, since, until))
+            .group_by(S.message_id)
+            .subquery("per_message")
+        )
+        query = (
+            sa.select(
+                M.id,
+                M.external_id,
+                M.arrived_at,
+                M.platform,
+                M.channel_kind,
+                M.department_id,
+                M.state,
+                per_message.c.clock_start,
+                per_message.c.answered_at,
+                per_message.c.in_time,
+                per_message.c.late,
+                per_message.c.rework,
+                per_message.c.interim,
+                per_message.c.redirect,
+                per_message.c.missed,
             )
-        return [
-            TrendPoint(
-                b.label,
-                received.get(i, 0),
-                counts.get(i, (0, 0))[0],
-                counts.get(i, (0, 0))[1],
-                statistics.fmean(hours[i]) if hours.get(i) else None,
-            )
-            for i, b in enumerate(buckets)
-        ]
+            .outerjoin(per_message, per_message.c.mid == M.id)
+            .where(_in(M.arrived_at, since, until))
+            .order_by(M.arrived_at, M.id)
+            .execution_options(yield_per=5000)
+        )
+        tz = self._tz
+        with self._db.session() as session:
+            names = _Names.load(session)
+            for row in session.execute(query):
+                needs_answer = row.state not in NO_ANSWER_STATES
+                hours = None
+                if needs_answer and row.answered_at is not None and row.clock_start is not None:
+                    seconds = calendar.between_seconds_epoch(
+                        calendar.to_epoch(row.clock_start), calendar.to_epoch(row.answered_at)
+                    )
+                    hours = round(seconds / 3600, 2)
+                if not needs_answer:
+                    in_time = "—"
+                elif row.in_time:
+                    in_time = "да"
+                elif row.late:
+                    in_time = "нет"
+                else:
+                    in_time = "ещё нет"
+                yield (
+                    row.id,
+                    row.external_id,
+                    row.arrived_at.astimezone(tz).replace(tzinfo=None),
+                    PLATFORM_NAMES.get(row.platform, row.platform),
+                    CHANNEL_NAMES.get(_enum_value(row.channel_kind), _enum_value(row.channel_kind)),
+                    names.department(row.department_id),
+                    STATE_NAMES[row.state],
+                    row.answered_at.astimezone(tz).replace(tzinfo=None)
+                    if needs_answer and row.answered_at is not None
+                    else None,
+                    hours,
+                    in_time,
+                    row.rework or 0,
+                    "да" if row.interim else "нет",
+                    "да" if row.redirect else "нет",
+                    row.missed or 0,
+                )
 
     # -- drill-down -------------------------------------------------------------------------------
 
@@ -673,16 +822,21 @@ class DashboardService:
             if stage is not None:
                 where.extend(self._has_stage_where(source, stage, figure == "interim"))
             return self._finish(session, sa.select(source.c.mid).where(*where), source, drill, period)
-        if figure in ("answered", "in_time", "late", "decided", "rework"):
+        if figure == "rework":
+            # R8: answered messages of the period that went back for rework at least once.
+            source = self._received(since, until)
+            query = sa.select(source.c.mid).where(
+                source.c.state.not_in(NO_ANSWER_STATES),
+                sa.exists().where(
+                    S.message_id == source.c.mid, S.stage == Stage.OVERALL.value, S.completed_at.is_not(None)
+                ),
+                sa.exists().where(S.message_id == source.c.mid, S.stage == Stage.REWORK.value),
+            )
+            return self._finish(session, query, source, drill, period)
+        if figure in ("answered", "in_time", "late", "decided"):
             source = self._answer_clocks(since, until)
             predicates = self._clock_predicates(source, now)
-            if figure == "rework":
-                query = sa.select(source.c.mid).where(
-                    predicates["answered"],
-                    sa.exists().where(S.message_id == source.c.mid, S.stage == Stage.REWORK.value),
-                )
-            else:
-                query = sa.select(source.c.mid).where(predicates[figure])
+            query = sa.select(source.c.mid).where(predicates[figure])
             return self._finish(session, query, source, drill, period)
         if figure in ("stage_total", "stage_met", "stage_late", "stage_overdue", "stage_missed"):
             source = self._stages(since, until, now)
@@ -714,8 +868,14 @@ class DashboardService:
         group, key = drill.group, drill.key
         if group == "person":
             person, _, stage = (key or "").partition("|")
-            column = source.c.person
-            return sa.and_(column == person if person else column.is_(None), source.c.stage == stage)
+            kind, _, value = person.partition(":")
+            if kind == "u":
+                who = source.c.person == int(value)
+            elif kind == "d":
+                who = sa.and_(source.c.person.is_(None), source.c.responsible == int(value))
+            else:
+                who = sa.and_(source.c.person.is_(None), source.c.responsible.is_(None))
+            return sa.and_(who, source.c.stage == stage)
         if group == "week":
             bucket = next(b for b in period.weeks(self._tz) if b.label == key)
             return _in(source.c.at, bucket.since, bucket.until)
@@ -741,8 +901,8 @@ class _Names:
     @classmethod
     def load(cls, session: sa.orm.Session) -> _Names:
         return cls(
-            dict(session.execute(sa.select(User.id, User.full_name)).tuples().all()),
-            dict(session.execute(sa.select(Department.id, Department.name)).tuples().all()),
+            dict(session.execute(sa.select(User.id, User.full_name)).all()),
+            dict(session.execute(sa.select(Department.id, Department.name)).all()),
         )
 
     def department(self, department_id: int | None) -> str:
@@ -991,6 +1151,7 @@ def _groupings(cur: dict[str, Any], overdue_now: dict[str, Any], names: _Names) 
             f"{person or ''}|{stage}",
             f"{names.person(person)} — {STAGE_NAMES.get(stage, stage)}",
             _stage_values(counts),
+            (names.person(person), STAGE_NAMES.get(stage, stage)),
         )
         for (person, stage), counts in person_counts.items()
     ]

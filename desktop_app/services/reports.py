@@ -30,20 +30,21 @@ if TYPE_CHECKING:
 OPOG_NAME = "Отдел по обращениям граждан"
 
 
-def attributed_person(stage: Any = StageDeadline) -> Any:
-    """SQL: who a stage record charges (R11): ``u:<user id>``, else ``d:<department id>``, else NULL (ОпОГ).
+def attributed_person_id(stage: Any = StageDeadline) -> Any:
+    """SQL: the person a stage record charges (R11): who completed it, otherwise its responsible person."""
+    return sa.func.coalesce(stage.completed_by_id, stage.responsible_user_id)
 
-    The person who completed the stage, otherwise its responsible person, otherwise its department.
+
+def person_key(person_id: int | None, department_id: int | None) -> str | None:
+    """Who a stage record charges, as a key: ``u:<user>``, else ``d:<department>``, else None (ОпОГ).
+
+    The same rule as :meth:`ReportService.timeliness`: the person, otherwise the stage's department.
     """
-    person = sa.func.coalesce(stage.completed_by_id, stage.responsible_user_id)
-    return sa.case(
-        (person.is_not(None), sa.literal("u:") + sa.cast(person, sa.String)),
-        (
-            stage.responsible_department_id.is_not(None),
-            sa.literal("d:") + sa.cast(stage.responsible_department_id, sa.String),
-        ),
-        else_=sa.null(),
-    )
+    if person_id is not None:
+        return f"u:{person_id}"
+    if department_id is not None:
+        return f"d:{department_id}"
+    return None
 
 
 def attributed_department(stage: Any = StageDeadline) -> Any:
