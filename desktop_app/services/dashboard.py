@@ -272,7 +272,7 @@ _ADDRESS = re.compile(
     r"\b(?P<kind>ул(?:иц[аеуы]|\.)|пр(?:оспект[аеу]?|осп\.|-т)|пер(?:еул(?:ок|ке|ка|ку)|\.)|"
     r"бульвар[аеу]?|б-р|шоссе|площад[иь]|пл\.|мкр\.?|микрорайон[аеу]?)\s*"
     r"(?P<name>[А-ЯЁ0-9][А-Яа-яЁё0-9\-]+(?:\s+[А-ЯЁ][а-яё\-]+)?)"
-    r"(?:,?\s*(?:д(?:ом[аеу]?|\.)?\s*)(?P<house>\d+[а-я]?))?",
+    r"(?:,?\s*(?:д(?:ом[аеу]?|\.)?\s*)?(?P<house>\d+[а-я]?)\b)?",
 )
 _KIND = {"ул": "ул", "пр": "пр", "пе": "пер", "бу": "б-р", "б-": "б-р", "шо": "ш", "пл": "пл", "мк": "мкр", "ми": "мкр"}
 
@@ -538,7 +538,7 @@ class DashboardService:
         dims = [per_message.c[k] for k in ("platform", "channel", "department", "needs", "week", "routed",
                                            "submitted", "interim", "redirected", "answered")]  # fmt: skip
         message_cells = [
-            (*(_enum_value(v) for v in row[:-2]), row[-2], row[-1] or 0)
+            (*(_enum_value(v) for v in row[:-2]), int(row[-2]), int(row[-1] or 0))  # PostgreSQL sums are Decimal
             for row in session.execute(
                 sa.select(*dims, sa.func.count(), sa.func.sum(per_message.c.rework)).group_by(*dims)
             )
@@ -758,10 +758,10 @@ class DashboardService:
                     else None,
                     hours,
                     in_time,
-                    row.rework or 0,
+                    int(row.rework or 0),
                     "да" if row.interim else "нет",
                     "да" if row.redirect else "нет",
-                    row.missed or 0,
+                    int(row.missed or 0),
                 )
 
     # -- drill-down -------------------------------------------------------------------------------

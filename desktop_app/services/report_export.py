@@ -9,7 +9,10 @@ UTF-8 with a byte-order mark and «;» between fields, as Russian-locale spreads
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
+import re
+import zipfile
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,7 +25,7 @@ from desktop_app.services.dashboard import (
     format_value,
 )
 
-NUMBER_FORMATS = {"share": "0.0%", "hours": "0.00", "ratio": "0.00", "count": "0"}
+NUMBER_FORMATS = {"share": "0.0%", "hours": "0.00", "ratio": "0.00", "count": "0", "datetime": "dd.mm.yyyy hh:mm"}
 SUMMARY_HEADERS = ("Показатель", "За период", "За предыдущий период", "Пункт положения")
 
 
@@ -120,24 +123,97 @@ def write_xlsx(
         )
     finish(ws, len(headers), len(board.trend))
 
+    message_sheet = None
     if messages is not None:
+        # The message list is the one sheet that grows with the period: openpyxl writes its header
+        # and one row of sample cells (so the workbook carries the cells' styles), and the rows are
+        # then streamed into that sheet by _stream_message_rows at a few microseconds a cell.
         headers = list(DashboardService.MESSAGE_HEADERS)
         ws = sheet("Сообщения", headers, [9, 18, 18, 14, 16, 36, 20, 18, 12, 10, 12, 12, 12, 12])
-        count = 0
-        for line in messages:
-            ws.append(line)
-            count += 1
-        finish(ws, len(headers), count)
+        sample = [typed(ws, value, unit) for value, unit in zip(_SAMPLE_LINE, _MESSAGE_UNITS, strict=True)]
+        ws.append(sample)
+        finish(ws, len(headers), 1)
+        message_sheet = len(workbook.worksheets)
 
     fd, temporary = _atomic_target(path)
     os.close(fd)
     try:
         workbook.save(temporary)
+        if message_sheet is not None and messages is not None:
+            _stream_message_rows(temporary, message_sheet, messages)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     return path
+
+
+# One representative line of the message sheet: its cells give openpyxl the styles to declare.
+_SAMPLE_LINE = (0, "", dt.datetime(2000, 1, 1), "", "", "", "", dt.datetime(2000, 1, 1), 0.0, "", 0, "", "", 0)
+_MESSAGE_UNITS = ("count", "text", "datetime", "text", "text", "text", "text", "datetime", "hours", "text",
+                  "count", "text", "text", "count")  # fmt: skip
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def _stream_message_rows(path: Path, sheet_number: int, lines: Iterable[tuple[Any, ...]]) -> None:
+    """Replace the sample row of the message sheet by every line, streamed into the zip entry."""
+    name = f"xl/worksheets/sheet{sheet_number}.xml"
+    rebuilt = path.with_name(path.name + ".rows")
+    with zipfile.ZipFile(path) as source:
+        xml = source.read(name).decode("utf-8")
+        head, rest = xml.split('<row r="2"', 1)
+        sample, tail = rest.split("</row>", 1)
+        styles = [f' s="{m}"' if m else "" for m in re.findall(r'<c r="[A-Z]+2"(?: s="(\d+)")?', sample)]
+        with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+            for item in source.infolist():
+                if item.filename != name:
+                    target.writestr(item, source.read(item.filename))
+                    continue
+                with target.open(name, "w", force_zip64=True) as out:
+                    count = _write_rows(out, head, styles, lines)
+                    columns = get_column_letter_safe(len(styles))
+                    tail = re.sub(r'<autoFilter ref="[^"]*"', f'<autoFilter ref="A1:{columns}{count + 1}"', tail)
+                    out.write(tail.encode("utf-8"))
+    os.replace(rebuilt, path)
+
+
+def _write_rows(out: Any, head: str, styles: list[str], lines: Iterable[tuple[Any, ...]]) -> int:
+    buffer: list[str] = [head]
+    number = 1
+    escape = _xml_text
+    for line in lines:
+        number += 1
+        cells = []
+        for value, style in zip(line, styles, strict=True):
+            if value is None:
+                cells.append(f"<c{style}/>")
+            elif isinstance(value, str):
+                cells.append(f'<c{style} t="inlineStr"><is><t>{escape(value)}</t></is></c>')
+            elif isinstance(value, dt.datetime):
+                serial = (value - _EXCEL_EPOCH).total_seconds() / 86400
+                cells.append(f'<c{style} t="n"><v>{serial!r}</v></c>')
+            else:
+                cells.append(f'<c{style} t="n"><v>{value!r}</v></c>')
+        buffer.append(f'<row r="{number}">{"".join(cells)}</row>')
+        if len(buffer) >= 2000:
+            out.write("".join(buffer).encode("utf-8"))
+            buffer.clear()
+    out.write("".join(buffer).encode("utf-8"))
+    return number - 1
+
+
+def _xml_text(value: str) -> str:
+    value = _ILLEGAL_XML.sub("", value)
+    if "&" in value or "<" in value or ">" in value:
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def get_column_letter_safe(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(max(index, 1))
 
 
 def write_csv(board: Dashboard, path: Path, *, by: str | None = None) -> Path:

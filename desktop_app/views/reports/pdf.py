@@ -100,13 +100,16 @@ class _Pages:
         self.y += self.line / 2
 
 
-def write_pdf(board: Dashboard, path: Path) -> Path:
-    """Write the dashboard to ``path`` atomically (a failed export leaves no half-written file)."""
+def write_pdf(board: Dashboard, path: Path, *, by: str | None = None) -> Path:
+    """Write the dashboard to ``path`` atomically (a failed export leaves no half-written file).
+
+    ``by`` keeps one grouping's table (the CLI's ``--by``); otherwise every grouping is printed.
+    """
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or Path("."))
     os.close(fd)
     temporary = Path(name)
     try:
-        _paint(board, temporary)
+        _paint(board, temporary, by)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -114,7 +117,7 @@ def write_pdf(board: Dashboard, path: Path) -> Path:
     return path
 
 
-def _paint(board: Dashboard, path: Path) -> None:
+def _paint(board: Dashboard, path: Path, by: str | None) -> None:
     writer = QPdfWriter(str(path))
     writer.setTitle(f"{TITLE}: {board.period.describe()}")
     writer.setCreator("Отклик")
@@ -149,7 +152,7 @@ def _paint(board: Dashboard, path: Path) -> None:
         _chart(pages, trend_chart(board)[0], 330)
         pages.y += pages.line
         _chart(pages, funnel_chart(board)[0], 300)
-        for key in ("department", "stage", "person", "platform", "channel"):
+        for key in (by,) if by else ("department", "stage", "person", "platform", "channel"):
             grouping = board.groupings[key]
             headers, raw, units = grouping_table(grouping)
             rows = [
