@@ -289,7 +289,7 @@ class StageDeadline(Base):
         Index("ix_stage_deadlines_open", "message_id", "completed_at"),
         # Reports select stage records by start and ask per message which stages it had (issue 19).
         Index("ix_stage_deadlines_started", "started_at"),
-        Index("ix_stage_deadlines_message_stage", "message_id", "stage"),
+        Index("ix_stage_deadlines_message_stage", "message_id", "stage", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

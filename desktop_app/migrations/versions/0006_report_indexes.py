@@ -19,7 +19,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("stage_deadlines", schema=None) as batch_op:
         batch_op.create_index("ix_stage_deadlines_started", ["started_at"], unique=False)
-        batch_op.create_index("ix_stage_deadlines_message_stage", ["message_id", "stage"], unique=False)
+        batch_op.create_index(
+            "ix_stage_deadlines_message_stage", ["message_id", "stage", "completed_at"], unique=False
+        )
 
 
 def downgrade() -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.services.dashboard import Dashboard, Drill
@@ -210,19 +210,29 @@ class ChartWidget(QWidget):
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
+        painter.setFont(self.font())
         painter.fillRect(self.rect(), Qt.GlobalColor.white)
         self.hits = self._paint(painter, QRectF(self.rect()).adjusted(8, 6, -8, -6))
         painter.end()
 
+    def layout_hits(self) -> HitAreas:
+        """Where every part is for the widget's current size (laid out off screen, as painted)."""
+        image = QImage(max(self.width(), 1), max(self.height(), 1), QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        painter.setFont(self.font())
+        self.hits = self._paint(painter, QRectF(self.rect()).adjusted(8, 6, -8, -6))
+        painter.end()
+        return self.hits
+
     def hit_at(self, point: QPointF) -> Hit | None:
-        for area, hit in self.hits:
+        for area, hit in self.layout_hits():
             if area.contains(point):
                 return hit
         return None
 
     def centre_of(self, hit: Hit) -> QPointF | None:
-        """Where ``hit`` is drawn (after the last paint): lets a test click a given bar."""
-        for area, candidate in self.hits:
+        """Where ``hit`` is drawn: lets a test (or an accessibility tool) click a given bar."""
+        for area, candidate in self.layout_hits():
             if candidate == hit:
                 return area.center()
         return None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -39,7 +40,7 @@ from desktop_app.views.context import ViewContext
 from desktop_app.views.reports.charts import ChartWidget, Hit, department_chart, funnel_chart, trend_chart
 from desktop_app.views.rows_model import RowsTableModel
 
-TILE_COLUMNS = 5
+TILE_COLUMNS = 4
 EXPORT_FILTERS = {
     "xlsx": "Книга Excel (*.xlsx)",
     "csv": "Таблица CSV (*.csv)",
@@ -224,6 +225,8 @@ class ReportsDialog(QDialog):
                 tile = QPushButton()
                 tile.setObjectName(f"tile_{figure.key}")
                 tile.setMinimumHeight(74)
+                # Long titles are clipped rather than widening the grid past the window.
+                tile.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
                 tile.clicked.connect(lambda _checked=False, key=figure.key: self.open_figure(key))
                 self.tiles[figure.key] = tile
                 self.tiles_grid.addWidget(tile, i // TILE_COLUMNS, i % TILE_COLUMNS)
@@ -249,6 +252,7 @@ class ReportsDialog(QDialog):
                 view.doubleClicked.connect(lambda index, key=key: self._cell_activated(key, index))
                 self.tables[key] = (view, model, grouping)
                 self.tabs.insertTab(self.tabs.count() - 1, view, grouping.title)
+                self.tabs.setCurrentIndex(0)
             view, model, _old = self.tables[key]
             self.tables[key] = (view, model, grouping)
             model.set_rows(grouping.rows)

@@ -144,7 +144,7 @@ def _paint(board: Dashboard, path: Path, by: str | None) -> None:
         pages.table(
             ["Показатель", "За период", "Предыдущий", "Пункт"],
             [[f.title, f.text, f.previous_text, f.clause] for f in board.figures],
-            [6, 2, 2, 1.4],
+            [7.5, 1.6, 1.6, 1.1],
         )
         chart_height = max(pages.room(), 260.0)
         _chart(pages, department_chart(board)[0], chart_height)
