@@ -245,12 +245,16 @@ def build_postgres(url: str, count: int, seed: int) -> None:
     builder = HistoryBuilder(calendar, seed)
     departments, users, operators, executors = _people(DEPARTMENTS)
     with db.engine.begin() as conn:
-        conn.exec_driver_sql("TRUNCATE stage_deadlines, messages, users, departments RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql(
+            "TRUNCATE stage_deadlines, messages, users, departments RESTART IDENTITY CASCADE"
+        )
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
         now = dt.datetime.fromtimestamp(NOW.timestamp(), dt.UTC)
-        with cursor.copy("COPY departments (id, name, short_name, competence_keywords, is_active) FROM STDIN") as copy:
+        with cursor.copy(
+            "COPY departments (id, name, short_name, competence_keywords, is_active) FROM STDIN"
+        ) as copy:
             for d in departments:
                 copy.write_row((*d, "", True))
         with cursor.copy(
@@ -313,7 +317,9 @@ def measure(url: str, workdir: Path, prefix: str) -> dict[str, float]:
         out[f"{prefix}messages"] = conn.scalar(sa.text("SELECT count(*) FROM messages"))
         out[f"{prefix}stage_records"] = conn.scalar(sa.text("SELECT count(*) FROM stage_deadlines"))
     out[f"{prefix}dashboard_year_s"], board = timed(lambda: services.reports.dashboard(chief, year, NOW))
-    out[f"{prefix}dashboard_month_s"], month_board = timed(lambda: services.reports.dashboard(chief, month, NOW))
+    out[f"{prefix}dashboard_month_s"], month_board = timed(
+        lambda: services.reports.dashboard(chief, month, NOW)
+    )
     late_drill = board.figure("late").drill
     out[f"{prefix}drill_late_year_s"], refs = timed(lambda: services.reports.drill_down(chief, late_drill))
     out[f"{prefix}drill_late_rows"] = len(refs)
@@ -333,9 +339,7 @@ def measure(url: str, workdir: Path, prefix: str) -> dict[str, float]:
     from desktop_app.views.reports.pdf import write_pdf
 
     _app = QGuiApplication.instance() or QGuiApplication([])
-    out[f"{prefix}export_pdf_year_s"], _ = timed(
-        lambda: write_pdf(board, workdir / "year.pdf")
-    )
+    out[f"{prefix}export_pdf_year_s"], _ = timed(lambda: write_pdf(board, workdir / "year.pdf"))
     out[f"{prefix}received_year"] = board.figure("received").value or 0
     out[f"{prefix}received_month"] = month_board.figure("received").value or 0
     db.dispose()
@@ -347,6 +351,9 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="1,000 messages, seconds")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--postgres-messages", type=int, default=None, help="size on PostgreSQL (default 1,000,000)"
+    )
     args = parser.parse_args()
     count = 1_000 if args.quick else args.messages
     cache = Path(tempfile.gettempdir()) / "otklik-bench-reports"
@@ -363,7 +370,7 @@ def main() -> int:
     results["sqlite_target_s"] = TARGET_SQLITE_S
     pg_url = os.environ.get("OTKLIK_BENCH_POSTGRES_URL")
     if pg_url:
-        pg_count = 1_000 if args.quick else 1_000_000
+        pg_count = args.postgres_messages or (1_000 if args.quick else 1_000_000)
         db = Database(pg_url)
         try:
             with db.engine.connect() as conn:

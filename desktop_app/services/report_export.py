@@ -12,20 +12,26 @@ import csv
 import datetime as dt
 import os
 import re
-import zipfile
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from desktop_app.services.dashboard import (
-    DashboardService,
     Dashboard,
+    DashboardService,
     Grouping,
     format_value,
 )
 
-NUMBER_FORMATS = {"share": "0.0%", "hours": "0.00", "ratio": "0.00", "count": "0", "datetime": "dd.mm.yyyy hh:mm"}
+NUMBER_FORMATS = {
+    "share": "0.0%",
+    "hours": "0.00",
+    "ratio": "0.00",
+    "count": "0",
+    "datetime": "dd.mm.yyyy hh:mm",
+}
 SUMMARY_HEADERS = ("Показатель", "За период", "За предыдущий период", "Пункт положения")
 
 
@@ -149,7 +155,22 @@ def write_xlsx(
 
 
 # One representative line of the message sheet: its cells give openpyxl the styles to declare.
-_SAMPLE_LINE = (0, "", dt.datetime(2000, 1, 1), "", "", "", "", dt.datetime(2000, 1, 1), 0.0, "", 0, "", "", 0)
+_SAMPLE_LINE = (
+    0,
+    "",
+    dt.datetime(2000, 1, 1),
+    "",
+    "",
+    "",
+    "",
+    dt.datetime(2000, 1, 1),
+    0.0,
+    "",
+    0,
+    "",
+    "",
+    0,
+)
 _MESSAGE_UNITS = ("count", "text", "datetime", "text", "text", "text", "text", "datetime", "hours", "text",
                   "count", "text", "text", "count")  # fmt: skip
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -173,28 +194,42 @@ def _stream_message_rows(path: Path, sheet_number: int, lines: Iterable[tuple[An
                 with target.open(name, "w", force_zip64=True) as out:
                     count = _write_rows(out, head, styles, lines)
                     columns = get_column_letter_safe(len(styles))
-                    tail = re.sub(r'<autoFilter ref="[^"]*"', f'<autoFilter ref="A1:{columns}{count + 1}"', tail)
+                    tail = re.sub(
+                        r'<autoFilter ref="[^"]*"', f'<autoFilter ref="A1:{columns}{count + 1}"', tail
+                    )
                     out.write(tail.encode("utf-8"))
     os.replace(rebuilt, path)
 
 
 def _write_rows(out: Any, head: str, styles: list[str], lines: Iterable[tuple[Any, ...]]) -> int:
+    """Rows of the message sheet as SpreadsheetML, the cell kinds known per column (_MESSAGE_UNITS)."""
     buffer: list[str] = [head]
     number = 1
-    escape = _xml_text
+    texts: dict[str, str] = {}  # platform, department, state…: a handful of values, escaped once
+
+    def text(value: str, style: str) -> str:
+        cell = texts.get(value)
+        if cell is None:
+            cell = f'<c{style} t="inlineStr"><is><t>{_xml_text(value)}</t></is></c>'
+            if len(texts) < 10_000:
+                texts[value] = cell
+        return cell
+
+    kinds = list(zip(_MESSAGE_UNITS, styles, strict=True))
+    epoch = _EXCEL_EPOCH
     for line in lines:
         number += 1
         cells = []
-        for value, style in zip(line, styles, strict=True):
+        append = cells.append
+        for value, (kind, style) in zip(line, kinds, strict=True):
             if value is None:
-                cells.append(f"<c{style}/>")
-            elif isinstance(value, str):
-                cells.append(f'<c{style} t="inlineStr"><is><t>{escape(value)}</t></is></c>')
-            elif isinstance(value, dt.datetime):
-                serial = (value - _EXCEL_EPOCH).total_seconds() / 86400
-                cells.append(f'<c{style} t="n"><v>{serial!r}</v></c>')
+                append(f"<c{style}/>")
+            elif kind == "text":
+                append(text(value, style))
+            elif kind == "datetime":
+                append(f'<c{style} t="n"><v>{(value - epoch).total_seconds() / 86400!r}</v></c>')
             else:
-                cells.append(f'<c{style} t="n"><v>{value!r}</v></c>')
+                append(f'<c{style} t="n"><v>{value!r}</v></c>')
         buffer.append(f'<row r="{number}">{"".join(cells)}</row>')
         if len(buffer) >= 2000:
             out.write("".join(buffer).encode("utf-8"))
@@ -227,7 +262,10 @@ def write_csv(board: Dashboard, path: Path, *, by: str | None = None) -> Path:
     else:
         headers, raw, units = grouping_table(board.groupings[by])
         table = [
-            [value if unit == "text" else format_value(unit, value) for value, unit in zip(row, units, strict=True)]
+            [
+                value if unit == "text" else format_value(unit, value)
+                for value, unit in zip(row, units, strict=True)
+            ]
             for row in raw
         ]
     fd, temporary = _atomic_target(path)
@@ -252,5 +290,3 @@ def generated_note(board: Dashboard) -> str:
         f"Период {board.period.describe()} (предыдущий {board.previous_period.describe()}); "
         f"сформировано {at:%d.%m.%Y %H:%M}"
     )
-
-

@@ -93,7 +93,7 @@ def seed_history(services: AppServices, world: World, clock: Clock, seed: int, c
         truth.address_of[message_id] = key
         path = rng.random()
 
-        def version() -> int:
+        def version(message_id: int = message_id) -> int:
             return world.version(message_id)
 
         clock.advance(minutes=rng.choice((10, 40, 75, 200)))
@@ -172,7 +172,11 @@ def expected_figures(
     ]
     answered = [r for r in clocks if r.completed_at is not None]
     in_time = [r for r in answered if r.met]
-    late = [r for r in clocks if (r.completed_at is not None and not r.met) or (r.completed_at is None and now > r.due_at)]
+    late = [
+        r
+        for r in clocks
+        if (r.completed_at is not None and not r.met) or (r.completed_at is None and now > r.due_at)
+    ]
     hours = [walker.between(_local(r.started_at), _local(r.completed_at)) / 60 for r in answered]
     needing = [m for m in in_period.values() if m.state not in no_answer]
     answered_ids = {r.message_id for r in answered}
@@ -187,7 +191,11 @@ def expected_figures(
     for m in ordered:
         if not since <= m.arrived_at < until:
             continue
-        window = [o for o in ordered if o.arrived_at < m.arrived_at or (o.arrived_at == m.arrived_at and o.id < m.id)]
+        window = [
+            o
+            for o in ordered
+            if o.arrived_at < m.arrived_at or (o.arrived_at == m.arrived_at and o.id < m.id)
+        ]
         window = [o for o in window if m.arrived_at - o.arrived_at <= dt.timedelta(days=30)]
         if any(o.platform == m.platform and o.author_name == m.author_name for o in window):
             repeat_author.append(m.id)

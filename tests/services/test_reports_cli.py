@@ -71,7 +71,12 @@ def test_csv_of_a_grouping_and_xlsx_of_everything(
 
     only = tmp_path / "этапы.xlsx"
     assert _run(capsys, *period, "--by", "stage", "--format", "xlsx", "--out", str(only))[0] == 0
-    assert openpyxl.load_workbook(only, read_only=True).sheetnames == ["Сводка", "Этапы", "Недели", "Сообщения"]
+    assert openpyxl.load_workbook(only, read_only=True).sheetnames == [
+        "Сводка",
+        "Этапы",
+        "Недели",
+        "Сообщения",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -92,7 +97,7 @@ def test_bad_arguments_exit_2_with_a_russian_message_naming_the_value(
     if "--format" not in full:
         full += ["--format", "csv"]
     full += ["--out", str(tmp_path / "r.csv"), "--url", f"sqlite:///{tmp_path / 'none.sqlite3'}"]
-    code, stdout, stderr = _run(capsys, *full)
+    code, _stdout, stderr = _run(capsys, *full)
     assert code == 2
     assert named in stderr and "ошибка" in stderr
     assert "Traceback" not in stderr and "Error" not in stderr

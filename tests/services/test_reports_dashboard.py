@@ -145,7 +145,11 @@ def test_answer_time_is_counted_in_working_hours(services: AppServices, world: W
     services.workflow.route_message(world.operator, message_id, world.version(message_id), world.roads.id)
     clock.set(msk(2026, 5, 18, 9, 50))
     services.workflow.submit_draft(
-        world.roads_executor, message_id, world.version(message_id), DraftKind.ANSWER, "Здравствуйте! Отремонтируем."
+        world.roads_executor,
+        message_id,
+        world.version(message_id),
+        DraftKind.ANSWER,
+        "Здравствуйте! Отремонтируем.",
     )
     clock.set(msk(2026, 5, 18, 10, 0))
     services.workflow.approve_and_publish(world.operator, message_id, world.version(message_id), ALL_CHECKS)

@@ -109,7 +109,9 @@ def test_supervisor_clicks_through_to_late_messages_and_exports(
         dialog.export("pdf", pdf)
     if shutil.which("pdftoppm") is None:
         pytest.fail("pdftoppm (poppler-utils) is missing: run scripts/setup.sh --test")
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
+    )
     page = QImage(str(next(tmp_path.glob("page*.png"))))
     assert not page.isNull() and page.width() > 300
     red = sum(
@@ -120,7 +122,10 @@ def test_supervisor_clicks_through_to_late_messages_and_exports(
     )
     assert red > 20  # the department chart's «просрочено» bars are on the first page
     text = subprocess.run(
-        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], check=True, capture_output=True, text=True
+        ["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     text = _numbers(text)
     for figure in board.figures:
@@ -130,9 +135,11 @@ def test_supervisor_clicks_through_to_late_messages_and_exports(
 
 
 def _near(color: QColor, target: QColor) -> bool:
-    return abs(color.red() - target.red()) < 40 and abs(color.green() - target.green()) < 40 and abs(
-        color.blue() - target.blue()
-    ) < 40
+    return (
+        abs(color.red() - target.red()) < 40
+        and abs(color.green() - target.green()) < 40
+        and abs(color.blue() - target.blue()) < 40
+    )
 
 
 def _arrival_day(services: AppServices, message_id: int) -> dt.date:

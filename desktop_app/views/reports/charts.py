@@ -11,6 +11,7 @@ Each ``paint_*`` function draws into a rectangle of any ``QPainter`` and returns
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -123,7 +124,9 @@ def paint_trend(
         return hits
     metrics = QFontMetricsF(painter.font(), painter.device())
     axis_left = rect.left() + metrics.horizontalAdvance("00000")
-    plot = QRectF(axis_left, rect.top() + 4, rect.right() - axis_left - 8, rect.height() - metrics.height() * 1.6)
+    plot = QRectF(
+        axis_left, rect.top() + 4, rect.right() - axis_left - 8, rect.height() - metrics.height() * 1.6
+    )
     peak = max([v for s in series for v in s.values] + [1])
     painter.setPen(QPen(AXIS))
     painter.drawLine(plot.bottomLeft(), plot.bottomRight())
@@ -154,7 +157,7 @@ def paint_trend(
         pen.setWidthF(2.0)
         painter.setPen(pen)
         points = [point(i, v) for i, v in enumerate(item.values)]
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in itertools.pairwise(points):
             painter.drawLine(a, b)
         painter.setBrush(item.color)
         for i, p in enumerate(points):
@@ -248,7 +251,9 @@ class ChartWidget(QWidget):
 # -- the dashboard's three charts, with the drill of every clickable part --------------------------
 
 
-def department_chart(board: Dashboard) -> tuple[Callable[[QPainter, QRectF], HitAreas], Callable[[Hit], Drill]]:
+def department_chart(
+    board: Dashboard,
+) -> tuple[Callable[[QPainter, QRectF], HitAreas], Callable[[Hit], Drill]]:
     rows = [r for r in board.groupings["department"].rows if r.values.get("received") or r.values.get("late")]
     labels = [r.label for r in rows]
     series = [

@@ -260,9 +260,12 @@ class ReportsDialog(QDialog):
         self.model.set_rows(
             [
                 TimelinessRow(
-                    row.parts[0], row.parts[1], int(row.values["met"] or 0), int(row.values["late"] or 0),
+                    row.parts[0],
+                    row.parts[1],
+                    int(row.values["met"] or 0),
+                    int(row.values["late"] or 0),
                     int(row.values["overdue"] or 0),
-                )  # fmt: skip
+                )
                 for row in person.rows
             ]
         )
@@ -323,7 +326,9 @@ class ReportsDialog(QDialog):
 
     def open_drill(self, drill: Drill, title: str) -> None:
         services, actor = self.context.services, self.context.actor
-        self._run(lambda: services.reports.drill_down(actor, drill), lambda refs: self._show_drill(title, refs))
+        self._run(
+            lambda: services.reports.drill_down(actor, drill), lambda refs: self._show_drill(title, refs)
+        )
 
     def _show_drill(self, title: str, refs: list[MessageRef]) -> None:
         self.drill_dialog = DrillDialog(title, refs, self)

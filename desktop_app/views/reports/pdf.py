@@ -75,7 +75,9 @@ class _Pages:
             self.painter.save()
             self.painter.setFont(font)
             x = self.area.left()
-            self.painter.fillRect(QRectF(x, self.y, self.area.width(), header_height), Qt.GlobalColor.lightGray)
+            self.painter.fillRect(
+                QRectF(x, self.y, self.area.width(), header_height), Qt.GlobalColor.lightGray
+            )
             for text, width in zip(headers, columns, strict=True):
                 self.painter.drawText(QRectF(x + 2, self.y, width - 4, header_height),
                                       Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, text)  # fmt: skip
