@@ -21,7 +21,7 @@ import statistics
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -234,7 +234,6 @@ class Dashboard:
     funnel: list[FunnelStep]
     base_drill: Drill
     timezone: str = "Europe/Moscow"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
