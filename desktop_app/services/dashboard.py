@@ -3,12 +3,13 @@
 Every figure is computed for a period and for the period of the same length just before it, in
 SQL aggregates over the stage records (``stage_deadlines``) and the messages; only the answer time
 needs the working-time engine, so those durations are computed in Python from the stage records'
-start and completion. Every figure names a :class:`Drill`; :meth:`DashboardService.drill_down`
-turns it into the list of messages behind the figure by the *same* SQL predicate, so a figure and its
-list always agree.
+start and completion (epoch seconds computed by the database). Every figure names a :class:`Drill`;
+:meth:`DashboardService.drill_down` turns it into the list of messages behind the figure, selecting by
+the figure's definition (the ``_received``, ``_answer_clocks``, ``_stages`` sets below, the same
+conditions the aggregates group by); tests check every figure against the length of its list.
 
 Attribution (R11) is read from the stage records only (``completed_by_id``, ``responsible_user_id``,
-``responsible_department_id``) through :func:`desktop_app.services.reports.attributed_person` and
+``responsible_department_id``) through :func:`desktop_app.services.reports.attributed_person_id` and
 :func:`~desktop_app.services.reports.attributed_department`; it is never recomputed from assignments.
 """
 
