@@ -751,7 +751,7 @@ class DashboardService:
             for (
                 message_id, external_id, arrived, platform, channel, department_id, state,
                 clock_start, answered, in_time_flag, late_flag, rework, interim, redirect, missed_count,
-            ) in session.execute(query).tuples():  # fmt: skip
+            ) in session.execute(query):  # fmt: skip
                 needs_answer, state_name = states[state]
                 hours = answered_at = None
                 if needs_answer and answered is not None and clock_start is not None:
