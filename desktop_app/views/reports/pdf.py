@@ -72,6 +72,7 @@ class _Pages:
         def header() -> None:
             font = QFont(self.painter.font())
             font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 0.85)  # long Russian headers over narrow number columns
             self.painter.save()
             self.painter.setFont(font)
             x = self.area.left()
@@ -163,7 +164,7 @@ def _paint(board: Dashboard, path: Path, by: str | None) -> None:
             ]
             pages.ensure(pages.line * 6)
             pages.text(grouping.title, bold=True, size=11)
-            pages.table(headers, rows, [4, *([1.2] * (len(headers) - 1))])
+            pages.table(headers, rows, [3.2, *([1.25] * (len(headers) - 1))])
     finally:
         painter.end()
 
