@@ -1,0 +1,44 @@
+"""data safety: one open draft per message, login throttling (issue 14)
+
+Revision ID: 0003
+Revises: 0001
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Before the unique index can exist, close the extra open drafts a past race left behind. Nothing
+    # is deleted: the text stays on record in the closed draft; the oldest one stays open, as the
+    # services always used the oldest.
+    op.execute(
+        "UPDATE drafts SET is_closed = true WHERE is_closed = false AND id NOT IN "
+        "(SELECT min(id) FROM drafts WHERE is_closed = false GROUP BY message_id)"
+    )
+    op.create_index(
+        "uq_drafts_one_open",
+        "drafts",
+        ["message_id"],
+        unique=True,
+        sqlite_where=sa.text("is_closed = 0"),
+        postgresql_where=sa.text("is_closed = false"),
+    )
+    op.create_table(
+        "login_throttle",
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_login_throttle")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("login_throttle")
+    op.drop_index("uq_drafts_one_open", table_name="drafts")
