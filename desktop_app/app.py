@@ -69,6 +69,10 @@ def run_gui(context: CliContext, *, demo: bool = False, smoke_test: bool = False
 
     if smoke_test:
         return _smoke(settings, started)
+    if settings.warnings:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(None, "Отклик: настройки", "\n\n".join(settings.warnings))
 
     from desktop_app.views.first_start import DatabaseSetupDialog, FirstStartDialog
 

@@ -57,10 +57,14 @@ def create_db_engine(url: str) -> Engine:
             database = parsed.database or ""
             if database and database != ":memory:":
                 Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            engine = sa.create_engine(parsed, connect_args={"timeout": 10})
+            # hide_parameters: a failed statement's message never carries citizens' text into logs or
+            # stored error text (issue 14).
+            engine = sa.create_engine(parsed, connect_args={"timeout": 10}, hide_parameters=True)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+            engine = sa.create_engine(
+                parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5}, hide_parameters=True
+            )
     except (NoSuchModuleError, OSError) as exc:
         raise DatabaseUnavailableError(f"Не удаётся открыть базу данных «{_safe(parsed)}»: {exc}.") from exc
     return engine
