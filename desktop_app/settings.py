@@ -76,7 +76,8 @@ class ProofreadingSettings:
 class LoginSettings:
     """Throttling of password guesses (issue 14): per login name and per workstation."""
 
-    max_failures: int = 5  # failures in a row before a temporary lockout
+    max_failures: int = 5  # failures in a row for one login before a temporary lockout
+    max_failures_per_workstation: int = 20  # failures in a row on one workstation, whatever the login
     lockout_minutes: int = 15
     base_delay_seconds: float = 0.5  # the delay doubles with every failure in a row…
     max_delay_seconds: float = 8.0  # …up to this

@@ -65,7 +65,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         now=now,
         calendar=calendar,
         deadlines=book,
-        auth=AuthService(db, now),
+        auth=AuthService(db, now, login_settings=settings.login),
         workflow=WorkflowService(db, book, now),
         queries=MessageQueries(db, calendar.calendar),
         routing=RoutingAdvisor(db),
