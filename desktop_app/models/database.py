@@ -171,8 +171,36 @@ def backup_sqlite(db: Database) -> Path | None:
     return target
 
 
+def _sqlite_transactional_ddl(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so CREATE TABLE would commit
+    # on its own: take transaction control from the driver and begin explicitly (see "begin" below).
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA busy_timeout=10000")
+
+
+def _migration_engine(db: Database) -> tuple[Engine, bool]:
+    """The engine migrations run on, and whether it is a private one to dispose of afterwards.
+
+    On a SQLite file every migration runs in one real transaction (``BEGIN IMMEDIATE`` … ``COMMIT``),
+    DDL included: a failure or a killed process leaves the schema exactly as it was (issue 14).
+    """
+    database = db.engine.url.database
+    if db.dialect != "sqlite" or not database or database == ":memory:":
+        return db.engine, False
+    engine = sa.create_engine(
+        db.engine.url, connect_args={"timeout": 10}, hide_parameters=True, poolclass=sa.pool.NullPool
+    )
+    event.listen(engine, "connect", _sqlite_transactional_ddl)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    return engine, True
+
+
 def upgrade(db: Database, *, backup: bool = True) -> bool:
-    """Bring the schema to the head revision; return True when anything was applied."""
+    """Bring the schema to the head revision; return True when anything was applied.
+
+    All pending migrations run in one transaction (on SQLite too, DDL included), so the schema is
+    either the old one or the new one — never half of it.
+    """
     from alembic import command
 
     db.check_connection()
@@ -180,12 +208,20 @@ def upgrade(db: Database, *, backup: bool = True) -> bool:
     head = head_revision(db.url)
     if current == head:
         return False
-    if backup and current is not None:
-        backup_sqlite(db)
+    copy = backup_sqlite(db) if backup and current is not None else None
     cfg = alembic_config(db.url)
-    with db.engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+    engine, private = _migration_engine(db)
+    try:
+        with engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+    except Exception:
+        if copy is not None:
+            log.error("migration failed and was rolled back; the copy made before it: %s", copy)
+        raise
+    finally:
+        if private:
+            engine.dispose()
     return True
 
 
