@@ -73,6 +73,13 @@ class ProofreadingSettings:
 
 
 @dataclass(frozen=True)
+class AuditSettings:
+    # Where the signed checkpoint of the audit chain and its HMAC key live; empty: the directory of
+    # the settings file. Workstations sharing one PostgreSQL may point this at one shared folder.
+    checkpoint_dir: str = ""
+
+
+@dataclass(frozen=True)
 class LoginSettings:
     """Throttling of password guesses (issue 14): per login name and per workstation."""
 
@@ -92,6 +99,7 @@ class Settings:
     incident: IncidentSettings = field(default_factory=IncidentSettings)
     proofreading: ProofreadingSettings = field(default_factory=ProofreadingSettings)
     login: LoginSettings = field(default_factory=LoginSettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
     source: Path | None = None
     warnings: tuple[str, ...] = ()  # Russian sentences for the user (e.g. a secret readable by others)
 
@@ -184,6 +192,15 @@ def load_settings(path: Path | None = None) -> Settings:
         log.warning("settings file %s holds a secret and is readable by other users", file)
         settings = replace(settings, warnings=(*settings.warnings, warning))
     return settings
+
+
+def audit_checkpoint_dir(settings: Settings) -> Path:
+    """The directory of the audit checkpoint and its key (issue 14)."""
+    if settings.audit.checkpoint_dir:
+        return Path(settings.audit.checkpoint_dir).expanduser()
+    if settings.source is not None:
+        return settings.source.parent
+    return paths.config_dir()
 
 
 def holds_secret(settings: Settings) -> bool:

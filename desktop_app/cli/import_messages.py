@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop_app.cli import CliContext, fail
 from desktop_app.errors import OtklikError
+from desktop_app.settings import audit_checkpoint_dir
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +35,9 @@ def run(argv: list[str], context: CliContext) -> int:
     except OtklikError as exc:
         return fail(str(exc), 1)
     try:
-        build_services(settings, db)  # installs the lifecycle hooks (deadline clocks, audit)
+        build_services(
+            settings, db, audit_dir=audit_checkpoint_dir(settings)
+        )  # installs the lifecycle hooks (deadline clocks, audit)
         result = import_file(db, options.file, settings.administration.timezone)
     except OtklikError as exc:
         return fail(str(exc), 1)
