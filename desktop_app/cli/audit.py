@@ -26,7 +26,9 @@ def run(argv: list[str], context: CliContext) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     verify = sub.add_parser("verify", help="проверить целостность цепочки событий")
     verify.add_argument("--url", help="адрес базы данных (по умолчанию — из настроек)")
-    verify.add_argument("--receipt", type=Path, help="сверить с сохранённой квитанцией (otklik audit receipt)")
+    verify.add_argument(
+        "--receipt", type=Path, help="сверить с сохранённой квитанцией (otklik audit receipt)"
+    )
     verify.add_argument(
         "--chain-only", action="store_true", help="проверить только цепочку, без контрольной точки"
     )
@@ -86,7 +88,6 @@ def _verify(db, checkpoint: ChainCheckpoint, receipt: Path | None, chain_only: b
         return 0
     where = f"первое повреждённое событие № {verdict.first_broken_id} " if verdict.first_broken_id else ""
     print(
-        f"Журнал действий нарушен: {where}({verdict.reason}); "
-        f"до него проверено событий — {verdict.checked}."
+        f"Журнал действий нарушен: {where}({verdict.reason}); до него проверено событий — {verdict.checked}."
     )
     return 1

@@ -242,3 +242,23 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
             f"Ошибка базы данных при обновлении схемы: {_first_line(exc)}"
         ) from exc
     return db
+
+
+def app_role_statements(role: str, owner: str) -> list[str]:
+    """PostgreSQL: grants for the role the app connects as, which does not own the tables (issue 14).
+
+    The owner (who runs ``otklik db upgrade``) keeps DDL; the app role may read and write the data,
+    append to the audit trail but never change or delete it, and cannot switch its triggers off
+    (only a table's owner can). ``ALTER DEFAULT PRIVILEGES`` covers tables later migrations add.
+    """
+    if not role.replace("_", "").isalnum() or not owner.replace("_", "").isalnum():
+        raise ValueError("role names: letters, digits and underscores only")
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public"
+        f" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+    ]
