@@ -59,10 +59,12 @@ class ManualDesk:
                 "Загружать и публиковать сообщения вручную может отдел по обращениям граждан."
             )
 
-    def import_file(self, actor: Actor, path: Path) -> ImportResult:
-        """An Incident-system export (xlsx, csv, json): all rows or none, with row-level errors."""
+    def import_file(self, actor: Actor, path: Path, encoding: str | None = None) -> ImportResult:
+        """An Incident-system export (xlsx, csv, json): all rows or none, with row-level errors.
+
+        ``encoding``: the user confirmed a non-UTF-8 file (issue 14: never decoded silently)."""
         self._require_operator(actor)
-        return import_file(self._db, path, self._timezone, self._now)
+        return import_file(self._db, path, self._timezone, self._now, encoding=encoding)
 
     def add_pasted(self, actor: Actor, pasted_text: str, incident_id: str = "") -> int:
         """Register one post pasted from the Incident system or the network; returns the message id."""

@@ -35,7 +35,7 @@ from desktop_app.domain.lifecycle import ALLOWED_ROLES, Action, MessageState, Ro
 from desktop_app.domain.validation import ValidationReport
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.errors import OtklikError
-from desktop_app.services.importing import ImportResult
+from desktop_app.services.importing import EncodingConfirmationNeeded, ImportResult
 from desktop_app.services.manual import ManualPublication
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.routing import RoutingAdvice
@@ -683,7 +683,7 @@ class OperatorWorkspace(QWidget):
         if path:
             self.import_file(Path(path))
 
-    def import_file(self, path: Path) -> None:
+    def import_file(self, path: Path, encoding: str | None = None) -> None:
         desk, actor = self.services.manual, self.actor
 
         def done(result: ImportResult) -> None:
@@ -702,10 +702,22 @@ class OperatorWorkspace(QWidget):
             self.action_failed.emit(text)
 
         def failed(error: BaseException) -> None:
+            if isinstance(error, EncodingConfirmationNeeded) and self.confirm_encoding(str(error)):
+                self.import_file(path, error.encoding)  # the user confirmed: never decoded silently
+                return
             self.last_error = show_error(self, error)
             self.action_failed.emit(error_text(error))
 
-        self.context.runner.run(lambda: desk.import_file(actor, path), done, failed)
+        self.context.runner.run(lambda: desk.import_file(actor, path, encoding), done, failed)
+
+    def confirm_encoding(self, question: str) -> bool:
+        """Issue 14: a non-UTF-8 export is imported only when the operator confirms the encoding."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Кодировка файла", question, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        yes = box.addButton("Да, это Windows-1251", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
 
     def open_paste_dialog(self) -> PasteMessageDialog:
         dialog = PasteMessageDialog(self)
