@@ -82,6 +82,10 @@ class ImportLimits:
     max_nesting: int = 8  # json: list → object → author object is 3
 
 
+class ImportCancelled(ImportFileError):
+    """The user cancelled the import: the transaction was rolled back, nothing was added."""
+
+
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1251": "Windows-1251"}
 
 
@@ -505,12 +509,19 @@ def import_file(
     encoding: str | None = None,
     limits: ImportLimits | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportResult:
     """Import one export file all or nothing; the result lists row errors (then nothing was imported).
 
     ``encoding`` confirms a non-UTF-8 file (see :func:`decode_text`); ``progress(done, total)`` is
-    called while rows are validated and stored.
+    called while rows are validated and stored; when ``cancelled()`` turns true the import stops with
+    :class:`ImportCancelled` and its transaction is rolled back.
     """
+
+    def check_cancelled() -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled("Загрузка отменена: ни одно сообщение не добавлено.")
+
     tz = zoneinfo.ZoneInfo(timezone)
     rows = read_rows(path, encoding, limits)
     total = len(rows)
@@ -529,8 +540,10 @@ def import_file(
             continue
         seen.add(message.external_id)
         messages.append((number, message))
-        if progress is not None and done % BATCH == 0:
-            progress(done // 2, total)
+        if done % BATCH == 0:
+            check_cancelled()
+            if progress is not None:
+                progress(done // 2, total)
     if errors:
         return ImportResult(errors=tuple(errors))
     moment = now()
@@ -546,6 +559,7 @@ def import_file(
         fresh = [message for _number, message in messages if message.external_id not in existing]
         duplicates += len(messages) - len(fresh)
         for start in range(0, len(fresh), BATCH):
+            check_cancelled()  # raising here rolls the whole file back: all or nothing
             batch = fresh[start : start + BATCH]
             for message in batch:
                 message.created_at = moment

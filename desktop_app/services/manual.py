@@ -59,12 +59,28 @@ class ManualDesk:
                 "Загружать и публиковать сообщения вручную может отдел по обращениям граждан."
             )
 
-    def import_file(self, actor: Actor, path: Path, encoding: str | None = None) -> ImportResult:
+    def import_file(
+        self,
+        actor: Actor,
+        path: Path,
+        encoding: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportResult:
         """An Incident-system export (xlsx, csv, json): all rows or none, with row-level errors.
 
-        ``encoding``: the user confirmed a non-UTF-8 file (issue 14: never decoded silently)."""
+        ``encoding``: the user confirmed a non-UTF-8 file (issue 14: never decoded silently);
+        ``progress``/``cancelled``: the progress dialog's hooks."""
         self._require_operator(actor)
-        return import_file(self._db, path, self._timezone, self._now, encoding=encoding)
+        return import_file(
+            self._db,
+            path,
+            self._timezone,
+            self._now,
+            encoding=encoding,
+            progress=progress,
+            cancelled=cancelled,
+        )
 
     def add_pasted(self, actor: Actor, pasted_text: str, incident_id: str = "") -> int:
         """Register one post pasted from the Incident system or the network; returns the message id."""
