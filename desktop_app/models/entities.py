@@ -409,3 +409,19 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[dt.datetime | None]
     locked_until: Mapped[dt.datetime | None]
+
+
+class ImportStagingRow(Base):
+    """A validated row of an accepted import file, waiting to become a message (issue 14).
+
+    A large file is moved into ``messages`` in short transactions; what is still here after a crash is
+    moved by the next import, so an accepted file always ends up whole.
+    """
+
+    __tablename__ = "import_staging"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(40), index=True)
+    row_no: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)

@@ -38,6 +38,7 @@ import datetime as dt
 import io
 import json
 import re
+import uuid
 import zipfile
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
@@ -51,7 +52,7 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import ChannelKind, MessageState
 from desktop_app.errors import OtklikError
 from desktop_app.models.database import Database
-from desktop_app.models.entities import Message
+from desktop_app.models.entities import AppSetting, ImportStagingRow, Message
 from desktop_app.services import workflow_hooks
 
 
@@ -498,6 +499,116 @@ def build_message(record: dict[str, Any], tz: dt.tzinfo) -> Message:
 
 #: Rows written per flush: one round trip for many rows instead of one per row.
 BATCH = 500
+#: Rows moved from staging into ``messages`` per transaction: ≈2 ms a row, so each transaction holds
+#: SQLite's write lock well under a second and other workstations' actions only wait briefly.
+MOVE_BATCH = 200
+#: Files up to this many rows are imported in one transaction (all or nothing in the strict sense).
+SINGLE_TRANSACTION_ROWS = MOVE_BATCH
+
+_MESSAGE_FIELDS = (
+    "external_id", "channel_kind", "platform", "author_name", "author_profile_url", "post_url", "text",
+    "posted_at", "arrived_at",
+)  # fmt: skip
+
+
+def _to_payload(message: Message) -> dict[str, Any]:
+    data = {name: getattr(message, name) for name in _MESSAGE_FIELDS}
+    data["channel_kind"] = message.channel_kind.value
+    for name in ("posted_at", "arrived_at"):
+        data[name] = data[name].isoformat() if data[name] is not None else None
+    return data
+
+
+def _from_payload(data: dict[str, Any]) -> Message:
+    values = dict(data)
+    values["channel_kind"] = ChannelKind(values["channel_kind"])
+    for name in ("posted_at", "arrived_at"):
+        values[name] = dt.datetime.fromisoformat(values[name]) if values[name] else None
+    return Message(state=MessageState.NEW, **values)
+
+
+def _existing_ids(session: sa.orm.Session, external_ids: list[str]) -> set[str]:
+    existing: set[str] = set()
+    for start in range(0, len(external_ids), 500):
+        chunk = external_ids[start : start + 500]
+        existing |= set(session.scalars(sa.select(Message.external_id).where(Message.external_id.in_(chunk))))
+    return existing
+
+
+def _store(session: sa.orm.Session, messages: list[Message], moment: dt.datetime) -> list[int]:
+    """Insert new messages (skipping ids already in the database) with their arrival clocks."""
+    existing = _existing_ids(session, [m.external_id for m in messages])
+    fresh = [m for m in messages if m.external_id not in existing]
+    for message in fresh:
+        message.created_at = moment
+        message.updated_at = moment
+    session.add_all(fresh)
+    session.flush()
+    for message in fresh:
+        workflow_hooks.message_arrived(session, message, moment)  # R5/R3 clocks from arrival
+    return [m.id for m in fresh]
+
+
+_ACCEPTED = "import_accepted:"  # app_settings key prefix: a staged file accepted whole
+STALE_STAGING = dt.timedelta(hours=1)  # staged rows of a file never accepted (a crash while staging)
+
+
+def resume_staged_imports(
+    db: Database,
+    now: Callable[[], dt.datetime] = utc_now,
+    progress: Callable[[int], None] | None = None,
+) -> list[int]:
+    """Move the rows of every accepted file from staging into ``messages``, :data:`MOVE_BATCH` a
+    transaction, and drop rows of files that were never accepted.
+
+    Rows are deleted from staging in the transaction that stores them, so a crash anywhere leaves
+    each row either stored or still staged — never both, never lost; the next call finishes the file.
+    """
+    ids: list[int] = []
+    while True:
+        moment = now()
+        with db.session() as session, session.begin():
+            accepted = [
+                key.removeprefix(_ACCEPTED)
+                for key in session.scalars(
+                    sa.select(AppSetting.key).where(AppSetting.key.startswith(_ACCEPTED))
+                )
+            ]
+            staged = list(
+                session.scalars(
+                    sa.select(ImportStagingRow)
+                    .where(ImportStagingRow.batch_id.in_(accepted))
+                    .order_by(ImportStagingRow.id)
+                    .limit(MOVE_BATCH)
+                )
+            )
+            if not staged:
+                for batch_id in accepted:  # every row of these files is in
+                    session.execute(sa.delete(AppSetting).where(AppSetting.key == _ACCEPTED + batch_id))
+                stale = ~ImportStagingRow.batch_id.in_(accepted) & (
+                    ImportStagingRow.created_at < moment - STALE_STAGING
+                )
+                session.execute(sa.delete(ImportStagingRow).where(stale))
+                return ids
+            ids.extend(_store(session, [_from_payload(row.payload) for row in staged], moment))
+            session.execute(
+                sa.delete(ImportStagingRow).where(ImportStagingRow.id.in_([r.id for r in staged]))
+            )
+        if progress is not None:
+            progress(len(staged))
+
+
+def _drop_staged(db: Database, batch_id: str) -> None:
+    while True:
+        with db.session() as session, session.begin():
+            chunk = list(
+                session.scalars(
+                    sa.select(ImportStagingRow.id).where(ImportStagingRow.batch_id == batch_id).limit(5000)
+                )
+            )
+            if not chunk:
+                return
+            session.execute(sa.delete(ImportStagingRow).where(ImportStagingRow.id.in_(chunk)))
 
 
 def import_file(
@@ -513,9 +624,14 @@ def import_file(
 ) -> ImportResult:
     """Import one export file all or nothing; the result lists row errors (then nothing was imported).
 
+    The whole file is read and validated before anything is written: one bad row and nothing is
+    imported. A small file is stored in one transaction. A large one is accepted into the staging
+    table, then moved into ``messages`` in short transactions (:func:`resume_staged_imports`), so the
+    database is never locked for long; if the program stops half-way, the next import finishes it.
+
     ``encoding`` confirms a non-UTF-8 file (see :func:`decode_text`); ``progress(done, total)`` is
-    called while rows are validated and stored; when ``cancelled()`` turns true the import stops with
-    :class:`ImportCancelled` and its transaction is rolled back.
+    called while rows are validated and stored; when ``cancelled()`` turns true before the rows are
+    accepted the import stops with :class:`ImportCancelled` and nothing is added.
     """
 
     def check_cancelled() -> None:
@@ -543,39 +659,62 @@ def import_file(
         if done % BATCH == 0:
             check_cancelled()
             if progress is not None:
-                progress(done // 2, total)
+                progress(done // 3, total)
+    del rows
     if errors:
         return ImportResult(errors=tuple(errors))
-    moment = now()
-    ids: list[int] = []
-    with db.session() as session, session.begin():
-        existing: set[str] = set()
-        all_ids = [m.external_id for _, m in messages]
-        for start in range(0, len(all_ids), 500):
-            chunk = all_ids[start : start + 500]
-            existing |= set(
-                session.scalars(sa.select(Message.external_id).where(Message.external_id.in_(chunk)))
-            )
-        fresh = [message for _number, message in messages if message.external_id not in existing]
-        duplicates += len(messages) - len(fresh)
-        for start in range(0, len(fresh), BATCH):
-            check_cancelled()  # raising here rolls the whole file back: all or nothing
-            batch = fresh[start : start + BATCH]
-            for message in batch:
-                message.created_at = moment
-                message.updated_at = moment
-            session.add_all(batch)
-            session.flush()
-            for message in batch:
-                workflow_hooks.message_arrived(session, message, moment)  # R5/R3 clocks from arrival
-                ids.append(message.id)
-            if progress is not None:
-                progress(
-                    total // 2 + (start + len(batch)) * (total - total // 2) // max(len(fresh), 1), total
+    check_cancelled()
+    resume_staged_imports(db, now)  # an earlier accepted file the program did not finish
+    if len(messages) <= SINGLE_TRANSACTION_ROWS:
+        with db.session() as session, session.begin():
+            ids = _store(session, [m for _n, m in messages], now())
+        if progress is not None:
+            progress(total, total)
+        return ImportResult(
+            imported=len(ids), duplicates=duplicates + len(messages) - len(ids), message_ids=tuple(ids)
+        )
+    # Stage the file in short transactions; it is accepted (and only then moved) by one tiny
+    # transaction at the end. Cancelled or failed before that: the staged rows are dropped.
+    batch_id = uuid.uuid4().hex
+    try:
+        for start in range(0, len(messages), BATCH):
+            check_cancelled()
+            with db.session() as session, session.begin():
+                session.execute(
+                    sa.insert(ImportStagingRow),
+                    [
+                        {
+                            "batch_id": batch_id,
+                            "row_no": number,
+                            "payload": _to_payload(m),
+                            "created_at": now(),
+                        }
+                        for number, m in messages[start : start + BATCH]
+                    ],
                 )
+            if progress is not None:
+                progress(total // 3 + min(start + BATCH, len(messages)) * total // (3 * len(messages)), total)
+        check_cancelled()
+        with db.session() as session, session.begin():
+            session.add(
+                AppSetting(key=_ACCEPTED + batch_id, value={"file": path.name, "rows": len(messages)})
+            )
+    except BaseException:
+        _drop_staged(db, batch_id)
+        raise
+    moved = [0]
+
+    def moved_rows(count: int) -> None:
+        moved[0] += count
+        if progress is not None:
+            progress(2 * total // 3 + moved[0] * (total - 2 * total // 3) // len(messages), total)
+
+    ids = resume_staged_imports(db, now, moved_rows)
     if progress is not None:
         progress(total, total)
-    return ImportResult(imported=len(ids), duplicates=duplicates, message_ids=tuple(ids))
+    return ImportResult(
+        imported=len(ids), duplicates=duplicates + len(messages) - len(ids), message_ids=tuple(ids)
+    )
 
 
 # --- pasting one post -----------------------------------------------------------------------------

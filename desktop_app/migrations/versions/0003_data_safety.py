@@ -1,4 +1,4 @@
-"""data safety: one open draft per message, login throttling (issue 14)
+"""data safety: one open draft per message, login throttling, import staging (issue 14)
 
 Revision ID: 0003
 Revises: 0001
@@ -39,6 +39,20 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "import_staging",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("batch_id", sa.String(length=40), nullable=False),
+        sa.Column("row_no", sa.Integer(), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_staging")),
+    )
+    op.create_index(op.f("ix_import_staging_batch_id"), "import_staging", ["batch_id"], unique=False)
+
+
 def downgrade() -> None:
+    op.drop_index(op.f("ix_import_staging_batch_id"), table_name="import_staging")
+    op.drop_table("import_staging")
     op.drop_table("login_throttle")
     op.drop_index("uq_drafts_one_open", table_name="drafts")
