@@ -38,6 +38,7 @@ import datetime as dt
 import io
 import json
 import re
+import time
 import uuid
 import zipfile
 import zoneinfo
@@ -498,10 +499,13 @@ def build_message(record: dict[str, Any], tz: dt.tzinfo) -> Message:
 
 
 #: Rows written per flush: one round trip for many rows instead of one per row.
-BATCH = 500
+BATCH = 250
 #: Rows moved from staging into ``messages`` per transaction: ≈2 ms a row, so each transaction holds
 #: SQLite's write lock well under a second and other workstations' actions only wait briefly.
-MOVE_BATCH = 200
+MOVE_BATCH = 100
+#: SQLite: a pause after each moved batch, so another workstation waiting for the write lock gets it
+#: (its busy handler polls; without a gap the import would take the lock straight back).
+PAUSE_BETWEEN_BATCHES = 0.06
 #: Files up to this many rows are imported in one transaction (all or nothing in the strict sense).
 SINGLE_TRANSACTION_ROWS = MOVE_BATCH
 
@@ -596,6 +600,8 @@ def resume_staged_imports(
             )
         if progress is not None:
             progress(len(staged))
+        if db.dialect == "sqlite":
+            time.sleep(PAUSE_BETWEEN_BATCHES)
 
 
 def _drop_staged(db: Database, batch_id: str) -> None:

@@ -42,7 +42,7 @@ def _counts(services: AppServices) -> tuple[int, int]:
 def test_large_file_is_moved_in_short_transactions(
     services: AppServices, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(importing, "MOVE_BATCH", 100)
+    monkeypatch.setattr(importing, "MOVE_BATCH", 50)
     durations: list[float] = []
     started: dict[int, float] = {}
 
@@ -60,8 +60,9 @@ def test_large_file_is_moved_in_short_transactions(
         services.db, _file(tmp_path), TZ, services.now, progress=lambda d, t: progress.append((d, t))
     )
     assert result.imported == ROWS and _counts(services) == (ROWS, 0)
-    assert len(durations) >= ROWS // 100  # many short transactions, not one long one
-    assert max(durations) < 1.0, max(durations)
+    assert len(durations) >= ROWS // 50  # many short transactions, not one long one
+    if services.db.dialect == "sqlite":  # one write lock for the whole database: hold it briefly
+        assert max(durations) < 1.0, max(durations)
     assert progress[-1] == (ROWS, ROWS) and [d for d, _ in progress] == sorted(d for d, _ in progress)
 
 
