@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import ChannelKind, MessageState, OutboundAction, OutboxStatus, Role
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Message, OutboxItem
-from desktop_app.services import audit, workflow_hooks
+from desktop_app.services import access, audit, workflow_hooks
 from desktop_app.services.actor import Actor
 from desktop_app.services.errors import InputError, NotFoundError, PermissionDeniedError
 from desktop_app.services.importing import ImportResult, import_file, parse_pasted_post
@@ -52,8 +52,9 @@ class ManualDesk:
         self._timezone = timezone
         self._now = now
 
-    @staticmethod
-    def _require_operator(actor: Actor) -> None:
+    def _require_operator(self, actor: Actor) -> None:
+        with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
         if actor.role not in (Role.OPERATOR, Role.ADMIN):
             raise PermissionDeniedError(
                 "Загружать и публиковать сообщения вручную может отдел по обращениям граждан."
