@@ -16,7 +16,7 @@ from desktop_app.services import importing, workflow_hooks
 from desktop_app.services.bootstrap import AppServices
 
 TZ = "Europe/Moscow"
-ROWS = 1200
+ROWS = 600
 
 
 def _file(tmp_path: Path, rows: int = ROWS) -> Path:
@@ -74,7 +74,7 @@ def test_a_crash_while_moving_is_finished_by_the_next_import(
 
     def failing(session, message, now):  # type: ignore[no-untyped-def]
         calls[0] += 1
-        if calls[0] == 450:
+        if calls[0] == 250:
             raise RuntimeError("power cut")
         return real(session, message, now)
 
@@ -101,7 +101,7 @@ def test_a_failure_while_staging_imports_nothing(services: AppServices, tmp_path
 
     def failing(message):  # type: ignore[no-untyped-def]
         calls[0] += 1
-        if calls[0] == 700:
+        if calls[0] == 400:
             raise OSError("disk full")
         return real(message)
 
