@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -45,6 +46,7 @@ from desktop_app.errors import OtklikError
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Message
 from desktop_app.services import workflow_hooks
+from desktop_app.services.actor import Actor
 
 
 def utc_now() -> dt.datetime:
@@ -347,8 +349,12 @@ def import_file(
     path: Path,
     timezone: str,
     now: Callable[[], dt.datetime] = utc_now,
+    actor: Actor | None = None,
 ) -> ImportResult:
-    """Import one export file all or nothing; the result lists row errors (then nothing was imported)."""
+    """Import one export file all or nothing; the result lists row errors (then nothing was imported).
+
+    The import itself is on record (R11): who, which file, its SHA-256 and how many messages.
+    """
     tz = zoneinfo.ZoneInfo(timezone)
     rows = read_rows(path)
     errors: list[RowError] = []
@@ -388,6 +394,15 @@ def import_file(
             session.flush()
             workflow_hooks.message_arrived(session, message, moment)  # R5/R3 clocks from arrival
             ids.append(message.id)
+        workflow_hooks.messages_imported(
+            session,
+            actor.user_id if actor else None,
+            actor.login if actor else "",
+            path.name,
+            hashlib.sha256(path.read_bytes()).hexdigest(),
+            len(ids),
+            moment,
+        )
     return ImportResult(imported=len(ids), duplicates=duplicates, message_ids=tuple(ids))
 
 

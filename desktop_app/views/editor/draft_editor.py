@@ -563,11 +563,14 @@ class DraftEditor(QWidget):
         detail = self.detail
         text = self.text()
         kinds = self._attachment_kinds()
+        kind = self.kind().value  # the kind's profile (issue 13)
         self.panel.set_checking(True)
         validation = self.validation
 
         def run() -> ValidationReport:
-            return validation.validate(detail.text, text, detail.row.author_name, detail.row.platform, kinds)
+            return validation.validate(
+                detail.thread_text, text, detail.row.author_name, detail.row.platform, kinds, kind
+            )
 
         self.context.runner.run(
             run,
@@ -856,6 +859,7 @@ class DraftEditor(QWidget):
         detail = self.detail
         text = self.text()
         kinds = self._attachment_kinds()
+        kind = self.kind().value
         validation = self.validation
         generation = self._generation
         self.submit_button.setEnabled(False)
@@ -876,7 +880,7 @@ class DraftEditor(QWidget):
 
         self.context.runner.run(
             lambda: validation.validate(
-                detail.text, text, detail.row.author_name, detail.row.platform, kinds
+                detail.thread_text, text, detail.row.author_name, detail.row.platform, kinds, kind
             ),
             checked,
             self._submit_check_failed,
