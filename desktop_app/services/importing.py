@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import getpass
 import hashlib
 import io
 import json
@@ -344,6 +345,14 @@ def build_message(record: dict[str, Any], tz: dt.tzinfo) -> Message:
     )
 
 
+def _cli_login() -> str:
+    """Who ran ``otklik import`` without logging in: the operating-system account (R11)."""
+    try:
+        return f"командная строка: {getpass.getuser()}"[:80]
+    except (OSError, KeyError, ImportError):
+        return "командная строка"
+
+
 def import_file(
     db: Database,
     path: Path,
@@ -397,7 +406,7 @@ def import_file(
         workflow_hooks.messages_imported(
             session,
             actor.user_id if actor else None,
-            actor.login if actor else "",
+            actor.login if actor else _cli_login(),
             path.name,
             hashlib.sha256(path.read_bytes()).hexdigest(),
             len(ids),
