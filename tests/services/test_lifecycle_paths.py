@@ -460,28 +460,6 @@ def test_the_authors_reply_reopens_with_clocks_from_its_arrival_in_the_incident_
     assert events(services, message_id, "author_replied")[-1].after["reopened"] is True
 
 
-def test_the_executor_is_notified_when_the_author_answers_a_clarification() -> None:
-    """The executor's workspace announces a message that came back from «запрос уточнения»."""
-    from desktop_app.views.executor.workspace import ExecutorWorkspace
-
-    notes: list[tuple[str, bool]] = []
-
-    class Notifier:
-        def notify(self, text: str, urgent: bool = False) -> None:
-            notes.append((text, urgent))
-
-    class Row:
-        def __init__(self, state: MessageState) -> None:
-            self.id, self.state, self.author_name, self.preview = 7, state, "Иван Петров", "Дом 15."
-
-    fake = type("W", (), {})()
-    fake.notifier = Notifier()
-    fake._known_states = None
-    ExecutorWorkspace._announce_arrivals(fake, [Row(MessageState.CLARIFICATION)])
-    ExecutorWorkspace._announce_arrivals(fake, [Row(MessageState.ROUTED)])
-    assert notes == [("Автор ответил на запрос уточнения: Иван Петров — Дом 15.", True)]
-
-
 # --- clause 11 attribution -----------------------------------------------------------------------
 
 
