@@ -99,3 +99,33 @@ def test_the_reviewers_check_sees_the_attachments_and_the_kinds_confirmations(
         assert (
             session.scalar(sa.select(Message.state).where(Message.id == message_id)).value == "under_review"
         )
+
+
+def test_a_clarification_waiting_for_its_author_shows_since_when(
+    make_workspace, view_context: ViewContext, world: World
+) -> None:
+    from desktop_app.domain.lifecycle import OutboxStatus
+    from desktop_app.models.entities import OutboxItem
+    from desktop_app.services.workflow import ReviewChecks
+
+    message_id = _routed(world)
+    world.services.workflow.submit_draft(
+        world.roads_executor,
+        message_id,
+        world.version(message_id),
+        DraftKind.CLARIFICATION,
+        "Здравствуйте, Иван! Уточните, пожалуйста, номер дома?",
+    )
+    world.services.workflow.approve_and_publish(
+        world.operator, message_id, world.version(message_id), ReviewChecks(True, True, True)
+    )
+    now = world.services.now()  # Tue 12 May 2026 10:00 Moscow
+    with world.services.db.session() as session, session.begin():
+        item = session.scalars(sa.select(OutboxItem)).one()
+        item.status, item.confirmed_at = OutboxStatus.CONFIRMED, now
+        workflow_hooks.outbound_confirmed(session, item, now)
+    workspace = make_workspace(view_context)
+    workspace.set_queue(Queue.AWAITING_AUTHOR)
+    assert workspace.select_message(message_id)
+    stage = workspace.model.index(workspace.model.row_of(message_id), Column.STAGE).data()
+    assert stage == "ждём ответа автора с 12.05 10:00"
