@@ -440,7 +440,11 @@ class DraftEditor(QWidget):
         index = self.kind_combo.findData(DraftKind.INTERIM.value)
         item = model.item(index)  # type: ignore[attr-defined]
         # R9: after an interim answer only the final answer (or a clarification) is possible.
-        item.setEnabled(self.detail.row.state is not MessageState.INTERIM)
+        # Issue 13: once an interim answer is posted, whatever the state (rework, another department).
+        interim_posted = any(
+            k == DraftKind.INTERIM.value and at for k, _t, at, _u in self.detail.publications
+        )
+        item.setEnabled(self.detail.row.state is not MessageState.INTERIM and not interim_posted)
 
     def _update_rework_banner(self) -> None:
         assert self.detail is not None
