@@ -152,3 +152,13 @@ def require_draft_attachments(session: Session, draft: Draft, attachment_ids: li
             )
         if attachment.removed:
             raise InputError("Одно из вложений удалено: обновите список вложений.")
+
+
+def require_own_attachments(session: Session, draft_id: int, attachment_ids: list[int]) -> None:
+    """A submitted version sends only attachments of its own draft (removed ones are skipped later)."""
+    for attachment_id in attachment_ids:
+        attachment = session.get(Attachment, attachment_id)
+        if attachment is not None and attachment.draft_id != draft_id:
+            raise PermissionDeniedError(
+                "Приложить к ответу можно только вложения этого черновика: обновите список вложений."
+            )

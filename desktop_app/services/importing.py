@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import getpass
+import hashlib
 import io
 import json
 import re
@@ -55,6 +57,7 @@ from desktop_app.errors import OtklikError
 from desktop_app.models.database import Database
 from desktop_app.models.entities import AppSetting, ImportStagingRow, Message
 from desktop_app.services import workflow_hooks
+from desktop_app.services.actor import Actor
 
 
 def utc_now() -> dt.datetime:
@@ -617,11 +620,20 @@ def _drop_staged(db: Database, batch_id: str) -> None:
             session.execute(sa.delete(ImportStagingRow).where(ImportStagingRow.id.in_(chunk)))
 
 
+def _cli_login() -> str:
+    """Who ran ``otklik import`` without logging in: the operating-system account (R11)."""
+    try:
+        return f"командная строка: {getpass.getuser()}"[:80]
+    except (OSError, KeyError, ImportError):
+        return "командная строка"
+
+
 def import_file(
     db: Database,
     path: Path,
     timezone: str,
     now: Callable[[], dt.datetime] = utc_now,
+    actor: Actor | None = None,
     *,
     encoding: str | None = None,
     limits: ImportLimits | None = None,
@@ -638,11 +650,25 @@ def import_file(
     ``encoding`` confirms a non-UTF-8 file (see :func:`decode_text`); ``progress(done, total)`` is
     called while rows are validated and stored; when ``cancelled()`` turns true before the rows are
     accepted the import stops with :class:`ImportCancelled` and nothing is added.
+
+    The import itself is on record (R11): who (``actor``, or the OS account on the command line),
+    which file, its SHA-256 and how many messages — in the transaction that stores or accepts them.
     """
 
     def check_cancelled() -> None:
         if cancelled is not None and cancelled():
             raise ImportCancelled("Загрузка отменена: ни одно сообщение не добавлено.")
+
+    def record_import(count: int, moment: dt.datetime, session: sa.orm.Session) -> None:
+        workflow_hooks.messages_imported(
+            session,
+            actor.user_id if actor else None,
+            actor.login if actor else _cli_login(),
+            path.name,
+            hashlib.sha256(path.read_bytes()).hexdigest(),
+            count,
+            moment,
+        )
 
     tz = zoneinfo.ZoneInfo(timezone)
     rows = read_rows(path, encoding, limits)
@@ -673,7 +699,9 @@ def import_file(
     resume_staged_imports(db, now)  # an earlier accepted file the program did not finish
     if len(messages) <= SINGLE_TRANSACTION_ROWS:
         with db.session() as session, session.begin():
-            ids = _store(session, [m for _n, m in messages], now())
+            moment = now()
+            ids = _store(session, [m for _n, m in messages], moment)
+            record_import(len(ids), moment, session)
         if progress is not None:
             progress(total, total)
         return ImportResult(
@@ -705,6 +733,7 @@ def import_file(
             session.add(
                 AppSetting(key=_ACCEPTED + batch_id, value={"file": path.name, "rows": len(messages)})
             )
+            record_import(len(messages), now(), session)  # accepted whole: these rows will all be in
     except BaseException:
         _drop_staged(db, batch_id)
         raise

@@ -78,6 +78,7 @@ class ManualDesk:
             path,
             self._timezone,
             self._now,
+            actor,
             encoding=encoding,
             progress=progress,
             cancelled=cancelled,

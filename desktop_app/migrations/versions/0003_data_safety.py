@@ -1,14 +1,14 @@
 """data safety: one open draft per message, login throttling, import staging (issue 14)
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0004"  # re-chained after main: 0004 (issue 13) merged first
 branch_labels = None
 depends_on = None
 
