@@ -99,7 +99,7 @@ def test_later_migration_killed_midway_keeps_the_data(tmp_path: Path) -> None:
             )
         )
     db.dispose()
-    _killed_upgrade(url, 2)  # inside the data-safety migration (its index, then its table)
+    _killed_upgrade(url, 2)  # inside the later migrations (0004, 0003): one transaction for all
     db = Database(url)
     try:
         assert current_revision(db) == "0001"
