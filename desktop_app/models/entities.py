@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop_app.domain.lifecycle import (
@@ -98,6 +99,9 @@ class Message(Base):
     stage_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     stage_warn_from: Mapped[dt.datetime | None]
     state_reason: Mapped[str] = mapped_column(Text, default="")
+    # «автор дописал»: the author wrote again after a draft was submitted (issue 13); cleared when a
+    # new draft version that has seen the addition is submitted.
+    author_added_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -154,6 +158,17 @@ class Draft(Base):
     is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
+    # One open draft per message, enforced by the database (issue 14): two first saves racing on two
+    # workstations cannot both insert one; the loser gets a conflict instead of orphaned text.
+    __table_args__ = (
+        Index(
+            "uq_drafts_one_open",
+            "message_id",
+            unique=True,
+            sqlite_where=sql_text("is_closed = 0"),
+            postgresql_where=sql_text("is_closed = false"),
+        ),
+    )
     __mapper_args__ = {"version_id_col": revision}
 
 
@@ -304,6 +319,25 @@ class StageDeadline(Base):
     responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     responsible_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Attribution by clause 11 (issue 13), kept on the record so every report reads the same thing:
+    # ``outcome`` met / late / transferred (handed on before it lapsed: nobody's met or missed);
+    # ``holder`` "department" (executor side) or "appeals" (ОпОГ side) — who holds the stage now;
+    # ``operator_id`` the ОпОГ employee answerable with the executor for the overall clock (R3).
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    holder: Mapped[str | None] = mapped_column(String(16))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PostTextVersion(Base):
+    """A text of the author's post (or of a reply in its thread) that a later edit replaced."""
+
+    __tablename__ = "post_text_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    thread_entry_id: Mapped[int | None] = mapped_column(ForeignKey("thread_entries.id"))
+    text: Mapped[str] = mapped_column(Text)
+    replaced_at: Mapped[dt.datetime]
 
 
 class AuditEvent(Base):
@@ -391,3 +425,30 @@ class AppSetting(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class LoginThrottle(Base):
+    """Failed logins per login name and per workstation: growing delay, then a lockout (issue 14)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "login:<name>" or "host:<name>"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime | None]
+    locked_until: Mapped[dt.datetime | None]
+
+
+class ImportStagingRow(Base):
+    """A validated row of an accepted import file, waiting to become a message (issue 14).
+
+    A large file is moved into ``messages`` in short transactions; what is still here after a crash is
+    moved by the next import, so an accepted file always ends up whole.
+    """
+
+    __tablename__ = "import_staging"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(40), index=True)
+    row_no: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)

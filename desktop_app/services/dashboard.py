@@ -9,8 +9,10 @@ the figure's definition (the ``_received``, ``_answer_clocks``, ``_stages`` sets
 conditions the aggregates group by); tests check every figure against the length of its list.
 
 Attribution (R11) is read from the stage records only (``completed_by_id``, ``responsible_user_id``,
-``responsible_department_id``) through :func:`desktop_app.services.reports.attributed_person_id` and
-:func:`~desktop_app.services.reports.attributed_department`; it is never recomputed from assignments.
+``responsible_department_id``, ``holder``, ``operator_id``, ``outcome``) through issue 13's
+:func:`desktop_app.services.deadlines.attributed_parties`, applied to each grouped cell of stage
+records; it is never recomputed from assignments. A stage handed on in time (outcome «transferred»)
+is nobody's met or missed.
 """
 
 from __future__ import annotations
@@ -28,18 +30,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from desktop_app.domain.lifecycle import ChannelKind, MessageState, Role
-from desktop_app.domain.worktime.deadlines import Stage
+from desktop_app.domain.worktime.deadlines import Outcome, Stage
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Department, Message, StageDeadline, User
 from desktop_app.services.actor import Actor
+from desktop_app.services.deadlines import attributed_parties
 from desktop_app.services.errors import InputError, PermissionDeniedError
-from desktop_app.services.reports import (
-    OPOG_NAME,
-    attributed_department,
-    attributed_person_id,
-    person_key,
-)
+from desktop_app.services.reports import OPOG_NAME, party_key
 from desktop_app.services.texts import STAGE_NAMES, STATE_NAMES
 
 M = Message
@@ -298,6 +296,45 @@ def address_key(text: str) -> str | None:
 # -- the service ---------------------------------------------------------------------------------
 
 
+def _status(now: dt.datetime) -> Any:
+    """A stage record's outcome at ``now``: transferred (nobody's), met, late, overdue or open."""
+    return sa.case(
+        (S.outcome == Outcome.TRANSFERRED.value, "transferred"),
+        (sa.and_(S.completed_at.is_not(None), S.met.is_(True)), "met"),
+        (S.completed_at.is_not(None), "late"),
+        (S.due_at < now, "overdue"),
+        else_="open",
+    )
+
+
+_PARTY_COLUMNS = (
+    S.stage,
+    S.responsible_user_id,
+    S.responsible_department_id,
+    S.holder,
+    S.operator_id,
+    S.completed_at.is_(None),
+)
+
+
+@dataclass(frozen=True)
+class _StageFacts:
+    """What :func:`attributed_parties` reads of a stage record, from one grouped cell."""
+
+    stage: str
+    responsible_user_id: int | None
+    responsible_department_id: int | None
+    holder: str | None
+    operator_id: int | None
+    completed_at: object | None
+
+
+def _parties(stage: str, user: Any, department: Any, holder: Any, operator: Any, is_open: Any) -> list[Any]:
+    return attributed_parties(
+        _StageFacts(stage, user, department, holder, operator, None if is_open else True)  # type: ignore[arg-type]
+    )
+
+
 def _in(column: Any, since: dt.datetime, until: dt.datetime) -> Any:
     return sa.and_(column >= since, column < until)
 
@@ -367,21 +404,13 @@ class DashboardService:
 
     @staticmethod
     def _stages(since: dt.datetime, until: dt.datetime, now: dt.datetime) -> sa.Subquery:
-        """Every stage record started in the period, with its outcome at ``now`` and its attribution."""
-        status = sa.case(
-            (sa.and_(S.completed_at.is_not(None), S.met.is_(True)), "met"),
-            (S.completed_at.is_not(None), "late"),
-            (S.due_at < now, "overdue"),
-            else_="open",
-        )
+        """Every stage record started in the period, with its outcome at ``now``."""
         return (
             sa.select(
                 S.message_id.label("mid"),
                 S.stage.label("stage"),
                 S.started_at.label("at"),
-                status.label("status"),
-                attributed_person_id(S).label("person"),
-                attributed_department(S).label("responsible"),
+                _status(now).label("status"),
                 M.department_id.label("department"),
                 M.platform.label("platform"),
                 M.channel_kind.label("channel"),
@@ -401,8 +430,6 @@ class DashboardService:
                 M.department_id.label("department"),
                 M.platform.label("platform"),
                 M.channel_kind.label("channel"),
-                attributed_person_id(S).label("person"),
-                attributed_department(S).label("responsible"),
             )
             .join(M, M.id == S.message_id)
             .where(S.completed_at.is_(None), S.due_at < now)
@@ -481,8 +508,8 @@ class DashboardService:
         previous = period.previous()
         with self._db.session() as session:
             names = _Names.load(session)
-            current = self._period_figures(session, period, now)
-            before = self._period_figures(session, previous, now)
+            current = self._period_figures(session, period, now, names.user_departments)
+            before = self._period_figures(session, previous, now, names.user_departments)
             overdue_now = self._overdue_now_figures(session, now)
         base = Drill("received", period.first, period.last, now)
         prev_base = Drill("received", previous.first, previous.last, now)
@@ -508,7 +535,7 @@ class DashboardService:
         )
 
     def _period_figures(
-        self, session: sa.orm.Session, period: ReportPeriod, now: dt.datetime
+        self, session: sa.orm.Session, period: ReportPeriod, now: dt.datetime, users: dict[int, int | None]
     ) -> dict[str, Any]:
         """Three aggregates and one list of answer durations: everything a period's figures need."""
         since, until = period.bounds(self._tz)
@@ -577,19 +604,22 @@ class DashboardService:
             received_by_week[c[4]] += c[10]
 
         # 2. Every stage record started in the period: outcome at ``now`` and attribution (R4–R9, R11).
-        status = sa.case(
-            (sa.and_(S.completed_at.is_not(None), S.met.is_(True)), "met"),
-            (S.completed_at.is_not(None), "late"),
-            (S.due_at < now, "overdue"),
-            else_="open",
-        )
-        columns = [S.stage, status, attributed_person_id(S), attributed_department(S)]
-        out["stage_cells"] = [
-            (stage, st, person_key(person, responsible), responsible, None, n)
-            for stage, st, person, responsible, n in session.execute(
-                sa.select(*columns, sa.func.count()).where(_in(S.started_at, since, until)).group_by(*columns)
-            )
-        ]
+        status = _status(now)
+        columns = [status, *_PARTY_COLUMNS]
+        stage_cells: Counter[tuple[str, str]] = Counter()
+        party_cells: Counter[tuple[str, str, str | None, int | None]] = Counter()
+        for st, stage, user, department, holder, operator, is_open, n in session.execute(
+            sa.select(*columns, sa.func.count()).where(_in(S.started_at, since, until)).group_by(*columns)
+        ):
+            stage_cells[(stage, st)] += n
+            if st == "transferred":
+                continue
+            for party in _parties(stage, user, department, holder, operator, is_open):
+                party_cells[
+                    (stage, st, party_key(party), party.department_id or users.get(party.user_id))
+                ] += n
+        out["stage_cells"] = [(stage, st, n) for (stage, st), n in stage_cells.items()]
+        out["party_cells"] = [(*key, n) for key, n in party_cells.items()]
         # The 8-hour clocks of messages that need an answer (R3): in time = met; late = late or overdue.
         clock_columns = [M.platform, M.channel_kind, M.department_id, week_of(S.started_at), status]
         clock_cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -872,6 +902,8 @@ class DashboardService:
                 "stage_overdue": ("overdue",),
                 "stage_missed": ("late", "overdue"),
             }[figure]
+            if drill.group in ("person", "responsible"):
+                return self._attributed_ids(session, since, until, now, status, drill)
             where = [source.c.status.in_(status)] if status else []
             return self._finish(session, sa.select(source.c.mid).where(*where), source, drill, period)
         if figure == "overdue_now":
@@ -881,6 +913,42 @@ class DashboardService:
             source = self._repeat_author(session, since, until)
             return self._finish(session, sa.select(source.c.mid), source, drill, period)
         raise InputError(f"Неизвестный показатель отчёта: «{figure}».")
+
+    def _attributed_ids(
+        self,
+        session: sa.orm.Session,
+        since: dt.datetime,
+        until: dt.datetime,
+        now: dt.datetime,
+        statuses: tuple[str, ...] | None,
+        drill: Drill,
+    ) -> list[int]:
+        """Messages whose stage records of the period charge one person or department (R11).
+
+        The parties come from :func:`attributed_parties`, exactly as the figures count them.
+        """
+        status = _status(now)
+        query = sa.select(S.message_id, status, *_PARTY_COLUMNS).where(_in(S.started_at, since, until))
+        if statuses:
+            query = query.where(status.in_(statuses))
+        users = _Names.load(session).user_departments
+        if drill.group == "person":
+            person, _, wanted_stage = (drill.key or "").partition("|")
+            wanted_person: str | None = person or None
+        ids = set()
+        for message_id, st, stage, user, department, holder, operator, is_open in session.execute(query):
+            if st == "transferred":
+                continue
+            for party in _parties(stage, user, department, holder, operator, is_open):
+                if drill.group == "person":
+                    hit = stage == wanted_stage and party_key(party) == wanted_person
+                else:
+                    charged = party.department_id or users.get(party.user_id)
+                    hit = (None if charged is None else str(charged)) == drill.key
+                if hit:
+                    ids.add(message_id)
+                    break
+        return sorted(ids)
 
     def _finish(
         self,
@@ -896,16 +964,6 @@ class DashboardService:
 
     def _group_predicate(self, source: sa.Subquery, drill: Drill, period: ReportPeriod) -> Any:
         group, key = drill.group, drill.key
-        if group == "person":
-            person, _, stage = (key or "").partition("|")
-            kind, _, value = person.partition(":")
-            if kind == "u":
-                who = source.c.person == int(value)
-            elif kind == "d":
-                who = sa.and_(source.c.person.is_(None), source.c.responsible == int(value))
-            else:
-                who = sa.and_(source.c.person.is_(None), source.c.responsible.is_(None))
-            return sa.and_(who, source.c.stage == stage)
         if group == "week":
             bucket = next(b for b in period.weeks(self._tz) if b.label == key)
             return _in(source.c.at, bucket.since, bucket.until)
@@ -927,12 +985,15 @@ def _enum_value(value: Any) -> Any:
 class _Names:
     people: dict[int, str]
     departments: dict[int, str]
+    user_departments: dict[int, int | None]
 
     @classmethod
     def load(cls, session: sa.orm.Session) -> _Names:
+        users = session.execute(sa.select(User.id, User.full_name, User.department_id)).all()
         return cls(
-            dict(session.execute(sa.select(User.id, User.full_name)).all()),
+            {u.id: u.full_name for u in users},
             dict(session.execute(sa.select(Department.id, Department.name)).all()),
+            {u.id: u.department_id for u in users},
         )
 
     def department(self, department_id: int | None) -> str:
@@ -1069,7 +1130,7 @@ def _figures(
 
         def compliance(d: dict[str, Any], stage: Stage = stage) -> float | None:
             met = missed = 0
-            for st, status, *_rest, n in d["stage_cells"]:
+            for st, status, n in d["stage_cells"]:
                 if st == stage.value:
                     met += n if status == "met" else 0
                     missed += n if status in ("late", "overdue") else 0
@@ -1154,7 +1215,7 @@ def _groupings(cur: dict[str, Any], overdue_now: dict[str, Any], names: _Names) 
     # Departments: the messages they hold, and the stages the stage records charge them with (R11).
     by_department = _message_rows(cur, 2, names.department)
     charged: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for _stage, status, _person, responsible, _department, n in cur["stage_cells"]:
+    for _stage, status, _person, responsible, n in cur["party_cells"]:
         charged[responsible][status] += n
     department_keys = sorted(
         set(by_department) | set(charged) | set(overdue_now["by_department"]),
@@ -1204,8 +1265,9 @@ def _groupings(cur: dict[str, Any], overdue_now: dict[str, Any], names: _Names) 
 
     stage_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     person_counts: dict[tuple[str | None, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for stage, status, person, _responsible, _department, n in cur["stage_cells"]:
+    for stage, status, n in cur["stage_cells"]:
         stage_counts[stage][status] += n
+    for stage, status, person, _responsible, n in cur["party_cells"]:
         person_counts[(person, stage)][status] += n
     stage_order = {s.value: i for i, s in enumerate(STAGE_ORDER)}
     stage_grouping = Grouping(

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.lifecycle import OPEN_STATES, ChannelKind, DraftKind, MessageState, Role
+from desktop_app.domain.lifecycle import OPEN_STATES, ChannelKind, DraftKind, MessageState
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.models.database import Database
 from desktop_app.models.entities import (
@@ -23,6 +23,7 @@ from desktop_app.models.entities import (
     Draft,
     DraftVersion,
     Message,
+    PostTextVersion,
     Publication,
     Redirect,
     Review,
@@ -30,9 +31,10 @@ from desktop_app.models.entities import (
     ThreadEntry,
     User,
 )
+from desktop_app.services import access
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import StageView
-from desktop_app.services.errors import NotFoundError, PermissionDeniedError
+from desktop_app.services.errors import NotFoundError
 
 
 class Queue(StrEnum):
@@ -82,6 +84,13 @@ class MessageRow:
     overall_due: dt.datetime | None
     overall_warn_from: dt.datetime | None
     overall_closed_at: dt.datetime | None
+    # «автор дописал» (issue 13): the author wrote again after the draft was submitted.
+    author_added: bool = False
+
+    @property
+    def waiting_for_author_since(self) -> dt.datetime | None:
+        """A clarification waiting for its author: since when (shown, not a deadline of ours)."""
+        return self.stage_started_at if self.current_stage == "awaiting_author" else None
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,12 @@ class MessageDetail:
     reviews: list[ReviewInfo] = field(default_factory=list)
     publications: list[tuple[str, str, dt.datetime | None, str]] = field(default_factory=list)
     redirects: list[tuple[str, str, dt.datetime | None]] = field(default_factory=list)
+    post_versions: list[tuple[dt.datetime, str]] = field(default_factory=list)  # replaced texts
+
+    @property
+    def thread_text(self) -> str:
+        """The post and every later word of its author: what the checks run on (issue 13)."""
+        return "\n\n".join([self.text, *(t.text for t in self.thread if t.from_author)])
 
 
 _PREVIEW = 160
@@ -170,6 +185,7 @@ def _row(m: Message, department_name: str | None) -> MessageRow:
         overall_due=m.overall_due_at,
         overall_warn_from=m.overall_warn_from,
         overall_closed_at=m.overall_closed_at,
+        author_added=m.author_added_at is not None,
     )
 
 
@@ -180,14 +196,8 @@ class MessageQueries:
 
     @staticmethod
     def _visible(stmt: sa.Select[Any], actor: Actor) -> sa.Select[Any]:
-        if actor.role is Role.EXECUTOR:
-            # Executors see only their department's messages (issue 4.4).
-            return stmt.where(Message.department_id == actor.department_id)
-        if actor.role is Role.ADMIN:
-            raise PermissionDeniedError(
-                "Администратор не работает с сообщениями: войдите как сотрудник отдела."
-            )
-        return stmt
+        # Issue 14: the one access policy (executors see only their department's messages, issue 4.4).
+        return access.visible_messages(stmt, actor)
 
     def _queue_filter(self, stmt: sa.Select[Any], queue: Queue, now: dt.datetime) -> sa.Select[Any]:
         states = QUEUE_STATES[queue]
@@ -262,6 +272,7 @@ class MessageQueries:
 
     def list_queue(self, actor: Actor, queue: Queue, now: dt.datetime, search: str = "") -> list[MessageRow]:
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             stmt = sa.select(Message, Department.name).outerjoin(
                 Department, Department.id == Message.department_id
             )
@@ -273,6 +284,7 @@ class MessageQueries:
 
     def queue_counts(self, actor: Actor, now: dt.datetime) -> dict[Queue, int]:
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             counts: dict[Queue, int] = {}
             for queue in Queue:
                 stmt = self._visible(sa.select(sa.func.count(Message.id)), actor)
@@ -286,6 +298,7 @@ class MessageQueries:
 
     def message_detail(self, actor: Actor, message_id: int) -> MessageDetail:
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             found = session.execute(
                 self._visible(
                     sa.select(Message, Department.name)
@@ -370,6 +383,14 @@ class MessageQueries:
                     .order_by(Publication.id)
                 )
             ]
+            detail.post_versions = [
+                (v.replaced_at, v.text)
+                for v in session.scalars(
+                    sa.select(PostTextVersion)
+                    .where(PostTextVersion.message_id == message_id)
+                    .order_by(PostTextVersion.id)
+                )
+            ]
             detail.redirects = [
                 (r.target_organisation, r.reason, r.confirmed_at)
                 for r in session.scalars(sa.select(Redirect).where(Redirect.message_id == message_id))
@@ -385,8 +406,9 @@ class MessageQueries:
                 )
             ]
 
-    def assignments(self, message_id: int) -> list[tuple[int, dt.datetime, dt.datetime | None]]:
+    def assignments(self, actor: Actor, message_id: int) -> list[tuple[int, dt.datetime, dt.datetime | None]]:
         with self._db.session() as session:
+            access.message_for(session, access.current_actor(session, actor), message_id)
             return [
                 (a.department_id, a.assigned_at, a.ended_at)
                 for a in session.scalars(sa.select(Assignment).where(Assignment.message_id == message_id))
@@ -394,14 +416,7 @@ class MessageQueries:
 
     def attachment_content(self, actor: Actor, attachment_id: int) -> bytes:
         with self._db.session() as session:
-            attachment = session.get(Attachment, attachment_id)
-            if attachment is None:
-                raise NotFoundError("Вложение не найдено.")
-            if attachment.message_id is not None:
-                visible = session.execute(
-                    self._visible(sa.select(Message.id).where(Message.id == attachment.message_id), actor)
-                ).first()
-                if visible is None:
-                    raise NotFoundError("Вложение недоступно вам.")
+            # Issue 14: draft attachments too — only the department preparing the draft, and ОпОГ.
+            attachment = access.attachment_for(session, access.current_actor(session, actor), attachment_id)
             blob = session.get(AttachmentBlob, attachment.sha256)
             return blob.content if blob else b""

@@ -18,6 +18,7 @@ from desktop_app.domain.lifecycle import ChannelKind, DraftKind, MessageState, O
 from desktop_app.models.entities import Department, Message, OutboxItem, StageDeadline, User
 from desktop_app.services import workflow_hooks
 from desktop_app.services.bootstrap import AppServices
+from desktop_app.services.deadlines import attributed_parties
 from desktop_app.services.workflow import ReviewChecks
 from tests.support.factories import MSK, Clock, World, msk
 from tests.worktime.conftest import REFERENCE_FILE
@@ -155,7 +156,9 @@ def expected_figures(
     with services.db.session() as session:
         messages = {m.id: m for m in session.scalars(sa.select(Message))}
         stages = list(session.scalars(sa.select(StageDeadline)))
-        people = {u.id: u.full_name for u in session.scalars(sa.select(User))}
+        users = list(session.scalars(sa.select(User)))
+        people = {u.id: u.full_name for u in users}
+        user_departments = {u.id: u.department_id for u in users}
         departments = {d.id: d.name for d in session.scalars(sa.select(Department))}
     no_answer = {MessageState.REDIRECTED, MessageState.REDIRECTING, MessageState.CLOSED}
     in_period = {i: m for i, m in messages.items() if since <= m.arrived_at < until}
@@ -208,24 +211,25 @@ def expected_figures(
     department_missed: Counter[str] = Counter()
     late_ids_by_department: dict[str, set[int]] = defaultdict(set)
     for row in stages:
-        if not since <= row.started_at < until:
-            continue
+        if not since <= row.started_at < until or row.outcome == "transferred":
+            continue  # a stage handed on in time is nobody's met or missed (issue 13)
         if row.completed_at is not None:
             outcome = "met" if row.met else "late"
         else:
             outcome = "overdue" if now > row.due_at else "open"
         stage_outcomes[row.stage][outcome] += 1
         if outcome in ("late", "overdue"):
-            person_id = row.completed_by_id or row.responsible_user_id
-            if person_id:
-                who = people[person_id]
-            elif row.responsible_department_id:
-                who = departments[row.responsible_department_id]
-            else:
-                who = OPOG
-            person_late[who] += 1
-            department = str(row.responsible_department_id) if row.responsible_department_id else OPOG
-            department_missed[department] += 1
+            # Who answers for it, as the stage record says (clause 11: issue 13's one rule).
+            for party in attributed_parties(row):
+                if party.user_id:
+                    who = people[party.user_id]
+                elif party.department_id:
+                    who = departments[party.department_id]
+                else:
+                    who = OPOG
+                person_late[who] += 1
+                charged = party.department_id or user_departments.get(party.user_id)
+                department_missed[str(charged) if charged else OPOG] += 1
     for r in late:
         late_ids_by_department[str(messages[r.message_id].department_id)].add(r.message_id)
 

@@ -4,14 +4,14 @@ The supervisor's dashboard selects stage records by when they started and asks, 
 whether a stage of a kind exists; without these every report scans the whole table.
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0003
 """
 
 from alembic import op
 
 
 revision = "0006"
-down_revision = "0001"
+down_revision = "0003"  # re-chained after main: 0004 (issue 13) and 0003 (issue 14) merged first
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
     QTableView,
     QToolBar,
@@ -35,13 +36,13 @@ from desktop_app.domain.lifecycle import ALLOWED_ROLES, Action, MessageState, Ro
 from desktop_app.domain.validation import ValidationReport
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.errors import OtklikError
-from desktop_app.services.importing import ImportResult
+from desktop_app.services.importing import EncodingConfirmationNeeded, ImportResult
 from desktop_app.services.manual import ManualPublication
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import STAGE_NAMES
-from desktop_app.services.workflow import ReviewChecks
+from desktop_app.services.workflow import ReviewChecks, ReviewMaterial
 from desktop_app.views.common.dialogs import error_text, show_error
 from desktop_app.views.common.message_panel import MessagePanel
 from desktop_app.views.common.message_table import (
@@ -64,7 +65,8 @@ from desktop_app.views.operator.dialogs import (
 from desktop_app.views.operator.manual import ManualPublishDialog, PasteMessageDialog
 from desktop_app.views.operator.queues import QueueDelegate, QueueListModel
 
-ValidateFn = Callable[[str, str, str, str], ValidationReport]  # message, draft, author, platform
+# message (whole thread), draft, author, platform, attachment kinds, draft kind
+ValidateFn = Callable[[str, str, str, str, tuple[str, ...], str], ValidationReport]
 
 SHORTCUTS: dict[str, str] = {
     "route": "Ctrl+D",
@@ -82,7 +84,18 @@ SHORTCUTS: dict[str, str] = {
 def default_validator(services: Any) -> ValidateFn:
     """The app's one validation service (the app warms it up once the window is shown)."""
     validation = services.validation
-    return lambda message, draft, author, platform: validation.validate(message, draft, author, platform)
+
+    def validate(
+        message: str,
+        draft: str,
+        author: str,
+        platform: str,
+        attachments: tuple[str, ...] = (),
+        kind: str = "answer",
+    ) -> ValidationReport:
+        return validation.validate(message, draft, author, platform, attachments, kind)
+
+    return validate
 
 
 class OperatorWorkspace(QWidget):
@@ -119,6 +132,7 @@ class OperatorWorkspace(QWidget):
         self._known_new: int | None = None
         self.dialog: QDialog | None = None  # the open action dialog, for tests and screenshots
         self.last_error: QMessageBox | None = None
+        self.import_progress: QProgressDialog | None = None
         self.setObjectName("operator_workspace")
 
         self._build_ui(use_tray)
@@ -616,10 +630,11 @@ class OperatorWorkspace(QWidget):
         row = self._require_row()
         if row is None or not self.review_action.isEnabled():
             return None
-        queries, actor = self.services.queries, self.actor
+        queries, workflow, actor = self.services.queries, self.services.workflow, self.actor
 
-        def show(detail: MessageDetail) -> QDialog:
-            dialog = ReviewDialog(detail, self)
+        def show(found: tuple[MessageDetail, ReviewMaterial]) -> QDialog:
+            detail, material = found
+            dialog = ReviewDialog(detail, self, material)
             dialog.publish_requested.connect(lambda checks: self.publish(detail.row, checks, dialog))
             dialog.rework_requested.connect(
                 lambda comment, checks: self.return_for_rework(detail.row, comment, checks, dialog)
@@ -628,17 +643,23 @@ class OperatorWorkspace(QWidget):
             self._run_validation(detail, dialog)
             return dialog
 
-        dialog = self._fetch_then(lambda: queries.message_detail(actor, row.id), show)
+        dialog = self._fetch_then(
+            lambda: (queries.message_detail(actor, row.id), workflow.review_material(actor, row.id)), show
+        )
         return dialog if isinstance(dialog, ReviewDialog) else None
 
     def _run_validation(self, detail: MessageDetail, dialog: ReviewDialog) -> None:
         validate = self._validate
+        material = dialog.material
         text, draft, author, platform = (
-            detail.text,
+            material.thread_text if material else detail.thread_text,
             dialog.submitted_text,
             detail.row.author_name,
             detail.row.platform,
         )
+        # The reviewer's check sees what will be sent: the same files and the kind's profile (R7, R10).
+        kinds = material.attachment_kinds if material else ()
+        kind = material.kind.value if material else "answer"
 
         def shown(report: ValidationReport) -> None:
             if self.dialog is dialog:
@@ -648,7 +669,7 @@ class OperatorWorkspace(QWidget):
             if self.dialog is dialog:
                 dialog.set_report_error(error_text(error))
 
-        self.context.runner.run(lambda: validate(text, draft, author, platform), shown, failed)
+        self.context.runner.run(lambda: validate(text, draft, author, platform, kinds, kind), shown, failed)
 
     def publish(self, row: MessageRow, checks: ReviewChecks, dialog: ReviewDialog | None = None) -> None:
         """R7: publish through the Incident system; the message shows «отправляется» until confirmed (R2)."""
@@ -683,10 +704,42 @@ class OperatorWorkspace(QWidget):
         if path:
             self.import_file(Path(path))
 
-    def import_file(self, path: Path) -> None:
+    def import_file(self, path: Path, encoding: str | None = None) -> None:
         desk, actor = self.services.manual, self.actor
+        # Issue 14: a progress dialog with «Отмена»; the worker reports into ``state`` and a timer on
+        # the UI thread shows it (no Qt call from the pool thread). Cancelling rolls the file back.
+        state = {"done": 0, "total": 0, "cancel": False}
+        dialog = QProgressDialog("Загрузка выгрузки…", "Отмена", 0, 0, self)
+        dialog.setWindowTitle("Загрузка сообщений")
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(lambda: state.__setitem__("cancel", True))
+        timer = QTimer(dialog)
+        timer.setInterval(100)
+
+        def show_progress() -> None:
+            if dialog.wasCanceled():
+                state["cancel"] = True
+            if state["total"]:
+                dialog.setMaximum(int(state["total"]))
+                dialog.setValue(int(state["done"]))
+                dialog.setLabelText(f"Загружено строк: {state['done']} из {state['total']}")
+
+        timer.timeout.connect(show_progress)
+        timer.start()
+        self.import_progress = dialog
+
+        def finish() -> None:
+            timer.stop()
+            dialog.hide()
+            dialog.deleteLater()
+
+        def report(done: int, total: int) -> None:
+            state["done"], state["total"] = done, total
 
         def done(result: ImportResult) -> None:
+            finish()
             if result.ok:
                 text = f"Загружено сообщений: {result.imported}; уже были в базе: {result.duplicates}."
                 self.strip.show_text(text, False)
@@ -702,10 +755,27 @@ class OperatorWorkspace(QWidget):
             self.action_failed.emit(text)
 
         def failed(error: BaseException) -> None:
+            finish()
+            if isinstance(error, EncodingConfirmationNeeded) and self.confirm_encoding(str(error)):
+                self.import_file(path, error.encoding)  # the user confirmed: never decoded silently
+                return
             self.last_error = show_error(self, error)
             self.action_failed.emit(error_text(error))
 
-        self.context.runner.run(lambda: desk.import_file(actor, path), done, failed)
+        self.context.runner.run(
+            lambda: desk.import_file(actor, path, encoding, report, lambda: bool(state["cancel"])),
+            done,
+            failed,
+        )
+
+    def confirm_encoding(self, question: str) -> bool:
+        """Issue 14: a non-UTF-8 export is imported only when the operator confirms the encoding."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Кодировка файла", question, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        yes = box.addButton("Да, это Windows-1251", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
 
     def open_paste_dialog(self) -> PasteMessageDialog:
         dialog = PasteMessageDialog(self)
