@@ -291,8 +291,9 @@ class ReportsDialog(QDialog):
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(table)
         note = QLabel(
-            "Этап засчитывается сотруднику, который его завершил; открытый этап — подразделению или отделу. "
-            "Даты — по началу этапа."
+            "Этап засчитывается тем, кого называет запись этапа (п. 11): исполнителю и подразделению; "
+            "срок ответа (8 часов) — и исполнителю, и сотруднику отдела, разместившему ответ; этап, "
+            "вовремя переданный другому, не засчитывается никому. Даты — по началу этапа."
         )
         note.setTextFormat(Qt.TextFormat.PlainText)
         note.setWordWrap(True)
