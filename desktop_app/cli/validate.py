@@ -2,7 +2,9 @@
 
 Prints the report (``--json``: one JSON object, INTERFACES.md "Draft validation"). Exit code 0
 whatever the verdict; 2 for bad arguments or unreadable files. Works offline and without Java:
-a configured LanguageTool that is unreachable falls back to the embedded engine with a notice.
+``--engine languagetool`` starts the local LanguageTool (or uses the configured server) and, when
+that is impossible, falls back to the embedded engine with a notice; ``spelling.engine`` names the
+engine that ran.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _ARGPARSE_TRANSLATIONS = (
     ("expected one argument", "нужно указать значение"),
     ("argument ", "параметр "),
     ("ignored explicit argument", "лишнее значение"),
+    ("invalid choice:", "недопустимое значение"),
+    ("choose from", "возможные значения:"),
 )
 
 
@@ -62,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--author", metavar="NAME", help="имя автора из профиля соцсети")
     parser.add_argument("--platform", metavar="PLATFORM", help="площадка: vk, ok, telegram, max, …")
     parser.add_argument("--attachments", type=_non_negative, default=0, metavar="N", help="число вложений")
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "languagetool", "embedded"),
+        default=None,
+        help="модуль орфографии: auto (LanguageTool, если установлен, иначе встроенный), languagetool, embedded;"
+        " по умолчанию — из настроек",
+    )
     parser.add_argument("--json", action="store_true", help="вывести отчёт одним объектом JSON")
     return parser
 
@@ -98,7 +109,8 @@ def run(argv: list[str], context: CliContext) -> int:
             FormatChecker().platform(options.platform)
         except UnknownPlatformError as exc:
             return fail(str(exc))
-    proofreader = create_proofreader(context.settings)
+    # --engine overrides [proofreading] engine; a LanguageTool the CLI starts is stopped on close().
+    proofreader = create_proofreader(context.settings, engine=options.engine)
     try:
         validator = DraftValidator(proofreader, default_dictionary_words())
         report = validator.validate(
