@@ -10,10 +10,11 @@ engine that ran.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop_app.cli import fail
 
@@ -110,7 +111,7 @@ def run(argv: list[str], context: CliContext) -> int:
         except UnknownPlatformError as exc:
             return fail(str(exc))
     # --engine overrides [proofreading] engine; a LanguageTool the CLI starts is stopped on close().
-    proofreader = create_proofreader(context.settings, engine=options.engine)
+    proofreader = create_proofreader(_with_engine(context.settings, options.engine))
     try:
         validator = DraftValidator(proofreader, default_dictionary_words())
         report = validator.validate(
@@ -128,6 +129,13 @@ def run(argv: list[str], context: CliContext) -> int:
     else:
         sys.stdout.write(format_report(report))
     return 0
+
+
+def _with_engine(settings: Any, engine: str | None) -> Any:
+    """The settings with ``[proofreading] engine`` replaced by ``--engine`` (when given)."""
+    if engine is None or not hasattr(settings, "proofreading"):
+        return settings
+    return dataclasses.replace(settings, proofreading=dataclasses.replace(settings.proofreading, engine=engine))
 
 
 def format_report(report: ValidationReport) -> str:
