@@ -32,7 +32,13 @@ CHECK_TIMEOUT_SECONDS = 20.0
 WARM_UP_TIMEOUT_SECONDS = 180.0  # the first check builds the Russian pipeline: 5–20 s on a busy machine
 # Sent once after connecting with the same parameters as every check, so the first real check
 # finds the pipeline built (the server's pipelinePrewarming cannot be used with Russian alone).
-WARM_UP_TEXT = "Здравствуйте, Иван! Ваше обращение расмотрено, работы будут выполнены в течение недели."
+WARM_UP_TEXT = (
+    "Здравствуйте, Иван! Ваше обращение расмотрено администрацией городского округа. Ремонт дороги на "
+    "улице Ленина будет выполнен подрядной организацией до 1 июня, работы взяты на контроль отделом ЖКХ. "
+    "Согласно графика, в течении недели специалисты проведут обследование, после чего вам сообщат о "
+    "результатах. Если сроки не будут соблюдены, обратитесь к нам повторно по телефону 8 (800) 100-00-00. "
+    "Благодарим за обращение и внимание к благоустройству города!"
+)  # a typical answer: the first real check then also finds the JIT warm for most rules
 
 
 def is_public_service(url: str) -> bool:
