@@ -111,6 +111,35 @@ def test_right_word_first_among_suggestions(lt) -> None:
     assert "рассмотрено" in raw_typo.replacements and raw_typo.replacements[0] != "рассмотрено"
 
 
+def test_suggestion_quality_on_officials_slips(lt) -> None:
+    """tests/validation/spelling_evaluation.py's slips: the shipped order beats LanguageTool's own."""
+    from desktop_app.domain.validation import RulePack
+    from tests.validation.spelling_evaluation import SLIPS, SpellingScore
+
+    def rates(proofreader) -> SpellingScore:
+        validator = DraftValidator(proofreader, (), rule_pack=RulePack([]), vectors=None)
+        score = SpellingScore(slips=len(SLIPS))
+        for sentence, typed, right in SLIPS:
+            start = sentence.find(typed)
+            hit = [
+                m
+                for m in validator.check_spelling(sentence).matches
+                if m.offset <= start < m.offset + m.length
+            ]
+            replacements = list(hit[0].replacements) if hit else []
+            score.first += replacements[:1] == [right]
+            score.top3 += right in replacements[:3]
+        return score
+
+    raw = RemoteLanguageToolProofreader(lt.primary.url, rerank=False)
+    try:
+        alone, shipped = rates(raw), rates(lt)
+    finally:
+        raw.close()
+    assert shipped.first_rate >= 0.9 and shipped.top3_rate >= 0.9
+    assert shipped.first > alone.first
+
+
 def test_organisation_dictionary_is_languagetools_ignore_list(lt) -> None:
     text = f"Дорогу в селе {VILLAGE} и в деревне {UNKNOWN_VILLAGE} отремонтируют до 1 июня."
     spans = _spans(lt.proofread(text), text)
