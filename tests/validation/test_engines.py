@@ -339,3 +339,31 @@ def test_suggestions_closest_first(typed: str, engine_order: list[str], first: s
     ranked = rank_replacements(typed, engine_order)
     assert ranked[0] == first
     assert sorted(ranked) == sorted(engine_order)
+
+
+def test_closing_while_languagetool_starts_stops_it(tmp_path: Path) -> None:
+    """The app quits during the JVM's start: the server started meanwhile is stopped, not left running."""
+    server = ManagedLanguageToolServer(
+        tmp_path,
+        command=[sys.executable, str(FAKE), "--port", "{port}", "--delay", "1.0"],
+        startup_timeout=20,
+    )
+
+    class Lazy:
+        name = "embedded"
+        ready = threading.Event()
+
+        def start(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    proofreader = FallbackProofreader(
+        lambda: RemoteLanguageToolProofreader(server.start()), Lazy(), on_close=server.stop
+    )
+    proofreader.start()
+    time.sleep(0.3)  # the stand-in is starting (it listens after 1 s)
+    proofreader.close()
+    assert proofreader.wait_ready(20)
+    assert not server.is_running()

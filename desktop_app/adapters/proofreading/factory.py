@@ -110,11 +110,14 @@ class FallbackProofreader:
             if hasattr(primary, "connect"):
                 primary.connect()
             with self._lock:
-                if self._closed:
-                    primary.close()
-                    return
-                self.primary = primary
-                self._failure = None
+                closed = self._closed
+                if not closed:
+                    self.primary = primary
+                    self._failure = None
+            if closed:  # the app quit while LanguageTool was starting: stop what was started
+                primary.close()
+                if self._on_close is not None:
+                    self._on_close()
         except ProofreadingUnavailableError as exc:
             log.warning("LanguageTool unavailable, using the embedded engine: %s", exc)
             self._failure = str(exc)
