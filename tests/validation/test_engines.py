@@ -359,11 +359,13 @@ def test_closing_while_languagetool_starts_stops_it(tmp_path: Path) -> None:
         def close(self) -> None:
             pass
 
-    proofreader = FallbackProofreader(
-        lambda: RemoteLanguageToolProofreader(server.start()), Lazy(), on_close=server.stop
-    )
+    def slow_start() -> RemoteLanguageToolProofreader:
+        time.sleep(0.5)  # the connect thread reaches the JVM's start only after the app quit
+        return RemoteLanguageToolProofreader(server.start())
+
+    proofreader = FallbackProofreader(slow_start, Lazy(), on_close=server.stop)
     proofreader.start()
-    time.sleep(0.3)  # the stand-in is starting (it listens after 1 s)
+    time.sleep(0.1)
     proofreader.close()
     assert proofreader.wait_ready(20)
     assert not server.is_running()
