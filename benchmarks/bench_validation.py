@@ -7,7 +7,7 @@ through the app's path: ``create_proofreader(settings)`` → ``DraftValidator.va
 
 - ``start_s``: construction to ready (embedded: pylat-ru built and warmed; languagetool: JVM started,
   ``/v2/healthcheck`` answered, one warm-up check), navec/pymorphy3 loaded meanwhile;
-- ``first_validation_ms``: the first full validation after that;
+- ``first_validation_ms``: the first full validation after that; then ``--warm`` checks of other new drafts;
 - ``new_draft_p50_ms``/``p95``: a full validation of an entirely new ≈750-character draft (every sentence
   differs from all earlier ones, so no sentence cache helps); ``engine_new_draft_p50_ms``: the engine's
   check alone;
@@ -70,12 +70,24 @@ def rss_mib(pid: int | str = "self") -> float:
     return 0.0
 
 
+def cpu_seconds(jvm_pid: int | None) -> float:
+    """CPU time used so far by this process and, if given, the JVM (all threads, user + system)."""
+    total = time.process_time()
+    if jvm_pid:
+        try:
+            fields = Path(f"/proc/{jvm_pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
 def percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
     return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
 
 
-def measure(engine_name: str, rounds: int) -> dict[str, object]:
+def measure(engine_name: str, rounds: int, warm_rounds: int) -> dict[str, object]:
     """One engine, in this process."""
     from types import SimpleNamespace
 
@@ -100,37 +112,43 @@ def measure(engine_name: str, rounds: int) -> dict[str, object]:
         ran = first.spelling.engine
         new, engine_only, edits = [], [], []
         clear = getattr(engine, "clear_cache", None)
+        for index in range(warm_rounds):  # "warm": the JVM's JIT has compiled the hot rules
+            engine.proofread(draft(50_000 + index))
+        server = getattr(getattr(engine, "primary", None), "server", None)
+        jvm_pid = server.pid if server is not None else None
         for index in range(1, rounds + 1):
-            text = draft(index)
             if clear:
                 clear()
             t0 = time.perf_counter()
-            validator.validate(MESSAGE, text, author_name=AUTHOR, platform="vk")
+            validator.validate(MESSAGE, draft(index), author_name=AUTHOR, platform="vk")
             new.append((time.perf_counter() - t0) * 1000)
-            text = draft(index + 10_000)
+        cpu_before = cpu_seconds(jvm_pid)
+        for index in range(1, rounds + 1):
             if clear:
                 clear()
             t0 = time.perf_counter()
-            engine.proofread(text)
+            engine.proofread(draft(index + 10_000))
             engine_only.append((time.perf_counter() - t0) * 1000)
+        engine_cpu_ms = (cpu_seconds(jvm_pid) - cpu_before) * 1000 / rounds
+        for index in range(1, rounds + 1):
             t0 = time.perf_counter()
             validator.validate(MESSAGE, draft(index + 10_000, edit=index), author_name=AUTHOR, platform="vk")
             edits.append((time.perf_counter() - t0) * 1000)
-        primary = getattr(engine, "primary", None)
-        server = getattr(primary, "server", None)
-        jvm_pid = server.pid if server is not None else None
         python_rss = rss_mib()
         jvm_rss = rss_mib(jvm_pid) if jvm_pid else 0.0
         results: dict[str, object] = {
             "engine_ran": ran,
             "draft_chars": len(draft(1)),
             "rounds": rounds,
+            "warm_up_checks": warm_rounds,
             "start_s": round(start_s, 2),
             "first_validation_ms": round(first_ms, 1),
             "new_draft_p50_ms": round(statistics.median(new), 1),
             "new_draft_p95_ms": round(percentile(new, 0.95), 1),
             "engine_new_draft_p50_ms": round(statistics.median(engine_only), 1),
             "engine_new_draft_p95_ms": round(percentile(engine_only, 0.95), 1),
+            # CPU time per engine check (this process + the JVM): what the wall time is on an idle machine.
+            "engine_new_draft_cpu_mean_ms": round(engine_cpu_ms, 1),
             "edit_p50_ms": round(statistics.median(edits), 1),
             "edit_p95_ms": round(percentile(edits, 0.95), 1),
             "python_rss_mib": round(python_rss, 1),
@@ -150,20 +168,22 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--quick", action="store_true", help="5 rounds")
+    parser.add_argument("--warm", type=int, default=20, help="checks of new drafts before measuring")
+    parser.add_argument("--quick", action="store_true", help="5 rounds, 3 warm-up checks")
     parser.add_argument("--engines", default="embedded,languagetool")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # measure one engine in this process
     options = parser.parse_args()
     rounds = 5 if options.quick else options.rounds
+    warm = 3 if options.quick else options.warm
     if options.child:
-        print(json.dumps(measure(options.child, rounds), ensure_ascii=False))
+        print(json.dumps(measure(options.child, rounds, warm), ensure_ascii=False))
         return 0
 
     results: dict[str, object] = {}
     for name in [e.strip() for e in options.engines.split(",") if e.strip()]:
         child = subprocess.run(
-            [sys.executable, __file__, "--child", name, "--rounds", str(rounds)],
+            [sys.executable, __file__, "--child", name, "--rounds", str(rounds), "--warm", str(warm)],
             capture_output=True,
             text=True,
             timeout=900,
