@@ -142,7 +142,9 @@ def _with_engine(settings: Any, engine: str | None) -> Any:
     """The settings with ``[proofreading] engine`` replaced by ``--engine`` (when given)."""
     if engine is None or not hasattr(settings, "proofreading"):
         return settings
-    return dataclasses.replace(settings, proofreading=dataclasses.replace(settings.proofreading, engine=engine))
+    return dataclasses.replace(
+        settings, proofreading=dataclasses.replace(settings.proofreading, engine=engine)
+    )
 
 
 def format_report(report: ValidationReport) -> str:
