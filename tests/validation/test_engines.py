@@ -369,3 +369,44 @@ def test_closing_while_languagetool_starts_stops_it(tmp_path: Path) -> None:
     proofreader.close()
     assert proofreader.wait_ready(20)
     assert not server.is_running()
+
+
+def test_a_refused_text_keeps_languagetool(embedded) -> None:
+    """An HTTP error answer (the server is alive) sends only that check to the fallback, no restart."""
+    import httpx
+
+    from desktop_app.domain.validation import ProofreadingResult
+
+    class Refusing:
+        name = "languagetool"
+        ready = threading.Event()
+        calls = 0
+
+        def connect(self) -> None:
+            pass
+
+        def proofread(self, text: str) -> ProofreadingResult:
+            self.calls += 1
+            if len(text) > 20:
+                request = httpx.Request("POST", "http://127.0.0.1/v2/check")
+                error = httpx.HTTPStatusError(
+                    "413", request=request, response=httpx.Response(413, request=request)
+                )
+                raise ProofreadingUnavailableError("сервер отказал: HTTP 413") from error
+            return ProofreadingResult("languagetool", ())
+
+        def close(self) -> None:
+            pass
+
+    refusing = Refusing()
+    built: list[int] = []
+
+    def factory() -> Refusing:
+        built.append(1)
+        return refusing
+
+    proofreader = FallbackProofreader(factory, embedded)
+    long_result = proofreader.proofread("Ваше обращение расмотрено, спасибо.")
+    assert long_result.engine == "embedded" and "HTTP 413" in (long_result.notice or "")
+    assert proofreader.proofread("Коротко.").engine == "languagetool"
+    assert built == [1]  # the same server, never rebuilt

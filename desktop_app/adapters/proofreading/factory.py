@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from desktop_app.adapters.proofreading import messages
 from desktop_app.adapters.proofreading.embedded import EmbeddedProofreader
 from desktop_app.adapters.proofreading.languagetool import RemoteLanguageToolProofreader
@@ -150,6 +152,12 @@ class FallbackProofreader:
             try:
                 return primary.proofread(text)
             except ProofreadingUnavailableError as exc:
+                if isinstance(exc.__cause__, httpx.HTTPStatusError):
+                    # The server answered but refused this text (e.g. over maxTextLength): it is alive,
+                    # so only this check goes to the fallback.
+                    result = self.fallback.proofread(text)
+                    notice = texts.ENGINE_FALLBACK_NOTICE.format(reason=exc)
+                    return ProofreadingResult(result.engine, result.matches, notice)
                 with self._lock:
                     if self.primary is primary:
                         self.primary = None
