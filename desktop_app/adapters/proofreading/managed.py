@@ -140,7 +140,7 @@ class ManagedLanguageToolServer:
         self.java_path = java_path or "java"
         self.memory_mb = memory_mb
         self.startup_timeout = startup_timeout
-        self.log_path = log_path or Path(tempfile.gettempdir()) / f"otklik-languagetool-{os.getpid()}.log"
+        self.log_path = log_path or _default_log_path()
         self.command_override = list(command) if command else None
         self.host = host
         self._port_chooser = port_chooser or (lambda: free_port(host))
@@ -220,6 +220,7 @@ class ManagedLanguageToolServer:
             port = self._port_chooser()
             command = self.command(port)
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            _rotate(self.log_path)
             log_file = self.log_path.open("ab")
             try:
                 self.process = self._spawn(command, log_file)
@@ -336,6 +337,28 @@ class ManagedLanguageToolServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+LOG_MAX_BYTES = 2_000_000
+
+
+def _default_log_path() -> Path:
+    """``languagetool.log`` beside the app's own log (user's state dir), else the temp folder."""
+    try:
+        from desktop_app import paths
+
+        directory = paths.log_dir()
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory / "languagetool.log"
+    except OSError:
+        return Path(tempfile.gettempdir()) / f"otklik-languagetool-{os.getpid()}.log"
+
+
+def _rotate(log: Path) -> None:
+    """Keep one previous log (``.1``) once the log passes 2 MB: the JVM logs every request."""
+    with contextlib.suppress(OSError):
+        if log.stat().st_size > LOG_MAX_BYTES:
+            log.replace(log.with_name(log.name + ".1"))
 
 
 def _spelling_entries(words: Iterable[str]) -> Iterable[str]:
