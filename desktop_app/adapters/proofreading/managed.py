@@ -307,7 +307,7 @@ class ManagedLanguageToolServer:
         process = self.process
         if process is not None and process.poll() is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
+                _signal_group(process, kill=True)
             self.process = None
 
     def stop(self) -> None:
@@ -317,16 +317,16 @@ class ManagedLanguageToolServer:
         if process is not None:
             if process.poll() is None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(process.pid, signal.SIGTERM)
+                    _signal_group(process, kill=False)
                 try:
                     process.wait(timeout=5)
                 except subprocess.TimeoutExpired:
                     with contextlib.suppress(ProcessLookupError, PermissionError):
-                        os.killpg(process.pid, signal.SIGKILL)
+                        _signal_group(process, kill=True)
                     process.wait(timeout=5)
             else:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(process.pid, signal.SIGKILL)  # leftovers of an exited leader
+                    _signal_group(process, kill=True)  # leftovers of an exited leader
         if self._own_work_dir is not None:
             shutil.rmtree(self._own_work_dir, ignore_errors=True)
             self._own_work_dir = None
@@ -337,6 +337,14 @@ class ManagedLanguageToolServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _signal_group(process: subprocess.Popen[bytes], *, kill: bool) -> None:
+    """Terminate/kill the JVM's process group (POSIX) or the process itself (Windows has no killpg)."""
+    if hasattr(os, "killpg"):
+        os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+    elif process.poll() is None:
+        process.kill() if kill else process.terminate()
 
 
 LOG_MAX_BYTES = 2_000_000
