@@ -410,3 +410,21 @@ def test_a_refused_text_keeps_languagetool(embedded) -> None:
     assert long_result.engine == "embedded" and "HTTP 413" in (long_result.notice or "")
     assert proofreader.proofread("Коротко.").engine == "languagetool"
     assert built == [1]  # the same server, never rebuilt
+
+
+def test_the_apps_dictionary_reaches_languagetools_ignore_list(monkeypatch, embedded) -> None:
+    """ValidationService hands the organisation dictionary (file + database) to the engine it builds."""
+    import desktop_app.adapters.proofreading as adapters
+    from desktop_app.services.validation import ValidationService
+
+    seen: dict[str, object] = {}
+
+    def create(settings, **options):
+        seen.update(options)
+        return embedded
+
+    monkeypatch.setattr(adapters, "create_proofreader", create)
+    service = ValidationService(SimpleNamespace(), lambda: ["Кривоборье"])
+    assert service.proofreader is embedded
+    words = seen["dictionary_words"]()
+    assert "Кривоборье" in words and "ЕДДС" in words
