@@ -509,7 +509,7 @@ class DashboardService:
         last_address: dict[str, float] = {}
         author_repeats = 0
         address_repeats = []
-        rows = session.execute(
+        rows = session.connection().execute(
             sa.select(M.id, arrived, M.platform, M.author_profile_url, M.author_name, M.text)
             .where(_in(M.arrived_at, window_start, until))
             .order_by(M.arrived_at, M.id)
@@ -615,7 +615,7 @@ class DashboardService:
                 int(row[-2]),
                 int(row[-1] or 0),
             )  # PostgreSQL sums are Decimal
-            for row in session.execute(
+            for row in session.connection().execute(
                 sa.select(*dims, sa.func.count(), sa.func.sum(per_message.c.rework)).group_by(*dims)
             )
         ]
@@ -638,7 +638,7 @@ class DashboardService:
         columns = [status, *_PARTY_COLUMNS]
         stage_cells: Counter[tuple[str, str]] = Counter()
         party_cells: Counter[tuple[str, str, str | None, int | None]] = Counter()
-        for st, stage, user, department, holder, operator, is_open, n in session.execute(
+        for st, stage, user, department, holder, operator, is_open, n in session.connection().execute(
             sa.select(*columns, sa.func.count()).where(_in(S.started_at, since, until)).group_by(*columns)
         ):
             stage_cells[(stage, st)] += n
@@ -663,7 +663,7 @@ class DashboardService:
         durations = []
         hours_by_week: dict[int, list[float]] = defaultdict(list)
         seconds_between: dict[tuple[int, int], float] = {}  # the engine once per distinct pair
-        for platform, channel, department, st, started, completed in session.execute(
+        for platform, channel, department, st, started, completed in session.connection().execute(
             sa.select(
                 M.platform,
                 sa.type_coerce(M.channel_kind, sa.String()),
@@ -722,7 +722,7 @@ class DashboardService:
 
     def _overdue_now_figures(self, session: sa.orm.Session, now: dt.datetime) -> dict[str, Any]:
         o = self._overdue_now(now)
-        rows = session.execute(
+        rows = session.connection().execute(
             sa.select(o.c.department, sa.func.count(sa.distinct(o.c.mid))).group_by(o.c.department)
         ).all()
         return {"total": sum(n for _d, n in rows), "by_department": dict(rows)}
@@ -809,7 +809,7 @@ class DashboardService:
             for (
                 message_id, external_id, arrived, platform, channel, department_id, state,
                 clock_start, answered, in_time_flag, late_flag, rework, interim, redirect, missed_count,
-            ) in session.execute(query):  # fmt: skip
+            ) in session.connection().execute(query):  # fmt: skip
                 needs_answer, state_name = states[state]
                 hours = answered_at = None
                 if needs_answer and answered is not None and clock_start is not None:
