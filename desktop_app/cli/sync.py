@@ -24,7 +24,7 @@ def run(argv: list[str], context: CliContext) -> int:
     options = _parser().parse_args(argv)
     from desktop_app.models.database import open_database
     from desktop_app.services.bootstrap import build_services
-    from desktop_app.services.intake import IntakeService
+    from desktop_app.services.intake import IntakeLimits, IntakeService
 
     settings = context.settings
     try:
@@ -34,7 +34,8 @@ def run(argv: list[str], context: CliContext) -> int:
         return fail(str(exc), 1)
     try:
         build_services(settings, db)  # installs the lifecycle hooks (deadline clocks, audit)
-        service = IntakeService(db, gateway)
+        # Bounded by incident.sync_deadline_seconds: the command returns even if the peer never does.
+        service = IntakeService(db, gateway, limits=IntakeLimits.from_settings(settings.incident))
         if getattr(gateway, "manual", False):
             print("Режим «manual»: сообщения загружаются командой «otklik import ФАЙЛ».")
         if options.once:
@@ -42,6 +43,10 @@ def run(argv: list[str], context: CliContext) -> int:
             print(result.summary())
             for error in result.errors:
                 print(f"  {error}")
+            if result.failed:
+                print("  не принятые сообщения сохранены и будут повторены; список — у администратора")
+            if result.incomplete:
+                print(f"  {result.incomplete}")
             if result.error:
                 return fail(result.error, 1)
             return 0

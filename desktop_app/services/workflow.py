@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,7 +52,7 @@ from desktop_app.services.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
-from desktop_app.services.outbox import publication_payload, redirect_payload
+from desktop_app.services.outbox import publication_payload, redirect_payload, send_key
 from desktop_app.services.texts import ACTION_NAMES, ROLE_NAMES, STATE_NAMES
 
 # Stages that belong to the executor's part of the work (closed on submit, hand-back, reassign).
@@ -531,8 +530,10 @@ class WorkflowService:
             raise ConflictError(
                 "По этому сообщению уже идёт отправка в «Систему Инцидент»: дождитесь подтверждения."
             )
+        key, attempts = send_key(session, message.id, action)  # R2: an unresolved send keeps its key
         item = OutboxItem(
-            idempotency_key=uuid.uuid4().hex,
+            idempotency_key=key,
+            attempts=attempts,
             message_id=message.id,
             action=action,
             payload=payload,
