@@ -559,7 +559,8 @@ class IntakeService:
                 entry_id
                 for entry_id, item_id in session.execute(
                     sa.select(QuarantineEntry.id, QuarantineEntry.item_id)
-                    .where(QuarantineEntry.status == quarantine.OPEN)
+                    # Without an Incident id nothing can be stored: those wait for an administrator.
+                    .where(QuarantineEntry.status == quarantine.OPEN, QuarantineEntry.item_id != "")
                     .order_by(QuarantineEntry.last_tried_at, QuarantineEntry.id)
                     .limit(self.limits.retries_per_pass + len(tally.touched))
                 )
@@ -642,7 +643,8 @@ def _retry(
         with db.session() as session, session.begin():
             entry = session.get(QuarantineEntry, entry_id, with_for_update=True)
             if entry is not None and entry.status == quarantine.OPEN:
-                entry.reason = reason
+                if entry.item_id:  # an entry without an id keeps the reason it was set aside for
+                    entry.reason = reason
                 entry.last_tried_at = now()
                 entry.attempts += 1
         return RetryOutcome(False, None, reason), ""
