@@ -60,6 +60,11 @@ def good_item(n: int, **overrides: Any) -> dict[str, Any]:
     return item
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client hanging up on an endless body is the point, not an error
+
+
 class HostileServer:
     """Loopback server; ``feed`` is served by ``GET /api/v1/feed``, ``script(seen)`` may answer first."""
 
@@ -74,7 +79,7 @@ class HostileServer:
         self.files: dict[str, bytes] = {}
         self.stopping = threading.Event()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._server.block_on_close = False
         host, port = self._server.server_address[:2]
