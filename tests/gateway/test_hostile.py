@@ -277,3 +277,24 @@ def test_an_unexpected_failure_in_a_loop_shows_no_class_name() -> None:
     loop.stop()
     assert shown and "KeyError" not in shown[0] and "attachments" not in shown[0]
     assert "журнале" in shown[0]
+
+
+def test_a_huge_text_is_quarantined_without_holding_it_in_memory(services: AppServices) -> None:
+    """Before: a 300 MB text was stored (2.4 GB of memory); now the page over the cap is read again
+    item by item with long strings dropped while reading, and the item is quarantined."""
+    import tracemalloc
+
+    huge = good_item(2, text="я" * 3_000_000)  # 6 MB of UTF-8, against a 1 MB page cap here
+    with HostileServer([good_item(1), huge, good_item(3)]) as server:
+        gateway = _gateway(
+            server.base_url, max_page_bytes=1024 * 1024, limits=FeedLimits(max_text_chars=10_000)
+        )
+        tracemalloc.start()
+        result = _service(services, gateway).sync_once()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert (result.new, result.failed, result.error) == (2, 1, "")
+    (entry,) = _open(services)
+    assert entry.item_id == "H-2" and "текст длиннее 10000 символов" in entry.reason
+    assert len(entry.payload) < 10_000
+    assert peak < 20 * 1024 * 1024, peak  # the server's own copy of the feed is ~6 MB of it

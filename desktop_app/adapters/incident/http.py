@@ -38,7 +38,14 @@ from desktop_app.adapters.incident.gateway import (
     RejectedItem,
     parse_wire_time,
 )
-from desktop_app.adapters.incident.wire import FeedItemError, FeedLimits, parse_item, reject
+from desktop_app.adapters.incident.wire import (
+    FeedItemError,
+    FeedLimits,
+    JsonSqueezer,
+    SqueezeOverflow,
+    parse_item,
+    reject,
+)
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +182,13 @@ class HttpIncidentGateway:
         json_body: Any = None,
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        squeeze: int | None = None,
     ) -> _Reply:
-        """One request; the body is read as a stream, capped, and cut off at ``deadline``."""
+        """One request; the body is read as a stream, capped, and cut off at ``deadline``.
+
+        ``squeeze``: a JSON body whose strings longer than this many bytes are dropped while reading
+        (:class:`JsonSqueezer`), so one huge item costs no more than the cap.
+        """
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise httpx.ReadTimeout("deadline")
@@ -187,6 +199,16 @@ class HttpIncidentGateway:
             ok = response.status_code < 300
             cap = max_bytes if ok else ERROR_BODY_BYTES
             declared = response.headers.get("Content-Length", "")
+            if ok and squeeze:
+                squeezer = JsonSqueezer(squeeze, cap)
+                try:
+                    for chunk in response.iter_bytes():
+                        squeezer.feed(chunk)
+                        if time.monotonic() > deadline:
+                            raise httpx.ReadTimeout("deadline")
+                except SqueezeOverflow:
+                    raise _TooLarge() from None
+                return _Reply(response.status_code, response.headers, squeezer.result())
             if ok and declared.isdigit() and int(declared) > cap:
                 raise _TooLarge()
             chunks: list[bytes] = []
@@ -216,6 +238,7 @@ class HttpIncidentGateway:
         headers: dict[str, str] | None = None,
         allow_404: bool = False,
         allow_redirect: bool = False,
+        squeeze: int | None = None,
     ) -> _Reply | None:
         client = client or self._client
         ends = self._deadline(deadline)
@@ -234,7 +257,7 @@ class HttpIncidentGateway:
             try:
                 reply = self._exchange(
                     client, method, url, max_bytes=cap, deadline=ends,
-                    json_body=json_body, params=params, headers=headers,
+                    json_body=json_body, params=params, headers=headers, squeeze=squeeze,
                 )  # fmt: skip
             except httpx.TimeoutException as exc:
                 last = IncidentTransientError(TIMEOUT_TEXT)
@@ -299,19 +322,24 @@ class HttpIncidentGateway:
             log.warning("feed page after %r over %d bytes; asking for one item at a time", cursor,
                         self.max_page_bytes)  # fmt: skip
         try:
-            # One item, attachments by link (each under its own cap): only the item itself is left.
-            return self._fetch_page(cursor, 1, False, ends)
+            # One item, attachments by link (each under its own cap), its over-long strings dropped
+            # while reading: the item is read (and quarantined with the reason), the feed goes on.
+            return self._fetch_page(cursor, 1, False, ends, squeeze=self.limits.max_text_chars * 6 + 64)
         except _TooLarge:
             raise IncidentTransientError(
                 "Система Инцидент прислала элемент ленты больше допустимого размера "
                 f"({_mb(self.max_page_bytes)}, параметр «incident.max_page_bytes»)."
             ) from None
 
-    def _fetch_page(self, cursor: str, limit: int, inline: bool, deadline: float) -> FetchPage:
+    def _fetch_page(
+        self, cursor: str, limit: int, inline: bool, deadline: float, squeeze: int | None = None
+    ) -> FetchPage:
         params: dict[str, Any] = {"cursor": cursor, "limit": limit}
         if inline:
             params["inline_attachments"] = "true"
-        reply = self._request("GET", self._api(f"{API_PREFIX}/feed"), params=params, deadline=deadline)
+        reply = self._request(
+            "GET", self._api(f"{API_PREFIX}/feed"), params=params, deadline=deadline, squeeze=squeeze
+        )
         assert reply is not None
         body = self._json(reply)
         del reply

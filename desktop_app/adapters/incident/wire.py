@@ -25,6 +25,9 @@ from desktop_app.adapters.incident.gateway import (
 )
 from desktop_app.domain.lifecycle import ChannelKind
 
+#: What an oversized JSON string becomes when a page is read with :class:`JsonSqueezer` (+ its size).
+OVERSIZE_MARK = "\u0000otklik:oversize:"
+
 #: Longest Incident id the database keeps (``messages.external_id``).
 MAX_ID_CHARS = 120
 MAX_ATTACHMENTS_PER_ITEM = 50
@@ -61,6 +64,14 @@ def dumps(raw: Any) -> str:
         return json.dumps(repr(raw), ensure_ascii=False)
 
 
+def oversize(value: object) -> int | None:
+    """The original size in bytes of a string :class:`JsonSqueezer` dropped, else None."""
+    if isinstance(value, str) and value.startswith(OVERSIZE_MARK):
+        tail = value[len(OVERSIZE_MARK) :]
+        return int(tail) if tail.isdigit() else 0
+    return None
+
+
 def _text_field(raw: dict[str, Any], name: str, *, required: bool = False, default: str = "") -> str:
     value = raw.get(name)
     if value is None:
@@ -69,6 +80,9 @@ def _text_field(raw: dict[str, Any], name: str, *, required: bool = False, defau
         return default
     if not isinstance(value, str):
         raise FeedItemError(f"поле «{name}» должно быть строкой")
+    size = oversize(value)
+    if size is not None:
+        raise FeedItemError(f"поле «{name}» слишком большое ({_size_text(size)})")
     return value
 
 
@@ -78,6 +92,8 @@ def _id_field(raw: dict[str, Any], name: str, *, required: bool) -> str | None:
         if required:
             raise FeedItemError(f"нет обязательного поля «{name}»")
         return None
+    if oversize(value) is not None:
+        raise FeedItemError(f"поле «{name}» слишком большое")
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise FeedItemError(f"поле «{name}» должно быть строкой")
     text = str(value)
@@ -132,6 +148,8 @@ def _attachment(raw: Any, limits: FeedLimits, download: Callable[[str], bytes] |
     filename = _text_field(raw, "filename") or att_id
     media_type = _text_field(raw, "media_type") or "application/octet-stream"
     url = _text_field(raw, "url")
+    if oversize(raw.get("content_base64")) is not None:
+        raise FeedItemError(f"вложение «{filename}» больше {limits.attachment_cap_text()}")
     encoded = _text_field(raw, "content_base64")
     if encoded:
         content = decode_base64(encoded, filename, limits)
@@ -169,6 +187,8 @@ def parse_item(raw: Any, limits: FeedLimits, download: Callable[[str], bytes] | 
         raise FeedItemError("поле «author» должно быть объектом с именем автора")
     author_name = _text_field(author, "name", required=True)
     profile_url = _text_field(author, "profile_url")
+    if oversize(raw.get("text")) is not None:
+        raise FeedItemError(f"текст длиннее {limits.max_text_chars} символов")
     text = _text_field(raw, "text", required=True)
     if len(text) > limits.max_text_chars:
         raise FeedItemError(f"текст длиннее {limits.max_text_chars} символов")
@@ -262,3 +282,74 @@ def item_payload(item: IncomingItem) -> str:
         return dumps(item_to_wire(item))
     except (AttributeError, TypeError, ValueError):
         return dumps(repr(item))
+
+
+class SqueezeOverflow(Exception):
+    """Even without its long strings the JSON is over the cap."""
+
+
+class JsonSqueezer:
+    """Copies a JSON byte stream, replacing every string longer than ``max_string`` bytes by
+    :data:`OVERSIZE_MARK` and its size: a 300 MB text costs ``max_total`` bytes of memory at most, and
+    the item it belongs to can still be read (its id, the cursor after it) and quarantined.
+
+    Strings are skipped with ``bytes.find`` (a quote closes a string unless an odd run of backslashes
+    precedes it), so even a long text read this way costs little CPU.
+    """
+
+    def __init__(self, max_string: int, max_total: int) -> None:
+        self.max_string = max_string
+        self.max_total = max_total
+        self.out = bytearray()
+        self._in_string = False
+        self._current: bytearray | None = None
+        self._length = 0
+        self._backslashes = 0
+
+    def feed(self, data: bytes) -> None:
+        pos, end = 0, len(data)
+        while pos < end:
+            quote = data.find(b'"', pos)
+            stop = end if quote < 0 else quote
+            segment = data[pos:stop]
+            if not self._in_string:
+                self.out += segment
+                if quote < 0:
+                    break
+                self.out += b'"'
+                self._in_string, self._current, self._length, self._backslashes = True, bytearray(), 0, 0
+                pos = quote + 1
+            else:
+                stripped = segment.rstrip(b"\\")
+                run = len(segment) - len(stripped)
+                trailing = run if stripped else self._backslashes + run
+                self._keep(segment)
+                if quote < 0:
+                    self._backslashes = trailing
+                    break
+                pos = quote + 1
+                if trailing % 2:  # an escaped quote belongs to the string
+                    self._keep(b'"')
+                    self._backslashes = 0
+                    continue
+                if self._current is None:
+                    self.out += b"\\u0000otklik:oversize:" + str(self._length).encode()
+                else:
+                    self.out += self._current
+                self.out += b'"'
+                self._in_string, self._current = False, None
+            if len(self.out) + len(self._current or b"") > self.max_total:
+                raise SqueezeOverflow()
+        if len(self.out) + len(self._current or b"") > self.max_total:
+            raise SqueezeOverflow()
+
+    def _keep(self, segment: bytes) -> None:
+        self._length += len(segment)
+        if self._current is not None:
+            if self._length <= self.max_string:
+                self._current += segment
+            else:
+                self._current = None
+
+    def result(self) -> bytes:
+        return bytes(self.out)
