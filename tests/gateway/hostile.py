@@ -84,7 +84,7 @@ class HostileServer:
         self._server.block_on_close = False
         host, port = self._server.server_address[:2]
         self.base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
 
     def feed_page(self, cursor: str, limit: int) -> dict[str, Any]:
