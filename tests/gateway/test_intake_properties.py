@@ -84,7 +84,9 @@ def test_good_items_stored_once_bad_ones_quarantined(
         stored = list(session.scalars(sa.select(Message.external_id).where(Message.external_id.like(like))))
         assert sorted(stored) == sorted(good)  # each good message exactly once
         entries = session.scalars(
-            sa.select(QuarantineEntry).where(QuarantineEntry.item_id.like(like), QuarantineEntry.status == "open")
+            sa.select(QuarantineEntry).where(
+                QuarantineEntry.item_id.like(like), QuarantineEntry.status == "open"
+            )
         ).all()
         assert {e.item_id for e in entries} == bad and len(entries) == len(bad)
         assert all(e.reason and e.payload for e in entries)
