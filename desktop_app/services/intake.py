@@ -308,6 +308,7 @@ class IntakeService:
         self._monotonic = monotonic
         self._listeners: list[Callable[[SyncResult], None]] = []
         self._lock = threading.Lock()
+        self._quarantine_open = True  # refreshed every pass: skip closing entries when there are none
 
     def add_listener(self, callback: Callable[[SyncResult], None]) -> None:
         """``callback(result)`` after every pass that brought new messages (called in the syncing thread)."""
@@ -338,7 +339,8 @@ class IntakeService:
         try:
             with self.db.session() as session, session.begin():
                 outcome = apply_item(session, item, self.now(), known_new=known_new)
-                quarantine.mark_stored(session, {item.id: outcome[1]}, self.now())
+                if self._quarantine_open:
+                    quarantine.mark_stored(session, {item.id: outcome[1]}, self.now())
                 return outcome
         except IntegrityError:
             if not known_new:
@@ -378,6 +380,7 @@ class IntakeService:
         incomplete = ""
         deadline = self._monotonic() + self.limits.deadline_seconds
         cursor = self._begin_pass()
+        self._quarantine_open = quarantine.open_count(self.db) > 0
         pages = 0
         while True:
             if pages >= self.max_pages:
@@ -470,7 +473,8 @@ class IntakeService:
                     outcome = apply_item(session, item, now)
                     outcomes.append(outcome)
                     stored[item.id] = outcome[1]
-                quarantine.mark_stored(session, stored, now)
+                if self._quarantine_open:
+                    quarantine.mark_stored(session, stored, now)
                 for item in orphans:
                     self._quarantine(session, item.id, item.parent_id, item_payload(item), _orphan(item), now)
                 for rejected in page.rejected:
@@ -522,10 +526,16 @@ class IntakeService:
             tally.quarantined(rejected.item_id, rejected.reason)
         return outcomes
 
-    @staticmethod
     def _quarantine(
-        session: Session, item_id: str, parent_id: str | None, payload: str, reason: str, now: dt.datetime
+        self,
+        session: Session,
+        item_id: str,
+        parent_id: str | None,
+        payload: str,
+        reason: str,
+        now: dt.datetime,
     ) -> None:
+        self._quarantine_open = True
         quarantine.record(
             session, item_id=str(item_id), parent_id=parent_id, payload=payload, reason=reason, now=now
         )
