@@ -288,6 +288,16 @@ class _Tally:
         self.touched.add(item_id)
         self.errors.append(f"сообщение {item_id or 'без номера'}: {reason}")
 
+    def stored_after_all(self, item_id: str) -> None:
+        """An item quarantined earlier in this pass was stored in it (an orphan whose parent came)."""
+        prefix = f"сообщение {item_id}: "
+        for n, line in enumerate(self.errors):
+            if line.startswith(prefix):
+                del self.errors[n]
+                self.failed -= 1
+                self.touched.discard(item_id)
+                return
+
 
 class IntakeService:
     """One intake pass at a time per instance; several workstations may run one each (R5)."""
@@ -556,15 +566,16 @@ class IntakeService:
         """Orphan replies whose parent has just arrived are stored at once."""
         with self.db.session() as session:
             waiting = list(
-                session.scalars(
-                    sa.select(QuarantineEntry.id).where(
+                session.execute(
+                    sa.select(QuarantineEntry.id, QuarantineEntry.item_id).where(
                         QuarantineEntry.status == quarantine.OPEN,
                         QuarantineEntry.parent_id.in_(list(arrived)),
                     )
                 )
             )
-        for entry_id in waiting:
-            self._retry_into(entry_id, tally)
+        for entry_id, item_id in waiting:
+            if self._retry_into(entry_id, tally) and item_id in tally.touched:
+                tally.stored_after_all(item_id)
 
     def _retry_open(self, tally: _Tally, deadline: float) -> None:
         """Retry the longest-waiting open entries (a bounded number per pass)."""
@@ -585,11 +596,12 @@ class IntakeService:
                 break
             self._retry_into(entry_id, tally)
 
-    def _retry_into(self, entry_id: int, tally: _Tally) -> None:
+    def _retry_into(self, entry_id: int, tally: _Tally) -> bool:
         outcome, kind = _retry(self.db, entry_id, self.now, self.limits.feed, self._download())
         if outcome.stored:
             tally.recovered += 1
             tally.count(kind, outcome.message_id)
+        return outcome.stored
 
     def _download(self) -> Callable[[str], bytes] | None:
         download = getattr(self.gateway, "download", None)

@@ -371,6 +371,11 @@ class HttpIncidentGateway:
                 items.append(dataclasses.replace(parse_item(raw, self.limits, download), raw=raw))
             except FeedItemError as exc:
                 rejected.append(reject(raw, str(exc)))
+            except IncidentError:
+                raise
+            except Exception:  # a shape the checks did not foresee: still this item's problem only
+                log.exception("feed item not readable")
+                rejected.append(reject(raw, "элемент ленты не читается (подробности в журнале программы)"))
         if time.monotonic() > deadline:
             # Attachments fetched after the deadline failed for want of time, not for being bad.
             raise IncidentTransientError(TIMEOUT_TEXT)
