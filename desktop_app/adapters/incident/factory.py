@@ -6,7 +6,7 @@ from desktop_app.adapters.incident.gateway import IncidentConfigError, IncidentG
 from desktop_app.adapters.incident.http import HttpIncidentGateway
 from desktop_app.adapters.incident.manual import ManualGateway
 from desktop_app.adapters.incident.wire import FeedLimits
-from desktop_app.settings import IncidentSettings, Settings
+from desktop_app.settings import Settings, incident_token
 
 #: Where ``otklik simulator`` listens by default; simulator mode talks to it unless base_url is set.
 DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8765"
@@ -19,21 +19,22 @@ def build_gateway(settings: Settings, *, base_url: str | None = None) -> Inciden
     if incident.mode == "manual":
         return ManualGateway()
     if incident.mode == "simulator":
-        return _http(base_url or incident.base_url or DEFAULT_SIMULATOR_URL, incident)
+        return _http(base_url or incident.base_url or DEFAULT_SIMULATOR_URL, settings)
     if incident.mode == "http":
         url = base_url or incident.base_url
         if not url:
             raise IncidentConfigError(
                 "Для режима «http» укажите адрес Системы Инцидент (параметр «incident.base_url»)."
             )
-        return _http(url, incident)
+        return _http(url, settings)
     raise IncidentConfigError(f"Неизвестный режим работы с Системой Инцидент «{incident.mode}».")
 
 
-def _http(url: str, incident: IncidentSettings) -> HttpIncidentGateway:
+def _http(url: str, settings: Settings) -> HttpIncidentGateway:
+    incident = settings.incident
     return HttpIncidentGateway(
         url,
-        incident.token,
+        incident_token(settings),
         timeout_seconds=incident.timeout_seconds,
         limits=FeedLimits(
             max_text_chars=max(1, incident.max_text_chars),

@@ -1,7 +1,7 @@
 """gateway: intake quarantine, cursor as text, explicit refusal code of an outbox item (issue 12)
 
 Revision ID: 0002
-Revises: 0004
+Revises: 0003
 Create Date: 2026-12-01 09:30:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
-down_revision = "0004"  # re-chained after merging main (issue 13 holds 0004 on 0001)
+down_revision = "0003"  # re-chained after merging main: 0001 → 0004 (issue 13) → 0003 (issue 14)
 branch_labels = None
 depends_on = None
 
