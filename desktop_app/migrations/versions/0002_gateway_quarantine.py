@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
-down_revision = "0003"  # re-chained after merging main: 0001 → 0004 (issue 13) → 0003 (issue 14)
+down_revision = "0006"  # chain in landing order: 0001 → 0004 → 0003 → 0006 → 0002
 branch_labels = None
 depends_on = None
 
