@@ -13,10 +13,12 @@ from desktop_app.services import workflow_hooks
 from desktop_app.services.admin import AdminService
 from desktop_app.services.auth import AuthService
 from desktop_app.services.calendar import CalendarService
+from desktop_app.services.changes import ChangeFeed
 from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.drafting import DraftingService
 from desktop_app.services.manual import ManualDesk
 from desktop_app.services.policy import PolicyService
+from desktop_app.services.presence import PresenceService
 from desktop_app.services.queries import MessageQueries
 from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
@@ -48,6 +50,8 @@ class AppServices:
     policy: PolicyService
     validation: ValidationService
     manual: ManualDesk
+    changes: ChangeFeed
+    presence: PresenceService
 
 
 def build_services(settings: Settings, db: Database, now: Callable[[], dt.datetime] = utc_now) -> AppServices:
@@ -59,6 +63,9 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
     calendar.book = book
     workflow_hooks.install(db, book)
     drafting = DraftingService(db, now)
+    # Every commit records what it changed (issue 17); one feed per database, however often wired.
+    changes = db.change_feed if isinstance(db.change_feed, ChangeFeed) else ChangeFeed(db, now)
+    db.change_feed = changes
     return AppServices(
         settings=settings,
         db=db,
@@ -77,6 +84,8 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         # Lazy: the proofreading engine is built on first use or by start() (views warm it up).
         validation=ValidationService(settings, drafting.dictionary_words),
         manual=ManualDesk(db, settings.administration.timezone, now),
+        changes=changes,
+        presence=PresenceService(db, now),
     )
 
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.errors import OtklikError
 from desktop_app.services.reports import TimelinessRow
+from desktop_app.views.common.dialogs import error_text
 from desktop_app.views.context import ViewContext
 from desktop_app.views.rows_model import RowsTableModel
 
@@ -84,15 +84,19 @@ class ReportsDialog(QDialog):
         services, actor = self.context.services, self.context.actor
         since = self._instant(self.since_edit.date())
         until = self._instant(self.until_edit.date(), next_day=True)
-        self.context.runner.run(
-            lambda: services.reports.timeliness(actor, since, until, services.now()), self._show, self._failed
+        self.context.ops.query(
+            self,
+            lambda: services.reports.timeliness(actor, since, until, services.now()),
+            self._show,
+            self._failed,
+            slot="timeliness",  # a newer period wins over an older one still being counted
         )
 
     def _show(self, rows: list[TimelinessRow]) -> None:
         self.model.set_rows(rows)
 
     def _failed(self, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, OtklikError) else f"Непредвиденная ошибка: {exc}"
+        text = error_text(exc)
         box = QMessageBox(QMessageBox.Icon.Warning, "Отклик", text, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()
