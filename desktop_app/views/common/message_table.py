@@ -10,6 +10,10 @@ API (stable):
   (a proxy would call back into Python per row and is too slow for 100,000 rows):
 
   - ``set_rows(rows)`` replace everything; ``rows()`` the visible rows; ``all_rows()`` everything loaded;
+  - ``apply_rows(rows, ids)`` incremental refresh: of the message ``ids`` re-read, ``rows`` are their
+    current versions (inserted in order, or updated in place); ids without a row leave the table.
+    Rows are removed and inserted one by one, so the selection stays on the same message;
+  - ``set_presence({message_id: "открыто у: …"})`` who else has a row's message open (state column);
   - ``row_at(row) -> MessageRow | None``, ``row_of(message_id) -> int`` (−1 when not shown);
   - ``set_filter_text(text)`` instant filter on author, text, department, external id; ``filter_text()``;
   - ``sort(column, order)`` (``QTableView.setSortingEnabled(True)`` calls it; countdowns sort by due);
@@ -30,6 +34,7 @@ Signals of ``MessageTableModel``:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
@@ -114,6 +119,11 @@ def _haystack(row: MessageRow) -> str:
     return f"{row.author_name}\n{row.preview}\n{row.department_name}\n{row.external_id}".casefold()
 
 
+def queue_order(row: MessageRow) -> tuple[bool, dt.datetime, dt.datetime]:
+    """The order the database returns a queue in (``MessageQueries.list_queue``)."""
+    return (row.stage_due is None, row.stage_due or _FAR, row.arrived_at)
+
+
 def _sort_key(column: Column) -> Callable[[MessageRow], Any]:
     if column is Column.STAGE_LEFT:
         return lambda r: r.stage_due or _FAR
@@ -160,8 +170,80 @@ class MessageTableModel(QAbstractTableModel):
         self._calendar = calendar()
         self._now = now()
         self._cache: dict[tuple[int, int], Countdown | None] = {}
+        self._presence: dict[int, str] = {}
 
     # -- loading, filtering, sorting --------------------------------------------------------------
+
+    def apply_rows(self, rows: Iterable[MessageRow], ids: Iterable[int]) -> None:
+        """Incremental refresh of the message ``ids``: ``rows`` are those still in the queue (issue 17).
+
+        Cost: one pass over the loaded rows to find the old positions, then a binary search per
+        changed row; the view keeps its selection and scroll position (no model reset).
+        """
+        rows = list(rows)
+        fresh = {row.id: row for row in rows}
+        touched = set(ids) | set(fresh)
+        if not touched:
+            return
+        self._now = self._now_source()
+        for row_id in touched:
+            self._cache.pop((row_id, Column.STAGE_LEFT), None)
+            self._cache.pop((row_id, Column.OVERALL_LEFT), None)
+        key = self._row_key()
+        old_positions = [n for n, r in enumerate(self._rows) if r.id in touched]
+        for n in reversed(old_positions):
+            old = self._rows[n]
+            new = fresh.get(old.id)
+            if new is not None and key(new) == key(old) and self._passes(new):
+                self._rows[n] = new  # same place: repaint the row only
+                self.dataChanged.emit(self.index(n, 0), self.index(n, len(Column) - 1))
+                del fresh[old.id]
+                continue
+            self.beginRemoveRows(QModelIndex(), n, n)
+            del self._rows[n]
+            self.endRemoveRows()
+        kept = [r for r in self._all if r.id not in touched]
+        for row in (r for r in rows if r.id in touched):
+            bisect.insort(kept, row, key=queue_order)
+        self._all = kept
+        self._haystacks = None
+        for row in sorted(fresh.values(), key=key):
+            if not self._passes(row):
+                continue
+            n = self._insert_position(row, key)
+            self.beginInsertRows(QModelIndex(), n, n)
+            self._rows.insert(n, row)
+            self.endInsertRows()
+        self.filter_applied.emit(len(self._rows), len(self._all))
+
+    def _row_key(self) -> Callable[[MessageRow], Any]:
+        return _sort_key(self._sort[0]) if self._sort is not None else queue_order
+
+    def _insert_position(self, row: MessageRow, key: Callable[[MessageRow], Any]) -> int:
+        if self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder:
+            value = key(row)
+            return next((n for n, r in enumerate(self._rows) if key(r) < value), len(self._rows))
+        return bisect.bisect_right(self._rows, key(row), key=key)
+
+    def _passes(self, row: MessageRow) -> bool:
+        words = self._filter.casefold().split()
+        if not words:
+            return True
+        haystack = _haystack(row)
+        return all(w in haystack for w in words)
+
+    def set_presence(self, presence: dict[int, str]) -> None:
+        """Who else has each message open; repaints only the rows whose note changed."""
+        changed = {i for i in set(presence) | set(self._presence) if presence.get(i) != self._presence.get(i)}
+        self._presence = dict(presence)
+        if not changed:
+            return
+        for n, row in enumerate(self._rows):
+            if row.id in changed:
+                self.dataChanged.emit(self.index(n, Column.STATE), self.index(n, Column.STATE))
+
+    def presence_of(self, message_id: int) -> str:
+        return self._presence.get(message_id, "")
 
     def set_rows(self, rows: Iterable[MessageRow]) -> None:
         self.beginResetModel()
@@ -324,6 +406,8 @@ class MessageTableModel(QAbstractTableModel):
         if column in COUNTDOWN_COLUMNS:
             return self._countdown_data(row, column, role)
         if role == Qt.ItemDataRole.DisplayRole:
+            if column is Column.STATE and row.id in self._presence:
+                return f"{STATE_NAMES[row.state]} · {self._presence[row.id]}"
             return self._display(row, column)
         if role == ROW_ROLE:
             return row

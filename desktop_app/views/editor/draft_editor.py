@@ -1,7 +1,7 @@
 """The executor's draft editor (R6, R8, R9, R10; issue 8): live checks, autosave, recovery, submit.
 
-Typing never waits for anything: checks run ``check_delay_ms`` after the last keystroke on the task
-runner's pool and a result for an older text is dropped (generation counter); the working text is
+Typing never waits for anything: checks run ``check_delay_ms`` after the last keystroke through the
+operation layer (``context.ops``) and a result for an older text is dropped (generation counter); the working text is
 saved ``autosave_delay_ms`` after the last keystroke and whenever the text area loses focus, always
 with the draft revision last seen, so a concurrent edit elsewhere is a shown conflict, never an
 overwrite. A local recovery copy is written before every database save.
@@ -485,14 +485,14 @@ class DraftEditor(QWidget):
                 self.attachments.add_attachment(attachment, image)
             self._attachments_changed()
 
-        self.context.runner.run(fetch, done, self._show_error)
+        self.context.ops.query(self, fetch, done, self._show_error, slot="attachments")
 
     def _load_templates(self) -> None:
         def done(templates: list[TemplateInfo]) -> None:
             if self._alive():
                 self._templates = templates
 
-        self.context.runner.run(self.context.services.templates.list, done, lambda _e: None)
+        self.context.ops.query(self, self.context.services.templates.list, done, lambda _e: None)
 
     def _stop_timers(self) -> None:
         for timer in (self._check_timer, self._autosave_timer, self._recovery_timer):
@@ -569,7 +569,8 @@ class DraftEditor(QWidget):
         def run() -> ValidationReport:
             return validation.validate(detail.text, text, detail.row.author_name, detail.row.platform, kinds)
 
-        self.context.runner.run(
+        self.context.ops.query(
+            self,
             run,
             lambda report: self._check_done(generation, report),
             lambda error: self._check_failed(generation, error),
@@ -610,7 +611,7 @@ class DraftEditor(QWidget):
             )
             self.word_proposed.emit(word)
 
-        self.context.runner.run(lambda: drafting.propose_word(actor, word), done, self._show_error)
+        self.context.ops.write(self, lambda: drafting.propose_word(actor, word), done, self._show_error)
 
     # -- templates ----------------------------------------------------------------------------------
 
@@ -631,7 +632,8 @@ class DraftEditor(QWidget):
             return
         row = self.detail.row
         templates = self.context.services.templates
-        self.context.runner.run(
+        self.context.ops.query(
+            self,
             lambda: templates.render(template_id, row.author_name, row.platform, row.department_name),
             self._insert_rendered,
             self._show_error,
@@ -674,7 +676,9 @@ class DraftEditor(QWidget):
         self._saving = True
         workflow = self.context.services.workflow
         actor = self.context.actor
-        self.context.runner.run(
+        # Not owned by the editor: the recovery copy must learn the outcome even if the editor is gone.
+        self.context.ops.write(
+            None,
             lambda: workflow.save_draft(actor, message_id, kind, text, revision),
             lambda saved: self._saved(message_id, text, kind, saved),
             lambda error: self._save_failed(message_id, error),
@@ -741,7 +745,9 @@ class DraftEditor(QWidget):
                 "ниже — текст с другого рабочего места, в редакторе — ваш. Выберите, какой оставить.",
             )
 
-        self.context.runner.run(lambda: queries.message_detail(actor, message_id), done, self._show_error)
+        self.context.ops.query(
+            self, lambda: queries.message_detail(actor, message_id), done, self._show_error
+        )
 
     def _show_conflict(self, other_text: str, other_revision: int | None, explanation: str) -> None:
         self._conflict_text = other_text
@@ -814,8 +820,8 @@ class DraftEditor(QWidget):
                 image = thumbnail_image(content) if c.media_type.startswith("image/") else None
                 return attachment, image
 
-            self.context.runner.run(
-                upload, lambda result, m=message_id: self._attached(m, *result), self._attach_failed
+            self.context.ops.write(
+                self, upload, lambda result, m=message_id: self._attached(m, *result), self._attach_failed
             )
 
     def _attached(self, message_id: int, attachment: DraftAttachment, image: QImage | None) -> None:
@@ -841,8 +847,11 @@ class DraftEditor(QWidget):
                 self.attachments.remove_item(attachment_id)
                 self._attachments_changed()
 
-        self.context.runner.run(
-            lambda: drafting.remove_attachment(actor, message_id, attachment_id), done, self._attach_failed
+        self.context.ops.write(
+            self,
+            lambda: drafting.remove_attachment(actor, message_id, attachment_id),
+            done,
+            self._attach_failed,
         )
 
     # -- submit -----------------------------------------------------------------------------------------
@@ -874,7 +883,8 @@ class DraftEditor(QWidget):
             else:
                 self._send(failed)
 
-        self.context.runner.run(
+        self.context.ops.query(
+            self,
             lambda: validation.validate(
                 detail.text, text, detail.row.author_name, detail.row.platform, kinds
             ),
@@ -956,7 +966,9 @@ class DraftEditor(QWidget):
                 self.submit_button.setEnabled(self._editable)
                 self._show_error(error)
 
-        self.context.runner.run(
+        # Not owned by the editor: a sent draft's recovery copy is cleared even if the editor is gone.
+        self.context.ops.write(
+            None,
             lambda: workflow.submit_draft(actor, message_id, version, kind, text, failed, attachment_ids),
             done,
             failed_to_send,

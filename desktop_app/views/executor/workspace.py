@@ -244,7 +244,11 @@ class ExecutorWorkspace(QWidget):
         if changes.everything or changes.rows:
             queries, actor, now = self.services.queries, self.context.actor, self.services.now()
             self.context.ops.query(
-                self, lambda: queries.list_queue(actor, Queue.ALL, now), self._loaded, self._failed, slot="queue"
+                self,
+                lambda: queries.list_queue(actor, Queue.ALL, now),
+                self._loaded,
+                self._failed,
+                slot="queue",
             )
         if self._current is not None and changes.of_message(self._current):
             self._load_detail(self._current, refresh=True)
@@ -368,7 +372,9 @@ class ExecutorWorkspace(QWidget):
             self.hand_back_button.setEnabled(False)
             self.handed_back.emit(message_id)  # the list follows from the write's changes
 
-        self.context.ops.write(self, lambda: workflow.hand_back(actor, message_id, version, reason), done, self._failed)
+        self.context.ops.write(
+            self, lambda: workflow.hand_back(actor, message_id, version, reason), done, self._failed
+        )
 
     def _failed(self, error: BaseException) -> None:
         self.error_label.setText(error_text(error))

@@ -2,7 +2,8 @@
 
 Left: queues with live counts. Middle: search and the queue table with working-time countdowns.
 Right: the selected message's whole record. Actions (toolbar, context menu, shortcuts) call the
-workflow services through ``context.runner``; refusals are shown as the services word them.
+workflow services through ``context.ops`` (the operation layer); refusals are shown as the services
+word them. Committed changes (here or on another workstation) refresh only the rows they touched.
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from desktop_app.domain.lifecycle import ALLOWED_ROLES, Action, MessageState, Ro
 from desktop_app.domain.validation import ValidationReport
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.errors import OtklikError
+from desktop_app.services.changes import Changes
 from desktop_app.services.importing import ImportResult
 from desktop_app.services.manual import ManualPublication
+from desktop_app.services.presence import PresenceService, describe
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
@@ -53,6 +56,7 @@ from desktop_app.views.common.message_table import (
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
 from desktop_app.views.context import ViewContext
+from desktop_app.views.operations import alive
 from desktop_app.views.operator.dialogs import (
     CloseDialog,
     FormDialog,
@@ -79,6 +83,11 @@ SHORTCUTS: dict[str, str] = {
 }
 
 
+def _presence_notes(presence: PresenceService) -> dict[int, str]:
+    """«открыто у: …» per message someone else has open (a handful of rows office-wide)."""
+    return {message_id: describe(viewers) for message_id, viewers in presence.all_others().items()}
+
+
 def default_validator(services: Any) -> ValidateFn:
     """The app's one validation service (the app warms it up once the window is shown)."""
     validation = services.validation
@@ -90,11 +99,13 @@ class OperatorWorkspace(QWidget):
 
     Signals:
         queue_loaded(int): the current queue was (re)loaded with this many rows.
+        rows_refreshed(int): this many changed messages were re-read into the table (incremental).
         action_done(str): an action succeeded (its code: route, redirect, close, publish, rework, reassign).
         action_failed(str): an action was refused; the Russian reason.
     """
 
     queue_loaded = Signal(int)
+    rows_refreshed = Signal(int)
     action_done = Signal(str)
     action_failed = Signal(str)
 
@@ -118,6 +129,8 @@ class OperatorWorkspace(QWidget):
         self._last_tick = self.services.now()
         self._known_new: int | None = None
         self.dialog: QDialog | None = None  # the open action dialog, for tests and screenshots
+        self._full_loading = False
+        self._pending_ids: set[int] = set()  # changed rows still to re-read (issue 17)
         self.last_error: QMessageBox | None = None
         self.setObjectName("operator_workspace")
 
@@ -126,6 +139,7 @@ class OperatorWorkspace(QWidget):
         signals = context.signals
         signals.tick.connect(self.on_tick)
         signals.data_changed.connect(self.reload)
+        context.ops.changed.connect(self.apply_changes)
         signals.sync_status.connect(self.show_sync_status)
         signals.new_messages.connect(self.on_new_messages)
         self.reload()
@@ -394,15 +408,20 @@ class OperatorWorkspace(QWidget):
     def reload(self) -> None:
         """Reload the current queue and the counts off the UI thread, keeping the selection."""
         queries, actor, now = self.services.queries, self.actor, self.services.now()
+        presence = self.services.presence
         queue, search = self.queue, self.server_search
 
-        def load() -> tuple[Queue, list[MessageRow], dict[Queue, int]]:
-            return queue, queries.list_queue(actor, queue, now, search), queries.queue_counts(actor, now)
+        def load() -> tuple[Queue, list[MessageRow], dict[Queue, int], dict[int, str]]:
+            rows = queries.list_queue(actor, queue, now, search)
+            return queue, rows, queries.queue_counts(actor, now), _presence_notes(presence)
 
-        self.context.runner.run(load, self._loaded, self._load_failed)
+        self._full_loading = True
+        # A newer load of the queue wins over an older one still running (issue 17: stale results).
+        self.context.ops.query(self, load, self._loaded, self._load_failed, slot="queue")
 
-    def _loaded(self, result: tuple[Queue, list[MessageRow], dict[Queue, int]]) -> None:
-        queue, rows, counts = result
+    def _loaded(self, result: tuple[Queue, list[MessageRow], dict[Queue, int], dict[int, str]]) -> None:
+        queue, rows, counts, presence = result
+        self._full_loading = False
         self.queue_model.set_counts(counts)
         if queue is not self.queue:
             return  # the user switched queues meanwhile; that load is on its way
@@ -410,6 +429,7 @@ class OperatorWorkspace(QWidget):
         self._restoring = True
         try:
             self.model.set_rows(rows)
+            self.model.set_presence(presence)
             kept = selected is not None and self.select_message(selected)
         finally:
             self._restoring = False
@@ -420,8 +440,76 @@ class OperatorWorkspace(QWidget):
             self.panel.clear()
         self.update_actions()
         self.queue_loaded.emit(len(rows))
+        if self._pending_ids:
+            self._refresh_rows()  # changes that arrived while the whole queue was being read
+
+    def apply_changes(self, changes: Changes) -> None:
+        """A committed change (this workstation's or another's): re-read only the rows it touched."""
+        if changes.everything:
+            self.reload()
+            return
+        if changes.presence and not changes.rows:
+            presence = self.services.presence
+            self.context.ops.query(
+                self,
+                lambda: _presence_notes(presence),
+                self.model.set_presence,
+                lambda _e: None,
+                slot="presence",
+            )
+            self.panel.apply_changes(changes)
+            return
+        if not changes.rows and not changes.drafts:
+            return
+        self._pending_ids |= changes.rows
+        if not self._full_loading:
+            self._refresh_rows()
+        if self._selected_id is not None and self._selected_id not in changes.rows:
+            self.panel.apply_changes(changes)  # e.g. its draft changed; the row itself did not
+
+    def _refresh_rows(self) -> None:
+        queries, actor, now = self.services.queries, self.actor, self.services.now()
+        presence = self.services.presence
+        queue, search, ids = self.queue, self.server_search, frozenset(self._pending_ids)
+
+        def load() -> tuple[Queue, frozenset[int], list[MessageRow], dict[Queue, int], dict[int, str]]:
+            rows = queries.queue_rows(actor, queue, now, ids, search)
+            return queue, ids, rows, queries.queue_counts(actor, now), _presence_notes(presence)
+
+        # The newest refresh covers every pending id, so an older one may be dropped safely.
+        self.context.ops.query(self, load, self._rows_refreshed, self._load_failed, slot="rows")
+
+    def _rows_refreshed(
+        self, result: tuple[Queue, frozenset[int], list[MessageRow], dict[Queue, int], dict[int, str]]
+    ) -> None:
+        queue, ids, rows, counts, presence = result
+        self._pending_ids -= ids
+        self.queue_model.set_counts(counts)
+        if queue is not self.queue:
+            return
+        selected = self._selected_id
+        self._restoring = True
+        try:
+            self.model.apply_rows(rows, ids)
+            self.model.set_presence(presence)
+            kept = selected is not None and self.model.row_of(selected) >= 0
+            if selected is not None and not kept:
+                self.table.selectionModel().clearSelection()
+                self.table.selectionModel().setCurrentIndex(
+                    QModelIndex(), QItemSelectionModel.SelectionFlag.Clear
+                )
+        finally:
+            self._restoring = False
+        if selected is not None and not kept:
+            self._selected_id = None
+            self.panel.clear()
+        elif selected is not None and selected in ids:
+            self.panel.show_message(selected)
+        self.update_actions()
+        self.rows_refreshed.emit(len(ids))
 
     def _load_failed(self, error: BaseException) -> None:
+        self._full_loading = False
         self.strip.show_text(f"Не удалось обновить очередь: {error_text(error)}", True)
 
     # -- search ------------------------------------------------------------------------------------
@@ -482,20 +570,23 @@ class OperatorWorkspace(QWidget):
     def _perform(self, code: str, call: Callable[[], Any], dialog: QDialog | None = None) -> None:
         """Run a workflow call off the UI thread; on success close the dialog and refresh."""
 
+        # The dialog may be closed (and deleted) while the call runs: the workspace owns the operation,
+        # so the success signal and the refresh still happen, and a refusal is still shown (issue 17).
+
         def done(_result: Any) -> None:
-            if dialog is not None:
+            if alive(dialog):
                 dialog.done(QDialog.DialogCode.Accepted)
-            self.action_done.emit(code)
-            self.reload()
+            self.action_done.emit(code)  # the table follows from the write's Changes
 
         def failed(error: BaseException) -> None:
-            if isinstance(dialog, ReviewDialog | FormDialog):
-                dialog.set_busy(False)  # keep the dialog and the user's input: fix and retry
-            self.last_error = show_error(dialog or self, error)
+            shown_on = dialog if alive(dialog) else None
+            if isinstance(shown_on, ReviewDialog | FormDialog):
+                shown_on.set_busy(False)  # keep the dialog and the user's input: fix and retry
+            self.last_error = show_error(shown_on or self, error)
             self.action_failed.emit(error_text(error))
             self.reload()  # a conflict means someone else changed it: show the fresh state
 
-        self.context.runner.run(call, done, failed)
+        self.context.ops.write(self, call, done, failed)
 
     def _require_row(self) -> MessageRow | None:
         row = self.selected_row()
@@ -519,8 +610,8 @@ class OperatorWorkspace(QWidget):
             self.last_error = show_error(self, error)
             self.action_failed.emit(error_text(error))
 
-        self.context.runner.run(fetch, show, failed)
-        return self.dialog  # set at once by a synchronous runner; later otherwise
+        self.context.ops.query(self, fetch, show, failed, slot="dialog")
+        return self.dialog  # set at once by an inline operation layer; later otherwise
 
     def open_route_dialog(self) -> RouteDialog | None:
         row = self._require_row()
@@ -648,7 +739,8 @@ class OperatorWorkspace(QWidget):
             if self.dialog is dialog:
                 dialog.set_report_error(error_text(error))
 
-        self.context.runner.run(lambda: validate(text, draft, author, platform), shown, failed)
+        # Owned by the dialog: closing it drops the check's result (nothing to show it in).
+        self.context.ops.query(dialog, lambda: validate(text, draft, author, platform), shown, failed)
 
     def publish(self, row: MessageRow, checks: ReviewChecks, dialog: ReviewDialog | None = None) -> None:
         """R7: publish through the Incident system; the message shows «отправляется» until confirmed (R2)."""
@@ -691,7 +783,6 @@ class OperatorWorkspace(QWidget):
                 text = f"Загружено сообщений: {result.imported}; уже были в базе: {result.duplicates}."
                 self.strip.show_text(text, False)
                 self.action_done.emit("import")
-                self.reload()
                 return
             lines = [f"строка {error.row}: {error.reason}" for error in result.errors[:30]]
             more = len(result.errors) - len(lines)
@@ -705,7 +796,7 @@ class OperatorWorkspace(QWidget):
             self.last_error = show_error(self, error)
             self.action_failed.emit(error_text(error))
 
-        self.context.runner.run(lambda: desk.import_file(actor, path), done, failed)
+        self.context.ops.write(self, lambda: desk.import_file(actor, path), done, failed)
 
     def open_paste_dialog(self) -> PasteMessageDialog:
         dialog = PasteMessageDialog(self)
