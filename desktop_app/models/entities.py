@@ -418,8 +418,21 @@ class Presence(Base):
 
 # Queue reads at 100,000 messages (issue 17): each queue filters on the state (and an executor's
 # department) and orders by the stage deadline, then arrival; these indexes serve exactly that.
-Index("ix_messages_queue_order", Message.state, Message.stage_due_at, Message.arrived_at)
+# The trailing columns make them covering for the grouped counts (overdue needs both clocks).
 Index(
-    "ix_messages_department_queue", Message.department_id, Message.state, Message.stage_due_at
+    "ix_messages_queue_order",
+    Message.state,
+    Message.stage_due_at,
+    Message.arrived_at,
+    Message.overall_closed_at,
+    Message.overall_due_at,
+)
+Index(
+    "ix_messages_department_queue",
+    Message.department_id,
+    Message.state,
+    Message.stage_due_at,
+    Message.overall_closed_at,
+    Message.overall_due_at,
 )
 Index("ix_messages_order", Message.stage_due_at, Message.arrived_at)

@@ -53,13 +53,14 @@ class _Ticket:
     quiet: bool = False
     slot: tuple[int, str] | None = None
     seq: int = 0
-    owner_gone: bool = False
     result: Any = None
     error: BaseException | None = None
     changes: Changes = field(default_factory=Changes)
 
     def owner_alive(self) -> bool:
-        return self.owner is None or (not self.owner_gone and shiboken6.isValid(self.owner))
+        # A widget made from Python is invalid as soon as its C++ side is deleted (e.g. a closed dialog
+        # with WA_DeleteOnClose), so no per-operation connection to ``destroyed`` is needed.
+        return self.owner is None or shiboken6.isValid(self.owner)
 
 
 class _Job(QRunnable):
@@ -198,8 +199,6 @@ class Operations(QObject):
         if slot is not None and ticket.owner is not None:
             ticket.slot = (id(ticket.owner), slot)
             self._latest[ticket.slot] = ticket.seq
-        if ticket.owner is not None:
-            ticket.owner.destroyed.connect(lambda *_a, t=ticket: setattr(t, "owner_gone", True))
         self._running.add(ticket)
         if ticket.write and not ticket.quiet:
             self._writes += 1

@@ -38,9 +38,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_presence_message_id"), ["message_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_presence_seen_at"), ["seen_at"], unique=False)
     with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.create_index("ix_messages_queue_order", ["state", "stage_due_at", "arrived_at"], unique=False)
         batch_op.create_index(
-            "ix_messages_department_queue", ["department_id", "state", "stage_due_at"], unique=False
+            "ix_messages_queue_order",
+            ["state", "stage_due_at", "arrived_at", "overall_closed_at", "overall_due_at"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_messages_department_queue",
+            ["department_id", "state", "stage_due_at", "overall_closed_at", "overall_due_at"],
+            unique=False,
         )
         batch_op.create_index("ix_messages_order", ["stage_due_at", "arrived_at"], unique=False)
 

@@ -50,7 +50,10 @@ from desktop_app.views.common.message_panel import MessagePanel
 from desktop_app.views.common.message_table import (
     Column,
     CountdownDelegate,
+    DeadlineEvent,
+    FilterResult,
     MessageTableModel,
+    deadline_events,
     explain_countdown,
     visible_rows,
 )
@@ -83,6 +86,11 @@ SHORTCUTS: dict[str, str] = {
 }
 
 
+Loaded = tuple[Queue, list[int], list[MessageRow], list[DeadlineEvent], dict[Queue, int], dict[int, str]]
+FIRST_SCREEN = 300  # rows read with the queue's ids: more than any screen shows
+CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thread
+
+
 def _presence_notes(presence: PresenceService) -> dict[int, str]:
     """«открыто у: …» per message someone else has open (a handful of rows office-wide)."""
     return {message_id: describe(viewers) for message_id, viewers in presence.all_others().items()}
@@ -99,12 +107,14 @@ class OperatorWorkspace(QWidget):
 
     Signals:
         queue_loaded(int): the current queue was (re)loaded with this many rows.
+        first_screen_shown(int): the first rows of a (re)load are shown; the rest follows in chunks.
         rows_refreshed(int): this many changed messages were re-read into the table (incremental).
         action_done(str): an action succeeded (its code: route, redirect, close, publish, rework, reassign).
         action_failed(str): an action was refused; the Russian reason.
     """
 
     queue_loaded = Signal(int)
+    first_screen_shown = Signal(int)
     rows_refreshed = Signal(int)
     action_done = Signal(str)
     action_failed = Signal(str)
@@ -130,6 +140,7 @@ class OperatorWorkspace(QWidget):
         self._known_new: int | None = None
         self.dialog: QDialog | None = None  # the open action dialog, for tests and screenshots
         self._full_loading = False
+        self._load_generation = 0
         self._pending_ids: set[int] = set()  # changed rows still to re-read (issue 17)
         self.last_error: QMessageBox | None = None
         self.setObjectName("operator_workspace")
@@ -406,42 +417,92 @@ class OperatorWorkspace(QWidget):
     # -- loading -----------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Reload the current queue and the counts off the UI thread, keeping the selection."""
+        """Reload the current queue and the counts off the UI thread, keeping the selection.
+
+        A big queue comes screen by screen (issue 17): the ids in queue order and the first screen's
+        rows first (shown at once), then the rest in chunks, each read off the UI thread.
+        """
         queries, actor, now = self.services.queries, self.actor, self.services.now()
         presence = self.services.presence
         queue, search = self.queue, self.server_search
 
-        def load() -> tuple[Queue, list[MessageRow], dict[Queue, int], dict[int, str]]:
-            rows = queries.list_queue(actor, queue, now, search)
-            return queue, rows, queries.queue_counts(actor, now), _presence_notes(presence)
+        def load() -> Loaded:
+            ids = queries.queue_ids(actor, queue, now, search)
+            first = queries.rows_by_ids(actor, ids[:FIRST_SCREEN])
+            counts = queries.queue_counts(actor, now)
+            return queue, ids, first, deadline_events(first), counts, _presence_notes(presence)
 
         self._full_loading = True
+        self._load_generation += 1
         # A newer load of the queue wins over an older one still running (issue 17: stale results).
         self.context.ops.query(self, load, self._loaded, self._load_failed, slot="queue")
 
-    def _loaded(self, result: tuple[Queue, list[MessageRow], dict[Queue, int], dict[int, str]]) -> None:
-        queue, rows, counts, presence = result
-        self._full_loading = False
+    def _loaded(self, result: Loaded) -> None:
+        queue, ids, rows, events, counts, presence = result
         self.queue_model.set_counts(counts)
         if queue is not self.queue:
             return  # the user switched queues meanwhile; that load is on its way
         selected = self._selected_id
         self._restoring = True
         try:
-            self.model.set_rows(rows)
+            self.model.set_rows(rows, events)
             self.model.set_presence(presence)
             kept = selected is not None and self.select_message(selected)
         finally:
             self._restoring = False
+        rest = ids[len(rows) :]
+        waiting = selected is not None and not kept and selected in set(rest)
         if kept and selected is not None:
             self.panel.show_message(selected)  # its history or state may have changed
-        else:
+        elif not waiting:
             self._selected_id = None
             self.panel.clear()
         self.update_actions()
-        self.queue_loaded.emit(len(rows))
-        if self._pending_ids:
-            self._refresh_rows()  # changes that arrived while the whole queue was being read
+        self.first_screen_shown.emit(len(rows))
+        self._load_rest(self._load_generation, rest, len(ids))
+
+    def _load_rest(self, generation: int, rest: list[int], total: int) -> None:
+        if generation != self._load_generation:
+            return  # a newer load started
+        if not rest:
+            self._full_loading = False
+            if self._selected_id is not None and self.model.row_of(self._selected_id) < 0:
+                self._selected_id = None
+                self.panel.clear()
+            self.update_actions()
+            self.queue_loaded.emit(total)
+            if self._pending_ids:
+                self._refresh_rows()  # changes that arrived while the whole queue was being read
+            return
+        chunk, later = rest[:CHUNK], rest[CHUNK:]
+        queries, actor = self.services.queries, self.actor
+
+        def read() -> tuple[list[MessageRow], list[DeadlineEvent]]:
+            rows = queries.rows_by_ids(actor, chunk)
+            return rows, deadline_events(rows)
+
+        def arrived(result: tuple[list[MessageRow], list[DeadlineEvent]]) -> None:
+            rows, events = result
+            if generation != self._load_generation:
+                return
+            selected = self._selected_id
+            self._restoring = True
+            try:
+                self.model.append_rows(rows, events)
+                found = (
+                    selected is not None
+                    and self.selected_row() is None
+                    and any(r.id == selected for r in rows)
+                    and self.select_message(selected)
+                )
+            finally:
+                self._restoring = False
+            if found and selected is not None:
+                self.panel.show_message(selected)
+                self.update_actions()
+            self._load_rest(generation, later, total)
+
+        self.context.ops.query(self, read, arrived, self._load_failed, slot="chunk")
 
     def apply_changes(self, changes: Changes) -> None:
         """A committed change (this workstation's or another's): re-read only the rows it touched."""
@@ -472,19 +533,20 @@ class OperatorWorkspace(QWidget):
         presence = self.services.presence
         queue, search, ids = self.queue, self.server_search, frozenset(self._pending_ids)
 
-        def load() -> tuple[Queue, frozenset[int], list[MessageRow], dict[Queue, int], dict[int, str]]:
+        def load() -> tuple[Queue, frozenset[int], list[MessageRow], dict[int, str]]:
             rows = queries.queue_rows(actor, queue, now, ids, search)
-            return queue, ids, rows, queries.queue_counts(actor, now), _presence_notes(presence)
+            return queue, ids, rows, _presence_notes(presence)
 
         # The newest refresh covers every pending id, so an older one may be dropped safely.
         self.context.ops.query(self, load, self._rows_refreshed, self._load_failed, slot="rows")
+        # The counts (one grouped query) follow separately: the changed rows need not wait for them.
+        self.context.ops.query(
+            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
+        )
 
-    def _rows_refreshed(
-        self, result: tuple[Queue, frozenset[int], list[MessageRow], dict[Queue, int], dict[int, str]]
-    ) -> None:
-        queue, ids, rows, counts, presence = result
+    def _rows_refreshed(self, result: tuple[Queue, frozenset[int], list[MessageRow], dict[int, str]]) -> None:
+        queue, ids, rows, presence = result
         self._pending_ids -= ids
-        self.queue_model.set_counts(counts)
         if queue is not self.queue:
             return
         selected = self._selected_id
@@ -524,7 +586,17 @@ class OperatorWorkspace(QWidget):
             self.reload()
         if self.server_search and text.strip() == self.server_search:
             return  # the database search shows matches the table's columns may not contain
-        self.model.set_filter_text(text)
+        self._filter_rows(text)
+
+    def _filter_rows(self, text: str) -> None:
+        """The instant filter, computed off the UI thread (100,000 rows); the newest text wins."""
+        job = self.model.filter_job(text)
+
+        def shown(result: FilterResult) -> None:
+            if not self.model.apply_filter(result):
+                self._filter_rows(self.search_edit.text())  # rows arrived meanwhile: filter those
+
+        self.context.ops.query(self, job, shown, slot="filter")
 
     def search_server_side(self) -> None:
         """Enter: full-text search of the whole queue in the database (message, author, answers)."""
