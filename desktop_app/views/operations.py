@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QMetaMethod, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from desktop_app.services.changes import ChangeFeed, Changes
 from desktop_app.views.common.dialogs import error_text
@@ -155,7 +155,7 @@ class Operations(QObject):
         """The central failure facility: log the detail, tell the user one Russian sentence."""
         text = error if isinstance(error, str) else error_text(error)
         self.last_failure = text
-        if self.receivers(self.failure) > 0:
+        if self.isSignalConnected(QMetaMethod.fromSignal(self.failure)):
             self.failure.emit(text)
         else:
             from PySide6.QtWidgets import QApplication
