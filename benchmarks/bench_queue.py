@@ -161,7 +161,10 @@ def cached_sqlite(count: int) -> Path:
         build_database(f"sqlite:///{partial}", count)
         partial.rename(cache)
     run = Path(tempfile.mkdtemp(prefix="otklik-bench-")) / "queue.sqlite3"
-    shutil.copyfile(cache, run)
+    import sqlite3
+
+    with sqlite3.connect(cache) as source, sqlite3.connect(run) as target:
+        source.backup(target)  # a consistent copy even if a WAL file is beside the cache
     return run
 
 
