@@ -195,6 +195,7 @@ class DraftSession:
         self._save_again = False
         self._force_save = False
         self.closed = False  # submitted: nothing more to save
+        self.announced = False  # the others were told this draft is being edited (presence)
 
     # -- opening -------------------------------------------------------------------------------
 

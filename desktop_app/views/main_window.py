@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from desktop_app import __version__
 from desktop_app.domain.lifecycle import Role
+from desktop_app.services.presence import HEARTBEAT
 from desktop_app.services.texts import ROLE_NAMES
 from desktop_app.views.common.dialogs import show_message
 from desktop_app.views.context import ChangeFeedBridge, ViewContext
@@ -70,8 +71,14 @@ class MainWindow(QMainWindow):
         self._tick.timeout.connect(context.signals.tick.emit)
         self._tick.start()
         self.feed = ChangeFeedBridge(context, parent=self)
+        # Presence heartbeat: the others keep seeing «открыто у: …» only while this window lives.
+        self._heartbeat = QTimer(self)
+        self._heartbeat.setInterval(int(HEARTBEAT.total_seconds() * 1000))
+        presence = context.services.presence
+        self._heartbeat.timeout.connect(lambda: context.ops.write(None, presence.heartbeat, quiet=True))
         if watch_changes:
             self.feed.start()
+            self._heartbeat.start()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Файл")
@@ -122,5 +129,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.feed.stop()
+        self._heartbeat.stop()
         self._tick.stop()
         super().closeEvent(event)

@@ -38,6 +38,7 @@ from desktop_app.domain.lifecycle import DraftKind, MessageState
 from desktop_app.domain.validation import ValidationReport
 from desktop_app.services.draft_session import EDITABLE_STATES, DraftSession, SaveJob, failed_checks
 from desktop_app.services.drafting import DraftAttachment
+from desktop_app.services.presence import EDITING
 from desktop_app.services.queries import MessageDetail
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import STATE_NAMES
@@ -484,6 +485,16 @@ class DraftEditor(QWidget):
         self._recovery_timer.start()
         self._autosave_timer.start()
         self.save_label.setText("Есть несохранённые изменения…")
+        self._announce_editing()
+
+    def _announce_editing(self) -> None:
+        """Tell the other workstations «редактирует: …» once per opened draft (presence, issue 17)."""
+        session = self.session
+        if session is None or session.announced:
+            return
+        session.announced = True
+        presence, actor, message_id = self.context.services.presence, self.context.actor, session.message_id
+        self.context.ops.write(None, lambda: presence.show(actor, message_id, EDITING), quiet=True)
 
     def _kind_changed(self) -> None:
         if self._loading or self.detail is None:

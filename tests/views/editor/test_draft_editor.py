@@ -164,7 +164,8 @@ def test_stale_check_results_are_discarded(setup, validation, qtbot) -> None:
         def query(self, _owner, fn, on_done=None, on_error=None, *, slot=None) -> None:  # type: ignore[no-untyped-def]
             self.jobs.append((fn, on_done))
 
-        write = query
+        def write(self, _owner, fn, on_done=None, on_error=None, *, quiet=False) -> None:  # type: ignore[no-untyped-def]
+            self.jobs.append((fn, on_done))
 
     runner = DeferredRunner()
     message_id = setup.routed_message(QUESTION)
