@@ -120,7 +120,9 @@ def build_database(url: str, count: int) -> None:
     services = build_services(Settings(), db)
     seed_demo(services)
     started = time.perf_counter()
-    intake = IntakeService(db, MemoryFeed(count, services.now()), services.now, page_size=2000)
+    intake = IntakeService(
+        db, MemoryFeed(count, services.now()), services.now, page_size=2000, lifecycle=services.lifecycle
+    )
     result = intake.sync_once()
     if result.failed or result.error:
         raise SystemExit(f"intake failed: {result.errors[:3]} {result.error}")

@@ -44,7 +44,7 @@ from desktop_app.domain.lifecycle import ChannelKind, MessageState
 from desktop_app.errors import OtklikError
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Message
-from desktop_app.services import workflow_hooks
+from desktop_app.services.workflow_hooks import Lifecycle
 
 
 def utc_now() -> dt.datetime:
@@ -347,6 +347,8 @@ def import_file(
     path: Path,
     timezone: str,
     now: Callable[[], dt.datetime] = utc_now,
+    *,
+    lifecycle: Lifecycle,
 ) -> ImportResult:
     """Import one export file all or nothing; the result lists row errors (then nothing was imported)."""
     tz = zoneinfo.ZoneInfo(timezone)
@@ -386,7 +388,7 @@ def import_file(
             message.updated_at = moment
             session.add(message)
             session.flush()
-            workflow_hooks.message_arrived(session, message, moment)  # R5/R3 clocks from arrival
+            lifecycle.message_arrived(session, message, moment)  # R5/R3 clocks from arrival
             ids.append(message.id)
     return ImportResult(imported=len(ids), duplicates=duplicates, message_ids=tuple(ids))
 

@@ -38,8 +38,8 @@ from desktop_app.domain.lifecycle import OutboundAction, OutboxStatus
 from desktop_app.errors import OtklikError
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Attachment, AttachmentBlob, Message, OutboxItem
-from desktop_app.services import workflow_hooks
 from desktop_app.services.periodic import PeriodicLoop
+from desktop_app.services.workflow_hooks import Lifecycle, require
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,9 @@ class OutboxWorker:
         backoff_cap_seconds: float = 900.0,
         batch_size: int = 50,
         rng: random.Random | None = None,
+        lifecycle: Lifecycle | None = None,
     ) -> None:
+        self.lifecycle = require(lifecycle, "OutboxWorker")
         self.db = db
         self.gateway = gateway
         self.now = now
@@ -224,7 +226,7 @@ class OutboxWorker:
             item.confirmed_at = now
             item.last_error = ""
             session.flush()
-            workflow_hooks.outbound_confirmed(session, item, now)
+            self.lifecycle.outbound_confirmed(session, item, now)
         return 1
 
     def _postpone(self, item_id: int, error: str) -> None:
@@ -246,7 +248,7 @@ class OutboxWorker:
             item.status = OutboxStatus.FAILED
             item.last_error = error
             session.flush()
-            workflow_hooks.outbound_failed(session, item, error, now)
+            self.lifecycle.outbound_failed(session, item, error, now)
         log.warning("outbox item %s refused: %s", item_id, error)
 
 
@@ -259,6 +261,8 @@ def confirm_manual_publication(
     published_url: str,
     actor_id: int,
     now: Callable[[], dt.datetime] = utc_now,
+    *,
+    lifecycle: Lifecycle,
 ) -> None:
     """Manual mode: the operator published by hand and gives the link; only now is it published (R2)."""
     url = published_url.strip()
@@ -292,7 +296,7 @@ def confirm_manual_publication(
             message_id=item.message_id,
             after={"url": url, "action": item.action.value},
         )
-        workflow_hooks.outbound_confirmed(session, item, moment)
+        lifecycle.outbound_confirmed(session, item, moment)
 
 
 def pending_manual_items(db: Database) -> list[OutboxItem]:

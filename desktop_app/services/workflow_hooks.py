@@ -1,4 +1,9 @@
-"""What the gateway's intake and outbox tell the lifecycle, inside their own transactions (R2–R5, R9)."""
+"""What the gateway's intake and outbox tell the lifecycle, inside their own transactions (R2–R5, R9).
+
+The bootstrap builds one :class:`Lifecycle` around the deadline book and hands it to the intake, the
+outbox, the import and the manual desk (issue 17: no ambient ``Session.info`` lookup, so a service
+built without the bootstrap fails at once instead of when the first message arrives).
+"""
 
 from __future__ import annotations
 
@@ -9,24 +14,37 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.lifecycle import PUBLISHED_STATE, DraftKind, MessageState, OutboundAction
 from desktop_app.domain.worktime.deadlines import Stage
-from desktop_app.models.database import Database
 from desktop_app.models.entities import Draft, Message, OutboxItem, Publication, Redirect, ThreadEntry
 from desktop_app.services import audit
 from desktop_app.services.deadlines import DeadlineBook
 
-_BOOK_KEY = "otklik.deadline_book"
+
+class Lifecycle:
+    """The lifecycle's side of intake, outbox, import and manual publishing (built by the bootstrap)."""
+
+    def __init__(self, book: DeadlineBook) -> None:
+        self.book = book
+
+    def message_arrived(self, session: Session, message: Message, now: dt.datetime) -> None:
+        message_arrived(session, message, now, book=self.book)
+
+    def author_replied(
+        self, session: Session, message: Message, entry: ThreadEntry, now: dt.datetime
+    ) -> None:
+        author_replied(session, message, entry, now, book=self.book)
+
+    def outbound_confirmed(self, session: Session, item: OutboxItem, now: dt.datetime) -> None:
+        outbound_confirmed(session, item, now, book=self.book)
+
+    def outbound_failed(self, session: Session, item: OutboxItem, error: str, now: dt.datetime) -> None:
+        outbound_failed(session, item, error, now, book=self.book)
 
 
-def install(database: Database, book: DeadlineBook) -> None:
-    """Give every session of ``database`` the deadline book the hooks use (done by the bootstrap)."""
-    database.session_factory.configure(info={_BOOK_KEY: book})
-
-
-def _deadlines(session: Session) -> DeadlineBook:
-    book = session.info.get(_BOOK_KEY)
-    if book is None:
-        raise RuntimeError("workflow hooks used on a database the bootstrap did not set up (build_services)")
-    return book
+def require(lifecycle: Lifecycle | None, who: str) -> Lifecycle:
+    """A service that changes the lifecycle cannot work without it: say so when it is built."""
+    if lifecycle is None:
+        raise TypeError(f"{who} needs the lifecycle built by the bootstrap (AppServices.lifecycle)")
+    return lifecycle
 
 
 def _system_event(
@@ -44,31 +62,30 @@ def _system_event(
     )
 
 
-def message_arrived(session: Session, message: Message, now: dt.datetime) -> None:
+def message_arrived(session: Session, message: Message, now: dt.datetime, *, book: DeadlineBook) -> None:
     """R5 and R3 clocks start when the message arrives in the Incident system, not when we fetched it."""
-    _deadlines(session).start_arrival_clocks(session, message)
+    book.start_arrival_clocks(session, message)
     _system_event(session, "message_arrived", message, now, {"external_id": message.external_id})
 
 
-def author_replied(session: Session, message: Message, entry: ThreadEntry, now: dt.datetime) -> None:
+def author_replied(
+    session: Session, message: Message, entry: ThreadEntry, now: dt.datetime, *, book: DeadlineBook
+) -> None:
     """The author's reply to a clarification request reopens the message for the executor."""
     if message.state is MessageState.CLARIFICATION and message.department_id is not None:
         message.state = MessageState.ROUTED
         for draft in session.scalars(sa.select(Draft).where(Draft.message_id == message.id)):
             draft.is_closed = True
-        _deadlines(session).open_stage(
-            session, message, Stage.DRAFT, now, department_id=message.department_id
-        )
+        book.open_stage(session, message, Stage.DRAFT, now, department_id=message.department_id)
     session.flush()
     _system_event(session, "author_replied", message, now, {"thread_entry_id": entry.id})
 
 
-def outbound_confirmed(session: Session, item: OutboxItem, now: dt.datetime) -> None:
+def outbound_confirmed(session: Session, item: OutboxItem, now: dt.datetime, *, book: DeadlineBook) -> None:
     """The Incident system confirmed: only now is the message published or redirected (R2)."""
     message = session.get(Message, item.message_id)
     if message is None:
         return
-    book = _deadlines(session)
     if item.action is OutboundAction.REDIRECT:
         redirect = session.scalars(sa.select(Redirect).where(Redirect.outbox_id == item.id)).one()
         redirect.confirmed_at = now
@@ -98,7 +115,9 @@ def outbound_confirmed(session: Session, item: OutboxItem, now: dt.datetime) -> 
     )
 
 
-def outbound_failed(session: Session, item: OutboxItem, error: str, now: dt.datetime) -> None:
+def outbound_failed(
+    session: Session, item: OutboxItem, error: str, now: dt.datetime, *, book: DeadlineBook
+) -> None:
     """A permanent refusal: the message goes back to where a person must act, with the reason."""
     message = session.get(Message, item.message_id)
     if message is None:
@@ -107,8 +126,8 @@ def outbound_failed(session: Session, item: OutboxItem, error: str, now: dt.date
         message.state = MessageState.NEW
     else:
         message.state = MessageState.UNDER_REVIEW
-        _deadlines(session).open_stage(session, message, Stage.REVIEW, now)
+        book.open_stage(session, message, Stage.REVIEW, now)
     message.state_reason = f"«Система Инцидент» отклонила отправку: {error}"
-    _deadlines(session).refresh_current_due(session, message)
+    book.refresh_current_due(session, message)
     session.flush()
     _system_event(session, "outbound_failed", message, now, {"outbox_id": item.id, "error": error})
