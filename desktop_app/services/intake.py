@@ -22,6 +22,7 @@ from desktop_app.adapters.incident.gateway import FetchPage, IncidentError, Inci
 from desktop_app.domain.lifecycle import ChannelKind, MessageState
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Attachment, Message, SyncState, ThreadEntry
+from desktop_app.services import workflow_hooks
 from desktop_app.services.blobs import store_blob
 from desktop_app.services.periodic import PeriodicLoop
 from desktop_app.services.workflow_hooks import Lifecycle, require
@@ -138,6 +139,7 @@ def apply_item(
         store_new_message_parts(session, message, item, now, lifecycle)
         return "new", message.id
     changed = False
+    old_text = message.text
     for name, value in (
         ("channel_kind", _channel(item.channel_kind)),
         ("platform", item.platform[:40]),
@@ -156,6 +158,8 @@ def apply_item(
     if _add_attachments(session, message.id, item, known):
         changed = True
     session.flush()
+    if message.text != old_text:
+        workflow_hooks.post_edited(session, message, old_text, now)  # every version kept (issue 13)
     return ("updated" if changed else "unchanged"), message.id
 
 
@@ -169,8 +173,9 @@ def _apply_reply(
     if existing is not None:
         if existing.text == item.text:
             return "unchanged", parent.id
-        existing.text = item.text
+        old_text, existing.text = existing.text, item.text
         session.flush()
+        workflow_hooks.post_edited(session, parent, old_text, now, existing)  # every version kept
         return "updated", parent.id
     entry = ThreadEntry(
         message_id=parent.id,
