@@ -315,10 +315,10 @@ def outbound_confirmed(session: Session, item: OutboxItem, now: dt.datetime, *, 
         wrote = _author_wrote_since(session, message) if kind is not DraftKind.INTERIM else None
         if wrote is not None and kind is DraftKind.CLARIFICATION:
             # The author answered while our request was still being sent: do not wait for them.
-            _reopen_for_executor(session, message, wrote)
+            _reopen_for_executor(session, message, wrote, book)
             after["reopened"] = True
         elif wrote is not None:
-            _open_follow_up(session, message, wrote, now)
+            _open_follow_up(session, message, wrote, now, book)
             after["follow_up"] = True
         elif kind is DraftKind.CLARIFICATION:
             # Nothing is due from us while the author is silent, but the wait is shown (since when).
