@@ -87,7 +87,7 @@ SHORTCUTS: dict[str, str] = {
 }
 
 
-Loaded = tuple[Queue, list[int], list[MessageRow], list[DeadlineEvent], dict[Queue, int], dict[int, str]]
+Loaded = tuple[Queue, list[int], list[MessageRow], list[DeadlineEvent], dict[int, str]]
 FIRST_SCREEN = 300  # rows read with the queue's ids: more than any screen shows
 CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thread
 
@@ -441,17 +441,19 @@ class OperatorWorkspace(QWidget):
         def load() -> Loaded:
             ids = queries.queue_ids(actor, queue, now, search)
             first = queries.rows_by_ids(actor, ids[:FIRST_SCREEN])
-            counts = queries.queue_counts(actor, now)
-            return queue, ids, first, deadline_events(first), counts, _presence_notes(presence)
+            return queue, ids, first, deadline_events(first), _presence_notes(presence)
 
         self._full_loading = True
         self._load_generation += 1
         # A newer load of the queue wins over an older one still running (issue 17: stale results).
         self.context.ops.query(self, load, self._loaded, self._load_failed, slot="queue")
+        # The counts (one grouped query over every message) on another worker, not in the way.
+        self.context.ops.query(
+            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
+        )
 
     def _loaded(self, result: Loaded) -> None:
-        queue, ids, rows, events, counts, presence = result
-        self.queue_model.set_counts(counts)
+        queue, ids, rows, events, presence = result
         if queue is not self.queue:
             return  # the user switched queues meanwhile; that load is on its way
         selected = self._selected_id
