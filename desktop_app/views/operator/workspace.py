@@ -553,15 +553,12 @@ class OperatorWorkspace(QWidget):
 
         # The newest refresh covers every pending id, so an older one may be dropped safely.
         self.context.ops.query(self, load, self._rows_refreshed, self._load_failed, slot="rows")
-        # The counts (one grouped query) follow separately: the changed rows need not wait for them.
-        self.context.ops.query(
-            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
-        )
 
     def _rows_refreshed(self, result: tuple[Queue, frozenset[int], list[MessageRow], dict[int, str]]) -> None:
         queue, ids, rows, presence = result
         self._pending_ids -= ids
         if queue is not self.queue:
+            self._refresh_counts()
             return
         selected = self._selected_id
         self._restoring = True
@@ -583,6 +580,13 @@ class OperatorWorkspace(QWidget):
             self.panel.show_message(selected)
         self.update_actions()
         self.rows_refreshed.emit(len(ids))
+        self._refresh_counts()  # after the rows: the grouped count over every message never delays them
+
+    def _refresh_counts(self) -> None:
+        queries, actor, now = self.services.queries, self.actor, self.services.now()
+        self.context.ops.query(
+            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
+        )
 
     def _load_failed(self, error: BaseException) -> None:
         self._full_loading = False
