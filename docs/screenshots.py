@@ -30,7 +30,7 @@ from desktop_app.settings import Settings
 from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.login import LoginDialog
 from desktop_app.views.main_window import MainWindow
-from desktop_app.views.tasks import TaskRunner
+from desktop_app.views.operations import Operations
 from tests.support.factories import Clock, msk
 
 
@@ -49,7 +49,6 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     font = QFont("DejaVu Sans", 10)
     app.setFont(font)
-    TaskRunner.synchronous = True  # deterministic pictures: every load completes before the grab
 
     clock = Clock(msk(2026, 5, 12, 11, 20))
     folder = Path(tempfile.mkdtemp(prefix="otklik-screens-"))
@@ -67,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     actor = login.actor
     assert actor is not None
 
-    context = ViewContext(services=services, actor=actor, runner=TaskRunner(), signals=AppSignals())
+    context = ViewContext(
+        services=services, actor=actor, ops=Operations(services.changes, inline=True), signals=AppSignals()
+    )
     window = MainWindow(context, watch_changes=False)
     window.resize(1500, 860)
     window.show()
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     # The executor: a routed message, a draft with a typo and a missed question, checked live.
     executor = services.auth.login("blago", password)
     executor_context = ViewContext(
-        services=services, actor=executor, runner=TaskRunner(), signals=AppSignals()
+        services=services, actor=executor, ops=Operations(services.changes, inline=True), signals=AppSignals()
     )
     executor_window = MainWindow(executor_context, watch_changes=False)
     executor_window.resize(1500, 860)
@@ -123,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # The administrator: the working calendar with its years and custom days.
     admin = services.auth.login("admin", password)
-    admin_context = ViewContext(services=services, actor=admin, runner=TaskRunner(), signals=AppSignals())
+    admin_context = ViewContext(
+        services=services, actor=admin, ops=Operations(services.changes, inline=True), signals=AppSignals()
+    )
     admin_window = MainWindow(admin_context, watch_changes=False)
     admin_window.resize(1100, 700)
     admin_window.show()

@@ -35,6 +35,7 @@ from desktop_app.domain.worktime.deadlines import OverallClock, Stage
 from desktop_app.errors import OtklikError
 from desktop_app.services.texts import ROLE_NAMES, STAGE_NAMES
 from desktop_app.views.admin_quarantine import QuarantineView
+from desktop_app.views.common.dialogs import error_text
 from desktop_app.views.context import ViewContext
 from desktop_app.views.rows_model import RowsTableModel
 
@@ -62,11 +63,15 @@ class AdminWorkspace(QTabWidget):
 
     # -- helpers -------------------------------------------------------------------------------
 
+    def _read(self, fn: Callable[[], Any], on_done: Callable[[Any], None], slot: str) -> None:
+        self.context.ops.query(self, fn, on_done, self._show_error, slot=slot)
+
     def _call(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        self.context.runner.run(fn, on_done, self._show_error)
+        """A change: serialised with every other write; its refusal is shown here, in Russian."""
+        self.context.ops.write(self, fn, on_done, self._show_error)
 
     def _show_error(self, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, OtklikError) else f"Непредвиденная ошибка: {exc}"
+        text = error_text(exc)
         box = QMessageBox(QMessageBox.Icon.Warning, "Отклик", text, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()
@@ -74,11 +79,11 @@ class AdminWorkspace(QTabWidget):
 
     def refresh(self) -> None:
         services, actor = self.context.services, self.context.actor
-        self._call(lambda: services.admin.users(actor), self.users_model.set_rows)
-        self._call(services.admin.departments, self._set_departments)
-        self._call(services.calendar.years_overview, self.years_model.set_rows)
-        self._call(services.calendar.custom_days, self.custom_days_model.set_rows)
-        self._call(services.drafting.pending_words, self._set_pending)
+        self._read(lambda: services.admin.users(actor), self.users_model.set_rows, "users")
+        self._read(services.admin.departments, self._set_departments, "departments")
+        self._read(services.calendar.years_overview, self.years_model.set_rows, "years")
+        self._read(services.calendar.custom_days, self.custom_days_model.set_rows, "custom_days")
+        self._read(services.drafting.pending_words, self._set_pending, "pending_words")
 
     # -- users ---------------------------------------------------------------------------------
 

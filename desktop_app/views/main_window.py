@@ -8,8 +8,10 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
 from desktop_app import __version__
 from desktop_app.domain.lifecycle import Role
+from desktop_app.services.presence import HEARTBEAT
 from desktop_app.services.texts import ROLE_NAMES
-from desktop_app.views.context import ChangeWatcher, ViewContext
+from desktop_app.views.common.dialogs import show_message
+from desktop_app.views.context import ChangeFeedBridge, ViewContext
 
 
 def _plain_label(text: str = "") -> QLabel:
@@ -51,9 +53,16 @@ class MainWindow(QMainWindow):
         self.user_label = _plain_label(f"{actor.full_name} · {ROLE_NAMES[actor.role]}")
         status = self.statusBar()
         status.addWidget(self.connection_label, 1)
+        # The busy state of the operation layer: a write is being saved (issue 17).
+        self.busy_label = _plain_label("Сохранение…")
+        self.busy_label.setObjectName("busy_status")
+        self.busy_label.hide()
+        status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.database_label)
         status.addPermanentWidget(self.user_label)
         context.signals.sync_status.connect(self.show_sync_status)
+        context.ops.busy_changed.connect(self.busy_label.setVisible)
+        context.ops.failure.connect(self.show_failure)  # the one place unhandled failures are told
 
         self._build_menu()
 
@@ -61,9 +70,15 @@ class MainWindow(QMainWindow):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(context.signals.tick.emit)
         self._tick.start()
-        self.watcher = ChangeWatcher(context, parent=self)
+        self.feed = ChangeFeedBridge(context, parent=self)
+        # Presence heartbeat: the others keep seeing «открыто у: …» only while this window lives.
+        self._heartbeat = QTimer(self)
+        self._heartbeat.setInterval(int(HEARTBEAT.total_seconds() * 1000))
+        presence = context.services.presence
+        self._heartbeat.timeout.connect(lambda: context.ops.write(None, presence.heartbeat, quiet=True))
         if watch_changes:
-            self.watcher.start()
+            self.feed.start()
+            self._heartbeat.start()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Файл")
@@ -97,6 +112,11 @@ class MainWindow(QMainWindow):
         self.connection_label.setText(text)
         self.connection_label.setStyleSheet("" if healthy else "color: #b00020;")
 
+    def show_failure(self, text: str) -> None:
+        """Central failure facility: a window-modal box with the Russian sentence (detail is in the log)."""
+        self.last_failure_box = show_message(self, text)
+        self.statusBar().showMessage(text, 15_000)
+
     def _about(self) -> None:
         box = QMessageBox(self)
         box.setWindowTitle("О программе")
@@ -108,6 +128,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def closeEvent(self, event) -> None:
-        self.watcher.stop()
+        self.feed.stop()
+        self._heartbeat.stop()
         self._tick.stop()
         super().closeEvent(event)

@@ -2,12 +2,12 @@
 
 API (stable): ``MessagePanel(context, parent=None)``
 
-- ``show_message(message_id)`` loads ``queries.message_detail`` through ``context.runner``;
+- ``show_message(message_id)`` loads ``queries.message_detail`` through ``context.ops``;
 - ``set_detail(detail)`` shows a ``MessageDetail`` already loaded; ``clear()`` shows nothing;
 - ``detail() -> MessageDetail | None`` the record shown;
 - widgets for tests and embedding: ``text_view`` (QPlainTextEdit), ``author_label``, ``platform_label``,
   ``state_label``, ``link_label``, ``open_link_button``, ``attachments`` (QListWidget with thumbnails),
-  ``thread_view``, ``stages_view``, ``history_view``, ``tabs``.
+  ``thread_view``, ``stages_view``, ``history_view``, ``tabs``, ``presence_label`` (who else has it open).
 
 Untrusted text (the message, the author's name, file names, thread replies, comments) is shown only as
 plain text: QPlainTextEdit, QLabel with ``Qt.TextFormat.PlainText``, item views (which never render HTML).
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -41,6 +42,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.lifecycle import DraftKind
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
+from desktop_app.services.changes import Changes
+from desktop_app.services.presence import describe
 from desktop_app.services.queries import AttachmentInfo, MessageDetail
 from desktop_app.services.texts import DRAFT_KIND_NAMES, STAGE_NAMES, STATE_NAMES
 from desktop_app.views.common.countdown import STATUS_TITLES, format_instant, plain_tooltip, status_colours
@@ -181,6 +184,14 @@ class MessagePanel(QWidget):
         )
         body.addWidget(self.reason_label)
 
+        # Who else works on this message right now («открыто у: Иванова»), from the presence table.
+        self.presence_label = _plain_label(object_name="presence")
+        self.presence_label.setStyleSheet(
+            "background: #eef6ee; border: 1px solid #b7d8b7; border-radius: 4px; padding: 2px 6px;"
+        )
+        self.presence_label.hide()
+        body.addWidget(self.presence_label)
+
         self.text_view = QPlainTextEdit()
         self.text_view.setObjectName("message_text")
         self.text_view.setReadOnly(True)
@@ -240,15 +251,54 @@ class MessagePanel(QWidget):
         self._requested = None
         self.body.hide()
         self.placeholder.show()
+        self._announce(None)
 
     def show_message(self, message_id: int) -> None:
         self._requested = message_id
         queries, actor = self.context.services.queries, self.context.actor
-        self.context.runner.run(
+        self.context.ops.query(
+            self,
             lambda: queries.message_detail(actor, message_id),
             lambda detail: self._loaded(message_id, detail),
             self._failed,
+            slot="detail",  # a later selection wins over a slow earlier load
         )
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Re-read the shown message only when a committed change concerns it (issue 17)."""
+        shown = self._detail.row.id if self._detail is not None else None
+        if shown is None:
+            return
+        if changes.everything or changes.touches(shown) or shown in changes.drafts:
+            self.show_message(shown)
+        elif shown in changes.presence:
+            self.load_presence(shown)
+
+    # -- presence --------------------------------------------------------------------------------
+
+    def _announce(self, message_id: int | None) -> None:
+        """Tell the other workstations which message this panel shows (None: none)."""
+        if getattr(self, "_announced", None) == message_id:
+            return
+        self._announced = message_id
+        presence, actor = self.context.services.presence, self.context.actor
+        self.context.ops.write(self, lambda: presence.show(actor, message_id), quiet=True)
+
+    def load_presence(self, message_id: int) -> None:
+        presence = self.context.services.presence
+        self.context.ops.query(
+            self,
+            lambda: presence.others([message_id]),
+            lambda found: self._show_presence(message_id, describe(found.get(message_id, []))),
+            lambda _error: None,  # presence is a courtesy: a failed read leaves the card as it is
+            slot="presence",
+        )
+
+    def _show_presence(self, message_id: int, text: str) -> None:
+        if self._detail is None or self._detail.row.id != message_id:
+            return
+        self.presence_label.setText(text)
+        self.presence_label.setVisible(bool(text))
 
     def _loaded(self, message_id: int, detail: MessageDetail) -> None:
         if self._requested == message_id:  # a later selection wins over a slow earlier load
@@ -261,6 +311,8 @@ class MessagePanel(QWidget):
     def set_detail(self, detail: MessageDetail) -> None:
         self._detail = detail
         self._requested = detail.row.id
+        self._announce(detail.row.id)
+        self.load_presence(detail.row.id)
         row = detail.row
         calendar = self.context.services.calendar.calendar()
         now = self.context.services.now()
@@ -352,13 +404,16 @@ class MessagePanel(QWidget):
         if not info.media_type.startswith("image/"):
             return
         queries, actor = self.context.services.queries, self.context.actor
-        self.context.runner.run(
+        self.context.ops.query(
+            self,
             lambda: queries.attachment_content(actor, info.id),
             lambda data: self._thumbnail(item, info.id, data),
             lambda _error: None,  # no thumbnail: the file name stays
         )
 
     def _thumbnail(self, item: QListWidgetItem, attachment_id: int, data: bytes) -> None:
+        if not shiboken6.isValid(item):
+            return  # the list was refilled meanwhile
         if self._detail is None or attachment_id not in {a.id for a in self._detail.attachments}:
             return
         pixmap = QPixmap()

@@ -2,7 +2,8 @@
 
 Left: queues with live counts. Middle: search and the queue table with working-time countdowns.
 Right: the selected message's whole record. Actions (toolbar, context menu, shortcuts) call the
-workflow services through ``context.runner``; refusals are shown as the services word them.
+workflow services through ``context.ops`` (the operation layer); refusals are shown as the services
+word them. Committed changes (here or on another workstation) refresh only the rows they touched.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ from desktop_app.domain.lifecycle import ALLOWED_ROLES, Action, MessageState, Ro
 from desktop_app.domain.validation import ValidationReport
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.errors import OtklikError
+from desktop_app.services.changes import Changes
 from desktop_app.services.importing import EncodingConfirmationNeeded, ImportResult
 from desktop_app.services.manual import ManualPublication
+from desktop_app.services.presence import PresenceService, describe
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
@@ -48,12 +51,16 @@ from desktop_app.views.common.message_panel import MessagePanel
 from desktop_app.views.common.message_table import (
     Column,
     CountdownDelegate,
+    DeadlineEvent,
+    FilterResult,
     MessageTableModel,
+    deadline_events,
     explain_countdown,
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
 from desktop_app.views.context import ViewContext
+from desktop_app.views.operations import alive
 from desktop_app.views.operator.dialogs import (
     CloseDialog,
     FormDialog,
@@ -81,6 +88,16 @@ SHORTCUTS: dict[str, str] = {
 }
 
 
+Loaded = tuple[Queue, list[int], list[MessageRow], list[DeadlineEvent], dict[int, str]]
+FIRST_SCREEN = 300  # rows read with the queue's ids: more than any screen shows
+CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thread
+
+
+def _presence_notes(presence: PresenceService) -> dict[int, str]:
+    """«открыто у: …» per message someone else has open (a handful of rows office-wide)."""
+    return {message_id: describe(viewers) for message_id, viewers in presence.all_others().items()}
+
+
 def default_validator(services: Any) -> ValidateFn:
     """The app's one validation service (the app warms it up once the window is shown)."""
     validation = services.validation
@@ -103,11 +120,15 @@ class OperatorWorkspace(QWidget):
 
     Signals:
         queue_loaded(int): the current queue was (re)loaded with this many rows.
+        first_screen_shown(int): the first rows of a (re)load are shown; the rest follows in chunks.
+        rows_refreshed(int): this many changed messages were re-read into the table (incremental).
         action_done(str): an action succeeded (its code: route, redirect, close, publish, rework, reassign).
         action_failed(str): an action was refused; the Russian reason.
     """
 
     queue_loaded = Signal(int)
+    first_screen_shown = Signal(int)
+    rows_refreshed = Signal(int)
     action_done = Signal(str)
     action_failed = Signal(str)
 
@@ -131,6 +152,9 @@ class OperatorWorkspace(QWidget):
         self._last_tick = self.services.now()
         self._known_new: int | None = None
         self.dialog: QDialog | None = None  # the open action dialog, for tests and screenshots
+        self._full_loading = False
+        self._load_generation = 0
+        self._pending_ids: set[int] = set()  # changed rows still to re-read (issue 17)
         self.last_error: QMessageBox | None = None
         self.import_progress: QProgressDialog | None = None
         self.setObjectName("operator_workspace")
@@ -140,6 +164,7 @@ class OperatorWorkspace(QWidget):
         signals = context.signals
         signals.tick.connect(self.on_tick)
         signals.data_changed.connect(self.reload)
+        context.ops.changed.connect(self.apply_changes)
         signals.sync_status.connect(self.show_sync_status)
         signals.new_messages.connect(self.on_new_messages)
         self.reload()
@@ -406,36 +431,167 @@ class OperatorWorkspace(QWidget):
     # -- loading -----------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Reload the current queue and the counts off the UI thread, keeping the selection."""
+        """Reload the current queue and the counts off the UI thread, keeping the selection.
+
+        A big queue comes screen by screen (issue 17): the ids in queue order and the first screen's
+        rows first (shown at once), then the rest in chunks, each read off the UI thread.
+        """
         queries, actor, now = self.services.queries, self.actor, self.services.now()
+        presence = self.services.presence
         queue, search = self.queue, self.server_search
 
-        def load() -> tuple[Queue, list[MessageRow], dict[Queue, int]]:
-            return queue, queries.list_queue(actor, queue, now, search), queries.queue_counts(actor, now)
+        def load() -> Loaded:
+            ids = queries.queue_ids(actor, queue, now, search)
+            first = queries.rows_by_ids(actor, ids[:FIRST_SCREEN])
+            return queue, ids, first, deadline_events(first), _presence_notes(presence)
 
-        self.context.runner.run(load, self._loaded, self._load_failed)
+        self._full_loading = True
+        self._load_generation += 1
+        # A newer load of the queue wins over an older one still running (issue 17: stale results).
+        self.context.ops.query(self, load, self._loaded, self._load_failed, slot="queue")
+        # The counts (one grouped query over every message) on another worker, not in the way.
+        self.context.ops.query(
+            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
+        )
 
-    def _loaded(self, result: tuple[Queue, list[MessageRow], dict[Queue, int]]) -> None:
-        queue, rows, counts = result
-        self.queue_model.set_counts(counts)
+    def _loaded(self, result: Loaded) -> None:
+        queue, ids, rows, events, presence = result
         if queue is not self.queue:
             return  # the user switched queues meanwhile; that load is on its way
         selected = self._selected_id
         self._restoring = True
         try:
-            self.model.set_rows(rows)
+            self.model.set_rows(rows, events)
+            self.model.set_presence(presence)
             kept = selected is not None and self.select_message(selected)
         finally:
             self._restoring = False
+        rest = ids[len(rows) :]
+        waiting = selected is not None and not kept and selected in set(rest)
         if kept and selected is not None:
             self.panel.show_message(selected)  # its history or state may have changed
-        else:
+        elif not waiting:
             self._selected_id = None
             self.panel.clear()
         self.update_actions()
-        self.queue_loaded.emit(len(rows))
+        self.first_screen_shown.emit(len(rows))
+        self._load_rest(self._load_generation, rest, len(ids))
+
+    def _load_rest(self, generation: int, rest: list[int], total: int) -> None:
+        if generation != self._load_generation:
+            return  # a newer load started
+        if not rest:
+            self._full_loading = False
+            if self._selected_id is not None and self.model.row_of(self._selected_id) < 0:
+                self._selected_id = None
+                self.panel.clear()
+            self.update_actions()
+            self.queue_loaded.emit(total)
+            if self._pending_ids:
+                self._refresh_rows()  # changes that arrived while the whole queue was being read
+            return
+        chunk, later = rest[:CHUNK], rest[CHUNK:]
+        queries, actor = self.services.queries, self.actor
+
+        def read() -> tuple[list[MessageRow], list[DeadlineEvent]]:
+            rows = queries.rows_by_ids(actor, chunk)
+            return rows, deadline_events(rows)
+
+        def arrived(result: tuple[list[MessageRow], list[DeadlineEvent]]) -> None:
+            rows, events = result
+            if generation != self._load_generation:
+                return
+            selected = self._selected_id
+            self._restoring = True
+            try:
+                self.model.append_rows(rows, events)
+                found = (
+                    selected is not None
+                    and self.selected_row() is None
+                    and any(r.id == selected for r in rows)
+                    and self.select_message(selected)
+                )
+            finally:
+                self._restoring = False
+            if found and selected is not None:
+                self.panel.show_message(selected)
+                self.update_actions()
+            self._load_rest(generation, later, total)
+
+        self.context.ops.query(self, read, arrived, self._load_failed, slot="chunk")
+
+    def apply_changes(self, changes: Changes) -> None:
+        """A committed change (this workstation's or another's): re-read only the rows it touched."""
+        if changes.everything:
+            self.reload()
+            return
+        if changes.presence and not changes.rows:
+            presence = self.services.presence
+            self.context.ops.query(
+                self,
+                lambda: _presence_notes(presence),
+                self.model.set_presence,
+                lambda _e: None,
+                slot="presence",
+            )
+            self.panel.apply_changes(changes)
+            return
+        if not changes.rows and not changes.drafts:
+            return
+        self._pending_ids |= changes.rows
+        if not self._full_loading:
+            self._refresh_rows()
+        if self._selected_id is not None and self._selected_id not in changes.rows:
+            self.panel.apply_changes(changes)  # e.g. its draft changed; the row itself did not
+
+    def _refresh_rows(self) -> None:
+        queries, actor, now = self.services.queries, self.actor, self.services.now()
+        presence = self.services.presence
+        queue, search, ids = self.queue, self.server_search, frozenset(self._pending_ids)
+
+        def load() -> tuple[Queue, frozenset[int], list[MessageRow], dict[int, str]]:
+            rows = queries.queue_rows(actor, queue, now, ids, search)
+            return queue, ids, rows, _presence_notes(presence)
+
+        # The newest refresh covers every pending id, so an older one may be dropped safely.
+        self.context.ops.query(self, load, self._rows_refreshed, self._load_failed, slot="rows")
+
+    def _rows_refreshed(self, result: tuple[Queue, frozenset[int], list[MessageRow], dict[int, str]]) -> None:
+        queue, ids, rows, presence = result
+        self._pending_ids -= ids
+        if queue is not self.queue:
+            self._refresh_counts()
+            return
+        selected = self._selected_id
+        self._restoring = True
+        try:
+            self.model.apply_rows(rows, ids)
+            self.model.set_presence(presence)
+            kept = selected is not None and self.model.row_of(selected) >= 0
+            if selected is not None and not kept:
+                self.table.selectionModel().clearSelection()
+                self.table.selectionModel().setCurrentIndex(
+                    QModelIndex(), QItemSelectionModel.SelectionFlag.Clear
+                )
+        finally:
+            self._restoring = False
+        if selected is not None and not kept:
+            self._selected_id = None
+            self.panel.clear()
+        elif selected is not None and selected in ids:
+            self.panel.show_message(selected)
+        self.update_actions()
+        self.rows_refreshed.emit(len(ids))
+        self._refresh_counts()  # after the rows: the grouped count over every message never delays them
+
+    def _refresh_counts(self) -> None:
+        queries, actor, now = self.services.queries, self.actor, self.services.now()
+        self.context.ops.query(
+            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
+        )
 
     def _load_failed(self, error: BaseException) -> None:
+        self._full_loading = False
         self.strip.show_text(f"Не удалось обновить очередь: {error_text(error)}", True)
 
     # -- search ------------------------------------------------------------------------------------
@@ -450,7 +606,17 @@ class OperatorWorkspace(QWidget):
             self.reload()
         if self.server_search and text.strip() == self.server_search:
             return  # the database search shows matches the table's columns may not contain
-        self.model.set_filter_text(text)
+        self._filter_rows(text)
+
+    def _filter_rows(self, text: str) -> None:
+        """The instant filter, computed off the UI thread (100,000 rows); the newest text wins."""
+        job = self.model.filter_job(text)
+
+        def shown(result: FilterResult) -> None:
+            if not self.model.apply_filter(result):
+                self._filter_rows(self.search_edit.text())  # rows arrived meanwhile: filter those
+
+        self.context.ops.query(self, job, shown, slot="filter")
 
     def search_server_side(self) -> None:
         """Enter: full-text search of the whole queue in the database (message, author, answers)."""
@@ -496,20 +662,23 @@ class OperatorWorkspace(QWidget):
     def _perform(self, code: str, call: Callable[[], Any], dialog: QDialog | None = None) -> None:
         """Run a workflow call off the UI thread; on success close the dialog and refresh."""
 
+        # The dialog may be closed (and deleted) while the call runs: the workspace owns the operation,
+        # so the success signal and the refresh still happen, and a refusal is still shown (issue 17).
+
         def done(_result: Any) -> None:
-            if dialog is not None:
+            if alive(dialog):
                 dialog.done(QDialog.DialogCode.Accepted)
-            self.action_done.emit(code)
-            self.reload()
+            self.action_done.emit(code)  # the table follows from the write's Changes
 
         def failed(error: BaseException) -> None:
-            if isinstance(dialog, ReviewDialog | FormDialog):
-                dialog.set_busy(False)  # keep the dialog and the user's input: fix and retry
-            self.last_error = show_error(dialog or self, error)
+            shown_on = dialog if alive(dialog) else None
+            if isinstance(shown_on, ReviewDialog | FormDialog):
+                shown_on.set_busy(False)  # keep the dialog and the user's input: fix and retry
+            self.last_error = show_error(shown_on or self, error)
             self.action_failed.emit(error_text(error))
             self.reload()  # a conflict means someone else changed it: show the fresh state
 
-        self.context.runner.run(call, done, failed)
+        self.context.ops.write(self, call, done, failed)
 
     def _require_row(self) -> MessageRow | None:
         row = self.selected_row()
@@ -533,8 +702,8 @@ class OperatorWorkspace(QWidget):
             self.last_error = show_error(self, error)
             self.action_failed.emit(error_text(error))
 
-        self.context.runner.run(fetch, show, failed)
-        return self.dialog  # set at once by a synchronous runner; later otherwise
+        self.context.ops.query(self, fetch, show, failed, slot="dialog")
+        return self.dialog  # set at once by an inline operation layer; later otherwise
 
     def open_route_dialog(self) -> RouteDialog | None:
         row = self._require_row()
@@ -669,7 +838,10 @@ class OperatorWorkspace(QWidget):
             if self.dialog is dialog:
                 dialog.set_report_error(error_text(error))
 
-        self.context.runner.run(lambda: validate(text, draft, author, platform, kinds, kind), shown, failed)
+        # Owned by the dialog: closing it drops the check's result (nothing to show it in).
+        self.context.ops.query(
+            dialog, lambda: validate(text, draft, author, platform, kinds, kind), shown, failed
+        )
 
     def publish(self, row: MessageRow, checks: ReviewChecks, dialog: ReviewDialog | None = None) -> None:
         """R7: publish through the Incident system; the message shows «отправляется» until confirmed (R2)."""
@@ -744,7 +916,6 @@ class OperatorWorkspace(QWidget):
                 text = f"Загружено сообщений: {result.imported}; уже были в базе: {result.duplicates}."
                 self.strip.show_text(text, False)
                 self.action_done.emit("import")
-                self.reload()
                 return
             lines = [f"строка {error.row}: {error.reason}" for error in result.errors[:30]]
             more = len(result.errors) - len(lines)
@@ -762,7 +933,8 @@ class OperatorWorkspace(QWidget):
             self.last_error = show_error(self, error)
             self.action_failed.emit(error_text(error))
 
-        self.context.runner.run(
+        self.context.ops.write(
+            self,
             lambda: desk.import_file(actor, path, encoding, report, lambda: bool(state["cancel"])),
             done,
             failed,

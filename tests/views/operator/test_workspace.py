@@ -324,9 +324,9 @@ def test_live_refresh_after_another_workstation_keeps_selection(
 def test_with_the_real_thread_pool(
     qtbot, monkeypatch, real_validate, view_context: ViewContext, world: World
 ) -> None:
-    from desktop_app.views.tasks import TaskRunner
+    from desktop_app.views.operations import Operations
 
-    monkeypatch.setattr(TaskRunner, "synchronous", False)
+    view_context.ops = Operations(view_context.services.changes)  # the real pool
     message_id = world.arrive()
     workspace = OperatorWorkspace(view_context, validate=real_validate, use_tray=False)
     qtbot.addWidget(workspace)
@@ -339,7 +339,7 @@ def test_with_the_real_thread_pool(
     workspace.dialog.accept()
     qtbot.waitUntil(lambda: world.message(message_id).state is MessageState.ROUTED, timeout=5000)
     qtbot.waitUntil(lambda: workspace.model.rowCount() == 0, timeout=5000)
-    assert view_context.runner.wait(5000)
+    assert view_context.ops.wait(5000)
 
 
 def test_a_refused_dialog_stays_open_with_the_users_input(
