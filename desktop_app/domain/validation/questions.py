@@ -1,17 +1,25 @@
 """Questions and requests in a citizen's message and whether the draft answers them (R7 (3), R8).
 
 Extraction: razdel sentences; explicit questions («?», «ли», an interrogative opening a clause
-without «?»), implicit ones (requests: «прошу…», plural imperatives, «необходимо…»).
-Coverage: for every question the best draft window (one sentence or two adjacent) by lemma overlap
-with navec soft matching; numbers and street names from the question must reappear in the draft,
-a «когда» question needs a time in the answer, a «сколько» question a number, a request an action.
+without «?»), implicit ones (requests: «прошу…», plural imperatives, «необходимо…»), rhetorical
+ones («Сколько можно?», «Доколе?» — acknowledged, never demanded); joined questions («когда … и будет
+ли …?», «куда и к кому …?») split into one item per clause.
+
+Coverage, per question: its focus (the predicate and its objects from the slovnet dependency parse,
+plus the topic of the preceding sentences for «Когда их починят?»), its expected answer type (time,
+number, cause, responsible party, a place or contact for the citizen, yes/no, action) and the draft
+window (one sentence or two adjacent) whose words match the focus — exact lemma, 5-letter prefix,
+paraphrase group or navec similarity — *and* that supplies the type in a clause about that focus.
+Numbers and street names from the question must reappear in the draft. Every verdict carries its
+evidence (the window and a Russian sentence saying why) and a confidence; below
+``report.UNCERTAIN_BELOW`` the panel shows «проверьте».
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_app.domain.validation.language import (
@@ -25,6 +33,7 @@ from desktop_app.domain.validation.language import (
 )
 from desktop_app.domain.validation.report import AnswerSentence, QuestionItem
 from desktop_app.domain.validation.semantics import WordVectors
+from desktop_app.domain.validation.syntax import Clause, SyntaxParser, Word, clauses, flat_parse
 
 # Abbreviations official drafts use for words citizens write in full (R7 (3): addresses must match).
 _ABBREVIATIONS = {
@@ -37,7 +46,7 @@ _ABBREVIATIONS = {
 }
 _CONTENT_POS = {"NOUN", "ADJF", "ADJS", "VERB", "INFN", "PRTF", "PRTS", "NUMR", "COMP"}
 _NUMBER_RE = re.compile(r"\d+(?:[/-]?[а-яА-Я]\b)?")
-_DATE_RE = re.compile(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b20\d\d\b")
+_DATE_RE = re.compile(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b20\d\d\b|\b\d{1,2}:\d{2}\b")
 _STREET_MARKERS = re.compile(
     r"\b(?:ул(?:\.|иц[аеыу])|пр(?:\.|оспект[аеу]?)|пер(?:\.|еул(?:ок|ке|ка))|пл(?:\.|ощад[ьи])|"
     r"мкр\.?|микрорайон[аеу]?|бульвар[аеу]?|б-р|шоссе|проезд[аеу]?)\s+(?P<name>[А-ЯЁ0-9][\wЁё-]*)"
@@ -46,23 +55,62 @@ _OPENING_FILLERS = {"а", "и", "но", "так", "ну", "вот", "скажи�
 _WANT_TO_KNOW = re.compile(
     r"\b(?:узнать|подскажите|скажите|объясните|сообщите|интересует|интересно|уточните)\b", re.IGNORECASE
 )
-_CAUSE_RE = re.compile(
-    r"\b(?:так как|поскольку|потому|из-за|в связи с|по причине|причин\w*|связан\w*|вследствие|ввиду|"
-    r"объясня\w*|дело в том)\b",
+_QUESTION_WORDS = (
+    r"когда|где|куда|откуда|кто|кому|кого|почему|зачем|отчего|сколько|как|каким|какой|какая|какое|какие|"
+    r"каких|какого|что|чем|чья|чей|к\s+кому|в\s+какие|до\s+какого|по\s+какой"
+)
+# «…, и будет ли …?», «… и когда …?»: a second question joined to the first (a clause of its own).
+_JOIN_RE = re.compile(
+    rf"(?:,\s*|\s+)(?:и|а|или|также|и\s+также|а\s+также|ну\s+и)\s+(?=(?:{_QUESTION_WORDS})\b|\w+\s+ли\b)"
+    rf"|,\s+(?=(?:{_QUESTION_WORDS})\b[^,]*\?)|;\s*",
+    re.IGNORECASE,
+)
+# «Куда и к кому обращаться?», «Когда и кто …?»: two interrogatives sharing one predicate.
+_PAIR_RE = re.compile(
+    rf"^(?P<lead>(?:а\s+|и\s+|так\s+)?)(?P<first>{_QUESTION_WORDS})\s+и\s+(?P<second>(?:{_QUESTION_WORDS})\b)",
     re.IGNORECASE,
 )
 
-# Window scores at or above this are "answers" (calibrated on tests/validation/cases.py, see docs).
+# Window scores at or above this are "answers" (calibrated on the development part, see docs).
 COVERAGE_THRESHOLD = 0.5
 SOFT_MATCH_SIMILARITY = 0.55
+PARAPHRASE_WEIGHT = 0.8
 KEY_WORDS = 3
+
+# Expected answer types.
+TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
+    "time",
+    "number",
+    "cause",
+    "agent",
+    "where_to_go",
+    "yes_no",
+    "action",
+    "any",
+)
+_TYPE_NAMES = {
+    TIME: "срок",
+    NUMBER: "число",
+    CAUSE: "причина",
+    AGENT: "кто отвечает",
+    WHERE_TO_GO: "куда обратиться (адрес, телефон, сайт)",
+    YES_NO: "ответ «да» или «нет»",
+    ACTION: "что будет сделано",
+    ANY: "ответ по существу",
+}
 
 
 @dataclass(frozen=True)
 class _Question:
-    sentence: Sentence
+    sentence: Sentence  # the whole message sentence
+    start: int  # the question's own span in the message (a clause for joined questions)
+    stop: int
+    text: str
     kind: str
     interrogative: str | None
+    expected: str = ANY
+    conditional: bool = False
+    focus_text: str = ""  # where the focus comes from (the sentence, for «Куда» of «Куда и к кому…»)
 
 
 @dataclass(frozen=True)
@@ -71,14 +119,34 @@ class _Window:
     stop: int
     text: str
     lemmas: frozenset[str]
+    clauses: tuple[tuple[int, int, frozenset[str], str], ...] = field(
+        default=()
+    )  # (start, stop, lemmas, head)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    covered: bool
+    answer: AnswerSentence | None
+    confidence: float
+    reason: str
+    missing: tuple[str, ...] = ()
 
 
 class QuestionAnalyzer:
     """Finds questions/requests in a message and maps each to the draft sentence answering it."""
 
-    def __init__(self, vectors: WordVectors | None = None, lexicon: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        vectors: WordVectors | None = None,
+        lexicon: Mapping[str, Any] | None = None,
+        syntax: SyntaxParser | None = None,
+        coverage_lexicon: Mapping[str, Any] | None = None,
+    ) -> None:
         data = lexicon or load_json("questions.json")
+        extra = coverage_lexicon or load_json("coverage.json")
         self.vectors = vectors
+        self.syntax = syntax
         self.interrogatives = frozenset(data["interrogatives"])
         self.request_lemmas = frozenset(data["request_lemmas"])
         self.request_phrases = tuple(fold(p) for p in data["request_phrases"])
@@ -87,23 +155,128 @@ class QuestionAnalyzer:
         self.time_markers = frozenset(fold(w) for w in data["time_markers"])
         self.action_markers = frozenset(fold(w) for w in data["action_markers"])
         self.closing_markers = tuple(fold(w) for w in data["closing_sentence_markers"])
+        flags = re.IGNORECASE
+        self.rhetorical = [re.compile(p, flags) for p in extra["rhetorical_patterns"]]
+        self.where_verbs = frozenset(extra["where_to_go_verbs"])
+        self.time_phrases = tuple(extra["time_phrases"])
+        self.cause_phrases = tuple(extra["cause_phrases"])
+        self.agent_phrases = tuple(extra["agent_phrases"])
+        self.number_phrases = tuple(extra["number_phrases"])
+        self.contact = [re.compile(p, flags) for p in extra["contact_patterns"]]
+        self.forwarded = [re.compile(p, flags) for p in extra["forwarded_patterns"]]
+        # Abbreviations (УК, МУП) are case-sensitive; the rest is not.
+        self.agent = [re.compile(p) if "УК|" in p else re.compile(p, flags) for p in extra["agent_patterns"]]
+        self.cause = [re.compile(p, flags) for p in extra["cause_patterns"]]
+        self.condition = [re.compile(p, flags) for p in extra["condition_patterns"]]
+        self.yes_no_answer = [re.compile(p, flags) for p in extra["yes_no_answer_patterns"]]
+        self.generic_predicates = frozenset(extra["generic_predicates"])
+        self.paraphrase: dict[str, frozenset[int]] = {}
+        for index, group in enumerate(extra["paraphrase_groups"]):
+            for word in group:
+                key = fold(word)
+                self.paraphrase[key] = self.paraphrase.get(key, frozenset()) | {index}
 
     # --- extraction -------------------------------------------------------------------------
 
     def extract(self, message: str) -> list[QuestionItem]:
         """Every question and request in message order (``covered`` is False until analysed)."""
         return [
-            QuestionItem(q.sentence.text, q.kind, False, q.sentence.start, len(q.sentence.text))
+            QuestionItem(
+                q.text, q.kind, q.kind == "rhetorical", q.start, q.stop - q.start, expected=q.expected
+            )
             for q in self._extract(message)
         ]
 
     def _extract(self, message: str) -> list[_Question]:
         found: list[_Question] = []
         for sentence in sentences(message):
-            kind, interrogative = self._classify(sentence.text)
-            if kind:
-                found.append(_Question(sentence, kind, interrogative))
+            kind, _ = self._classify(sentence.text)
+            if not kind:
+                continue
+            if kind == "explicit" and self._is_rhetorical(sentence.text):
+                found.append(
+                    _Question(sentence, sentence.start, sentence.stop, sentence.text, "rhetorical", None)
+                )
+                continue
+            if kind == "explicit":
+                found.extend(self._split(sentence))
+            else:
+                found.append(self._question(sentence, sentence.start, sentence.stop, kind, sentence.text))
         return found
+
+    def _is_rhetorical(self, text: str) -> bool:
+        folded = fold(text.strip())
+        folded = re.sub(r"^(?:ну|а|и|так|вот|скажите|простите)[,!]?\s+", "", folded)
+        return any(p.search(folded) for p in self.rhetorical)
+
+    def _split(self, sentence: Sentence) -> list[_Question]:
+        """One item per joined question: «Когда починят и будет ли …?», «Куда и к кому обращаться?»."""
+        text = sentence.text
+        pair = _PAIR_RE.match(text)
+        if pair:
+            first_stop = pair.start("first") + len(pair.group("first"))
+            second_start = pair.start("second")
+            return [
+                self._question(sentence, sentence.start, sentence.start + first_stop, "explicit", text),
+                self._question(sentence, sentence.start + second_start, sentence.stop, "explicit", text),
+            ]
+        cuts = [0]
+        for match in _JOIN_RE.finditer(text):
+            left = text[cuts[-1] : match.start()]
+            if self._asks(left) and len([t for t in tokenize(left) if t.is_word]) >= 2:
+                cuts.append(match.end())
+        parts: list[_Question] = []
+        for index, begin in enumerate(cuts):
+            end = len(text) if index + 1 == len(cuts) else _trim_end(text, cuts[index + 1])
+            chunk = text[begin:end]
+            lead = len(chunk) - len(chunk.lstrip())
+            chunk = chunk.strip()
+            if not chunk:
+                continue
+            absolute = sentence.start + begin + lead
+            # A part without its own content takes the sentence's focus.
+            focus = chunk if len(self.content_lemmas(chunk)) >= 1 else text
+            parts.append(self._question(sentence, absolute, absolute + len(chunk), "explicit", focus, chunk))
+        return parts or [self._question(sentence, sentence.start, sentence.stop, "explicit", text)]
+
+    def _asks(self, text: str) -> bool:
+        words = [fold(t.text) for t in tokenize(text) if t.is_word]
+        return "ли" in words or any(w in self.interrogatives for w in words)
+
+    def _question(
+        self, sentence: Sentence, start: int, stop: int, kind: str, focus_text: str, text: str | None = None
+    ) -> _Question:
+        own = text if text is not None else sentence.text[start - sentence.start : stop - sentence.start]
+        if kind == "implicit":
+            return _Question(sentence, start, stop, own, kind, None, ACTION, False, focus_text)
+        folded = fold(own)
+        words = [fold(t.text) for t in tokenize(own) if t.is_word]
+        interrogative = next((w for w in words if w in self.interrogatives), None)
+        expected = self._expected(folded, words, interrogative, fold(focus_text))
+        conditional = expected == YES_NO and any(p.search(folded) for p in self.condition)
+        return _Question(sentence, start, stop, own, kind, interrogative, expected, conditional, focus_text)
+
+    def _expected(self, folded: str, words: Sequence[str], interrogative: str | None, context: str) -> str:
+        lemmas = {lemma(w) for w in words} | {lemma(t.text) for t in tokenize(context) if t.is_word}
+        if interrogative in {"куда", "кому", "где"} and lemmas & self.where_verbs:
+            return WHERE_TO_GO
+        if re.search(r"\bк\s+кому\b", folded) and lemmas & self.where_verbs:
+            return WHERE_TO_GO
+        if interrogative in {"когда", "долго"} or any(p in folded for p in self.time_phrases):
+            return TIME
+        if any(re.search(rf"\b{re.escape(p)}\b", folded) for p in self.cause_phrases):
+            return CAUSE
+        if interrogative in {"кто", "чей", "чья", "чьё"} or any(
+            re.search(rf"\b{re.escape(p)}\b", folded) for p in self.agent_phrases[1:]
+        ):
+            return AGENT
+        if any(re.search(rf"\b{re.escape(p)}\b", folded) for p in self.number_phrases):
+            return NUMBER
+        if interrogative is None and "ли" in words:
+            return YES_NO
+        if interrogative in {"что", "как", "каким"} or interrogative is None:
+            return ACTION if interrogative != "как" else ANY
+        return ANY
 
     def _classify(self, text: str) -> tuple[str | None, str | None]:
         words = [t.text for t in tokenize(text) if t.is_word]
@@ -124,6 +297,8 @@ class QuestionAnalyzer:
             return "explicit", interrogative
         if self._is_request(text, words, lowered):
             return "implicit", None
+        if opening in {"доколе"} or self._is_rhetorical(text):
+            return "explicit", opening
         return None, None
 
     def _is_request(self, text: str, words: Sequence[str], lowered: Sequence[str]) -> bool:
@@ -142,7 +317,7 @@ class QuestionAnalyzer:
             return any("INFN" in p.tag for w in words[1:3] for p in parses(w)[:1])
         return False
 
-    # --- coverage ---------------------------------------------------------------------------
+    # --- focus ------------------------------------------------------------------------------
 
     def content_lemmas(self, text: str) -> set[str]:
         result: set[str] = set()
@@ -157,8 +332,43 @@ class QuestionAnalyzer:
                 result.add(token.text)
         return result
 
+    def _parse(self, text: str) -> tuple[Word, ...]:
+        if self.syntax is not None:
+            try:
+                return self.syntax.parse(text)
+            except Exception:  # a parser failure must not stop the check: fall back to one clause
+                self.syntax = None
+        return flat_parse(text)
+
+    def focus(self, question: _Question) -> tuple[set[str], str | None]:
+        """The question's predicate and its objects (content lemmas), and the predicate lemma."""
+        text = question.focus_text or question.text
+        words = self._parse(text)
+        own = self.content_lemmas(question.text) if question.focus_text == question.text else set()
+        predicate: str | None = None
+        for word in words:
+            if (
+                (word.head < 0 or word.rel == "root")
+                and word.lemma not in self.generic
+                and len(word.lemma) >= 3
+            ):
+                predicate = word.lemma
+        if predicate is None:
+            predicate = next(
+                (
+                    w.lemma
+                    for w in words
+                    if w.is_predicate and w.lemma not in self.generic and len(w.lemma) >= 3
+                ),
+                None,
+            )
+        focus = own or self.content_lemmas(text)
+        return focus, predicate
+
+    # --- coverage ---------------------------------------------------------------------------
+
     def analyse(self, message: str, draft: str) -> list[QuestionItem]:
-        """Questions of ``message`` with ``covered`` and the answering draft window."""
+        """Questions of ``message`` with ``covered``, the evidence and a confidence."""
         questions = self._extract(message)
         if not questions:
             return []
@@ -166,19 +376,62 @@ class QuestionAnalyzer:
         windows = self._windows(draft)
         draft_lemmas = {lemma(t.text) for t in tokenize(draft) if t.is_word}
         draft_numbers = set(_NUMBER_RE.findall(draft))
-        items = [self._cover(q, message_sentences, windows, draft_lemmas, draft_numbers) for q in questions]
-        # Second pass, yes/no questions only («Можно ли увеличить число рейсов?»): a promise on the topic
-        # of the message answers them («Автобус № 5 будет ходить чаще») — but not a sentence that
-        # already answers another question, or «Когда починят фонари?» would also answer «А лавочку?».
+        items: list[QuestionItem] = []
+        verdicts: list[_Verdict | None] = []
+        for question in questions:
+            if question.kind == "rhetorical":
+                verdicts.append(None)
+                continue
+            verdicts.append(self._cover(question, message_sentences, windows, draft_lemmas, draft_numbers))
+        # Yes/no questions («Можно ли увеличить число рейсов?»): a promise on the topic of the message
+        # answers them («Автобус № 5 будет ходить чаще») — but not a sentence that already answers another
+        # question, or «Когда починят фонари?» would also answer «А лавочку?».
         taken = [
-            (i.answer.offset, i.answer.offset + i.answer.length) for i in items if i.covered and i.answer
+            (v.answer.offset, v.answer.offset + v.answer.length)
+            for v in verdicts
+            if v is not None and v.covered and v.answer is not None
         ]
-        for index, (question, item) in enumerate(zip(questions, items, strict=True)):
-            if not item.covered and not item.missing and self._is_yes_no(question):
-                answer = self._topic_answer(question, message_sentences, windows, taken)
-                if answer is not None:
-                    items[index] = replace(item, covered=True, answer=answer, missing=())
-                    taken.append((answer.offset, answer.offset + answer.length))
+        for index, (question, verdict) in enumerate(zip(questions, verdicts, strict=True)):
+            if verdict is None or verdict.covered or verdict.missing or question.expected != YES_NO:
+                continue
+            answer = self._topic_answer(question, message_sentences, windows, taken)
+            if answer is not None and (not question.conditional or self._has_time(answer.text)):
+                verdicts[index] = _Verdict(
+                    True, answer, 0.62, "Ответ обещает или сообщает действие по теме вопроса."
+                )
+                taken.append((answer.offset, answer.offset + answer.length))
+        for question, verdict in zip(questions, verdicts, strict=True):
+            length = question.stop - question.start
+            if verdict is None:
+                items.append(
+                    QuestionItem(
+                        question.text,
+                        "rhetorical",
+                        True,
+                        question.start,
+                        length,
+                        None,
+                        (),
+                        0.8,
+                        "Риторический вопрос: ответа по существу не требует.",
+                        "any",
+                    )
+                )
+                continue
+            items.append(
+                QuestionItem(
+                    question.text,
+                    question.kind,
+                    verdict.covered,
+                    question.start,
+                    length,
+                    verdict.answer,
+                    verdict.missing,
+                    verdict.confidence,
+                    verdict.reason,
+                    question.expected,
+                )
+            )
         return items
 
     def _topic_answer(
@@ -188,7 +441,7 @@ class QuestionAnalyzer:
         windows: Sequence[_Window],
         taken: Sequence[tuple[int, int]],
     ) -> AnswerSentence | None:
-        topic = set(self.content_lemmas(question.sentence.text))
+        topic = set(self.content_lemmas(question.text))
         for sent in [s for s in message_sentences if s.stop <= question.sentence.start][-2:]:
             topic |= self.content_lemmas(sent.text)
         if not topic:
@@ -206,24 +459,42 @@ class QuestionAnalyzer:
             return None
         return AnswerSentence(best[1].start, best[1].stop - best[1].start, best[1].text, best[0])
 
-    @staticmethod
-    def _is_yes_no(question: _Question) -> bool:
-        """A question answered by yes or no: «ли» and no interrogative word."""
-        words = {fold(t.text) for t in tokenize(question.sentence.text) if t.is_word}
-        return question.kind == "explicit" and question.interrogative is None and "ли" in words
-
     def _windows(self, draft: str) -> list[_Window]:
         draft_sentences = [s for s in sentences(draft) if not self._is_formula(s.text)]
+        parsed = [self._sentence_clauses(s) for s in draft_sentences]
         windows: list[_Window] = []
         for index, sent in enumerate(draft_sentences):
             windows.append(
-                _Window(sent.start, sent.stop, sent.text, frozenset(self.content_lemmas(sent.text)))
+                _Window(
+                    sent.start, sent.stop, sent.text, frozenset(self.content_lemmas(sent.text)), parsed[index]
+                )
             )
             if index + 1 < len(draft_sentences):
                 nxt = draft_sentences[index + 1]
                 text = draft[sent.start : nxt.stop]
-                windows.append(_Window(sent.start, nxt.stop, text, frozenset(self.content_lemmas(text))))
+                windows.append(
+                    _Window(
+                        sent.start,
+                        nxt.stop,
+                        text,
+                        frozenset(self.content_lemmas(text)),
+                        parsed[index] + parsed[index + 1],
+                    )
+                )
         return windows
+
+    def _sentence_clauses(self, sent: Sentence) -> tuple[tuple[int, int, frozenset[str], str], ...]:
+        result = []
+        for clause in clauses(self._parse(sent.text)):
+            result.append(
+                (
+                    sent.start + clause.start,
+                    sent.start + clause.stop,
+                    _clause_lemmas(clause),
+                    clause.head.lemma,
+                )
+            )
+        return tuple(result)
 
     def _is_formula(self, text: str) -> bool:
         """Greeting-only and closing sentences never count as answers."""
@@ -240,67 +511,136 @@ class QuestionAnalyzer:
         windows: Sequence[_Window],
         draft_lemmas: set[str],
         draft_numbers: set[str],
-    ) -> QuestionItem:
-        text = question.sentence.text
-        own = self.content_lemmas(text)
+    ) -> _Verdict:
+        own, predicate = self.focus(question)
         context: set[str] = set()
         if len(own) < 3:
-            # «Прошу принять меры!»: the topic is in the sentences before the request.
+            # «Прошу принять меры!», «Когда их починят?»: the topic is in the sentences before.
             previous = [s for s in message_sentences if s.stop <= question.sentence.start][-2:]
             for sent in previous:
                 context |= self.content_lemmas(sent.text) - own
+            if question.start > question.sentence.start:
+                context |= self.content_lemmas(
+                    question.sentence.text[: question.start - question.sentence.start]
+                )
         missing: list[str] = []
-        for number in _NUMBER_RE.findall(text):
+        for number in _NUMBER_RE.findall(question.text):
             if number not in draft_numbers:
                 missing.append(number)
-        for street in _STREET_MARKERS.finditer(text):
+        for street in _STREET_MARKERS.finditer(question.text):
             name = street.group("name")
             if not name[:1].isdigit() and lemma(name) not in draft_lemmas:
                 missing.append(name)
-        best: tuple[float, _Window] | None = None
-        for window in windows:
-            if not self._meets_expectation(question, window):
-                continue
-            score = self._score(own, context, window.lemmas)
-            if best is None or score > best[0] + 1e-9:
-                best = (score, window)
-        covered = bool(best and best[0] >= COVERAGE_THRESHOLD and not missing)
-        if best is None:
-            missing.append(self._expectation_name(question))
-        answer = None
-        if best is not None and best[0] >= COVERAGE_THRESHOLD:
-            answer = AnswerSentence(best[1].start, best[1].stop - best[1].start, best[1].text, best[0])
-        return QuestionItem(
-            text,
-            question.kind,
-            covered,
-            question.sentence.start,
-            len(text),
-            answer,
-            tuple(m for m in missing if m),
+        # Best window by focus score; then whether it supplies the expected type for that focus.
+        scored = sorted(
+            ((self._score(own, context, w.lemmas), w) for w in windows),
+            key=lambda x: (-x[0], x[1].stop - x[1].start),
+        )
+        on_topic = [(score, w) for score, w in scored if score >= COVERAGE_THRESHOLD]
+        best_typed: tuple[float, _Window, str] | None = None
+        for score, window in on_topic:
+            found, why = self._supplies(
+                question, own | ({predicate} if predicate else set()), context, window
+            )
+            if found:
+                best_typed = (score, window, why)
+                break
+        type_name = _TYPE_NAMES[question.expected]
+        if best_typed is not None and not missing:
+            score, window, why = best_typed
+            confidence = 0.6 + 0.35 * min(1.0, (score - COVERAGE_THRESHOLD) / (1 - COVERAGE_THRESHOLD))
+            if question.expected in {ANY, ACTION} and score < 0.7:
+                confidence = min(confidence, 0.62)
+            answer = AnswerSentence(window.start, window.stop - window.start, window.text, score)
+            return _Verdict(True, answer, confidence, why)
+        if best_typed is not None:
+            score, window, _ = best_typed
+            answer = AnswerSentence(window.start, window.stop - window.start, window.text, score)
+            reason = "В ответе не названы " + ", ".join(missing) + " из вопроса."
+            return _Verdict(False, answer, 0.75, reason, tuple(missing))
+        if on_topic:
+            score, window = on_topic[0]
+            answer = AnswerSentence(window.start, window.stop - window.start, window.text, score)
+            why = self._missing_type_reason(question, window)
+            # On topic but without the type: more often a real gap than not, yet worth a second look.
+            confidence = 0.7 if question.expected not in {ACTION, ANY, YES_NO} else 0.6
+            return _Verdict(False, None, confidence, why, tuple(missing) or (type_name,))
+        best_score = scored[0][0] if scored else 0.0
+        confidence = 0.9 if best_score < COVERAGE_THRESHOLD * 0.6 else 0.7
+        return _Verdict(
+            False,
+            None,
+            confidence,
+            f"В ответе нет предложения об этом ({type_name}).",
+            tuple(missing) or (type_name,),
         )
 
-    def _meets_expectation(self, question: _Question, window: _Window) -> bool:
-        lemmas = {lemma(t.text) for t in tokenize(window.text) if t.is_word}
-        if question.kind == "implicit":
-            return bool(lemmas & self.action_markers) or _has_future_or_done(window.text)
-        word = question.interrogative
-        if word in {"когда", "долго"} or (word == "какой" and "срок" in fold(question.sentence.text)):
-            return bool(lemmas & self.time_markers) or bool(_DATE_RE.search(window.text))
-        if word == "сколько":
-            return bool(re.search(r"\d", window.text)) or any(
-                "NUMR" in p.tag for t in tokenize(window.text) if t.is_word for p in parses(t.text)[:1]
-            )
-        if word in {"почему", "зачем", "отчего"}:
-            return bool(_CAUSE_RE.search(window.text))
-        return True
+    def _missing_type_reason(self, question: _Question, window: _Window) -> str:
+        name = _TYPE_NAMES[question.expected]
+        if question.expected == WHERE_TO_GO and any(p.search(window.text) for p in self.forwarded):
+            return "Ответ сообщает, куда передано обращение, но не говорит, куда обратиться автору."
+        if question.conditional:
+            return "Вопрос с условием (срок), а ответ условие не затрагивает."
+        return f"Предложение по теме есть, но в нём нет того, о чём спрашивают: {name}."
 
-    @staticmethod
-    def _expectation_name(question: _Question) -> str:
-        return question.interrogative or ""
+    def _supplies(
+        self, question: _Question, focus: set[str], context: set[str], window: _Window
+    ) -> tuple[bool, str]:
+        """Does the window supply the expected type *for this focus*? With the reason."""
+        text = window.text
+        expected = question.expected
+        if expected == ACTION:
+            lemmas = {lemma(t.text) for t in tokenize(text) if t.is_word}
+            ok = bool(lemmas & self.action_markers) or _has_future_or_done(text)
+            return ok, "Ответ сообщает, что сделано или будет сделано."
+        if expected == ANY:
+            return True, "Ответ говорит о том же предмете."
+        if expected == YES_NO:
+            ok = _has_future_or_done(text) or any(p.search(fold(text)) for p in self.yes_no_answer)
+            if ok and question.conditional and not self._has_time(text):
+                return False, ""
+            return ok, "Ответ даёт «да» или «нет» по предмету вопроса" + (
+                " и называет срок." if question.conditional else "."
+            )
+        if expected == WHERE_TO_GO:
+            ok = any(p.search(text) for p in self.contact)
+            return ok, "Ответ называет, куда обратиться автору (адрес, телефон или сайт)."
+        detector = {
+            TIME: self._has_time,
+            NUMBER: _has_number,
+            CAUSE: lambda t: any(p.search(t) for p in self.cause),
+            AGENT: lambda t: any(p.search(t) for p in self.agent),
+        }[expected]
+        if not detector(text):
+            return False, ""
+        # The type must sit in a clause about the question's focus («когда?» answered by the date of the
+        # repair, not of the inspection): a clause whose words match the focus, or whose predicate is
+        # generic («работы проведут в мае») next to a sentence that does.
+        clauses_ = window.clauses or ((window.start, window.stop, window.lemmas, ""),)
+        draft_text_start = window.start
+        for start, stop, lemmas, head in clauses_:
+            fragment = text[max(0, start - draft_text_start) : max(0, stop - draft_text_start)]
+            if not detector(fragment):
+                continue
+            if self._gain(focus, lemmas) > 0 or (
+                (head in self.generic_predicates or not focus)
+                and self._gain(focus | context, window.lemmas) > 0
+            ):
+                why = {
+                    TIME: "Ответ называет срок для того же действия.",
+                    NUMBER: "Ответ называет число по предмету вопроса.",
+                    CAUSE: "Ответ объясняет причину.",
+                    AGENT: "Ответ называет, кто отвечает за это.",
+                }[expected]
+                return True, why
+        return False, ""
+
+    def _has_time(self, text: str) -> bool:
+        lemmas = {lemma(t.text) for t in tokenize(text) if t.is_word}
+        return bool(lemmas & self.time_markers) or bool(_DATE_RE.search(text))
 
     def _score(self, own: set[str], context: set[str], lemmas: frozenset[str]) -> float:
-        """Share of the question's key words the window repeats (or nearly: prefix, navec).
+        """Share of the question's key words the window repeats (or nearly: prefix, paraphrase, navec).
 
         A long question needs ``KEY_WORDS`` of its words back; a short one («Когда их починят?»)
         is half its own words and half its topic from the preceding sentences.
@@ -322,11 +662,37 @@ class QuestionAnalyzer:
                 gained += 1.0
             elif len(lem) >= 5 and any(other.startswith(lem[:5]) for other in lemmas):
                 gained += 0.9
+            elif lem in self.paraphrase and any(
+                self.paraphrase[lem] & self.paraphrase.get(o, frozenset()) for o in lemmas
+            ):
+                gained += PARAPHRASE_WEIGHT
             elif self.vectors is not None:
                 similarity = max((self.vectors.similarity(lem, other) for other in lemmas), default=0.0)
                 if similarity >= SOFT_MATCH_SIMILARITY:
                     gained += similarity
         return gained
+
+
+def _clause_lemmas(clause: Clause) -> frozenset[str]:
+    return frozenset(
+        _ABBREVIATIONS.get(fold(w.text)) or w.lemma
+        for w in clause.words
+        if len(w.lemma) >= 3 or w.text.isdigit()
+    )
+
+
+def _trim_end(text: str, cut: int) -> int:
+    """End of the part before a join: back over the joining word and punctuation."""
+    match = re.search(
+        r"(?:[,;]?\s*(?:и|а|или|также|и\s+также|а\s+также|ну\s+и)?\s*)$", text[:cut], re.IGNORECASE
+    )
+    return match.start() if match else cut
+
+
+def _has_number(text: str) -> bool:
+    return bool(re.search(r"\d", text)) or any(
+        "NUMR" in p.tag for t in tokenize(text) if t.is_word for p in parses(t.text)[:1]
+    )
 
 
 def _has_future_or_done(text: str) -> bool:
