@@ -147,7 +147,8 @@ class QuestionAnalyzer:
         extra = coverage_lexicon or load_json("coverage.json")
         self.vectors = vectors
         self.syntax = syntax
-        self.interrogatives = frozenset(data["interrogatives"])
+        # Oblique forms of «кто/что» ask as much as the nominative (R7 (3): «Кому жаловаться?»).
+        self.interrogatives = frozenset(data["interrogatives"]) | {"кому", "кого", "кем", "чему", "чего"}
         self.request_lemmas = frozenset(data["request_lemmas"])
         self.request_phrases = tuple(fold(p) for p in data["request_phrases"])
         self.imperative_exclude = frozenset(data["imperative_exclude"])
@@ -170,6 +171,8 @@ class QuestionAnalyzer:
         self.condition = [re.compile(p, flags) for p in extra["condition_patterns"]]
         self.yes_no_answer = [re.compile(p, flags) for p in extra["yes_no_answer_patterns"]]
         self.generic_predicates = frozenset(extra["generic_predicates"])
+        self.agent_predicates = frozenset(extra["agent_predicates"])
+        self.work_nouns = frozenset(extra["work_nouns"])
         self.paraphrase: dict[str, frozenset[int]] = {}
         for index, group in enumerate(extra["paraphrase_groups"]):
             for word in group:
@@ -539,9 +542,7 @@ class QuestionAnalyzer:
         on_topic = [(score, w) for score, w in scored if score >= COVERAGE_THRESHOLD]
         best_typed: tuple[float, _Window, str] | None = None
         for score, window in on_topic:
-            found, why = self._supplies(
-                question, own | ({predicate} if predicate else set()), context, window
-            )
+            found, why = self._supplies(question, own, predicate, context, window)
             if found:
                 best_typed = (score, window, why)
                 break
@@ -584,7 +585,7 @@ class QuestionAnalyzer:
         return f"Предложение по теме есть, но в нём нет того, о чём спрашивают: {name}."
 
     def _supplies(
-        self, question: _Question, focus: set[str], context: set[str], window: _Window
+        self, question: _Question, focus: set[str], predicate: str | None, context: set[str], window: _Window
     ) -> tuple[bool, str]:
         """Does the window supply the expected type *for this focus*? With the reason."""
         text = window.text
@@ -618,14 +619,28 @@ class QuestionAnalyzer:
         # generic («работы проведут в мае») next to a sentence that does.
         clauses_ = window.clauses or ((window.start, window.stop, window.lemmas, ""),)
         draft_text_start = window.start
+        objects = focus - {predicate} if predicate else set(focus)
+        # «Кто отвечает / должен / следит …?»: the matter, not the predicate, is the focus.
+        if expected == AGENT and (predicate is None or predicate in self.agent_predicates):
+            wanted = objects or set(context)
+        else:
+            wanted = set(focus) | ({predicate} if predicate else set())
         for start, stop, lemmas, head in clauses_:
             fragment = text[max(0, start - draft_text_start) : max(0, stop - draft_text_start)]
             if not detector(fragment):
                 continue
-            if self._gain(focus, lemmas) > 0 or (
-                (head in self.generic_predicates or not focus)
-                and self._gain(focus | context, window.lemmas) > 0
-            ):
+            local = self._gain(wanted, lemmas) > 0 if wanted else self._gain(context, lemmas) > 0
+            # «Работы проведут в мае»: a generic clause about "the works" takes its focus from the window.
+            general = head in self.generic_predicates and not (
+                set(lemmas)
+                - self.generic
+                - self.time_markers
+                - context
+                - self.work_nouns
+                - {head}
+                - {w for w in lemmas if w.isdigit()}
+            )
+            if local or (general and self._gain(wanted | context, window.lemmas) > 0):
                 why = {
                     TIME: "Ответ называет срок для того же действия.",
                     NUMBER: "Ответ называет число по предмету вопроса.",

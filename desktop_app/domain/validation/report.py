@@ -164,7 +164,7 @@ class QuestionItem:
 
 
 # Confidence below this marks a verdict «проверьте» (R7: the reviewer confirms what the check cannot).
-UNCERTAIN_BELOW = 0.6
+UNCERTAIN_BELOW = 0.65
 
 
 @dataclass(frozen=True)
