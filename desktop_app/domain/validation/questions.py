@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop_app.domain.validation.language import (
@@ -43,10 +43,63 @@ _ABBREVIATIONS = {
     "пер": "переулок",
     "кв": "квартира",
     "мкр": "микрорайон",
+    "ук": "компания",
 }
+# A number followed by one of these is a quantity («40 минут», «3 раза»), not an address or a route.
+_QUANTITY_RE = re.compile(
+    r"\s*(?:минут|час|дн|день|сут|недел|месяц|год|лет|раз|градус|рубл|руб|тыс|%|процент|человек|детей|метр|"
+    r"км|м\b|штук|шт|сантиметр|см\b|этаж|класс)",
+    re.IGNORECASE,
+)
 _CONTENT_POS = {"NOUN", "ADJF", "ADJS", "VERB", "INFN", "PRTF", "PRTS", "NUMR", "COMP"}
+_LONG_ADVERB = 6  # «бесплатно», «холодно», «скользко» carry the matter; «уже», «так» do not
 _NUMBER_RE = re.compile(r"\d+(?:[/-]?[а-яА-Я]\b)?")
 _DATE_RE = re.compile(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b20\d\d\b|\b\d{1,2}:\d{2}\b")
+_LEGAL_REF_RE = re.compile(r"(?i)\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*г\.?)?(?:\s*№\s*[\w/-]+)?|№\s*[\w/-]+")
+_ASK_VERBS = frozenset(
+    [
+        "подсказать",
+        "сказать",
+        "объяснить",
+        "уточнить",
+        "сообщить",
+        "интересовать",
+        "знать",
+        "узнать",
+        "хотеться",
+        "понять",
+    ]
+)
+_MODAL_VERBS = frozenset(
+    [
+        "успеть",
+        "мочь",
+        "можно",
+        "собираться",
+        "планировать",
+        "планироваться",
+        "хотеть",
+        "стать",
+        "быть",
+        "будет",
+        "начать",
+        "нужно",
+        "должный",
+        "обязанный",
+        "намереваться",
+        "предполагаться",
+        "дать",
+    ]
+)
+_GOVERNED_RELS = {"xcomp", "ccomp", "conj", "advcl", "csubj", "nsubj", "obj", "parataxis"}
+_PAPERWORK_RE = re.compile(
+    r"(?i)\b(?:рассмотрен\w*|передан\w*|направлен\w*|перенаправлен\w*|принят\w*\s+к\s+сведению|"
+    r"на\s+контрол\w*|взят\w*\s+на\s+контроль|зарегистрирован\w*|изуча\w+|прорабатыва\w+)"
+)
+_DURATION_RE = re.compile(
+    r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
+    r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
+)
 _STREET_MARKERS = re.compile(
     r"\b(?:ул(?:\.|иц[аеыу])|пр(?:\.|оспект[аеу]?)|пер(?:\.|еул(?:ок|ке|ка))|пл(?:\.|ощад[ьи])|"
     r"мкр\.?|микрорайон[аеу]?|бульвар[аеу]?|б-р|шоссе|проезд[аеу]?)\s+(?P<name>[А-ЯЁ0-9][\wЁё-]*)"
@@ -73,6 +126,7 @@ _PAIR_RE = re.compile(
 
 # Window scores at or above this are "answers" (calibrated on the development part, see docs).
 COVERAGE_THRESHOLD = 0.5
+TYPED_THRESHOLD = 0.3
 SOFT_MATCH_SIMILARITY = 0.55
 PARAPHRASE_WEIGHT = 0.8
 KEY_WORDS = 3
@@ -171,7 +225,11 @@ class QuestionAnalyzer:
         self.condition = [re.compile(p, flags) for p in extra["condition_patterns"]]
         self.yes_no_answer = [re.compile(p, flags) for p in extra["yes_no_answer_patterns"]]
         self.generic_predicates = frozenset(extra["generic_predicates"])
+        self.start_predicates = frozenset(extra["start_predicates"])
+        self.end_predicates = frozenset(extra["end_predicates"])
+        self.time_markers = self.time_markers - frozenset(extra["weak_time_markers"])
         self.agent_predicates = frozenset(extra["agent_predicates"])
+        self.agent_pure_predicates = frozenset(extra["agent_pure_predicates"])
         self.work_nouns = frozenset(extra["work_nouns"])
         self.paraphrase: dict[str, frozenset[int]] = {}
         for index, group in enumerate(extra["paraphrase_groups"]):
@@ -263,7 +321,7 @@ class QuestionAnalyzer:
         lemmas = {lemma(w) for w in words} | {lemma(t.text) for t in tokenize(context) if t.is_word}
         if interrogative in {"куда", "кому", "где"} and lemmas & self.where_verbs:
             return WHERE_TO_GO
-        if re.search(r"\bк\s+кому\b", folded) and lemmas & self.where_verbs:
+        if re.search(r"\bк\s+кому\b", folded):
             return WHERE_TO_GO
         if interrogative in {"когда", "долго"} or any(p in folded for p in self.time_phrases):
             return TIME
@@ -275,8 +333,8 @@ class QuestionAnalyzer:
             return AGENT
         if any(re.search(rf"\b{re.escape(p)}\b", folded) for p in self.number_phrases):
             return NUMBER
-        if interrogative is None and "ли" in words:
-            return YES_NO
+        if interrogative in {None, "разве", "неужели"}:
+            return YES_NO  # «Будет ли …?», «Пустят до Нового года или нет?», «Разве не положено …?»
         if interrogative in {"что", "как", "каким"} or interrogative is None:
             return ACTION if interrogative != "как" else ANY
         return ANY
@@ -329,7 +387,8 @@ class QuestionAnalyzer:
                 found = parses(token.text)
                 pos = found[0].tag.POS if found else None
                 key = _ABBREVIATIONS.get(fold(token.text)) or lemma(token.text)
-                if len(key) >= 3 and key not in self.generic and (pos in _CONTENT_POS or pos is None):
+                content = pos in _CONTENT_POS or pos is None or (pos == "ADVB" and len(key) >= _LONG_ADVERB)
+                if len(key) >= 3 and key not in self.generic and content:
                     result.add(key)
             elif token.text.isdigit():
                 result.add(token.text)
@@ -344,27 +403,36 @@ class QuestionAnalyzer:
         return flat_parse(text)
 
     def focus(self, question: _Question) -> tuple[set[str], str | None]:
-        """The question's predicate and its objects (content lemmas), and the predicate lemma."""
+        """The question's content lemmas (predicate and objects) and its predicate lemma.
+
+        ``self.last_direct`` says whether the predicate is the sentence's root («Кто проверяет …?») rather
+        than a verb under «должен», «успеют ли», «подскажите» («Кто должен менять …?»).
+        """
         text = question.focus_text or question.text
         words = self._parse(text)
         own = self.content_lemmas(question.text) if question.focus_text == question.text else set()
+        # The predicate: the root, or — past «подскажите», «успеют ли», «можно ли» — the verb it governs.
+        skip = self.generic | _ASK_VERBS | _MODAL_VERBS
+        root = next((w for w in words if w.head < 0), None)
         predicate: str | None = None
-        for word in words:
-            if (
-                (word.head < 0 or word.rel == "root")
-                and word.lemma not in self.generic
-                and len(word.lemma) >= 3
-            ):
-                predicate = word.lemma
+        queue = [root] if root is not None else []
+        seen: set[int] = set()
+        while queue and predicate is None:
+            node = queue.pop(0)
+            if node.index in seen:
+                continue
+            seen.add(node.index)
+            if node.lemma not in skip and len(node.lemma) >= 3 and (node.is_predicate or node is root):
+                predicate = node.lemma
+                break
+            if node.lemma in skip or node is root:
+                queue += [w for w in words if w.head == node.index and w.rel in _GOVERNED_RELS]
         if predicate is None:
             predicate = next(
-                (
-                    w.lemma
-                    for w in words
-                    if w.is_predicate and w.lemma not in self.generic and len(w.lemma) >= 3
-                ),
+                (w.lemma for w in words if w.is_predicate and w.lemma not in skip and len(w.lemma) >= 3),
                 None,
             )
+        self.last_direct = root is not None and predicate == root.lemma
         focus = own or self.content_lemmas(text)
         return focus, predicate
 
@@ -516,19 +584,19 @@ class QuestionAnalyzer:
         draft_numbers: set[str],
     ) -> _Verdict:
         own, predicate = self.focus(question)
+        # «Прошу принять меры!», «Когда их починят?», a paraphrase of the complaint: the topic is also in
+        # the sentences before the question (and, for a joined question, the clause before it).
         context: set[str] = set()
-        if len(own) < 3:
-            # «Прошу принять меры!», «Когда их починят?»: the topic is in the sentences before.
-            previous = [s for s in message_sentences if s.stop <= question.sentence.start][-2:]
-            for sent in previous:
-                context |= self.content_lemmas(sent.text) - own
-            if question.start > question.sentence.start:
-                context |= self.content_lemmas(
-                    question.sentence.text[: question.start - question.sentence.start]
-                )
+        previous = [s for s in message_sentences if s.stop <= question.sentence.start][-2:]
+        for sent in previous:
+            context |= self.content_lemmas(sent.text)
+        if question.start > question.sentence.start:
+            context |= self.content_lemmas(question.sentence.text[: question.start - question.sentence.start])
+        context -= own
         missing: list[str] = []
-        for number in _NUMBER_RE.findall(question.text):
-            if number not in draft_numbers:
+        for found in _NUMBER_RE.finditer(question.text):
+            number = found.group(0)
+            if number not in draft_numbers and not _QUANTITY_RE.match(question.text, found.end()):
                 missing.append(number)
         for street in _STREET_MARKERS.finditer(question.text):
             name = street.group("name")
@@ -539,7 +607,14 @@ class QuestionAnalyzer:
             ((self._score(own, context, w.lemmas), w) for w in windows),
             key=lambda x: (-x[0], x[1].stop - x[1].start),
         )
-        on_topic = [(score, w) for score, w in scored if score >= COVERAGE_THRESHOLD]
+        # A typed question (when, why, who, where …) is decided by the type in a clause about its focus,
+        # so a looser topic match is enough; yes/no, action and open questions need the topic itself.
+        typed = question.expected in {TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO}
+        threshold = TYPED_THRESHOLD if typed else COVERAGE_THRESHOLD
+        on_topic = [(score, w) for score, w in scored if score >= threshold]
+        if question.expected == WHERE_TO_GO:
+            # Where the citizen can go: a contact for the citizen anywhere answers it, on topic or not.
+            on_topic += [(score, w) for score, w in scored if score < threshold]
         best_typed: tuple[float, _Window, str] | None = None
         for score, window in on_topic:
             found, why = self._supplies(question, own, predicate, context, window)
@@ -549,7 +624,7 @@ class QuestionAnalyzer:
         type_name = _TYPE_NAMES[question.expected]
         if best_typed is not None and not missing:
             score, window, why = best_typed
-            confidence = 0.6 + 0.35 * min(1.0, (score - COVERAGE_THRESHOLD) / (1 - COVERAGE_THRESHOLD))
+            confidence = 0.6 + 0.35 * min(1.0, max(0.0, score - threshold) / (1 - threshold))
             if question.expected in {ANY, ACTION} and score < 0.7:
                 confidence = min(confidence, 0.62)
             answer = AnswerSentence(window.start, window.stop - window.start, window.text, score)
@@ -597,7 +672,17 @@ class QuestionAnalyzer:
         if expected == ANY:
             return True, "Ответ говорит о том же предмете."
         if expected == YES_NO:
-            ok = _has_future_or_done(text) or any(p.search(fold(text)) for p in self.yes_no_answer)
+            # Any statement on the focus says yes or no; paperwork («передано», «на контроле») does not.
+            objects = focus - {predicate} if predicate else set(focus)
+            if objects and self._gain(objects | ({predicate} if predicate else set()), window.lemmas) <= 0:
+                return False, ""
+            if question.conditional and not self._time_for(question, focus, predicate, context, window):
+                return False, ""
+            ok = (
+                _has_future_or_done(text)
+                or any(p.search(fold(text)) for p in self.yes_no_answer)
+                or not _PAPERWORK_RE.search(text)
+            )
             if ok and question.conditional and not self._has_time(text):
                 return False, ""
             return ok, "Ответ даёт «да» или «нет» по предмету вопроса" + (
@@ -614,6 +699,8 @@ class QuestionAnalyzer:
         }[expected]
         if not detector(text):
             return False, ""
+        if expected == CAUSE:  # «…, потому что …» is a clause of its own: the window on topic is enough
+            return True, "Ответ объясняет причину."
         # The type must sit in a clause about the question's focus («когда?» answered by the date of the
         # repair, not of the inspection): a clause whose words match the focus, or whose predicate is
         # generic («работы проведут в мае») next to a sentence that does.
@@ -625,9 +712,23 @@ class QuestionAnalyzer:
             wanted = objects or set(context)
         else:
             wanted = set(focus) | ({predicate} if predicate else set())
+        # The clause must be about the same action: «Кто проверяет перевозчиков?» is not answered by who
+        # issues their permits, «Когда откроют движение?» not by the date it was closed.
+        direct = getattr(self, "last_direct", True) or expected != AGENT
+        check_predicate = (
+            direct
+            and predicate is not None
+            and predicate not in self.generic_predicates
+            and predicate not in self.agent_pure_predicates
+            and expected in {TIME, AGENT}
+        )
         for start, stop, lemmas, head in clauses_:
             fragment = text[max(0, start - draft_text_start) : max(0, stop - draft_text_start)]
             if not detector(fragment):
+                continue
+            if predicate in self.end_predicates and head in self.start_predicates:
+                continue  # «Когда закончится ремонт?» is not answered by the date it began
+            if check_predicate and self._gain({predicate}, lemmas) <= 0:
                 continue
             local = self._gain(wanted, lemmas) > 0 if wanted else self._gain(context, lemmas) > 0
             # «Работы проведут в мае»: a generic clause about "the works" takes its focus from the window.
@@ -650,9 +751,17 @@ class QuestionAnalyzer:
                 return True, why
         return False, ""
 
+    def _time_for(
+        self, question: _Question, focus: set[str], predicate: str | None, context: set[str], window: _Window
+    ) -> bool:
+        """A time in a clause about the question's focus (for «Успеют ли до …?»)."""
+        timed = replace(question, expected=TIME, conditional=False)
+        return self._supplies(timed, focus, predicate, context, window)[0]
+
     def _has_time(self, text: str) -> bool:
+        text = _LEGAL_REF_RE.sub(" ", text)  # «Федеральный закон от 24.06.1998 № 89-ФЗ» is no deadline
         lemmas = {lemma(t.text) for t in tokenize(text) if t.is_word}
-        return bool(lemmas & self.time_markers) or bool(_DATE_RE.search(text))
+        return bool(lemmas & self.time_markers or _DATE_RE.search(text) or _DURATION_RE.search(text))
 
     def _score(self, own: set[str], context: set[str], lemmas: frozenset[str]) -> float:
         """Share of the question's key words the window repeats (or nearly: prefix, paraphrase, navec).
