@@ -56,6 +56,7 @@ _LONG_ADVERB = 6  # «бесплатно», «холодно», «скользк
 _NUMBER_RE = re.compile(r"\d+(?:[/-]?[а-яА-Я]\b)?")
 _DATE_RE = re.compile(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b20\d\d\b|\b\d{1,2}:\d{2}\b")
 _LEGAL_REF_RE = re.compile(r"(?i)\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*г\.?)?(?:\s*№\s*[\w/-]+)?|№\s*[\w/-]+")
+_NOT_FOCUS = frozenset(["должный", "обязанный", "вообще", "нужный", "необходимый", "вправе"])
 _ASK_VERBS = frozenset(
     [
         "подсказать",
@@ -422,18 +423,25 @@ class QuestionAnalyzer:
             if node.index in seen:
                 continue
             seen.add(node.index)
-            if node.lemma not in skip and len(node.lemma) >= 3 and (node.is_predicate or node is root):
-                predicate = node.lemma
-                break
-            if node.lemma in skip or node is root:
+            if node.lemma in _ASK_VERBS or node.lemma in _MODAL_VERBS:
+                # «Успеют разобраться …», «Подскажите, когда …»: the governed verb is the predicate.
                 queue += [w for w in words if w.head == node.index and w.rel in _GOVERNED_RELS]
-        if predicate is None:
+                continue
+            if node.lemma in self.generic or len(node.lemma) < 3:
+                break  # «разобраться», «сделать»: a generic predicate — the objects carry the focus
+            if node.is_predicate or node is root:
+                predicate = node.lemma
+        if predicate is None and (root is None or root.lemma in _ASK_VERBS):
             predicate = next(
                 (w.lemma for w in words if w.is_predicate and w.lemma not in skip and len(w.lemma) >= 3),
                 None,
             )
         self.last_direct = root is not None and predicate == root.lemma
-        focus = own or self.content_lemmas(text)
+        focus = (own or self.content_lemmas(text)) - _NOT_FOCUS
+        # «Успеют ли до конца полугодия?»: the condition is not the focus, it is checked separately.
+        for pattern in self.condition:
+            for match in pattern.finditer(text):
+                focus -= self.content_lemmas(match.group(0))
         return focus, predicate
 
     # --- coverage ---------------------------------------------------------------------------
@@ -554,15 +562,42 @@ class QuestionAnalyzer:
                 )
         return windows
 
-    def _sentence_clauses(self, sent: Sentence) -> tuple[tuple[int, int, frozenset[str], str], ...]:
+    def _sentence_clauses(self, sent: Sentence) -> tuple[tuple[int, int, frozenset[str], str, str], ...]:
+        """Clauses of one draft sentence; a subordinate clause («…, чтобы …», «после того как …») also
+        counts as part of the clause it depends on, a coordinated one («…, а поставка ожидается …») not."""
+        words = self._parse(sent.text)
+        found = clauses(words)
+        owner = {w.index: c.head.index for c in found for w in c.words}
         result = []
-        for clause in clauses(self._parse(sent.text)):
+        if sum(1 for w in words if w.head < 0) > 1 and len(found) > 1:
+            # Several roots: the parse fell apart, so its clause boundaries mean nothing — one clause.
+            return ((sent.start, sent.stop, frozenset(self.content_lemmas(sent.text)), "", sent.text),)
+        for clause in found:
+            members = list(clause.words)
+            for other in found:
+                head = other.head
+                if other is clause or head.rel in {"conj", "parataxis", "root"} or head.head < 0:
+                    continue
+                if owner.get(head.head) == clause.head.index:
+                    members.extend(other.words)
+            if clause.head.rel == "conj" and not any(w.rel.startswith("nsubj") for w in clause.words):
+                # «Ремонт … включён в программу и пройдёт в июле»: a conjoined verb shares the subject.
+                parent = owner.get(clause.head.head)
+                members.extend(
+                    w
+                    for w in words
+                    if w.rel.startswith("nsubj") and owner.get(w.index) == parent
+                    for w in _subtree(words, w)
+                )
+            members.sort(key=lambda w: w.index)
+            merged = Clause(clause.head, tuple(members))
             result.append(
                 (
                     sent.start + clause.start,
                     sent.start + clause.stop,
-                    _clause_lemmas(clause),
+                    _clause_lemmas(merged),
                     clause.head.lemma,
+                    " ".join(w.text for w in members),
                 )
             )
         return tuple(result)
@@ -704,7 +739,7 @@ class QuestionAnalyzer:
         # The type must sit in a clause about the question's focus («когда?» answered by the date of the
         # repair, not of the inspection): a clause whose words match the focus, or whose predicate is
         # generic («работы проведут в мае») next to a sentence that does.
-        clauses_ = window.clauses or ((window.start, window.stop, window.lemmas, ""),)
+        clauses_ = window.clauses or ((window.start, window.stop, window.lemmas, "", window.text),)
         draft_text_start = window.start
         objects = focus - {predicate} if predicate else set(focus)
         # «Кто отвечает / должен / следит …?»: the matter, not the predicate, is the focus.
@@ -722,8 +757,7 @@ class QuestionAnalyzer:
             and predicate not in self.agent_pure_predicates
             and expected in {TIME, AGENT}
         )
-        for start, stop, lemmas, head in clauses_:
-            fragment = text[max(0, start - draft_text_start) : max(0, stop - draft_text_start)]
+        for _start, _stop, lemmas, head, fragment in clauses_:
             if not detector(fragment):
                 continue
             if predicate in self.end_predicates and head in self.start_predicates:
@@ -731,6 +765,9 @@ class QuestionAnalyzer:
             if check_predicate and self._gain({predicate}, lemmas) <= 0:
                 continue
             local = self._gain(wanted, lemmas) > 0 if wanted else self._gain(context, lemmas) > 0
+            if not local and not objects:
+                # «Включат до выходных?»: only a verb of its own — the matter is in the sentences before.
+                local = self._gain(context, lemmas) >= 1.5
             # «Работы проведут в мае»: a generic clause about "the works" takes its focus from the window.
             general = head in self.generic_predicates and not (
                 set(lemmas)
@@ -795,6 +832,18 @@ class QuestionAnalyzer:
                 if similarity >= SOFT_MATCH_SIMILARITY:
                     gained += similarity
         return gained
+
+
+def _subtree(words: Sequence[Word], top: Word) -> list[Word]:
+    """``top`` and every word under it."""
+    result, frontier = [top], [top.index]
+    while frontier:
+        index = frontier.pop()
+        for word in words:
+            if word.head == index and word not in result:
+                result.append(word)
+                frontier.append(word.index)
+    return result
 
 
 def _clause_lemmas(clause: Clause) -> frozenset[str]:
