@@ -102,6 +102,9 @@ _PAPERWORK = frozenset(
         "довести",
     ]
 )
+_LEGAL_REF = re.compile(
+    r"(?i)\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*г\.?)?(?:\s*№\s*[\w/-]+)?|№\s*[\w/-]+|«[^»]*»"
+)
 _NAMED_PARTY = re.compile(
     r"«[^»]{2,60}»|\b(?:МУП|МКУ|МБУ|ГБУ|ООО|АО|ПАО|ТСЖ|ЕДДС)\b|\b(?:тел\.|телефон\w*)\s*[+\d(]|"
     r"(?:\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}|\bhttps?://|\b\w+\.(?:ru|рф)\b"
@@ -125,7 +128,7 @@ _ACT_WORD = (
 _LEGAL_FULL = [
     # «Федеральным законом от 02.05.2006 № 59-ФЗ «О порядке рассмотрения обращений граждан …»»
     re.compile(
-        rf"(?i)\b{_ACT_WORD}[^.!?\n]{{0,120}}?«\s*(?:о|об|по|правила|порядок|положение)\s+[^»]{{20,}}»"
+        rf"(?i)\b{_ACT_WORD}(?:[^.!?\n«]|\.(?=\d)){{0,120}}?«\s*(?:о|об|по|правила|порядок|положение)\s+[^»]{{20,}}»"
     ),
     # «Постановлением Правительства Российской Федерации от 06.05.2011 № 354»
     re.compile(r"(?i)\bпостановлени\w+\s+правительства\s+российской\s+федерации\s+от\s+\d"),
@@ -153,6 +156,11 @@ _CONTACT = re.compile(
     r"\bwww\.\S+|\b[\w.-]+\.(?:ru|рф|su)\b|\b[\w.-]+@[\w.-]+\.\w+|\bпо\s+адресу\b|\bгосуслуг\w*|"
     r"\bул(?:\.|иц\w)\s*[А-ЯЁ][\w-]+,?\s*(?:д\.|дом)\s*\d+|\bкаб(?:инет|\.)\s*№?\s*\d+|\bпо\s+телефон\w*\s*[+\d(]",
     re.IGNORECASE,
+)
+# «установлен решением», «проведено обследование», «график восстановлен»: paperwork, not works to photograph.
+_NOT_WORKS = re.compile(
+    r"\b(?:решени\w*|постановлени\w*|закон\w*|порядок|порядк\w*|способ\w*|обследовани\w*|проверк\w*|"
+    r"график\w*|расч[её]т\w*|перерасч[её]т\w*|выплат\w*|начислени\w*|заседани\w*|собрани\w*|приказ\w*)\b"
 )
 _WORK_VERBS = frozenset(
     [
@@ -203,12 +211,15 @@ class QualityAdvisor:
         draft: str,
         platform: str | None = None,
         attachments: Sequence[str] = (),
+        questions: int | None = None,
     ) -> list[QualityHint]:
+        """Hints for ``draft``; ``questions`` is how many questions/requests the message demands
+        (a reply to a plain «спасибо» is no «отписка»)."""
         parts = sentences(draft)
         body = [s for s in parts if not _GREETING.match(s.text) or len(s.text.split()) > 4]
         body = [s for s in body if not _CLOSING.match(s.text)]
         hints: list[QualityHint] = []
-        if self._formal(draft, body):
+        if questions != 0 and self._formal(draft, body):
             hints.append(QualityHint(FORMAL_REPLY, MESSAGES[FORMAL_REPLY]))
         legal = self._legal(draft)
         if legal is not None:
@@ -245,10 +256,12 @@ class QualityAdvisor:
     @staticmethod
     def _formal(draft: str, body: Sequence[Sentence]) -> bool:
         """No concrete action, term or responsible party anywhere in the draft's body."""
-        if not body or _ASKS_AUTHOR.search(" ".join(s.text for s in body)):
+        if not body:
+            return True  # a greeting and «благодарим за обращение», nothing else
+        if _ASKS_AUTHOR.search(" ".join(s.text for s in body)):
             return False  # a clarification request is not an «отписка»
         for sent in body:
-            text = sent.text
+            text = _LEGAL_REF.sub(" ", sent.text)  # «от 29.12.2022 № 2497» is no deadline
             if _DATE.search(text) or _NAMED_PARTY.search(text) or _CONTACT.search(text):
                 return False
             lemmas = {lemma(t.text) for t in tokenize(text) if t.is_word}
@@ -297,23 +310,21 @@ def _concrete_action(text: str) -> bool:
                 return True
             if {"PRTS", "perf"} <= grammemes or ({"INFN", "perf"} <= grammemes and normal in _WORK_VERBS):
                 return True
-            if fold(token.text) in {"будет", "будут", "запланирован", "запланирована", "запланированы"}:
+            if fold(token.text) in {"запланирован", "запланирована", "запланированы"}:
                 return True
     return False
 
 
 def _participle_chain(text: str) -> bool:
-    """Three or more participles/passive forms in one sentence of at least 15 words."""
+    """Three or more full participles or gerunds in one sentence of at least 15 words (pymorphy3 often
+    reads «связанные», «указанных» as adjectives, so any of a word's parses counts)."""
     words = [t.text for t in tokenize(text) if t.is_word]
     if len(words) < 15:
         return False
     count = 0
     for word in words:
-        parse = parses(word)[:1]
-        if not parse:
-            continue
-        tag = parse[0].tag
-        if tag.POS in {"PRTF", "PRTS", "GRND"} or (tag.POS == "VERB" and "pssv" in tag.grammemes):
+        found = parses(word)[:3]
+        if any(p.tag.POS in {"PRTF", "GRND"} for p in found) and len(word) > 4:
             count += 1
     return count >= 3
 
@@ -321,11 +332,15 @@ def _participle_chain(text: str) -> bool:
 def _works_done(text: str) -> bool:
     """«Работы выполнены», «яма засыпана», «подрядчик заменил светильник»: completed works, not a promise."""
     folded = fold(text)
-    if re.search(r"\bбуд(?:ет|ут)\b|\bне\s+(?:выполнен|завершен|проведен)", folded):
+    if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded) or _NOT_WORKS.search(folded):
         return False
+    previous = ""
     for token in tokenize(text):
         if not token.is_word:
             continue
+        after_future, previous = previous in {"будет", "будут", "не"}, fold(token.text)
+        if after_future:
+            continue  # «будет засыпана», «не убран»: a promise or a denial, not completed works
         for parse in parses(token.text)[:1]:
             grammemes = set(parse.tag.grammemes)
             normal = fold(parse.normal_form)

@@ -740,7 +740,6 @@ class QuestionAnalyzer:
         # repair, not of the inspection): a clause whose words match the focus, or whose predicate is
         # generic («работы проведут в мае») next to a sentence that does.
         clauses_ = window.clauses or ((window.start, window.stop, window.lemmas, "", window.text),)
-        draft_text_start = window.start
         objects = focus - {predicate} if predicate else set(focus)
         # «Кто отвечает / должен / следит …?»: the matter, not the predicate, is the focus.
         if expected == AGENT and (predicate is None or predicate in self.agent_predicates):

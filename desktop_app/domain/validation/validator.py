@@ -93,7 +93,8 @@ class DraftValidator:
         questions = self.questions.analyse(message_text, draft_text)  # R7 (3), R8
         timings["questions"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
-        hints = self.quality.check(message_text, draft_text, platform, attachments)
+        demanded = sum(1 for q in questions if not q.rhetorical)
+        hints = self.quality.check(message_text, draft_text, platform, attachments, demanded)
         timings["quality"] = (time.perf_counter() - mark) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         return ValidationReport(
