@@ -73,6 +73,17 @@ def main() -> int:
 
     samples = run(cold=False)
     cold = run(cold=True)
+    # Question coverage's share of an entirely new text's check (issue 15: slovnet parse + focus).
+    shares = []
+    for index in range(max(3, options.rounds // 4)):
+        engine.clear_cache()
+        timed = validator.validate(
+            MESSAGE,
+            DRAFTS[0].format(day=10 + index % 20) + f" Код {index}.",
+            author_name="Анна Смирнова",
+            platform="vk",
+        ).timings_ms
+        shares.append((timed["questions"], timed["total"]))
     report = validator.validate(MESSAGE, DRAFTS[0].format(day=20), author_name="Анна Смирнова", platform="vk")
     results = {
         "draft_chars": len(DRAFTS[0].format(day=20)),
@@ -84,6 +95,8 @@ def main() -> int:
         "max_ms": round(samples[-1], 1),
         "cold_text_p50_ms": round(statistics.median(cold), 1),
         "cold_text_p95_ms": round(cold[max(0, int(len(cold) * 0.95) - 1)], 1),
+        "cold_text_coverage_p50_ms": round(statistics.median(q for q, _ in shares), 1),
+        "cold_text_coverage_share": round(sum(q for q, _ in shares) / sum(t for _, t in shares), 3),
         "rss_before_mib": round(rss_before, 1),
         "rss_peak_mib": round(rss_mib(), 1),
         "report_ok": report.ok,

@@ -93,9 +93,20 @@ def schema_errors(raw: dict[str, Any]) -> list[str]:
     """What in one raw pair breaks the corpus schema (empty when it is valid)."""
     errors: list[str] = []
     pid = raw.get("id", "?")
-    required = (
-        "id topic platform author message draft kind attachments questions greeting_ok spelling_errors quality_hints"
-    ).split()
+    required = [
+        "id",
+        "topic",
+        "platform",
+        "author",
+        "message",
+        "draft",
+        "kind",
+        "attachments",
+        "questions",
+        "greeting_ok",
+        "spelling_errors",
+        "quality_hints",
+    ]
     for key in required:
         if key not in raw:
             errors.append(f"{pid}: no {key}")
@@ -137,7 +148,9 @@ def _pair(raw: dict[str, Any]) -> Pair:
         kind=raw["kind"],
         attachments=int(raw["attachments"]),
         questions=tuple(
-            Question(q["text"], q["kind"], bool(q["answered"]), q.get("answer_sentence"), q.get("trap", "none"))
+            Question(
+                q["text"], q["kind"], bool(q["answered"]), q.get("answer_sentence"), q.get("trap", "none")
+            )
             for q in raw["questions"]
         ),
         greeting_ok=bool(raw["greeting_ok"]),
@@ -243,7 +256,9 @@ class PartResult:
             "rhetorical_not_demanded_rate": round(
                 self.rhetorical_not_demanded / self.rhetorical_total if self.rhetorical_total else 1.0, 3
             ),
-            "check_shown_share": round(self.checks_shown / self.questions_total if self.questions_total else 0.0, 3),
+            "check_shown_share": round(
+                self.checks_shown / self.questions_total if self.questions_total else 0.0, 3
+            ),
             "by_trap": {k: f"{v[0]}/{v[1]}" for k, v in sorted(self.by_trap.items())},
         }
         for name in ("greeting", "spelling", "question_extraction", "format", "overall"):
@@ -269,7 +284,9 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 def score_pair(pair: Pair, report: ValidationReport, result: PartResult) -> None:
     result.pairs += 1
-    result.score("greeting").add(not pair.greeting_ok, not report.greeting.ok, f"{pair.id}: {report.greeting}")
+    result.score("greeting").add(
+        not pair.greeting_ok, not report.greeting.ok, f"{pair.id}: {report.greeting}"
+    )
     if pair.format_ok is not None:
         result.score("format").add(not pair.format_ok, not report.format.ok, f"{pair.id}: {report.format}")
     _score_spelling(pair, report, result.score("spelling"))
@@ -280,7 +297,9 @@ def score_pair(pair: Pair, report: ValidationReport, result: PartResult) -> None
         start = pair.message.find(question.text)
         span = (start, start + len(question.text))
         candidates = [
-            (_overlap(span, (q.offset, q.offset + q.length)), i) for i, q in enumerate(predicted) if i not in used
+            (_overlap(span, (q.offset, q.offset + q.length)), i)
+            for i, q in enumerate(predicted)
+            if i not in used
         ]
         best = max(candidates, default=(0, -1))
         index = best[1] if best[0] > 0 else None
@@ -335,7 +354,9 @@ def score_pair(pair: Pair, report: ValidationReport, result: PartResult) -> None
             extraction.errors.append(f"FP {pair.id}: {q.text!r}")
     predicted_cov_ok = not report.uncovered_questions
     result.score("coverage_verdict").add(not pair.coverage_ok, not predicted_cov_ok, pair.id)
-    verdict = pair.greeting_ok and not pair.spelling_errors and pair.coverage_ok and pair.format_ok is not False
+    verdict = (
+        pair.greeting_ok and not pair.spelling_errors and pair.coverage_ok and pair.format_ok is not False
+    )
     result.score("overall").add(not verdict, not report.ok, pair.id)
     shown = {h.code for h in report.quality.hints}
     for code in HINT_CODES:

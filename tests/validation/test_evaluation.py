@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.validation.evaluation import HINT_CODES, PartResult, evaluate_pairs, load_part, load_raw, schema_errors
+from tests.validation.evaluation import (
+    HINT_CODES,
+    PartResult,
+    evaluate_pairs,
+    load_part,
+    load_raw,
+    schema_errors,
+)
 
 # figure: minimum on the development part.
 BARS = {
@@ -35,7 +42,9 @@ def test_development_part_follows_the_schema_and_covers_the_traps() -> None:
     assert len({p["id"] for p in raw}) == len(raw)
     traps = {q["trap"] for p in raw for q in p["questions"]}
     assert {"wrong_focus", "paraphrase", "joined", "rhetorical", "where_to_go", "conditional"} <= traps
-    assert sum(1 for p in raw for q in p["questions"] if not q["answered"] and q["kind"] != "rhetorical") >= 10
+    assert (
+        sum(1 for p in raw for q in p["questions"] if not q["answered"] and q["kind"] != "rhetorical") >= 10
+    )
 
 
 def test_development_figures_meet_bars(dev: PartResult) -> None:

@@ -17,6 +17,7 @@ evidence (the window and a Russian sentence saying why) and a confidence; below
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,11 +30,18 @@ from desktop_app.domain.validation.language import (
     load_json,
     parses,
     sentences,
-    tokenize,
 )
+from desktop_app.domain.validation.language import tokenize as _tokenize
 from desktop_app.domain.validation.report import AnswerSentence, QuestionItem
 from desktop_app.domain.validation.semantics import WordVectors
 from desktop_app.domain.validation.syntax import Clause, SyntaxParser, Word, clauses, flat_parse
+
+
+@functools.lru_cache(maxsize=4096)
+def tokenize(text: str) -> tuple[Any, ...]:
+    """razdel tokens, cached: an edit re-checks the same sentences (p50 budget, benchmarks/)."""
+    return tuple(_tokenize(text))
+
 
 # Abbreviations official drafts use for words citizens write in full (R7 (3): addresses must match).
 _ABBREVIATIONS = {
@@ -202,6 +210,8 @@ class QuestionAnalyzer:
         extra = coverage_lexicon or load_json("coverage.json")
         self.vectors = vectors
         self.syntax = syntax
+        self._lemma_cache: dict[str, frozenset[str]] = {}
+        self._similar: dict[tuple[str, frozenset[str]], float] = {}
         # Oblique forms of «кто/что» ask as much as the nominative (R7 (3): «Кому жаловаться?»).
         self.interrogatives = frozenset(data["interrogatives"]) | {"кому", "кого", "кем", "чему", "чего"}
         self.request_lemmas = frozenset(data["request_lemmas"])
@@ -382,6 +392,16 @@ class QuestionAnalyzer:
     # --- focus ------------------------------------------------------------------------------
 
     def content_lemmas(self, text: str) -> set[str]:
+        cached = self._lemma_cache.get(text)
+        if cached is not None:
+            return set(cached)
+        result = self._content_lemmas(text)
+        if len(self._lemma_cache) > 4096:
+            self._lemma_cache.clear()
+        self._lemma_cache[text] = frozenset(result)
+        return result
+
+    def _content_lemmas(self, text: str) -> set[str]:
         result: set[str] = set()
         for token in tokenize(text):
             if token.is_word:
@@ -827,7 +847,13 @@ class QuestionAnalyzer:
             ):
                 gained += PARAPHRASE_WEIGHT
             elif self.vectors is not None:
-                similarity = max((self.vectors.similarity(lem, other) for other in lemmas), default=0.0)
+                key = (lem, lemmas)
+                similarity = self._similar.get(key)
+                if similarity is None:
+                    similarity = max((self.vectors.similarity(lem, other) for other in lemmas), default=0.0)
+                    if len(self._similar) > 50_000:
+                        self._similar.clear()
+                    self._similar[key] = similarity
                 if similarity >= SOFT_MATCH_SIMILARITY:
                     gained += similarity
         return gained
