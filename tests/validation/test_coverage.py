@@ -34,6 +34,12 @@ def test_who_question_is_not_answered_by_who_does_another_job(analyzer) -> None:
     assert not wrong_item.covered
     assert right_item.covered
     assert right_item.evidence == right
+    # The same matter, a party named — but for the repair, not for the leaks.
+    message = "Сколько ещё ждать ремонта крыши в доме 9 на улице Мичурина? Кто отвечает за протечки?"
+    draft = "Крышу дома 9 на улице Мичурина отремонтируют до 1 июля. Работы выполнит управляющая компания «Наш дом»."
+    when, who = _items(analyzer, message, draft)
+    assert when.covered
+    assert not who.covered
 
 
 def test_when_question_is_not_answered_by_the_date_of_another_action(analyzer) -> None:
@@ -123,6 +129,10 @@ def test_conditional_yes_no_needs_the_condition(analyzer) -> None:
         "отопительного сезона."
     )
     [item] = _items(analyzer, message, no_term)
+    assert not item.covered
+    # A promise without the condition («до начала сезона») does not answer «успеют ли до …?».
+    promise = "Замену труб отопления в доме 7 на улице Строителей подрядчик обязательно завершит."
+    [item] = _items(analyzer, message, promise)
     assert not item.covered
     [item] = _items(analyzer, message, term)
     assert item.covered
