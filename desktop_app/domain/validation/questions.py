@@ -101,6 +101,9 @@ _MODAL_VERBS = frozenset(
     ]
 )
 _GOVERNED_RELS = {"xcomp", "ccomp", "conj", "advcl", "csubj", "nsubj", "obj", "parataxis"}
+_ASKS_AUTHOR_RE = re.compile(
+    r"(?i)(?:^|[,:;]\s*)(?:уточните|укажите|пришлите|приложите|направьте\s+(?:нам|фото)|сообщите,\s+пожалуйста)\b"
+)
 _PAPERWORK_RE = re.compile(
     r"(?i)\b(?:рассмотрен\w*|передан\w*|направлен\w*|перенаправлен\w*|принят\w*\s+к\s+сведению|"
     r"на\s+контрол\w*|взят\w*\s+на\s+контроль|зарегистрирован\w*|изуча\w+|прорабатыва\w+)"
@@ -627,6 +630,8 @@ class QuestionAnalyzer:
         folded = fold(text)
         if any(folded.startswith(m) for m in self.closing_markers):
             return True
+        if _ASKS_AUTHOR_RE.search(text):
+            return True  # «Уточните, пожалуйста, адрес…»: a request for details answers nothing yet
         words = [t for t in tokenize(text) if t.is_word]
         return len(words) <= 4 and bool(re.match(r"(?i)(здравствуй|добр(ый|ое|ого)|уважаем)", text))
 
@@ -797,6 +802,8 @@ class QuestionAnalyzer:
                 - {head}
                 - {w for w in lemmas if w.isdigit()}
             )
+            if not wanted - _NOT_FOCUS and not objects:
+                general = True  # «Успеете до весны?»: nothing but the condition — the topic decides
             if local or (general and self._gain(wanted | context, window.lemmas) > 0):
                 why = {
                     TIME: "Ответ называет срок для того же действия.",
