@@ -71,6 +71,7 @@ def _intake(db_url: str, messages: int, seed: int) -> tuple[float, Any]:
 
 def _publish(db_url: str, answers: int) -> float:
     db = open_database(db_url)
+    build_services(Settings(), db)  # the hooks find the deadline book through the sessions
     now = dt.datetime.now(dt.UTC)
     with start_simulator(seed=5, initial_messages=answers) as sim:
         gateway = HttpIncidentGateway(sim.base_url)

@@ -55,7 +55,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         db, settings.administration.timezone, settings.calendar.allow_provisional_years, now
     )
     policy = PolicyService(db, settings.deadlines.overall_clock, now)
-    book = DeadlineBook(calendar.calendar, policy.current)
+    book = DeadlineBook(calendar.calendar, policy.current, settings.deadlines.reply_after_answer)
     calendar.book = book
     workflow_hooks.install(db, book)
     drafting = DraftingService(db, now)
@@ -66,7 +66,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         calendar=calendar,
         deadlines=book,
         auth=AuthService(db, now),
-        workflow=WorkflowService(db, book, now),
+        workflow=WorkflowService(db, book, now),  # its FormatChecker: the bundled platform rules (R10)
         queries=MessageQueries(db, calendar.calendar),
         routing=RoutingAdvisor(db),
         templates=TemplateService(db, now),

@@ -136,6 +136,7 @@ def apply_item(
         store_new_message_parts(session, message, item, now)
         return "new", message.id
     changed = False
+    old_text = message.text
     for name, value in (
         ("channel_kind", _channel(item.channel_kind)),
         ("platform", item.platform[:40]),
@@ -154,6 +155,8 @@ def apply_item(
     if _add_attachments(session, message.id, item, known):
         changed = True
     session.flush()
+    if message.text != old_text:
+        workflow_hooks.post_edited(session, message, old_text, now)  # every version kept (issue 13)
     return ("updated" if changed else "unchanged"), message.id
 
 
@@ -165,8 +168,9 @@ def _apply_reply(session: Session, item: IncomingItem, now: dt.datetime) -> tupl
     if existing is not None:
         if existing.text == item.text:
             return "unchanged", parent.id
-        existing.text = item.text
+        old_text, existing.text = existing.text, item.text
         session.flush()
+        workflow_hooks.post_edited(session, parent, old_text, now, existing)  # every version kept
         return "updated", parent.id
     entry = ThreadEntry(
         message_id=parent.id,

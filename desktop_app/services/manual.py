@@ -62,7 +62,7 @@ class ManualDesk:
     def import_file(self, actor: Actor, path: Path) -> ImportResult:
         """An Incident-system export (xlsx, csv, json): all rows or none, with row-level errors."""
         self._require_operator(actor)
-        return import_file(self._db, path, self._timezone, self._now)
+        return import_file(self._db, path, self._timezone, self._now, actor)
 
     def add_pasted(self, actor: Actor, pasted_text: str, incident_id: str = "") -> int:
         """Register one post pasted from the Incident system or the network; returns the message id."""

@@ -171,6 +171,7 @@ class OutboxWorker:
                 return None
             item = session.get(OutboxItem, item_id, populate_existing=True)
             assert item is not None
+            workflow_hooks.delivery_attempted(session, item, now)  # R11: every try on record
             blobs: dict[str, bytes] = {}
             for attachment in item.payload.get("attachments") or ():
                 blob = session.get(AttachmentBlob, attachment["sha256"])
@@ -235,6 +236,7 @@ class OutboxWorker:
                 return
             item.next_attempt_at = now + self.retry_delay(item.attempts)
             item.last_error = error
+            workflow_hooks.delivery_postponed(session, item, error, now)
         log.info("outbox item %s postponed: %s", item_id, error)
 
     def _refused(self, item_id: int, error: str) -> None:

@@ -23,6 +23,7 @@ from desktop_app.models.entities import (
     Draft,
     DraftVersion,
     Message,
+    PostTextVersion,
     Publication,
     Redirect,
     Review,
@@ -82,6 +83,13 @@ class MessageRow:
     overall_due: dt.datetime | None
     overall_warn_from: dt.datetime | None
     overall_closed_at: dt.datetime | None
+    # «автор дописал» (issue 13): the author wrote again after the draft was submitted.
+    author_added: bool = False
+
+    @property
+    def waiting_for_author_since(self) -> dt.datetime | None:
+        """A clarification waiting for its author: since when (shown, not a deadline of ours)."""
+        return self.stage_started_at if self.current_stage == "awaiting_author" else None
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,12 @@ class MessageDetail:
     reviews: list[ReviewInfo] = field(default_factory=list)
     publications: list[tuple[str, str, dt.datetime | None, str]] = field(default_factory=list)
     redirects: list[tuple[str, str, dt.datetime | None]] = field(default_factory=list)
+    post_versions: list[tuple[dt.datetime, str]] = field(default_factory=list)  # replaced texts
+
+    @property
+    def thread_text(self) -> str:
+        """The post and every later word of its author: what the checks run on (issue 13)."""
+        return "\n\n".join([self.text, *(t.text for t in self.thread if t.from_author)])
 
 
 _PREVIEW = 160
@@ -170,6 +184,7 @@ def _row(m: Message, department_name: str | None) -> MessageRow:
         overall_due=m.overall_due_at,
         overall_warn_from=m.overall_warn_from,
         overall_closed_at=m.overall_closed_at,
+        author_added=m.author_added_at is not None,
     )
 
 
@@ -368,6 +383,14 @@ class MessageQueries:
                     sa.select(Publication)
                     .where(Publication.message_id == message_id)
                     .order_by(Publication.id)
+                )
+            ]
+            detail.post_versions = [
+                (v.replaced_at, v.text)
+                for v in session.scalars(
+                    sa.select(PostTextVersion)
+                    .where(PostTextVersion.message_id == message_id)
+                    .order_by(PostTextVersion.id)
                 )
             ]
             detail.redirects = [

@@ -99,7 +99,7 @@ def test_answer_path_end_to_end(world: World, services: AppServices, clock: Cloc
     confirm_outbox(services, message_id)
     message = world.message(message_id)
     assert message.state is MessageState.ANSWERED
-    assert message.overall_closed_at == msk(2026, 5, 12, 12, 30)
+    assert message.overall_closed_at == msk(2026, 5, 12, 12, 31)  # R3 ends at the confirmation
     assert [(s.stage, s.met) for s in stages(services, message_id)] == [
         ("route", True),
         ("overall", True),

@@ -352,8 +352,11 @@ def score_pair(pair: Pair, report: ValidationReport, result: PartResult) -> None
         if i not in used and not q.rhetorical:
             extraction.fp += 1
             extraction.errors.append(f"FP {pair.id}: {q.text!r}")
-    predicted_cov_ok = not report.uncovered_questions
-    result.score("coverage_verdict").add(not pair.coverage_ok, not predicted_cov_ok, pair.id)
+    predicted_cov_ok = not [q for q in report.questions if not q.covered]
+    if pair.kind == "answer":
+        # Only an answer must cover every question (issue 13's profiles): interim answers and
+        # clarification requests are never sent back for coverage, so they are left out of the verdict.
+        result.score("coverage_verdict").add(not pair.coverage_ok, not predicted_cov_ok, pair.id)
     verdict = (
         pair.greeting_ok and not pair.spelling_errors and pair.coverage_ok and pair.format_ok is not False
     )
@@ -390,6 +393,7 @@ def evaluate_pairs(validator: DraftValidator, pairs: Iterable[Pair], part: str) 
             author_name=pair.author,
             platform=pair.platform,
             attachments=pair.attachment_list,
+            kind=pair.kind,
         )
         score_pair(pair, report, result)
     return result

@@ -343,8 +343,7 @@ class MessageTableModel(QAbstractTableModel):
             return _sort_key(column)(row)
         return None
 
-    @staticmethod
-    def _display(row: MessageRow, column: Column) -> str | None:
+    def _display(self, row: MessageRow, column: Column) -> str | None:
         if column is Column.AUTHOR:
             return row.author_name
         if column is Column.TEXT:
@@ -352,8 +351,12 @@ class MessageTableModel(QAbstractTableModel):
         if column is Column.DEPARTMENT:
             return row.department_name or "—"
         if column is Column.STATE:
-            return STATE_NAMES[row.state]
+            # Issue 13: new words from the author after the draft was submitted, in every queue.
+            return STATE_NAMES[row.state] + (" · автор дописал" if row.author_added else "")
         if column is Column.STAGE:
+            since = row.waiting_for_author_since
+            if since is not None:  # a clarification nobody answered yet: the wait is visible
+                return f"ждём ответа автора с {since.astimezone(self._calendar.tz):%d.%m %H:%M}"
             return stage_title(row)
         return None
 

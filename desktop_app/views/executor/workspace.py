@@ -250,6 +250,11 @@ class ExecutorWorkspace(QWidget):
                         f"Возвращено на доработку: {row.author_name} — доработать за 30 рабочих минут",
                         urgent=True,
                     )
+                elif row.state is MessageState.ROUTED and before is MessageState.CLARIFICATION:
+                    # Issue 13: the author answered our clarification request — the draft clock runs.
+                    self.notifier.notify(
+                        f"Автор ответил на запрос уточнения: {row.author_name} — {row.preview}", urgent=True
+                    )
                 elif row.state is MessageState.ROUTED and before is None:
                     self.notifier.notify(
                         f"Новое сообщение для подразделения: {row.author_name} — {row.preview}"
