@@ -327,6 +327,8 @@ class QuestionAnalyzer:
         folded = fold(own)
         words = [fold(t.text) for t in tokenize(own) if t.is_word]
         interrogative = next((w for w in words if w in self.interrogatives), None)
+        if interrogative == "долго" and not re.search(r"\b(?:как|сколько)\s+(?:ещё\s+|еще\s+)?долго", folded):
+            interrogative = None  # «Это законно так долго?» asks yes or no, not how long
         expected = self._expected(folded, words, interrogative, fold(focus_text))
         conditional = expected == YES_NO and any(p.search(folded) for p in self.condition)
         return _Question(sentence, start, stop, own, kind, interrogative, expected, conditional, focus_text)
