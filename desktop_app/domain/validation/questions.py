@@ -104,6 +104,7 @@ _GOVERNED_RELS = {"xcomp", "ccomp", "conj", "advcl", "csubj", "nsubj", "obj", "p
 _ASKS_AUTHOR_RE = re.compile(
     r"(?i)(?:^|[,:;]\s*)(?:уточните|укажите|пришлите|приложите|направьте\s+(?:нам|фото)|сообщите,\s+пожалуйста)\b"
 )
+_START_RE = re.compile(r"(?i)\b(?:начат\w*|начал\w*|приступил\w*|стартовал\w*)\b")
 _PAPERWORK_RE = re.compile(
     r"(?i)\b(?:рассмотрен\w*|передан\w*|направлен\w*|перенаправлен\w*|принят\w*\s+к\s+сведению|"
     r"на\s+контрол\w*|взят\w*\s+на\s+контроль|зарегистрирован\w*|изуча\w+|прорабатыва\w+)"
@@ -738,7 +739,14 @@ class QuestionAnalyzer:
             objects = focus - {predicate} if predicate else set(focus)
             if objects and self._gain(objects | ({predicate} if predicate else set()), window.lemmas) <= 0:
                 return False, ""
-            if question.conditional and not self._time_for(question, focus, predicate, context, window):
+            if question.conditional and not (
+                self._time_for(question, focus, predicate, context, window)
+                or (
+                    self._has_time(text)
+                    and self._gain(focus, window.lemmas) > 0
+                    and not _START_RE.search(text)
+                )
+            ):
                 return False, ""
             ok = (
                 _has_future_or_done(text)
