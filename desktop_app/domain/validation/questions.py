@@ -65,6 +65,9 @@ _NUMBER_RE = re.compile(r"\d+(?:[/-]?[а-яА-Я]\b)?")
 _DATE_RE = re.compile(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b20\d\d\b|\b\d{1,2}:\d{2}\b")
 _LEGAL_REF_RE = re.compile(r"(?i)\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*г\.?)?(?:\s*№\s*[\w/-]+)?|№\s*[\w/-]+")
 _NOT_FOCUS = frozenset(["должный", "обязанный", "вообще", "нужный", "необходимый", "вправе"])
+_PROCEDURE_VERBS = frozenset(
+    ["оформить", "получить", "записаться", "подать", "оформлять", "получать", "подавать"]
+)
 _ASK_VERBS = frozenset(
     [
         "подсказать",
@@ -105,6 +108,25 @@ _ASKS_AUTHOR_RE = re.compile(
     r"(?i)(?:^|[,:;]\s*)(?:уточните|укажите|пришлите|приложите|направьте\s+(?:нам|фото)|сообщите,\s+пожалуйста)\b"
 )
 _START_RE = re.compile(r"(?i)\b(?:начат\w*|начал\w*|приступил\w*|стартовал\w*)\b")
+_PAPERWORK_LEMMAS = frozenset(
+    [
+        "передать",
+        "переданный",
+        "направить",
+        "направленный",
+        "перенаправить",
+        "переадресовать",
+        "рассмотреть",
+        "рассмотренный",
+        "зарегистрировать",
+        "принять",
+        "принятый",
+        "взять",
+        "контроль",
+        "изучить",
+        "поступить",
+    ]
+)
 _PAPERWORK_RE = re.compile(
     r"(?i)\b(?:рассмотрен\w*|передан\w*|направлен\w*|перенаправлен\w*|принят\w*\s+к\s+сведению|"
     r"на\s+контрол\w*|взят\w*\s+на\s+контроль|зарегистрирован\w*|изуча\w+|прорабатыва\w+)"
@@ -337,6 +359,9 @@ class QuestionAnalyzer:
     def _expected(self, folded: str, words: Sequence[str], interrogative: str | None, context: str) -> str:
         lemmas = {lemma(w) for w in words} | {lemma(t.text) for t in tokenize(context) if t.is_word}
         if interrogative in {"куда", "кому", "где"} and lemmas & self.where_verbs:
+            return WHERE_TO_GO
+        if interrogative == "как" and lemmas & _PROCEDURE_VERBS:
+            # «Как оформить субсидию?», «Как записаться к врачу?»: where and how the citizen applies.
             return WHERE_TO_GO
         if re.search(r"\bк\s+кому\b", folded):
             return WHERE_TO_GO
@@ -729,8 +754,9 @@ class QuestionAnalyzer:
         text = window.text
         expected = question.expected
         if expected == ACTION:
-            lemmas = {lemma(t.text) for t in tokenize(text) if t.is_word}
-            ok = bool(lemmas & self.action_markers) or _has_future_or_done(text)
+            # «Информация передана в МБУ …» is what we did with the paper, not with the matter.
+            lemmas = {lemma(t.text) for t in tokenize(text) if t.is_word} - _PAPERWORK_LEMMAS
+            ok = bool(lemmas & self.action_markers) or _has_future_or_done(text, skip=_PAPERWORK_LEMMAS)
             return ok, "Ответ сообщает, что сделано или будет сделано."
         if expected == ANY:
             return True, "Ответ говорит о том же предмете."
@@ -910,12 +936,14 @@ def _has_number(text: str) -> bool:
     )
 
 
-def _has_future_or_done(text: str) -> bool:
+def _has_future_or_done(text: str, skip: frozenset[str] = frozenset()) -> bool:
     """«будет выполнен», «отремонтируют», «проведена»: a promised or completed action."""
     for token in tokenize(text):
         if not token.is_word:
             continue
         for parse in parses(token.text)[:1]:
+            if skip and fold(parse.normal_form) in skip:
+                continue
             grammemes = set(parse.tag.grammemes)
             if {"VERB", "perf", "futr"} <= grammemes or {"PRTS", "perf"} <= grammemes:
                 return True
