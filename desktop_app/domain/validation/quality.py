@@ -160,7 +160,8 @@ _CONTACT = re.compile(
 # «установлен решением», «проведено обследование», «график восстановлен»: paperwork, not works to photograph.
 _NOT_WORKS = re.compile(
     r"\b(?:решени\w*|постановлени\w*|закон\w*|порядок|порядк\w*|способ\w*|обследовани\w*|проверк\w*|"
-    r"график\w*|расч[её]т\w*|перерасч[её]т\w*|выплат\w*|начислени\w*|заседани\w*|собрани\w*|приказ\w*)\b"
+    r"график\w*|расч[её]т\w*|перерасч[её]т\w*|выплат\w*|начислени\w*|заседани\w*|собрани\w*|приказ\w*|"
+    r"движени\w*|подач\w*|\w*снабжени\w*|бесед\w*|связ\w*)\b"
 )
 _WORK_VERBS = frozenset(
     [
@@ -315,6 +316,12 @@ def _concrete_action(text: str) -> bool:
     return False
 
 
+# «обслуживающей», «проживающих»: active participles pymorphy3 lists only as adjectives.
+_ACTIVE_PARTICIPLE = re.compile(
+    r"(?i)\w{3,}(?:ющ|ящ|ащ|ущ|вш)(?:ий|ая|ее|ие|его|ей|ему|им|ими|их|ую|юю|ем|ся|аяся|иеся|ихся)$"
+)
+
+
 def _participle_chain(text: str) -> bool:
     """Three or more full participles or gerunds in one sentence of at least 15 words (pymorphy3 often
     reads «связанные», «указанных» as adjectives, so any of a word's parses counts)."""
@@ -324,7 +331,10 @@ def _participle_chain(text: str) -> bool:
     count = 0
     for word in words:
         found = parses(word)[:3]
-        if any(p.tag.POS in {"PRTF", "GRND"} for p in found) and len(word) > 4:
+        participle = any(p.tag.POS in {"PRTF", "GRND"} for p in found) or bool(
+            _ACTIVE_PARTICIPLE.search(word)
+        )
+        if participle and len(word) > 4:
             count += 1
     return count >= 3
 
@@ -346,6 +356,8 @@ def _works_done(text: str) -> bool:
             normal = fold(parse.normal_form)
             if normal not in _WORK_VERBS:
                 continue
+            if normal == "провести" and not re.search(r"\bработ", folded):
+                continue  # «провёл беседу», «проведена проверка»: not works to photograph
             if {"PRTS", "perf"} <= grammemes or {"VERB", "perf", "past"} <= grammemes:
                 return True
     return False
