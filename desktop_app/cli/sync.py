@@ -9,6 +9,7 @@ import threading
 from desktop_app.adapters.incident.factory import build_gateway
 from desktop_app.cli import CliContext, fail
 from desktop_app.errors import OtklikError
+from desktop_app.settings import audit_checkpoint_dir
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +34,9 @@ def run(argv: list[str], context: CliContext) -> int:
     except OtklikError as exc:
         return fail(str(exc), 1)
     try:
-        build_services(settings, db)  # installs the lifecycle hooks (deadline clocks, audit)
+        build_services(
+            settings, db, audit_dir=audit_checkpoint_dir(settings)
+        )  # installs the lifecycle hooks (deadline clocks, audit)
         service = IntakeService(db, gateway)
         if getattr(gateway, "manual", False):
             print("Режим «manual»: сообщения загружаются командой «otklik import ФАЙЛ».")

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.lifecycle import OPEN_STATES, ChannelKind, DraftKind, MessageState, Role
+from desktop_app.domain.lifecycle import OPEN_STATES, ChannelKind, DraftKind, MessageState
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.models.database import Database
 from desktop_app.models.entities import (
@@ -31,9 +31,10 @@ from desktop_app.models.entities import (
     ThreadEntry,
     User,
 )
+from desktop_app.services import access
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import StageView
-from desktop_app.services.errors import NotFoundError, PermissionDeniedError
+from desktop_app.services.errors import NotFoundError
 
 
 class Queue(StrEnum):
@@ -195,14 +196,8 @@ class MessageQueries:
 
     @staticmethod
     def _visible(stmt: sa.Select[Any], actor: Actor) -> sa.Select[Any]:
-        if actor.role is Role.EXECUTOR:
-            # Executors see only their department's messages (issue 4.4).
-            return stmt.where(Message.department_id == actor.department_id)
-        if actor.role is Role.ADMIN:
-            raise PermissionDeniedError(
-                "Администратор не работает с сообщениями: войдите как сотрудник отдела."
-            )
-        return stmt
+        # Issue 14: the one access policy (executors see only their department's messages, issue 4.4).
+        return access.visible_messages(stmt, actor)
 
     def _queue_filter(self, stmt: sa.Select[Any], queue: Queue, now: dt.datetime) -> sa.Select[Any]:
         states = QUEUE_STATES[queue]
@@ -277,6 +272,7 @@ class MessageQueries:
 
     def list_queue(self, actor: Actor, queue: Queue, now: dt.datetime, search: str = "") -> list[MessageRow]:
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             stmt = sa.select(Message, Department.name).outerjoin(
                 Department, Department.id == Message.department_id
             )
@@ -288,6 +284,7 @@ class MessageQueries:
 
     def queue_counts(self, actor: Actor, now: dt.datetime) -> dict[Queue, int]:
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             counts: dict[Queue, int] = {}
             for queue in Queue:
                 stmt = self._visible(sa.select(sa.func.count(Message.id)), actor)
@@ -301,6 +298,7 @@ class MessageQueries:
 
     def message_detail(self, actor: Actor, message_id: int) -> MessageDetail:
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             found = session.execute(
                 self._visible(
                     sa.select(Message, Department.name)
@@ -408,8 +406,9 @@ class MessageQueries:
                 )
             ]
 
-    def assignments(self, message_id: int) -> list[tuple[int, dt.datetime, dt.datetime | None]]:
+    def assignments(self, actor: Actor, message_id: int) -> list[tuple[int, dt.datetime, dt.datetime | None]]:
         with self._db.session() as session:
+            access.message_for(session, access.current_actor(session, actor), message_id)
             return [
                 (a.department_id, a.assigned_at, a.ended_at)
                 for a in session.scalars(sa.select(Assignment).where(Assignment.message_id == message_id))
@@ -417,14 +416,7 @@ class MessageQueries:
 
     def attachment_content(self, actor: Actor, attachment_id: int) -> bytes:
         with self._db.session() as session:
-            attachment = session.get(Attachment, attachment_id)
-            if attachment is None:
-                raise NotFoundError("Вложение не найдено.")
-            if attachment.message_id is not None:
-                visible = session.execute(
-                    self._visible(sa.select(Message.id).where(Message.id == attachment.message_id), actor)
-                ).first()
-                if visible is None:
-                    raise NotFoundError("Вложение недоступно вам.")
+            # Issue 14: draft attachments too — only the department preparing the draft, and ОпОГ.
+            attachment = access.attachment_for(session, access.current_actor(session, actor), attachment_id)
             blob = session.get(AttachmentBlob, attachment.sha256)
             return blob.content if blob else b""

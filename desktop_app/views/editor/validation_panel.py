@@ -23,6 +23,7 @@ from desktop_app.services.validation import (
     CHECK_SPELLING,
     failed_check_codes,
 )
+from desktop_app.views.common.plain_text import plain_label, plain_tooltip
 
 # Russian names of the check codes recorded with a submission (also used by the review screen).
 CHECK_NAMES: dict[str, str] = {
@@ -35,15 +36,13 @@ CHECK_NAMES: dict[str, str] = {
 
 OK_COLOR = QColor("#1b7f3b")
 FAIL_COLOR = QColor("#b00020")
+ENGINE_NAMES = {"languagetool": "LanguageTool", "embedded": "встроенный модуль pylat-ru"}
 SPAN_ROLE = Qt.ItemDataRole.UserRole  # (offset, length) into the draft, or None
 MATCH_ROLE = Qt.ItemDataRole.UserRole + 1  # index into report.spelling.matches
 
 
 def _plain_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
+    return plain_label(text)
 
 
 def _compact_list() -> QListWidget:
@@ -196,6 +195,7 @@ class ValidationPanel(QWidget):
 
     def clear(self) -> None:
         self.report = None
+        self.spelling_box.setTitle("2. Орфография и грамматика")
         self.summary_label.setText("Проверка ещё не выполнялась.")
         self.summary_label.setStyleSheet("")
         self.status_label.setText("")
@@ -240,6 +240,9 @@ class ValidationPanel(QWidget):
         else:
             self.summary_label.setText("Все проверки пройдены.")
             self.summary_label.setStyleSheet(f"color: {OK_COLOR.name()}; font-weight: bold;")
+        # R7 (2): the reviewer sees which engine checked the spelling (LanguageTool or the fallback).
+        engine = ENGINE_NAMES.get(report.spelling.engine, report.spelling.engine)
+        self.spelling_box.setTitle(f"2. Орфография и грамматика ({engine})")
         notice = report.spelling.notice
         self.notice_label.setText(notice or "")
         self.notice_label.setVisible(bool(notice))
@@ -262,7 +265,7 @@ class ValidationPanel(QWidget):
         item = QListWidgetItem(text)
         item.setForeground(QBrush(color or (OK_COLOR if ok else FAIL_COLOR)))
         item.setData(SPAN_ROLE, span)
-        item.setToolTip(text)
+        item.setToolTip(plain_tooltip(text))  # the question is the citizen's text (issue 14)
         widget.addItem(item)
         return item
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
     QTableView,
     QToolBar,
@@ -35,7 +36,7 @@ from desktop_app.domain.lifecycle import ALLOWED_ROLES, Action, MessageState, Ro
 from desktop_app.domain.validation import ValidationReport
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.errors import OtklikError
-from desktop_app.services.importing import ImportResult
+from desktop_app.services.importing import EncodingConfirmationNeeded, ImportResult
 from desktop_app.services.manual import ManualPublication
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.routing import RoutingAdvice
@@ -131,6 +132,7 @@ class OperatorWorkspace(QWidget):
         self._known_new: int | None = None
         self.dialog: QDialog | None = None  # the open action dialog, for tests and screenshots
         self.last_error: QMessageBox | None = None
+        self.import_progress: QProgressDialog | None = None
         self.setObjectName("operator_workspace")
 
         self._build_ui(use_tray)
@@ -702,10 +704,42 @@ class OperatorWorkspace(QWidget):
         if path:
             self.import_file(Path(path))
 
-    def import_file(self, path: Path) -> None:
+    def import_file(self, path: Path, encoding: str | None = None) -> None:
         desk, actor = self.services.manual, self.actor
+        # Issue 14: a progress dialog with «Отмена»; the worker reports into ``state`` and a timer on
+        # the UI thread shows it (no Qt call from the pool thread). Cancelling rolls the file back.
+        state = {"done": 0, "total": 0, "cancel": False}
+        dialog = QProgressDialog("Загрузка выгрузки…", "Отмена", 0, 0, self)
+        dialog.setWindowTitle("Загрузка сообщений")
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(lambda: state.__setitem__("cancel", True))
+        timer = QTimer(dialog)
+        timer.setInterval(100)
+
+        def show_progress() -> None:
+            if dialog.wasCanceled():
+                state["cancel"] = True
+            if state["total"]:
+                dialog.setMaximum(int(state["total"]))
+                dialog.setValue(int(state["done"]))
+                dialog.setLabelText(f"Загружено строк: {state['done']} из {state['total']}")
+
+        timer.timeout.connect(show_progress)
+        timer.start()
+        self.import_progress = dialog
+
+        def finish() -> None:
+            timer.stop()
+            dialog.hide()
+            dialog.deleteLater()
+
+        def report(done: int, total: int) -> None:
+            state["done"], state["total"] = done, total
 
         def done(result: ImportResult) -> None:
+            finish()
             if result.ok:
                 text = f"Загружено сообщений: {result.imported}; уже были в базе: {result.duplicates}."
                 self.strip.show_text(text, False)
@@ -721,10 +755,27 @@ class OperatorWorkspace(QWidget):
             self.action_failed.emit(text)
 
         def failed(error: BaseException) -> None:
+            finish()
+            if isinstance(error, EncodingConfirmationNeeded) and self.confirm_encoding(str(error)):
+                self.import_file(path, error.encoding)  # the user confirmed: never decoded silently
+                return
             self.last_error = show_error(self, error)
             self.action_failed.emit(error_text(error))
 
-        self.context.runner.run(lambda: desk.import_file(actor, path), done, failed)
+        self.context.runner.run(
+            lambda: desk.import_file(actor, path, encoding, report, lambda: bool(state["cancel"])),
+            done,
+            failed,
+        )
+
+    def confirm_encoding(self, question: str) -> bool:
+        """Issue 14: a non-UTF-8 export is imported only when the operator confirms the encoding."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Кодировка файла", question, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        yes = box.addButton("Да, это Windows-1251", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
 
     def open_paste_dialog(self) -> PasteMessageDialog:
         dialog = PasteMessageDialog(self)
