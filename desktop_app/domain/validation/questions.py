@@ -396,6 +396,8 @@ class QuestionAnalyzer:
         opening = next((w for w in lowered if w not in _OPENING_FILLERS), "")
         if opening in self.interrogatives and opening != "что" and "," not in text.rstrip(",."):
             return "explicit", opening
+        if opening in {"почему", "зачем", "отчего"}:
+            return "explicit", opening  # «Почему так долго, раньше за 3 дня делали»: no «?», still asked
         if opening == "что" and len(lowered) > 1 and lowered[1] != "за" and "," not in text:
             return "explicit", opening
         if _WANT_TO_KNOW.search(text) and interrogative:
