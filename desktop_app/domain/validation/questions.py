@@ -152,7 +152,7 @@ _QUESTION_WORDS = (
 # «…, и будет ли …?», «… и когда …?»: a second question joined to the first (a clause of its own).
 _JOIN_RE = re.compile(
     rf"(?:,\s*|\s+)(?:и|а|или|также|и\s+также|а\s+также|ну\s+и)\s+(?=(?:{_QUESTION_WORDS})\b|\w+\s+ли\b)"
-    rf"|,\s+(?=(?:{_QUESTION_WORDS})\b[^,]*\?)|;\s*",
+    rf"|,\s+(?=(?:{_QUESTION_WORDS})\b[^,]*\?)|;\s+(?=[А-ЯЁа-яё])",
     re.IGNORECASE,
 )
 # «Куда и к кому обращаться?», «Когда и кто …?»: two interrogatives sharing one predicate.
