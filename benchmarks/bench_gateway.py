@@ -6,6 +6,8 @@ Runs the embedded simulator and the real HTTP adapter into a temporary SQLite da
 Both figures include the real lifecycle: deadline clocks and audit events for every new message,
 and the publication, state change and clocks for every confirmed answer. ``intake_gateway_only_*``
 repeats the intake with the lifecycle hooks replaced by no-ops, to show the lifecycle's share.
+``intake_with_bad_items_*`` feeds one malformed item per 100 (the simulator's ``bad_item`` fault):
+they are quarantined and the rest stored. ``--quick``: small sizes, seconds (CI runs it so).
 """
 
 from __future__ import annotations
@@ -55,17 +57,21 @@ def _no_hooks() -> dict[str, Any]:
     return saved
 
 
-def _intake(db_url: str, messages: int, seed: int) -> tuple[float, Any]:
+def _intake(db_url: str, messages: int, seed: int, bad_items: int = 0) -> tuple[float, Any]:
     db = open_database(db_url)
     build_services(Settings(), db)
-    with start_simulator(seed=seed, initial_messages=messages) as sim:
+    with start_simulator(seed=seed) as sim:
+        sim.store.seed_backlog(messages)
+        for _ in range(bad_items):
+            sim.store.add_bad_item()
         gateway = HttpIncidentGateway(sim.base_url)
         started = time.perf_counter()
-        result = IntakeService(db, gateway, page_size=500).sync_once()
+        result = IntakeService(db, gateway, page_size=500, max_pages=10_000).sync_once()
         elapsed = time.perf_counter() - started
         gateway.close()
+        bad = len(sim.store.bad_ids)
     db.dispose()
-    assert result.new == messages and result.failed == 0, result
+    assert result.new == messages and result.failed == bad and not result.error, result
     return elapsed, result
 
 
@@ -140,7 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--answers", type=int, default=1_000)
     parser.add_argument("--gateway-only-sample", type=int, default=10_000)
+    parser.add_argument("--bad-items-sample", type=int, default=10_000)
+    parser.add_argument("--quick", action="store_true", help="small sizes: runs in seconds")
     options = parser.parse_args(argv)
+    if options.quick:
+        options.messages, options.answers = 300, 50
+        options.gateway_only_sample = options.bad_items_sample = 300
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         seconds, result = _intake(f"sqlite:///{tmp}/intake.sqlite3", options.messages, seed=1)
@@ -159,6 +170,13 @@ def main(argv: list[str] | None = None) -> int:
                 for name, hook in saved.items():
                     setattr(workflow_hooks, name, hook)
             figures[f"intake_gateway_only_{sample}_seconds"] = round(seconds, 2)
+        if options.bad_items_sample:
+            sample = options.bad_items_sample
+            seconds, result = _intake(
+                f"sqlite:///{tmp}/bad-items.sqlite3", sample, seed=4, bad_items=sample // 100
+            )
+            figures[f"intake_with_bad_items_{sample}_seconds"] = round(seconds, 2)
+            figures["intake_quarantined"] = result.failed
         figures["target_seconds"] = 10
     if options.json:
         print(json.dumps(figures, ensure_ascii=False))

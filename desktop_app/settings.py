@@ -63,6 +63,15 @@ class IncidentSettings:
     use_keyring: bool = False  # read the token from the OS keyring (the optional «keyring» package)
     timeout_seconds: float = 10.0
     sync_interval_seconds: int = 60
+    # Bounds of one intake pass (R5: constant monitoring means a pass always ends; docs/GATEWAY.md).
+    sync_deadline_seconds: float = 120.0  # the whole pass, not one read
+    page_size: int = 500
+    max_pages_per_pass: int = 40
+    max_page_bytes: int = 64 * 1024 * 1024  # one feed response, decoded
+    max_text_chars: int = 100_000  # a post's text; longer items are quarantined
+    max_attachment_bytes: int = 25 * 1024 * 1024  # one attachment; larger ones are quarantined
+    # Attachments on another host than base_url: "fetch" without any credentials, or "refuse".
+    foreign_attachments: str = "fetch"
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "deadlines.overall_clock": ("working", "calendar"),
     "deadlines.reply_after_answer": ("reopen", "new_message"),
     "incident.mode": ("http", "simulator", "manual"),
+    "incident.foreign_attachments": ("fetch", "refuse"),
     "proofreading.engine": ("auto", "languagetool", "embedded"),
 }
 

@@ -21,7 +21,7 @@ done
 packages=(libglib2.0-0 libgl1 libegl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 fonts-dejavu-core)
 if [ "$want_test" = 1 ]; then
-  packages+=(postgresql)
+  packages+=(postgresql poppler-utils)
 fi
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
   packages+=(python3-venv)

@@ -25,7 +25,7 @@ def run(argv: list[str], context: CliContext) -> int:
     options = _parser().parse_args(argv)
     from desktop_app.models.database import open_database
     from desktop_app.services.bootstrap import build_services
-    from desktop_app.services.intake import IntakeService
+    from desktop_app.services.intake import IntakeLimits, IntakeService
 
     settings = context.settings
     try:
@@ -37,7 +37,8 @@ def run(argv: list[str], context: CliContext) -> int:
         build_services(
             settings, db, audit_dir=audit_checkpoint_dir(settings)
         )  # installs the lifecycle hooks (deadline clocks, audit)
-        service = IntakeService(db, gateway)
+        # Bounded by incident.sync_deadline_seconds: the command returns even if the peer never does.
+        service = IntakeService(db, gateway, limits=IntakeLimits.from_settings(settings.incident))
         if getattr(gateway, "manual", False):
             print("Режим «manual»: сообщения загружаются командой «otklik import ФАЙЛ».")
         if options.once:
@@ -45,6 +46,10 @@ def run(argv: list[str], context: CliContext) -> int:
             print(result.summary())
             for error in result.errors:
                 print(f"  {error}")
+            if result.failed:
+                print("  не принятые сообщения сохранены и будут повторены; список — у администратора")
+            if result.incomplete:
+                print(f"  {result.incomplete}")
             if result.error:
                 return fail(result.error, 1)
             return 0

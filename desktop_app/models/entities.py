@@ -300,7 +300,12 @@ class StageDeadline(Base):
     """A stage's deadline on record (issue 4.3): computed when the stage starts, closed when it ends."""
 
     __tablename__ = "stage_deadlines"
-    __table_args__ = (Index("ix_stage_deadlines_open", "message_id", "completed_at"),)
+    __table_args__ = (
+        Index("ix_stage_deadlines_open", "message_id", "completed_at"),
+        # Reports select stage records by start and ask per message which stages it had (issue 19).
+        Index("ix_stage_deadlines_started", "started_at"),
+        Index("ix_stage_deadlines_message_stage", "message_id", "stage", "completed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
@@ -374,6 +379,9 @@ class OutboxItem(Base):
     confirmed_at: Mapped[dt.datetime | None]
     external_id: Mapped[str] = mapped_column(String(120), default="")
     external_url: Mapped[str] = mapped_column(String(1000), default="")
+    # HTTP status of the Incident system's explicit refusal (4xx); 0: refused before anything was sent;
+    # NULL on a failed item: the outcome is unknown, so a re-approval reuses its key (R2, issue 12).
+    refusal_code: Mapped[int | None] = mapped_column(Integer)
 
 
 class SyncState(Base):
@@ -383,7 +391,7 @@ class SyncState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(40), unique=True)
-    cursor: Mapped[str] = mapped_column(String(200), default="")
+    cursor: Mapped[str] = mapped_column(Text, default="")  # opaque, any length (issue 12)
     last_attempt_at: Mapped[dt.datetime | None]
     last_success_at: Mapped[dt.datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
@@ -447,3 +455,24 @@ class ImportStagingRow(Base):
     row_no: Mapped[int] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class QuarantineEntry(Base):
+    """A feed item that could not be stored (R5): kept with its raw payload and the reason, retried
+    on later passes, shown to administrators («Не принятые сообщения»); nothing is silently dropped."""
+
+    __tablename__ = "intake_quarantine"
+    __table_args__ = (Index("ix_intake_quarantine_open", "status", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(200), default="")  # Incident id, "" when unreadable
+    parent_id: Mapped[str | None] = mapped_column(String(200), index=True)  # a reply's parent
+    payload: Mapped[str] = mapped_column(Text)  # the item as received (JSON text)
+    reason: Mapped[str] = mapped_column(Text)  # Russian, for administrators
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | stored | dismissed
+    first_seen_at: Mapped[dt.datetime]
+    last_tried_at: Mapped[dt.datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    resolved_at: Mapped[dt.datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))

@@ -18,6 +18,7 @@ from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.drafting import DraftingService
 from desktop_app.services.manual import ManualDesk
 from desktop_app.services.policy import PolicyService
+from desktop_app.services.quarantine import QuarantineService
 from desktop_app.services.queries import MessageQueries
 from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
@@ -49,6 +50,7 @@ class AppServices:
     policy: PolicyService
     validation: ValidationService
     manual: ManualDesk
+    quarantine: QuarantineService
 
 
 def build_services(
@@ -82,12 +84,21 @@ def build_services(
         templates=TemplateService(db, now),
         drafting=drafting,
         admin=AdminService(db, now),
-        reports=ReportService(db),
+        reports=ReportService(db, calendar.calendar, settings.administration.timezone),
         policy=policy,
         # Lazy: the proofreading engine is built on first use or by start() (views warm it up).
         validation=ValidationService(settings, drafting.dictionary_words),
         manual=ManualDesk(db, settings.administration.timezone, now),
+        quarantine=_quarantine(settings, db, now),
     )
+
+
+def _quarantine(settings: Settings, db: Database, now: Callable[[], dt.datetime]) -> QuarantineService:
+    """Administrators' retries use the configured size limits (R5, issue 12)."""
+    from desktop_app.services.intake import IntakeLimits, retry_quarantined
+
+    feed = IntakeLimits.from_settings(settings.incident).feed
+    return QuarantineService(db, now, retry=lambda entry_id: retry_quarantined(db, entry_id, now, feed))
 
 
 def has_any_table(db: Database) -> bool:

@@ -9,7 +9,12 @@ change, using :func:`redirect_payload` / :func:`publication_payload`. :class:`Ou
 * an item claimed before (``attempts > 0``: a crash, a timeout, a dropped connection after the server
   accepted it) is first looked up by its key and confirmed without re-sending if the server has it;
 * success, the confirmation and ``outbound_confirmed`` commit together; nothing counts as published
-  until the gateway confirmed it (R2).
+  until the gateway confirmed it (R2);
+* only an **explicit 4xx refusal** fails an item: any answer after the request may have reached the
+  Incident system (a 2xx that does not parse, a redirect, a dropped connection, a timeout, an unexpected
+  error) keeps it pending and ends in a status lookup by its key (issue 12);
+* a re-approval after a failed item whose outcome is unknown reuses that item's key
+  (:func:`send_key`), so the Incident system recognises it instead of publishing twice.
 """
 
 from __future__ import annotations
@@ -17,14 +22,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from desktop_app.adapters.incident.gateway import (
+    IncidentAmbiguousError,
     IncidentAuthError,
     IncidentError,
     IncidentGateway,
@@ -50,6 +58,45 @@ def utc_now() -> dt.datetime:
 
 class OutboxError(OtklikError):
     """A user action on the outbox cannot be done (the message says why, in Russian)."""
+
+
+class _RefusedLocally(OtklikError):
+    """The item cannot be sent at all (nothing went out): refused without asking the Incident system."""
+
+
+UNEXPECTED_TEXT = (
+    "Отправка в Систему Инцидент не завершилась из-за непредвиденной ошибки (подробности в журнале "
+    "программы); состояние будет уточнено в Системе Инцидент перед повтором."
+)
+
+
+def send_key(session: Session, message_id: int, action: OutboundAction) -> tuple[str, int]:
+    """The idempotency key and attempt count for a new outbox item of ``message_id`` (R2).
+
+    If the message's latest item is a failed one of the same action whose outcome is unknown
+    (``refusal_code`` NULL: no explicit refusal is on record, e.g. failed by an older version on an
+    unreadable success), the new item takes over its key and attempts, so the worker asks the Incident
+    system first and a send that did go out is confirmed, not repeated. The old item keeps a marked key.
+    """
+    latest = session.scalars(
+        sa.select(OutboxItem)
+        .where(OutboxItem.message_id == message_id)
+        .order_by(OutboxItem.id.desc())
+        .limit(1)
+    ).first()
+    if (
+        latest is not None
+        and latest.status is OutboxStatus.FAILED
+        and latest.refusal_code is None
+        and latest.action is action
+        and latest.attempts > 0
+    ):
+        key = latest.idempotency_key
+        latest.idempotency_key = f"{key[:60]}~superseded-{latest.id}"
+        session.flush()  # free the key before the new item takes it
+        log.info("outbox item %s: unresolved send, its key goes to the re-approved item", latest.id)
+        return key, latest.attempts
+    return uuid.uuid4().hex, 0
 
 
 # --- payloads (written by the lifecycle, read by the worker) --------------------------------------
@@ -138,9 +185,18 @@ class OutboxWorker:
                 continue  # another workstation has it
             try:
                 result = self._deliver(claimed)
-            except IncidentPermanentError as exc:
-                self._refused(claimed.id, str(exc))
+            except _RefusedLocally as exc:
+                self._refused(claimed.id, str(exc), 0)
                 settled += 1
+            except IncidentPermanentError as exc:
+                code = exc.status_code
+                if code is not None and 400 <= code < 500:
+                    # The only refusal: the Incident system said no to this request (R2).
+                    self._refused(claimed.id, str(exc), code)
+                    settled += 1
+                else:
+                    self._postpone(claimed.id, str(exc))
+                    self.last_error = str(exc)
             except IncidentAuthError as exc:
                 self._postpone(claimed.id, str(exc))
                 self.last_error = str(exc)
@@ -148,6 +204,11 @@ class OutboxWorker:
             except IncidentError as exc:
                 self._postpone(claimed.id, str(exc))
                 self.last_error = str(exc)
+            except Exception:
+                # The request may have gone out: keep it pending and ask before any resend.
+                log.exception("outbox item %s: unexpected failure", claimed.id)
+                self._postpone(claimed.id, UNEXPECTED_TEXT)
+                self.last_error = UNEXPECTED_TEXT
             else:
                 settled += self._confirm(claimed.id, result)
                 self.last_error = ""
@@ -184,7 +245,13 @@ class OutboxWorker:
     def _deliver(self, item: _Claimed) -> OutboundResult:
         if item.attempted_before:
             # An earlier attempt may have reached the Incident system: ask before sending again.
-            known = self.gateway.outbound_status(item.key)
+            try:
+                known = self.gateway.outbound_status(item.key)
+            except IncidentPermanentError as exc:
+                # A lookup is not a send: its 4xx says nothing about the action (never a refusal).
+                raise IncidentAmbiguousError(
+                    f"Не удалось узнать состояние отправки в Системе Инцидент: {exc}"
+                ) from exc
             if known is not None:
                 return known
         payload = item.payload
@@ -201,7 +268,7 @@ class OutboxWorker:
         for a in payload.get("attachments") or ():
             content = item.blobs.get(a["sha256"])
             if content is None:
-                raise IncidentPermanentError(f"Вложение «{a['filename']}» не найдено в базе данных.")
+                raise _RefusedLocally(f"Вложение «{a['filename']}» не найдено в базе данных.")
             attachments.append(OutgoingAttachment(a["filename"], a["media_type"], content))
         return self.gateway.publish(
             PublicationRequest(
@@ -239,13 +306,14 @@ class OutboxWorker:
             workflow_hooks.delivery_postponed(session, item, error, now)
         log.info("outbox item %s postponed: %s", item_id, error)
 
-    def _refused(self, item_id: int, error: str) -> None:
+    def _refused(self, item_id: int, error: str, code: int) -> None:
         now = self.now()
         with self.db.session() as session, session.begin():
             item = session.get(OutboxItem, item_id, with_for_update=True, populate_existing=True)
             if item is None or item.status is not OutboxStatus.PENDING:
                 return
             item.status = OutboxStatus.FAILED
+            item.refusal_code = code
             item.last_error = error
             session.flush()
             workflow_hooks.outbound_failed(session, item, error, now)

@@ -6,6 +6,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+from desktop_app.errors import OtklikError
+
 log = logging.getLogger(__name__)
 
 
@@ -13,7 +15,8 @@ class PeriodicLoop:
     """Calls :meth:`run_once` every ``interval_seconds`` until :meth:`stop`; :meth:`wake` runs it now.
 
     A failing pass never ends the loop: it is logged and ``on_error`` gets ``failure_text`` with the
-    reason (callbacks run in the loop's thread; the GUI bridges them to Qt signals).
+    reason (callbacks run in the loop's thread; the GUI bridges them to Qt signals). Only our own
+    Russian error texts reach people; anything else (a class name, SQL) goes to the log only.
     """
 
     failure_text = "Ошибка фоновой работы: {error}"
@@ -49,6 +52,13 @@ class PeriodicLoop:
             except Exception as exc:  # keep the loop alive; the error is shown and logged
                 log.exception("%s pass failed", self._thread.name)
                 if self.on_error:
-                    self.on_error(self.failure_text.format(error=exc))
+                    self.on_error(self.failure_text.format(error=user_text(exc)))
             self._wake.wait(self.interval)
             self._wake.clear()
+
+
+def user_text(exc: BaseException) -> str:
+    """What a person may read about ``exc``: our Russian sentence, or a pointer to the log."""
+    if isinstance(exc, OtklikError):
+        return str(exc)
+    return "непредвиденный сбой (подробности в журнале программы)"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +55,7 @@ from desktop_app.services.errors import (
     InvalidTransitionError,
     NotFoundError,
 )
-from desktop_app.services.outbox import publication_payload, redirect_payload
+from desktop_app.services.outbox import publication_payload, redirect_payload, send_key
 from desktop_app.services.texts import ACTION_NAMES, STATE_NAMES
 from desktop_app.services.validation import attachment_kind
 
@@ -748,8 +747,10 @@ class WorkflowService:
             raise ConflictError(
                 "По этому сообщению уже идёт отправка в «Систему Инцидент»: дождитесь подтверждения."
             )
+        key, attempts = send_key(session, message.id, action)  # R2: an unresolved send keeps its key
         item = OutboxItem(
-            idempotency_key=uuid.uuid4().hex,
+            idempotency_key=key,
+            attempts=attempts,
             message_id=message.id,
             action=action,
             payload=payload,

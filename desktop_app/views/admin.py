@@ -34,6 +34,7 @@ from desktop_app.domain.lifecycle import Role
 from desktop_app.domain.worktime.deadlines import OverallClock, Stage
 from desktop_app.errors import OtklikError
 from desktop_app.services.texts import ROLE_NAMES, STAGE_NAMES
+from desktop_app.views.admin_quarantine import QuarantineView
 from desktop_app.views.context import ViewContext
 from desktop_app.views.rows_model import RowsTableModel
 
@@ -54,6 +55,8 @@ class AdminWorkspace(QTabWidget):
         self.addTab(self._calendar_tab(), "Рабочий календарь")
         self.addTab(self._policy_tab(), "Сроки этапов")
         self.addTab(self._dictionary_tab(), "Словарь организации")
+        self.quarantine = QuarantineView(context)  # R5, issue 12
+        self.addTab(self.quarantine, "Не принятые сообщения")
         context.signals.data_changed.connect(self.refresh)
         self.refresh()
 

@@ -20,7 +20,7 @@ from desktop_app.adapters.incident.factory import build_gateway
 from desktop_app.adapters.incident.simulator.server import SimulatorStore
 from desktop_app.models.entities import Message
 from desktop_app.services.bootstrap import AppServices
-from desktop_app.services.intake import IntakeLoop, IntakeService, SyncResult
+from desktop_app.services.intake import IntakeLimits, IntakeLoop, IntakeService, SyncResult
 from desktop_app.services.outbox import OutboxLoop, OutboxWorker
 from desktop_app.settings import Settings
 from desktop_app.views.context import AppSignals
@@ -108,7 +108,9 @@ class Background:
             settings = _with_mode(settings, "simulator")
         gateway = build_gateway(settings, base_url=base_url)
         now = self._services.now
-        intake = IntakeService(self._services.db, gateway, now)
+        intake = IntakeService(
+            self._services.db, gateway, now, limits=IntakeLimits.from_settings(settings.incident)
+        )
         self._intake = IntakeLoop(
             intake,
             interval,

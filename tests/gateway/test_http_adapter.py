@@ -202,5 +202,7 @@ def test_time_without_offset_is_refused() -> None:
         return httpx.Response(200, json={"items": [item], "next_cursor": "1", "has_more": False})
 
     gateway = HttpIncidentGateway("http://incident.test", transport=httpx.MockTransport(handler))
-    with pytest.raises(IncidentPermanentError, match="без часового пояса"):
-        gateway.fetch("")
+    page = gateway.fetch("")  # the item is set aside with the reason, the page still reads
+    assert page.items == () and page.next_cursor == "1"
+    (rejected,) = page.rejected
+    assert rejected.item_id == "1" and "без часового пояса" in rejected.reason

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import threading
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from desktop_app.models.entities import (
     AttachmentBlob,
     AuditEvent,
     Message,
+    QuarantineEntry,
     SyncState,
     ThreadEntry,
 )
@@ -121,7 +123,7 @@ class _ScriptedGateway:
         self.items = [dataclasses.replace(item, cursor=str(n + 1)) for n, item in enumerate(items)]
         self.fail_fetch = fail_fetch
 
-    def fetch(self, cursor: str, limit: int = 500) -> FetchPage:
+    def fetch(self, cursor: str, limit: int = 500, *, deadline: float | None = None) -> FetchPage:
         if self.fail_fetch:
             raise IncidentTransientError("Нет связи с Системой Инцидент.")
         start = int(cursor or 0)
@@ -143,7 +145,18 @@ def _item(n: int, **kw: object) -> IncomingItem:
     return IncomingItem(**values)  # type: ignore[arg-type]
 
 
-def test_a_bad_item_loses_nothing_and_holds_the_cursor(services: AppServices) -> None:
+def _open_entries(services: AppServices) -> list[QuarantineEntry]:
+    with services.db.session() as session:
+        return list(
+            session.scalars(
+                sa.select(QuarantineEntry)
+                .where(QuarantineEntry.status == "open")
+                .order_by(QuarantineEntry.id)
+            )
+        )
+
+
+def test_a_bad_item_is_quarantined_and_the_cursor_moves_on(services: AppServices) -> None:
     photo = IncomingAttachment("a1", "фото.png", "image/png", content=b"same-bytes")
     items = [
         _item(1, attachments=(photo,)),
@@ -154,26 +167,45 @@ def test_a_bad_item_loses_nothing_and_holds_the_cursor(services: AppServices) ->
     gateway = _ScriptedGateway(items)
     service = IntakeService(services.db, gateway, services.now)  # type: ignore[arg-type]
     result = service.sync_once()
-    assert (result.new, result.failed) == (3, 1)
+    assert (result.new, result.failed, result.error) == (3, 1, "")
     assert "radio" in result.errors[0]
     with services.db.session() as session:
         assert sorted(session.scalars(sa.select(Message.external_id))) == ["T-1", "T-2", "T-4"]
         assert session.scalar(sa.select(sa.func.count()).select_from(AttachmentBlob)) == 1  # stored once
         assert session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 2
         state = session.scalars(sa.select(SyncState)).one()
-        assert state.cursor == "2"  # past the committed items before the failure only
-        assert "radio" in state.last_error
-    # The source fixes the item: it comes in on the next pass; T-4 is recognised, not duplicated.
-    gateway.items[2] = dataclasses.replace(gateway.items[2], channel_kind="messenger")
+        assert state.cursor == "4"  # past everything: one item never stops the feed (R5)
+        assert state.last_error == "" and state.last_success_at == services.now()
+    (entry,) = _open_entries(services)
+    assert entry.item_id == "T-3" and "неизвестный вид источника «radio»" in entry.reason
+    assert json.loads(entry.payload)["text"] == "Сообщение 3" and entry.first_seen_at == services.now()
+    # A later pass retries it (still bad: nothing duplicated, the entry is refreshed, not repeated).
     again = service.sync_once()
-    assert (again.new, again.updated, again.failed) == (1, 0, 0)
-    assert _count(services, Message) == 4
+    assert (again.new, again.updated, again.failed) == (0, 0, 0)
+    (entry,) = _open_entries(services)
+    assert entry.attempts == 2
+    # The source sends the item again, corrected: stored, and the entry is closed as stored.
+    gateway.items.append(dataclasses.replace(items[2], channel_kind="messenger", cursor="5"))
+    fixed = service.sync_once()
+    assert (fixed.new, fixed.failed) == (1, 0)
+    assert _count(services, Message) == 4 and _open_entries(services) == []
 
 
-def test_reply_to_unknown_message_fails_visibly(services: AppServices) -> None:
-    gateway = _ScriptedGateway([_item(9, id="R-1", parent_id="T-missing")])
-    result = IntakeService(services.db, gateway, services.now).sync_once()  # type: ignore[arg-type]
-    assert result.failed == 1 and "T-missing" in result.errors[0]
+def test_orphan_reply_waits_and_is_stored_when_its_parent_arrives(services: AppServices) -> None:
+    gateway = _ScriptedGateway([_item(9, id="R-1", parent_id="T-late", text="Дом 5, второй подъезд.")])
+    service = IntakeService(services.db, gateway, services.now)  # type: ignore[arg-type]
+    result = service.sync_once()
+    assert result.failed == 1 and "T-late" in result.errors[0] and result.error == ""
+    (entry,) = _open_entries(services)
+    assert entry.parent_id == "T-late" and "ещё не получено" in entry.reason
+    gateway.items.append(_item(10, id="T-late", cursor="2"))
+    result = service.sync_once()
+    assert (result.new, result.replies, result.recovered) == (1, 1, 1)
+    with services.db.session() as session:
+        entry_row = session.scalars(sa.select(ThreadEntry)).one()
+        assert entry_row.text == "Дом 5, второй подъезд."
+        stored = session.get(QuarantineEntry, entry.id)
+        assert stored is not None and stored.status == "stored" and stored.message_id is not None
 
 
 def test_gateway_error_is_recorded_for_everyone(services: AppServices) -> None:

@@ -40,7 +40,7 @@ class CountingGateway:
         self.status_checks = 0
         self.lock = threading.Lock()
 
-    def fetch(self, cursor: str, limit: int = 500):  # pragma: no cover - not used here
+    def fetch(self, cursor: str, limit: int = 500, *, deadline: float | None = None):  # pragma: no cover
         return self.inner.fetch(cursor, limit)
 
     def publish(self, request: PublicationRequest, key: str) -> OutboundResult:

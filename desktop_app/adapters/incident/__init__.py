@@ -6,6 +6,7 @@ Use :func:`desktop_app.adapters.incident.factory.build_gateway` to get the confi
 
 from desktop_app.adapters.incident.gateway import (
     FetchPage,
+    IncidentAmbiguousError,
     IncidentAuthError,
     IncidentConfigError,
     IncidentError,
@@ -18,10 +19,12 @@ from desktop_app.adapters.incident.gateway import (
     OutgoingAttachment,
     PublicationRequest,
     RedirectRequest,
+    RejectedItem,
 )
 
 __all__ = [
     "FetchPage",
+    "IncidentAmbiguousError",
     "IncidentAuthError",
     "IncidentConfigError",
     "IncidentError",
@@ -34,4 +37,5 @@ __all__ = [
     "OutgoingAttachment",
     "PublicationRequest",
     "RedirectRequest",
+    "RejectedItem",
 ]

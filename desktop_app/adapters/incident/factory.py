@@ -5,6 +5,7 @@ from __future__ import annotations
 from desktop_app.adapters.incident.gateway import IncidentConfigError, IncidentGateway
 from desktop_app.adapters.incident.http import HttpIncidentGateway
 from desktop_app.adapters.incident.manual import ManualGateway
+from desktop_app.adapters.incident.wire import FeedLimits
 from desktop_app.settings import Settings, incident_token
 
 #: Where ``otklik simulator`` listens by default; simulator mode talks to it unless base_url is set.
@@ -18,16 +19,27 @@ def build_gateway(settings: Settings, *, base_url: str | None = None) -> Inciden
     if incident.mode == "manual":
         return ManualGateway()
     if incident.mode == "simulator":
-        return HttpIncidentGateway(
-            base_url or incident.base_url or DEFAULT_SIMULATOR_URL,
-            incident_token(settings),
-            timeout_seconds=incident.timeout_seconds,
-        )
+        return _http(base_url or incident.base_url or DEFAULT_SIMULATOR_URL, settings)
     if incident.mode == "http":
         url = base_url or incident.base_url
         if not url:
             raise IncidentConfigError(
                 "Для режима «http» укажите адрес Системы Инцидент (параметр «incident.base_url»)."
             )
-        return HttpIncidentGateway(url, incident_token(settings), timeout_seconds=incident.timeout_seconds)
+        return _http(url, settings)
     raise IncidentConfigError(f"Неизвестный режим работы с Системой Инцидент «{incident.mode}».")
+
+
+def _http(url: str, settings: Settings) -> HttpIncidentGateway:
+    incident = settings.incident
+    return HttpIncidentGateway(
+        url,
+        incident_token(settings),
+        timeout_seconds=incident.timeout_seconds,
+        limits=FeedLimits(
+            max_text_chars=max(1, incident.max_text_chars),
+            max_attachment_bytes=max(1, incident.max_attachment_bytes),
+        ),
+        max_page_bytes=incident.max_page_bytes,
+        foreign_attachments=incident.foreign_attachments,
+    )

@@ -39,6 +39,11 @@ class IncidentConfigError(IncidentError):
     """The gateway settings are incomplete (e.g. no address of the Incident system)."""
 
 
+class IncidentAmbiguousError(IncidentTransientError):
+    """A request may have reached the Incident system but its answer is unusable (a 2xx that does not
+    parse, a redirect, a dropped connection): the outcome must be looked up, never taken as a refusal."""
+
+
 # --- DTOs -----------------------------------------------------------------------------------------
 
 
@@ -70,6 +75,7 @@ class IncomingItem:
     parent_id: str | None = None
     from_author: bool = True
     cursor: str = ""  # feed position just after this item
+    raw: object = field(default=None, compare=False, repr=False)  # the item as received, for quarantine
 
     @property
     def is_reply(self) -> bool:
@@ -77,12 +83,23 @@ class IncomingItem:
 
 
 @dataclass(frozen=True)
+class RejectedItem:
+    """A feed item the adapter could not read (bad field, time, attachment): quarantined, not lost."""
+
+    item_id: str  # "" when even the id is unreadable
+    reason: str  # Russian, for administrators
+    payload: str  # the item as received (JSON text)
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True)
 class FetchPage:
-    """One page of the feed; ``next_cursor`` continues after the last item."""
+    """One page of the feed; ``next_cursor`` continues after the last item (and after ``rejected``)."""
 
     items: tuple[IncomingItem, ...]
     next_cursor: str
     has_more: bool
+    rejected: tuple[RejectedItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,8 +148,11 @@ class IncidentGateway(Protocol):
     #: True when outbound actions are not sent automatically but confirmed by an operator.
     manual: bool
 
-    def fetch(self, cursor: str, limit: int = 500) -> FetchPage:
-        """New and updated messages and replies after ``cursor`` ("" = from the start)."""
+    def fetch(self, cursor: str, limit: int = 500, *, deadline: float | None = None) -> FetchPage:
+        """New and updated messages and replies after ``cursor`` ("" = from the start).
+
+        ``deadline``: a ``time.monotonic()`` instant the whole call must end by (the pass deadline).
+        """
         ...
 
     def redirect(self, request: RedirectRequest, idempotency_key: str) -> OutboundResult:

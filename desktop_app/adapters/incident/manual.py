@@ -27,7 +27,7 @@ class ManualGateway:
 
     manual = True
 
-    def fetch(self, cursor: str, limit: int = 500) -> FetchPage:
+    def fetch(self, cursor: str, limit: int = 500, *, deadline: float | None = None) -> FetchPage:
         return FetchPage(items=(), next_cursor=cursor, has_more=False)
 
     def redirect(self, request: RedirectRequest, idempotency_key: str) -> OutboundResult:

@@ -11,6 +11,10 @@ Grammar (whitespace ignored, items in any order, each name at most once)::
     timeout  = P          sleep ``hang`` before doing anything (the client times out, nothing stored)
     drop_after_accept = P POST only: store the action, then close the connection without a response
     hang_after_accept = P POST only: store the action, then sleep ``hang`` before answering
+    malformed_success = P POST only: store the action, then answer 201 with an unusable body
+    orphan_reply      = P feed: a new message's reply is fed before the message itself
+    bad_item          = P feed: a malformed item (naive or impossible time, author a string, ...)
+    slow_body         = P GET: the response body goes out one byte a second
     DURATION := NUMBER ("ms" | "s")      P := probability from 0 to 1
 """
 
@@ -35,6 +39,10 @@ class FaultSpec:
     timeout: float = 0.0
     drop_after_accept: float = 0.0
     hang_after_accept: float = 0.0
+    malformed_success: float = 0.0
+    orphan_reply: float = 0.0
+    bad_item: float = 0.0
+    slow_body: float = 0.0
 
     @property
     def any(self) -> bool:
@@ -50,7 +58,17 @@ class FaultSpec:
 
 
 _DURATIONS = ("latency", "hang")
-_PROBABILITIES = ("error5xx", "error429", "timeout", "drop_after_accept", "hang_after_accept")
+_PROBABILITIES = (
+    "error5xx",
+    "error429",
+    "timeout",
+    "drop_after_accept",
+    "hang_after_accept",
+    "malformed_success",
+    "orphan_reply",
+    "bad_item",
+    "slow_body",
+)
 _DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
 
 

@@ -85,6 +85,11 @@ class SimulatorStore:
         self.outbound: dict[str, OutboundRecord] = {}
         self.outbound_order: list[OutboundRecord] = []
         self.awaiting_reply: list[str] = []
+        self.faults = FaultSpec()  # the feed faults (orphan_reply, bad_item) are the store's
+        self.fault_rng = random.Random(seed + 2)
+        self.bad_ids: list[str] = []
+        self._held: list[dict[str, Any]] = []
+        self._bad_no = 0
         self._message_no = 1_000_000 + (seed % 1000) * 1_000_000
         self._reply_no = 0
         self._attachment_no = 0
@@ -110,9 +115,17 @@ class SimulatorStore:
         self.feed.append(snapshot)
 
     def add_message(
-        self, *, arrived_at: dt.datetime | None = None, photos: int | None = None, **overrides: Any
+        self,
+        *,
+        arrived_at: dt.datetime | None = None,
+        photos: int | None = None,
+        hold: bool = False,
+        **overrides: Any,
     ) -> str:
-        """Generate (and optionally override fields of) a new message; return its Incident id."""
+        """Generate (and optionally override fields of) a new message; return its Incident id.
+
+        ``hold``: known (answers accepted) but fed only at the next event — after its own reply.
+        """
         with self.lock:
             generated = self.generator.message()
             arrived = arrived_at or self.clock()
@@ -137,14 +150,62 @@ class SimulatorStore:
             }
             item.update(overrides)
             self.messages[incident_id] = item
-            self._append(item)
+            if hold:
+                self._held.append(item)
+            else:
+                self._append(item)
             return incident_id
 
+    def add_bad_item(self, variant: int | None = None) -> str:
+        """A malformed feed item (the ``bad_item`` fault): each variant breaks the contract differently."""
+        with self.lock:
+            self._bad_no += 1
+            number = self._bad_no
+            kind = (number - 1) % len(BAD_ITEM_VARIANTS) if variant is None else variant
+            now = self.clock()
+            item: dict[str, Any] = {
+                "id": f"BAD-{number}",
+                "parent_id": None,
+                "kind": "bad",
+                "channel_kind": "social_network",
+                "platform": "vk",
+                "author": {"name": "Нарушитель Контракта", "profile_url": "https://vk.com/id1"},
+                "post_url": f"https://vk.com/wall-1_{number}",
+                "text": "Элемент ленты с ошибкой в данных.",
+                "posted_at": _iso(now),
+                "arrived_at": _iso(now),
+                "from_author": True,
+                "attachments": [],
+            }
+            BAD_ITEM_VARIANTS[kind](item)
+            self.bad_ids.append(str(item["id"]))
+            self._append(item)
+            return str(item["id"])
+
+    def _roll(self, probability: float) -> bool:
+        return probability > 0 and self.fault_rng.random() < probability
+
     def adopt_message(
-        self, incident_id: str, *, channel_kind: str, platform: str, author: str, post_url: str, text: str
+        self,
+        incident_id: str,
+        *,
+        channel_kind: str,
+        platform: str,
+        author: str | dict[str, str],
+        post_url: str,
+        text: str,
+        arrived_at: dt.datetime | None = None,
+        posted_at: dt.datetime | None = None,
     ) -> None:
         """Know a message that reached the administration before this simulator started (the demo's
-        history): it accepts answers to it and its author may reply, but it is not fed again."""
+        history): it accepts answers to it and its author may reply, but it is not fed again.
+
+        Stored in the contract's shape (``author`` an object, ``attachments`` a list, times with
+        offset), so its later edits and replies are items the adapter reads like any other.
+        """
+        if isinstance(author, str):
+            author = {"name": author, "profile_url": ""}
+        arrived = arrived_at or self.clock()
         with self.lock:
             self.messages.setdefault(
                 incident_id,
@@ -154,9 +215,13 @@ class SimulatorStore:
                     "kind": "message",
                     "channel_kind": channel_kind,
                     "platform": platform,
-                    "author": author,
+                    "author": {"name": author.get("name", ""), "profile_url": author.get("profile_url", "")},
                     "post_url": post_url,
                     "text": text,
+                    "posted_at": _iso(posted_at) if posted_at else None,
+                    "arrived_at": _iso(arrived),
+                    "from_author": True,
+                    "attachments": [],
                 },
             )
 
@@ -187,8 +252,18 @@ class SimulatorStore:
             self._append(self.messages[incident_id])
 
     def random_event(self) -> None:
-        """A new message (mostly), or a reply to an earlier thread, or an edit."""
+        """A new message (mostly), or a reply to an earlier thread, or an edit; with feed faults
+        (``orphan_reply``, ``bad_item``) also a reply fed before its parent, or a malformed item."""
         with self.lock:
+            while self._held:
+                self._append(self._held.pop(0))  # the parent of an orphan reply, one event late
+            faults = self.faults
+            if self._roll(faults.bad_item):
+                self.add_bad_item()
+            if self._roll(faults.orphan_reply):
+                parent = self.add_message(hold=True)
+                self.add_reply(parent)
+                return
             roll = self.rng.random()
             if self.messages and roll < 0.12:
                 parent = (
@@ -236,8 +311,14 @@ class SimulatorStore:
         items = []
         for snapshot in chunk:
             item = {k: v for k, v in snapshot.items() if k != "kind"}
+            if not isinstance(snapshot.get("attachments"), list):
+                items.append(item)  # a bad_item fault: fed exactly as broken
+                continue
             attachments = []
             for a in snapshot["attachments"]:
+                if "content_base64" in a:  # a bad_item fault's own (broken) content
+                    attachments.append(dict(a))
+                    continue
                 entry = dict(a, url=f"{self.base_url}/api/v1/attachments/{a['id']}")
                 if inline:
                     entry["content_base64"] = base64.b64encode(self.attachments[a["id"]][2]).decode("ascii")
@@ -293,6 +374,64 @@ def _error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
+def _naive_time(item: dict[str, Any]) -> None:
+    item["arrived_at"] = str(item["arrived_at"])[:19]
+
+
+def _impossible_date(item: dict[str, Any]) -> None:
+    item["arrived_at"] = "2026-02-30T10:00:00+03:00"
+
+
+def _author_string(item: dict[str, Any]) -> None:
+    item["author"] = "Нарушитель Контракта"
+
+
+def _time_number(item: dict[str, Any]) -> None:
+    item["arrived_at"] = 1_780_000_000
+
+
+def _non_ascii_base64(item: dict[str, Any]) -> None:
+    item["attachments"] = [
+        {
+            "id": f"{item['id']}-A",
+            "filename": "фото.png",
+            "media_type": "image/png",
+            "content_base64": "фото==",
+        }
+    ]
+
+
+def _garbage_base64(item: dict[str, Any]) -> None:
+    item["attachments"] = [
+        {"id": f"{item['id']}-A", "filename": "фото.png", "media_type": "image/png", "content_base64": "!!!!"}
+    ]
+
+
+def _attachments_string(item: dict[str, Any]) -> None:
+    item["attachments"] = "фото.png"
+
+
+#: How a ``bad_item`` breaks the contract, in turn (issue 12's hostile cases).
+BAD_ITEM_VARIANTS: tuple[Callable[[dict[str, Any]], None], ...] = (
+    _naive_time,
+    _impossible_date,
+    _author_string,
+    _time_number,
+    _non_ascii_base64,
+    _garbage_base64,
+    _attachments_string,
+)
+
+#: Bodies of a ``malformed_success`` 201: the action is stored, the answer is unusable.
+MALFORMED_SUCCESS_BODIES: tuple[Callable[[dict[str, Any]], bytes], ...] = (
+    lambda record: json.dumps({**record, "accepted_at": str(record["accepted_at"])[:19]}).encode(),
+    lambda record: json.dumps({**record, "accepted_at": 1_780_000_000}).encode(),
+    lambda record: json.dumps({k: v for k, v in record.items() if k != "id"}).encode(),
+    lambda record: json.dumps(record).encode()[:-7],
+    lambda record: b"<html>OK</html>",
+)
+
+
 class SimulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -309,6 +448,8 @@ class SimulatorServer(ThreadingHTTPServer):
         self.fault_rng = random.Random(store.rng.random())
         self.fault_lock = threading.Lock()
         self.injected: Counter[str] = Counter()
+        self.malformed_no = 0
+        store.faults = faults
 
     def roll(self, probability: float, kind: str) -> bool:
         """Decide one fault; count the ones injected (tests check the faults really happened)."""
@@ -329,6 +470,8 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("simulator: " + format, *args)
 
+    slow = False  # this response's body goes out a byte a second (the slow_body fault)
+
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
@@ -338,7 +481,18 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        if not self.slow:
+            self.wfile.write(data)
+            return
+        self.close_connection = True
+        try:
+            for n in range(len(data)):
+                if self.server.stopping.wait(0 if n == 0 else 1.0):
+                    return
+                self.wfile.write(data[n : n + 1])
+                self.wfile.flush()
+        except OSError:
+            return  # the client gave up, as it should
 
     def _body(self) -> dict[str, Any] | None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -397,6 +551,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if not self._authorised() or self._faults_before():
             return
+        self.slow = self.server.roll(self.server.faults.slow_body, "slow_body")
         store.generate_due()
         rest = parts[2:]
         if rest == ["feed"]:
@@ -464,6 +619,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self.server.stopping.wait(faults.hang)
                 self.close_connection = True
                 return
+            if self.server.roll(faults.malformed_success, "malformed_success"):
+                with self.server.fault_lock:
+                    self.server.malformed_no += 1
+                    variant = self.server.malformed_no % len(MALFORMED_SUCCESS_BODIES)
+                self._send(201, MALFORMED_SUCCESS_BODIES[variant](answer))
+                return
         self._send(status, answer)
 
 
@@ -479,7 +640,9 @@ class SimulatorHandle:
         server.store.base_url = self.base_url
 
     def set_faults(self, faults: FaultSpec | str | None) -> None:
-        self._server.faults = faults if isinstance(faults, FaultSpec) else parse_faults(faults)
+        spec = faults if isinstance(faults, FaultSpec) else parse_faults(faults)
+        self._server.faults = spec
+        self.store.faults = spec
 
     def publications(self) -> list[OutboundRecord]:
         return self.store.publications()
