@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
 
@@ -36,6 +36,12 @@ def build_workspace(context: ViewContext) -> QWidget:
 
 
 class MainWindow(QMainWindow):
+    """Signals:
+    logout_requested: «Сменить пользователя» (the session closes this window and shows the login).
+    """
+
+    logout_requested = Signal()
+
     def __init__(self, context: ViewContext, *, watch_changes: bool = True) -> None:
         super().__init__()
         self.context = context
@@ -88,6 +94,14 @@ class MainWindow(QMainWindow):
         refresh.triggered.connect(self.context.signals.sync_requested.emit)
         file_menu.addAction(refresh)
         file_menu.addSeparator()
+        # A shared workstation changes hands (issue 18, point 1).
+        self.logout_action = QAction("Сменить пользователя…", self)
+        self.logout_action.setObjectName("logout")
+        self.logout_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.logout_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.logout_action.triggered.connect(self.logout_requested.emit)
+        file_menu.addAction(self.logout_action)
+        self.addAction(self.logout_action)
         quit_action = QAction("Выход", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
