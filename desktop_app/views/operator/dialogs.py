@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.validation import ValidationReport
+from desktop_app.services.close_reasons import CLOSE_REASONS, suggest_close_reason
 from desktop_app.services.queries import MessageDetail
 from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
@@ -41,13 +42,6 @@ from desktop_app.views.common.countdown import plain_tooltip
 DEPARTMENT_ROLE = Qt.ItemDataRole.UserRole
 SUGGESTED_ROLE = Qt.ItemDataRole.UserRole + 1
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
-
-CLOSE_REASONS = (
-    "Спам или реклама",
-    "Благодарность, ответ не требуется",
-    "Повтор уже полученного сообщения",
-    "Не содержит вопроса или просьбы к администрации",
-)
 
 
 def plain_label(text: str = "", *, wrap: bool = True, name: str = "") -> QLabel:
@@ -176,15 +170,12 @@ class RouteDialog(FormDialog):
         form.addRow("Комментарий:", self.comment_edit)
         self.layout_.addLayout(form)
         self.finish_layout()
-        first = next(
-            (
-                i
-                for i in range(self.department_list.count())
-                if self.department_list.item(i).data(DEPARTMENT_ROLE)
-            ),
-            -1,
-        )
-        self.department_list.setCurrentRow(first)
+        # Only a suggested department is preselected (issue 18): with no suggestion nothing is, so
+        # Enter asks the operator to choose instead of routing to the first department of the list.
+        if suggested:
+            self.select_department(suggested[0].department_id)
+        else:
+            self.comment_edit.setFocus()
         self.department_list.itemDoubleClicked.connect(lambda _item: self.accept())
 
     def _header(self, text: str) -> None:
@@ -215,8 +206,9 @@ class RouteDialog(FormDialog):
                 return
 
     def selected_department(self) -> int | None:
-        item = self.department_list.currentItem()
-        value = item.data(DEPARTMENT_ROLE) if item is not None else None
+        # The selection, not the current item (a focused list has a current row nobody chose).
+        items = self.department_list.selectedItems()
+        value = items[0].data(DEPARTMENT_ROLE) if items else None
         return int(value) if value else None
 
     def comment(self) -> str:
@@ -286,29 +278,55 @@ class RedirectDialog(FormDialog):
 
 
 class CloseDialog(FormDialog):
-    """Close a message that needs no answer; the reason is required and goes on record."""
+    """Close a message that needs no answer; the reason is required and goes on record.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Nothing is preselected (issue 18): the operator picks a reason or writes one; only a reason that
+    fits the text (a thank-you) is filled in, marked as a suggestion.
+    """
+
+    def __init__(self, parent: QWidget | None = None, message_text: str = "") -> None:
         super().__init__("Не требует ответа", "Закрыть сообщение", parent)
         self.resize(520, 340)
         self.layout_.addWidget(plain_label("Частые причины:"))
         self.reason_list = QListWidget()
         self.reason_list.setObjectName("close_reasons")
-        self.reason_list.addItems(list(CLOSE_REASONS))
+        self.reason_list.setAccessibleName("Частые причины")
+        self.suggested = suggest_close_reason(message_text)
+        for reason in CLOSE_REASONS:
+            item = QListWidgetItem(reason + (" — подходит по тексту" if reason == self.suggested else ""))
+            item.setData(TEXT_ROLE, reason)
+            self.reason_list.addItem(item)
         self.reason_list.setMaximumHeight(100)
-        self.reason_list.currentTextChanged.connect(lambda text: self.reason_edit.setPlainText(text))
+        # The selection, not the current item: a list given the keyboard focus makes its first row
+        # current without selecting it, which used to fill in «Спам или реклама» for every message.
+        self.reason_list.itemSelectionChanged.connect(self._picked)
         self.layout_.addWidget(self.reason_list)
         self.layout_.addWidget(plain_label("Причина (обязательно):"))
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setObjectName("reason")
+        self.reason_edit.setAccessibleName("Причина")
         self.layout_.addWidget(self.reason_edit, 1)
         self.finish_layout()
+        if self.suggested:
+            self.select_reason(self.suggested)
+        self.reason_edit.setFocus()
+
+    def _picked(self) -> None:
+        items = self.reason_list.selectedItems()
+        if items:
+            self.reason_edit.setPlainText(items[0].data(TEXT_ROLE))
+
+    def select_reason(self, reason: str) -> None:
+        for i in range(self.reason_list.count()):
+            if self.reason_list.item(i).data(TEXT_ROLE) == reason:
+                self.reason_list.setCurrentRow(i)
+                return
 
     def reason(self) -> str:
         return self.reason_edit.toPlainText().strip()
 
     def problem(self) -> str:
-        return "" if self.reason() else "Укажите, почему сообщение не требует ответа."
+        return "" if self.reason() else "Выберите или напишите, почему сообщение не требует ответа."
 
 
 class ReassignDialog(FormDialog):

@@ -555,6 +555,11 @@ class OperatorWorkspace(QWidget):
             self.model.apply_rows(rows, ids)
             self.model.set_presence(presence)
             kept = selected is not None and self.model.row_of(selected) >= 0
+            current = self.selected_row()
+            if kept and (current is None or current.id != selected):
+                # The row moved (removed and inserted elsewhere): Qt left the current index on the
+                # neighbour that took its place, so the next action would hit the wrong message.
+                self.select_message(selected)
             if selected is not None and not kept:
                 self.table.selectionModel().clearSelection()
                 self.table.selectionModel().setCurrentIndex(
@@ -740,7 +745,7 @@ class OperatorWorkspace(QWidget):
         row = self._require_row()
         if row is None or not self.close_action.isEnabled():
             return None
-        dialog = CloseDialog(self)
+        dialog = CloseDialog(self, row.preview)  # a fitting reason is offered, none preselected
         dialog.submitted.connect(lambda: self.close_not_needed(row, dialog.reason(), dialog))
         self._show_dialog(dialog)
         return dialog
