@@ -78,6 +78,9 @@ def run_gui(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Отклик")
     app.setOrganizationName("otklik")
+    from desktop_app.views.i18n import install_russian
+
+    install_russian(app)  # Qt's own menus and dialogs in Russian (issue 18)
 
     if smoke_test:
         return _smoke(settings, started)

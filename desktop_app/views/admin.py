@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -33,10 +34,31 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.lifecycle import Role
 from desktop_app.domain.worktime.deadlines import OverallClock, Stage
 from desktop_app.errors import OtklikError
+from desktop_app.services.errors import InputError
 from desktop_app.services.texts import ROLE_NAMES, STAGE_NAMES
 from desktop_app.views.common.dialogs import error_text
 from desktop_app.views.context import ViewContext
 from desktop_app.views.rows_model import RowsTableModel
+
+_UNITS_RU = {"m": "мин", "h": "ч", "d": "дн"}
+_UNITS_IN = {"m": "m", "мин": "m", "м": "m", "h": "h", "ч": "h", "d": "d", "дн": "d", "д": "d"}
+_BUDGET_RE = re.compile(r"^\s*(\d{1,7})\s*([a-zа-яё]+)\.?\s*$", re.IGNORECASE)
+
+
+def budget_text(budget: object) -> str:
+    """«30 мин», «6 ч», «7 дн»: the stage budgets in Russian units (issue 18, point 8)."""
+    raw = str(budget)
+    amount, unit = raw[:-1], raw[-1:]
+    return f"{amount} {_UNITS_RU.get(unit, unit)}"
+
+
+def budget_value(text: str) -> str:
+    """«30 мин» / «30м» / «6 ч» → the stored form (30m, 6h); unrecognised text is returned unchanged."""
+    match = _BUDGET_RE.match(text)
+    if match is None:
+        return text.strip()
+    unit = _UNITS_IN.get(match.group(2).casefold())
+    return f"{int(match.group(1))}{unit}" if unit else text.strip()
 
 
 def _plain(text: str) -> QLabel:
@@ -295,9 +317,10 @@ class AdminWorkspace(QTabWidget):
         layout = QVBoxLayout(tab)
         layout.addWidget(
             _plain(
-                "Сроки по Положению: направление — 1 ч, перенаправление — 30 м, проект ответа — 6 ч, проверка — 30 м, "
-                "доработка — 30 м, ответ автору — 8 ч, окончательный ответ после промежуточного — 7 д. "
-                "Запись: «30м» — рабочие минуты, «6ч» — рабочие часы, «7д» — рабочие дни. Новые сроки действуют "
+                "Сроки по Положению: направление — 1 ч, перенаправление — 30 мин, проект ответа — 6 ч, "
+                "проверка — 30 мин, доработка — 30 мин, ответ автору — 8 ч, окончательный ответ после "
+                "промежуточного — 7 дн. Запись: «30 мин» — рабочие минуты, «6 ч» — рабочие часы, «7 дн» — "
+                "рабочие дни. Новые сроки действуют "
                 "для этапов, начатых после сохранения; на других рабочих местах — в течение минуты."
             )
         )
@@ -305,7 +328,8 @@ class AdminWorkspace(QTabWidget):
         policy = self.context.services.policy.current()
         self.budget_edits: dict[Stage, QLineEdit] = {}
         for stage in Stage:
-            edit = QLineEdit(str(policy.budget(stage)))
+            edit = QLineEdit(budget_text(policy.budget(stage)))
+            edit.setPlaceholderText("например, 30 мин, 6 ч, 7 дн")
             edit.setObjectName(f"budget_{stage.value}")
             self.budget_edits[stage] = edit
             form.addRow(f"{STAGE_NAMES[stage.value].capitalize()}:", edit)
@@ -335,7 +359,17 @@ class AdminWorkspace(QTabWidget):
 
     def save_policy(self) -> None:
         services, actor = self.context.services, self.context.actor
-        budgets = {stage: edit.text().strip() for stage, edit in self.budget_edits.items()}
+        budgets = {stage: budget_value(edit.text()) for stage, edit in self.budget_edits.items()}
+        for stage, value in budgets.items():
+            if not re.fullmatch(r"\d+[mhd]", value):
+                # Said here in the units the administrator sees (the domain's message names m/h/d).
+                self._show_error(
+                    InputError(
+                        f"Срок этапа «{STAGE_NAMES[stage.value]}»: укажите число и единицу — мин, ч или дн "
+                        "(например, 30 мин, 6 ч, 7 дн)."
+                    )
+                )
+                return
         clock = str(self.overall_clock.currentData())
         fraction = self.warn_percent.value() / 100
         minimum = self.warn_minutes.value()

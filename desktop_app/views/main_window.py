@@ -10,6 +10,7 @@ from desktop_app import __version__
 from desktop_app.domain.lifecycle import Role
 from desktop_app.services.presence import HEARTBEAT
 from desktop_app.services.texts import ROLE_NAMES
+from desktop_app.views.common.countdown import plain_tooltip
 from desktop_app.views.common.dialogs import show_message
 from desktop_app.views.context import ChangeFeedBridge, ViewContext
 
@@ -18,6 +19,15 @@ def _plain_label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     return label
+
+
+def database_caption(db: object) -> str:
+    """What the status bar says about the database: where it is, not its file path (issue 18)."""
+    if getattr(db, "dialect", "") == "sqlite":
+        return "База данных: на этом компьютере"
+    url = getattr(getattr(db, "engine", None), "url", None)
+    host = getattr(url, "host", None) or "этот компьютер"
+    return f"База данных: общая, сервер {host}"
 
 
 def build_workspace(context: ViewContext) -> QWidget:
@@ -52,7 +62,8 @@ class MainWindow(QMainWindow):
         self.workspace = build_workspace(context)
         self.setCentralWidget(self.workspace)
 
-        self.database_label = _plain_label(context.services.db.describe())
+        self.database_label = _plain_label(database_caption(context.services.db))
+        self.database_label.setToolTip(plain_tooltip(context.services.db.describe()))  # the path, on demand
         self.database_label.setObjectName("database_status")
         self.connection_label = _plain_label("«Система Инцидент»: нет данных о синхронизации")
         self.connection_label.setObjectName("connection_status")
