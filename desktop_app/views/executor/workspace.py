@@ -268,7 +268,10 @@ class ExecutorWorkspace(QWidget):
                     self.notifier.notify(
                         f"Возвращено на доработку: {row.author_name} — доработать за 30 рабочих минут",
                         urgent=True,
+                        key=("rework", row.id),
                     )
+                elif before is MessageState.REWORK and row.state is not MessageState.REWORK:
+                    self.notifier.withdraw(("rework", row.id))  # resubmitted: the strip is stale now
                 elif row.state is MessageState.ROUTED and before is None:
                     self.notifier.notify(
                         f"Новое сообщение для подразделения: {row.author_name} — {row.preview}"
@@ -345,6 +348,7 @@ class ExecutorWorkspace(QWidget):
         )
 
     def _submitted(self, message_id: int) -> None:
+        self.notifier.withdraw(("rework", message_id))  # «возвращено» is over once resubmitted
         self.reload()
 
     # -- hand back (misrouted message) -----------------------------------------------------------
