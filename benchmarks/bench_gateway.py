@@ -57,11 +57,11 @@ def _no_hooks() -> dict[str, Any]:
 
 def _intake(db_url: str, messages: int, seed: int) -> tuple[float, Any]:
     db = open_database(db_url)
-    build_services(Settings(), db)
+    services = build_services(Settings(), db)
     with start_simulator(seed=seed, initial_messages=messages) as sim:
         gateway = HttpIncidentGateway(sim.base_url)
         started = time.perf_counter()
-        result = IntakeService(db, gateway, page_size=500).sync_once()
+        result = IntakeService(db, gateway, page_size=500, lifecycle=services.lifecycle).sync_once()
         elapsed = time.perf_counter() - started
         gateway.close()
     db.dispose()
@@ -71,10 +71,11 @@ def _intake(db_url: str, messages: int, seed: int) -> tuple[float, Any]:
 
 def _publish(db_url: str, answers: int) -> float:
     db = open_database(db_url)
+    services = build_services(Settings(), db)  # the lifecycle the intake and outbox are given
     now = dt.datetime.now(dt.UTC)
     with start_simulator(seed=5, initial_messages=answers) as sim:
         gateway = HttpIncidentGateway(sim.base_url)
-        IntakeService(db, gateway).sync_once()
+        IntakeService(db, gateway, lifecycle=services.lifecycle).sync_once()
         text = "Здравствуйте! Ваше обращение рассмотрено."
         with db.session() as session, session.begin():
             # The state approve_and_publish leaves: a submitted draft version, its publication and
@@ -116,7 +117,7 @@ def _publish(db_url: str, answers: int) -> float:
                     )
                 )
                 message.state = MessageState.PUBLISHING
-        worker = OutboxWorker(db, gateway, batch_size=500)
+        worker = OutboxWorker(db, gateway, batch_size=500, lifecycle=services.lifecycle)
         started = time.perf_counter()
         while worker.send_due():
             pass

@@ -120,7 +120,9 @@ def build_database(url: str, count: int) -> None:
     services = build_services(Settings(), db)
     seed_demo(services)
     started = time.perf_counter()
-    intake = IntakeService(db, MemoryFeed(count, services.now()), services.now, page_size=2000)
+    intake = IntakeService(
+        db, MemoryFeed(count, services.now()), services.now, page_size=2000, lifecycle=services.lifecycle
+    )
     result = intake.sync_once()
     if result.failed or result.error:
         raise SystemExit(f"intake failed: {result.errors[:3]} {result.error}")
@@ -137,8 +139,10 @@ def build_database(url: str, count: int) -> None:
     for n, (message_id, version) in enumerate(candidates[::ROUTED_SHARE]):
         services.workflow.route_message(operator, message_id, version, departments[n % len(departments)])
     with db.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)") if db.dialect == "sqlite" else None
+        if db.dialect == "sqlite":
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.exec_driver_sql("ANALYZE")
+        connection.commit()
     db.dispose()
     print(f"built {count} messages in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
@@ -357,6 +361,12 @@ def measure(url: str) -> dict[str, float]:
     return figures
 
 
+def measure_postgres(url: str, count: int) -> dict[str, float | str]:
+    """Build ``count`` messages on the (empty) PostgreSQL database at ``url`` and measure there."""
+    build_database(url, count)
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in measure(url).items()}
+
+
 def other_workstation(url: str) -> None:
     """The other workstation: for each "id version" line, route that message, print the commit time."""
     from desktop_app.models.database import Database
@@ -382,7 +392,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Queue benchmark: database to painted table (issue 17).")
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="5,000 messages: runs in seconds (CI)")
-    parser.add_argument("--postgres", metavar="URL", help="also measure on this (empty) PostgreSQL database")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also measure on this empty PostgreSQL database («auto»: a throwaway local server)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     options = parser.parse_args(args)
     count = 5_000 if options.quick else options.messages
@@ -394,10 +408,19 @@ def main(argv: list[str] | None = None) -> int:
             result[f"sqlite_{key}"] = round(value, 3) if isinstance(value, float) else value
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
-    if options.postgres:
-        build_database(options.postgres, count)
-        for key, value in measure(options.postgres).items():
-            result[f"postgresql_{key}"] = round(value, 3) if isinstance(value, float) else value
+    if options.postgres == "auto":
+        # A throwaway server from the PostgreSQL binaries on this machine (as the test suite does).
+        from tests.support.pg_server import throwaway_postgres
+
+        with throwaway_postgres() as server:
+            if server is None:
+                result["postgresql"] = "skipped: no PostgreSQL binaries"
+            else:
+                for key, value in measure_postgres(server, count).items():
+                    result[f"postgresql_{key}"] = value
+    elif options.postgres:
+        for key, value in measure_postgres(options.postgres, count).items():
+            result[f"postgresql_{key}"] = value
     met = True
     for prefix in ("sqlite", "postgresql"):
         for key, limit in TARGETS.items():

@@ -40,6 +40,8 @@ class CalendarSettings:
 @dataclass(frozen=True)
 class DeadlineSettings:
     overall_clock: str = "working"  # R3: "working" hours by default, or "calendar" hours
+    # An author's reply after «ответ дан»: "reopen" the message for routing, or make a "new_message".
+    reply_after_answer: str = "reopen"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Settings:
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "deadlines.overall_clock": ("working", "calendar"),
+    "deadlines.reply_after_answer": ("reopen", "new_message"),
     "incident.mode": ("http", "simulator", "manual"),
     "proofreading.engine": ("embedded", "languagetool"),
 }

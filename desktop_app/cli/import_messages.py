@@ -34,8 +34,10 @@ def run(argv: list[str], context: CliContext) -> int:
     except OtklikError as exc:
         return fail(str(exc), 1)
     try:
-        build_services(settings, db)  # installs the lifecycle hooks (deadline clocks, audit)
-        result = import_file(db, options.file, settings.administration.timezone)
+        services = build_services(settings, db)  # the lifecycle (deadline clocks, audit) comes from here
+        result = import_file(
+            db, options.file, settings.administration.timezone, services.now, lifecycle=services.lifecycle
+        )
     except OtklikError as exc:
         return fail(str(exc), 1)
     finally:

@@ -33,8 +33,8 @@ def run(argv: list[str], context: CliContext) -> int:
     except OtklikError as exc:
         return fail(str(exc), 1)
     try:
-        build_services(settings, db)  # installs the lifecycle hooks (deadline clocks, audit)
-        service = IntakeService(db, gateway)
+        services = build_services(settings, db)  # the lifecycle (deadline clocks, audit) comes from here
+        service = IntakeService(db, gateway, lifecycle=services.lifecycle)
         if getattr(gateway, "manual", False):
             print("Режим «manual»: сообщения загружаются командой «otklik import ФАЙЛ».")
         if options.once:

@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--author", metavar="NAME", help="имя автора из профиля соцсети")
     parser.add_argument("--platform", metavar="PLATFORM", help="площадка: vk, ok, telegram, max, …")
     parser.add_argument("--attachments", type=_non_negative, default=0, metavar="N", help="число вложений")
+    parser.add_argument(
+        "--kind",
+        choices=("answer", "interim", "clarification"),
+        default="answer",
+        help="вид проекта: ответ, промежуточный ответ или запрос уточнения",
+    )
     parser.add_argument("--json", action="store_true", help="вывести отчёт одним объектом JSON")
     return parser
 
@@ -107,6 +113,7 @@ def run(argv: list[str], context: CliContext) -> int:
             author_name=options.author or None,
             platform=options.platform or None,
             attachments=("file",) * options.attachments,
+            kind=options.kind,
         )
     finally:
         proofreader.close()

@@ -120,5 +120,27 @@ OPEN_STATES = frozenset(
 )
 
 
+# R7's three confirmations follow the draft's kind (issue 13): the third one is what the kind must
+# do — an answer answers every question, an interim answer says what is being done and by when
+# (R9), a clarification request asks the author something. Greeting and spelling are the same.
+REVIEW_CONFIRMATIONS: dict[DraftKind, tuple[str, str, str]] = {
+    DraftKind.ANSWER: (
+        "Автор поприветствован",
+        "Нет грамматических и орфографических ошибок",
+        "Даны ответы на все вопросы сообщения",
+    ),
+    DraftKind.INTERIM: (
+        "Автор поприветствован",
+        "Нет грамматических и орфографических ошибок",
+        "Сказано, что делается и когда будет окончательный ответ",
+    ),
+    DraftKind.CLARIFICATION: (
+        "Автор поприветствован",
+        "Нет грамматических и орфографических ошибок",
+        "Автору задан уточняющий вопрос",
+    ),
+}
+
+
 def is_allowed(action: Action, state: MessageState) -> bool:
     return state in ALLOWED_FROM[action]

@@ -98,6 +98,9 @@ class Message(Base):
     stage_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     stage_warn_from: Mapped[dt.datetime | None]
     state_reason: Mapped[str] = mapped_column(Text, default="")
+    # «автор дописал»: the author wrote again after a draft was submitted (issue 13); cleared when a
+    # new draft version that has seen the addition is submitted.
+    author_added_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -299,6 +302,25 @@ class StageDeadline(Base):
     responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     responsible_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Attribution by clause 11 (issue 13), kept on the record so every report reads the same thing:
+    # ``outcome`` met / late / transferred (handed on before it lapsed: nobody's met or missed);
+    # ``holder`` "department" (executor side) or "appeals" (ОпОГ side) — who holds the stage now;
+    # ``operator_id`` the ОпОГ employee answerable with the executor for the overall clock (R3).
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    holder: Mapped[str | None] = mapped_column(String(16))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class PostTextVersion(Base):
+    """A text of the author's post (or of a reply in its thread) that a later edit replaced."""
+
+    __tablename__ = "post_text_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    thread_entry_id: Mapped[int | None] = mapped_column(ForeignKey("thread_entries.id"))
+    text: Mapped[str] = mapped_column(Text)
+    replaced_at: Mapped[dt.datetime]
 
 
 class AuditEvent(Base):

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from desktop_app.models.database import Database
-from desktop_app.services import workflow_hooks
 from desktop_app.services.admin import AdminService
 from desktop_app.services.auth import AuthService
 from desktop_app.services.calendar import CalendarService
@@ -25,6 +24,7 @@ from desktop_app.services.routing import RoutingAdvisor
 from desktop_app.services.templates import TemplateService
 from desktop_app.services.validation import ValidationService
 from desktop_app.services.workflow import WorkflowService
+from desktop_app.services.workflow_hooks import Lifecycle
 from desktop_app.settings import Settings
 
 
@@ -52,6 +52,7 @@ class AppServices:
     manual: ManualDesk
     changes: ChangeFeed
     presence: PresenceService
+    lifecycle: Lifecycle
 
 
 def build_services(settings: Settings, db: Database, now: Callable[[], dt.datetime] = utc_now) -> AppServices:
@@ -59,9 +60,9 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         db, settings.administration.timezone, settings.calendar.allow_provisional_years, now
     )
     policy = PolicyService(db, settings.deadlines.overall_clock, now)
-    book = DeadlineBook(calendar.calendar, policy.current)
+    book = DeadlineBook(calendar.calendar, policy.current, settings.deadlines.reply_after_answer)
     calendar.book = book
-    workflow_hooks.install(db, book)
+    lifecycle = Lifecycle(book)  # handed to intake, outbox, import and the manual desk explicitly
     drafting = DraftingService(db, now)
     # Every commit records what it changed (issue 17); one feed per database, however often wired.
     changes = db.change_feed if isinstance(db.change_feed, ChangeFeed) else ChangeFeed(db, now)
@@ -73,7 +74,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         calendar=calendar,
         deadlines=book,
         auth=AuthService(db, now),
-        workflow=WorkflowService(db, book, now),
+        workflow=WorkflowService(db, book, now),  # its FormatChecker: the bundled platform rules (R10)
         queries=MessageQueries(db, calendar.calendar),
         routing=RoutingAdvisor(db),
         templates=TemplateService(db, now),
@@ -83,9 +84,10 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         policy=policy,
         # Lazy: the proofreading engine is built on first use or by start() (views warm it up).
         validation=ValidationService(settings, drafting.dictionary_words),
-        manual=ManualDesk(db, settings.administration.timezone, now),
+        manual=ManualDesk(db, settings.administration.timezone, now, lifecycle),
         changes=changes,
         presence=PresenceService(db, now),
+        lifecycle=lifecycle,
     )
 
 

@@ -7,6 +7,7 @@ deadlines; a change recomputes the open deadlines and never the closed ones (iss
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Callable
 
@@ -100,7 +101,9 @@ class CalendarService:
         self.invalidate()  # again after commit: a reader may have cached the old calendar meanwhile
         return moved
 
-    def _store_year(self, session: sa.orm.Session, actor: Actor, data: YearData, source: str) -> int:
+    def _store_year(
+        self, session: sa.orm.Session, actor: Actor, data: YearData, source: str, sha256: str = ""
+    ) -> int:
         now = self._now()
         row = session.get(CalendarYear, data.year)
         before = row.data if row else None
@@ -120,7 +123,7 @@ class CalendarService:
             entity_id=data.year,
             occurred_at=now,
             before={"year": data.year, "present": before is not None},
-            after={"year": data.year, "source": source},
+            after={"year": data.year, "source": source, "sha256": sha256},
         )
         return self._recompute(session)
 
@@ -140,8 +143,9 @@ class CalendarService:
         else:
             raise InputError(f"Файл «{filename}»: поддерживаются календари в форматах XML, JSON и CSV.")
         source = f"импорт из файла {filename}"
+        digest = hashlib.sha256(content).hexdigest()  # R11: which file exactly was imported
         with self._db.session() as session, session.begin():
-            moved = [(data.year, self._store_year(session, actor, data, source)) for data in years]
+            moved = [(data.year, self._store_year(session, actor, data, source, digest)) for data in years]
         self.invalidate()
         return moved
 
@@ -179,4 +183,4 @@ class CalendarService:
         self.invalidate()
         if self.book is None:
             return 0
-        return self.book.recompute_open(session, self._build(session))
+        return self.book.recompute_open(session, self._build(session), self._now())

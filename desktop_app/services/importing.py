@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import getpass
+import hashlib
 import io
 import json
 import re
@@ -45,6 +47,8 @@ from desktop_app.errors import OtklikError
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Message
 from desktop_app.services import workflow_hooks
+from desktop_app.services.actor import Actor
+from desktop_app.services.workflow_hooks import Lifecycle
 
 
 def utc_now() -> dt.datetime:
@@ -342,13 +346,27 @@ def build_message(record: dict[str, Any], tz: dt.tzinfo) -> Message:
     )
 
 
+def _cli_login() -> str:
+    """Who ran ``otklik import`` without logging in: the operating-system account (R11)."""
+    try:
+        return f"командная строка: {getpass.getuser()}"[:80]
+    except (OSError, KeyError, ImportError):
+        return "командная строка"
+
+
 def import_file(
     db: Database,
     path: Path,
     timezone: str,
     now: Callable[[], dt.datetime] = utc_now,
+    actor: Actor | None = None,
+    *,
+    lifecycle: Lifecycle,
 ) -> ImportResult:
-    """Import one export file all or nothing; the result lists row errors (then nothing was imported)."""
+    """Import one export file all or nothing; the result lists row errors (then nothing was imported).
+
+    The import itself is on record (R11): who, which file, its SHA-256 and how many messages.
+    """
     tz = zoneinfo.ZoneInfo(timezone)
     rows = read_rows(path)
     errors: list[RowError] = []
@@ -386,8 +404,17 @@ def import_file(
             message.updated_at = moment
             session.add(message)
             session.flush()
-            workflow_hooks.message_arrived(session, message, moment)  # R5/R3 clocks from arrival
+            lifecycle.message_arrived(session, message, moment)  # R5/R3 clocks from arrival
             ids.append(message.id)
+        workflow_hooks.messages_imported(
+            session,
+            actor.user_id if actor else None,
+            actor.login if actor else _cli_login(),
+            path.name,
+            hashlib.sha256(path.read_bytes()).hexdigest(),
+            len(ids),
+            moment,
+        )
     return ImportResult(imported=len(ids), duplicates=duplicates, message_ids=tuple(ids))
 
 

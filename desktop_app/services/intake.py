@@ -25,6 +25,7 @@ from desktop_app.models.entities import Attachment, Message, SyncState, ThreadEn
 from desktop_app.services import workflow_hooks
 from desktop_app.services.blobs import store_blob
 from desktop_app.services.periodic import PeriodicLoop
+from desktop_app.services.workflow_hooks import Lifecycle, require
 
 log = logging.getLogger(__name__)
 
@@ -106,15 +107,17 @@ def new_message(item: IncomingItem, now: dt.datetime) -> Message:
     )
 
 
-def store_new_message_parts(session: Session, message: Message, item: IncomingItem, now: dt.datetime) -> None:
+def store_new_message_parts(
+    session: Session, message: Message, item: IncomingItem, now: dt.datetime, lifecycle: Lifecycle
+) -> None:
     """Attachments and lifecycle clocks of a message that has just got its id."""
     if item.attachments:
         _add_attachments(session, message.id, item, set())
-    workflow_hooks.message_arrived(session, message, now)  # R5/R4/R3 clocks start at arrival
+    lifecycle.message_arrived(session, message, now)  # R5/R4/R3 clocks start at arrival
 
 
 def apply_item(
-    session: Session, item: IncomingItem, now: dt.datetime, *, known_new: bool = False
+    session: Session, item: IncomingItem, now: dt.datetime, *, lifecycle: Lifecycle, known_new: bool = False
 ) -> tuple[str, int | None]:
     """Upsert one feed item; return ("new" | "updated" | "reply" | "unchanged", message id).
 
@@ -123,7 +126,7 @@ def apply_item(
     if item.arrived_at.tzinfo is None:
         raise IntakeItemError("время поступления без часового пояса")
     if item.is_reply:
-        return _apply_reply(session, item, now)
+        return _apply_reply(session, item, now, lifecycle)
     message = (
         None
         if known_new
@@ -133,9 +136,10 @@ def apply_item(
         message = new_message(item, now)
         session.add(message)
         session.flush()
-        store_new_message_parts(session, message, item, now)
+        store_new_message_parts(session, message, item, now, lifecycle)
         return "new", message.id
     changed = False
+    old_text = message.text
     for name, value in (
         ("channel_kind", _channel(item.channel_kind)),
         ("platform", item.platform[:40]),
@@ -154,10 +158,14 @@ def apply_item(
     if _add_attachments(session, message.id, item, known):
         changed = True
     session.flush()
+    if message.text != old_text:
+        workflow_hooks.post_edited(session, message, old_text, now)  # every version kept (issue 13)
     return ("updated" if changed else "unchanged"), message.id
 
 
-def _apply_reply(session: Session, item: IncomingItem, now: dt.datetime) -> tuple[str, int | None]:
+def _apply_reply(
+    session: Session, item: IncomingItem, now: dt.datetime, lifecycle: Lifecycle
+) -> tuple[str, int | None]:
     parent = session.scalars(sa.select(Message).where(Message.external_id == item.parent_id)).first()
     if parent is None:
         raise IntakeItemError(f"исходное сообщение {item.parent_id} ещё не получено")
@@ -165,8 +173,9 @@ def _apply_reply(session: Session, item: IncomingItem, now: dt.datetime) -> tupl
     if existing is not None:
         if existing.text == item.text:
             return "unchanged", parent.id
-        existing.text = item.text
+        old_text, existing.text = existing.text, item.text
         session.flush()
+        workflow_hooks.post_edited(session, parent, old_text, now, existing)  # every version kept
         return "updated", parent.id
     entry = ThreadEntry(
         message_id=parent.id,
@@ -183,7 +192,7 @@ def _apply_reply(session: Session, item: IncomingItem, now: dt.datetime) -> tupl
     _add_attachments(session, parent.id, item, known)
     session.flush()
     if item.from_author:
-        workflow_hooks.author_replied(session, parent, entry, now)  # reopens a clarification
+        lifecycle.author_replied(session, parent, entry, now)  # reopens a clarification
     return "reply", parent.id
 
 
@@ -198,7 +207,9 @@ class IntakeService:
         *,
         page_size: int = 500,
         max_pages: int | None = None,
+        lifecycle: Lifecycle | None = None,
     ) -> None:
+        self.lifecycle = require(lifecycle, "IntakeService")
         self.db = db
         self.gateway = gateway
         self.now = now
@@ -235,13 +246,13 @@ class IntakeService:
         """Store one item in its own transaction (retried once as an update on a race)."""
         try:
             with self.db.session() as session, session.begin():
-                return apply_item(session, item, self.now(), known_new=known_new)
+                return apply_item(session, item, self.now(), lifecycle=self.lifecycle, known_new=known_new)
         except IntegrityError:
             if not known_new:
                 raise
         # another workstation stored the same message a moment ago: apply ours as an update
         with self.db.session() as session, session.begin():
-            return apply_item(session, item, self.now())
+            return apply_item(session, item, self.now(), lifecycle=self.lifecycle)
 
     def _existing_ids(self, items: tuple[IncomingItem, ...]) -> set[str]:
         ids = [i.id for i in items if not i.is_reply]
@@ -326,9 +337,9 @@ class IntakeService:
                 session.add_all([message for _item, message in fresh])
                 session.flush()
                 for item, message in fresh:
-                    store_new_message_parts(session, message, item, now)
+                    store_new_message_parts(session, message, item, now, self.lifecycle)
                     outcomes.append(("new", message.id))
-                outcomes.extend(apply_item(session, item, now) for item in later)
+                outcomes.extend(apply_item(session, item, now, lifecycle=self.lifecycle) for item in later)
                 if page.next_cursor:
                     self._state(session).cursor = page.next_cursor
         except (IntakeItemError, SQLAlchemyError, ValueError) as exc:

@@ -40,6 +40,7 @@ from desktop_app.models.database import Database
 from desktop_app.models.entities import Attachment, AttachmentBlob, Message, OutboxItem
 from desktop_app.services import workflow_hooks
 from desktop_app.services.periodic import PeriodicLoop
+from desktop_app.services.workflow_hooks import Lifecycle, require
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,9 @@ class OutboxWorker:
         backoff_cap_seconds: float = 900.0,
         batch_size: int = 50,
         rng: random.Random | None = None,
+        lifecycle: Lifecycle | None = None,
     ) -> None:
+        self.lifecycle = require(lifecycle, "OutboxWorker")
         self.db = db
         self.gateway = gateway
         self.now = now
@@ -171,6 +174,7 @@ class OutboxWorker:
                 return None
             item = session.get(OutboxItem, item_id, populate_existing=True)
             assert item is not None
+            workflow_hooks.delivery_attempted(session, item, now)  # R11: every try on record
             blobs: dict[str, bytes] = {}
             for attachment in item.payload.get("attachments") or ():
                 blob = session.get(AttachmentBlob, attachment["sha256"])
@@ -224,7 +228,7 @@ class OutboxWorker:
             item.confirmed_at = now
             item.last_error = ""
             session.flush()
-            workflow_hooks.outbound_confirmed(session, item, now)
+            self.lifecycle.outbound_confirmed(session, item, now)
         return 1
 
     def _postpone(self, item_id: int, error: str) -> None:
@@ -235,6 +239,7 @@ class OutboxWorker:
                 return
             item.next_attempt_at = now + self.retry_delay(item.attempts)
             item.last_error = error
+            workflow_hooks.delivery_postponed(session, item, error, now)
         log.info("outbox item %s postponed: %s", item_id, error)
 
     def _refused(self, item_id: int, error: str) -> None:
@@ -246,7 +251,7 @@ class OutboxWorker:
             item.status = OutboxStatus.FAILED
             item.last_error = error
             session.flush()
-            workflow_hooks.outbound_failed(session, item, error, now)
+            self.lifecycle.outbound_failed(session, item, error, now)
         log.warning("outbox item %s refused: %s", item_id, error)
 
 
@@ -259,6 +264,8 @@ def confirm_manual_publication(
     published_url: str,
     actor_id: int,
     now: Callable[[], dt.datetime] = utc_now,
+    *,
+    lifecycle: Lifecycle,
 ) -> None:
     """Manual mode: the operator published by hand and gives the link; only now is it published (R2)."""
     url = published_url.strip()
@@ -292,7 +299,7 @@ def confirm_manual_publication(
             message_id=item.message_id,
             after={"url": url, "action": item.action.value},
         )
-        workflow_hooks.outbound_confirmed(session, item, moment)
+        lifecycle.outbound_confirmed(session, item, moment)
 
 
 def pending_manual_items(db: Database) -> list[OutboxItem]:

@@ -23,6 +23,7 @@ from desktop_app.models.entities import (
     Draft,
     DraftVersion,
     Message,
+    PostTextVersion,
     Publication,
     Redirect,
     Review,
@@ -82,6 +83,13 @@ class MessageRow:
     overall_due: dt.datetime | None
     overall_warn_from: dt.datetime | None
     overall_closed_at: dt.datetime | None
+    # «автор дописал» (issue 13): the author wrote again after the draft was submitted.
+    author_added: bool = False
+
+    @property
+    def waiting_for_author_since(self) -> dt.datetime | None:
+        """A clarification waiting for its author: since when (shown, not a deadline of ours)."""
+        return self.stage_started_at if self.current_stage == "awaiting_author" else None
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,12 @@ class MessageDetail:
     reviews: list[ReviewInfo] = field(default_factory=list)
     publications: list[tuple[str, str, dt.datetime | None, str]] = field(default_factory=list)
     redirects: list[tuple[str, str, dt.datetime | None]] = field(default_factory=list)
+    post_versions: list[tuple[dt.datetime, str]] = field(default_factory=list)  # replaced texts
+
+    @property
+    def thread_text(self) -> str:
+        """The post and every later word of its author: what the checks run on (issue 13)."""
+        return "\n\n".join([self.text, *(t.text for t in self.thread if t.from_author)])
 
 
 _PREVIEW = 160
@@ -176,6 +190,7 @@ def _row(m: Message, department_name: str | None) -> MessageRow:
         overall_due=m.overall_due_at,
         overall_warn_from=m.overall_warn_from,
         overall_closed_at=m.overall_closed_at,
+        author_added=m.author_added_at is not None,
     )
 
 
@@ -213,10 +228,22 @@ def _row_columns(dialect: str) -> tuple[Any, ...]:
         Message.current_stage,
         Message.stage_budget,
         *times,
+        Message.author_added_at.is_not(None),  # «автор дописал» (issue 13)
     )
 
 
 _fromisoformat = dt.datetime.fromisoformat
+
+
+def _overdue(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """An open message whose stage or overall (R3) clock ran out."""
+    return sa.and_(
+        Message.state.in_(OPEN_STATES),
+        sa.or_(
+            Message.stage_due_at < now,
+            sa.and_(Message.overall_closed_at.is_(None), Message.overall_due_at < now),
+        ),
+    )
 
 
 def _sqlite_time(value: str | None) -> dt.datetime | None:
@@ -251,6 +278,7 @@ def _rows(result: Any, departments: dict[int, str], dialect: str) -> list[Messag
             time_of(r[15]),
             time_of(r[16]),
             time_of(r[17]),
+            bool(r[18]),
         )
         for r in result
     ]
@@ -297,13 +325,7 @@ class MessageQueries:
         if states is not None:
             return stmt.where(Message.state.in_(states))
         if queue is Queue.OVERDUE:
-            return stmt.where(
-                Message.state.in_(OPEN_STATES),
-                sa.or_(
-                    Message.stage_due_at < now,
-                    sa.and_(Message.overall_closed_at.is_(None), Message.overall_due_at < now),
-                ),
-            )
+            return stmt.where(_overdue(now))
         return stmt
 
     def _search_filter(self, session: Session, stmt: sa.Select[Any], text: str) -> sa.Select[Any]:
@@ -415,13 +437,7 @@ class MessageQueries:
 
     def queue_counts(self, actor: Actor, now: dt.datetime) -> dict[Queue, int]:
         """Every queue's count from one grouped query (messages per state, and the overdue ones)."""
-        overdue = sa.and_(
-            Message.state.in_(OPEN_STATES),
-            sa.or_(
-                Message.stage_due_at < now,
-                sa.and_(Message.overall_closed_at.is_(None), Message.overall_due_at < now),
-            ),
-        )
+        overdue = _overdue(now)  # the same condition as the «Просроченные» queue
         with self._db.session() as session:
             stmt = self._visible(
                 sa.select(
@@ -538,6 +554,14 @@ class MessageQueries:
                     sa.select(Publication)
                     .where(Publication.message_id == message_id)
                     .order_by(Publication.id)
+                )
+            ]
+            detail.post_versions = [
+                (v.replaced_at, v.text)
+                for v in session.scalars(
+                    sa.select(PostTextVersion)
+                    .where(PostTextVersion.message_id == message_id)
+                    .order_by(PostTextVersion.id)
                 )
             ]
             detail.redirects = [

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from desktop_app.domain.lifecycle import Role
-from desktop_app.domain.worktime.deadlines import Stage
+from desktop_app.domain.worktime.deadlines import Outcome, Stage
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Department, StageDeadline, User
 from desktop_app.services.actor import Actor
+from desktop_app.services.deadlines import Party, attributed_parties
 from desktop_app.services.errors import PermissionDeniedError
 from desktop_app.services.texts import STAGE_NAMES
 
@@ -36,6 +37,30 @@ class TimelinessRow:
         return self.met / self.total if self.total else 1.0
 
 
+APPEALS_DEPARTMENT = "Отдел по обращениям граждан"
+
+
+def party_name(party: Party, people: dict[int, str], departments: dict[int, str]) -> str:
+    """A report line's «ответственный»: the person (with their department), else the department."""
+    if party.user_id is not None:
+        return people.get(party.user_id, "?")
+    if party.department_id is not None:
+        return departments.get(party.department_id, "?")
+    return APPEALS_DEPARTMENT
+
+
+@dataclass(frozen=True)
+class MissedDeadline:
+    """One missed deadline and who answers for it (clause 11): a person and a department."""
+
+    message_id: int
+    stage: str
+    due: dt.datetime
+    completed_at: dt.datetime | None  # None: still open, past due
+    person: str  # "" when no one person held it (e.g. a department's open draft clock)
+    department: str
+
+
 class ReportService:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -45,8 +70,10 @@ class ReportService:
     ) -> list[TimelinessRow]:
         """Stages that started in [since, until): met in time, met late, still open past due.
 
-        A stage is attributed to the person who completed it (R11: the executor or the department
-        employee who acted), otherwise to its responsible person, otherwise to its department.
+        Attribution is the stage record's own (clause 11, :func:`attributed_parties`): a stage is
+        charged to the person and department whose stage it was — never to whoever reassigned it;
+        a posted overall clock (R3) counts for both the executor and the ОпОГ employee who posted
+        it; an open one for whoever holds the message. A stage handed on in time counts for nobody.
         """
         if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
             raise PermissionDeniedError("Отчёты о соблюдении сроков доступны руководителю.")
@@ -60,22 +87,59 @@ class ReportService:
             ).all()
         counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
         for row in rows:
-            person = row.completed_by_id or row.responsible_user_id
-            if person is not None:
-                who = people.get(person, "?")
-            elif row.responsible_department_id is not None:
-                who = departments.get(row.responsible_department_id, "?")
-            else:
-                who = "Отдел по обращениям граждан"
-            key = (who, STAGE_NAMES.get(row.stage, row.stage))
+            if row.outcome == Outcome.TRANSFERRED.value:
+                continue
             if row.completed_at is not None:
-                counts[key][0 if row.met else 1] += 1
+                column = 0 if row.met else 1
             elif now > row.due_at:
-                counts[key][2] += 1
+                column = 2
+            else:
+                continue
+            for party in attributed_parties(row):
+                key = (party_name(party, people, departments), STAGE_NAMES.get(row.stage, row.stage))
+                counts[key][column] += 1
         return [
             TimelinessRow(who, stage, *values)
             for (who, stage), values in sorted(counts.items(), key=lambda item: (item[0][0], item[0][1]))
         ]
+
+    def missed(
+        self, actor: Actor, since: dt.datetime, until: dt.datetime, now: dt.datetime
+    ) -> list[MissedDeadline]:
+        """Every missed deadline of stages started in [since, until), each naming who answers for it."""
+        if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
+            raise PermissionDeniedError("Отчёты о соблюдении сроков доступны руководителю.")
+        with self._db.session() as session:
+            users = {u.id: u for u in session.scalars(sa.select(User))}
+            people = {u.id: u.full_name for u in users.values()}
+            departments = {d.id: d.name for d in session.scalars(sa.select(Department))}
+            rows = session.scalars(
+                sa.select(StageDeadline)
+                .where(StageDeadline.started_at >= since, StageDeadline.started_at < until)
+                .order_by(StageDeadline.due_at, StageDeadline.id)
+            ).all()
+        found: list[MissedDeadline] = []
+        for row in rows:
+            lapsed = row.met is False if row.completed_at is not None else now > row.due_at
+            if not lapsed:
+                continue
+            for party in attributed_parties(row):
+                person = people.get(party.user_id, "") if party.user_id is not None else ""
+                department_id = party.department_id
+                if department_id is None and party.user_id in users:
+                    department_id = users[party.user_id].department_id
+                department = departments.get(department_id, "?") if department_id else APPEALS_DEPARTMENT
+                found.append(
+                    MissedDeadline(
+                        message_id=row.message_id,
+                        stage=STAGE_NAMES.get(row.stage, row.stage),
+                        due=row.due_at,
+                        completed_at=row.completed_at,
+                        person=person,
+                        department=department,
+                    )
+                )
+        return found
 
     @staticmethod
     def stages() -> list[str]:

@@ -49,4 +49,5 @@ STAGE_NAMES: dict[str, str] = {
     "rework": "доработка",
     "overall": "ответ автору (8 часов)",
     "final_after_interim": "окончательный ответ после промежуточного",
+    "awaiting_author": "ожидание ответа автора",  # not a deadline: shown while a clarification waits
 }

@@ -35,7 +35,8 @@ CHECK_GREETING = "greeting"
 CHECK_SPELLING = "spelling"
 CHECK_QUESTIONS = "questions"
 CHECK_FORMAT = "format"
-CHECK_CODES = (CHECK_GREETING, CHECK_SPELLING, CHECK_QUESTIONS, CHECK_FORMAT)
+CHECK_KIND = "kind"  # the interim / clarification profile's own rules (issue 13)
+CHECK_CODES = (CHECK_GREETING, CHECK_SPELLING, CHECK_QUESTIONS, CHECK_FORMAT, CHECK_KIND)
 
 
 def failed_check_codes(report: ValidationReport) -> list[str]:
@@ -49,6 +50,8 @@ def failed_check_codes(report: ValidationReport) -> list[str]:
         failed.append(CHECK_QUESTIONS)
     if not report.format.ok:
         failed.append(CHECK_FORMAT)
+    if not report.kind_rules.ok:
+        failed.append(CHECK_KIND)
     return failed
 
 
@@ -172,15 +175,21 @@ class ValidationService:
         author_name: str | None = None,
         platform: str | None = None,
         attachments: Sequence[str] = (),
+        kind: str = "answer",
     ) -> ValidationReport:
-        """Check the draft. ``attachments`` are kinds (see :func:`attachment_kind`).
+        """Check the draft. ``attachments`` are kinds (see :func:`attachment_kind`); ``kind`` the profile.
 
         An unknown platform code is checked without platform rules (the rest still applies).
         """
         validator = self._ensure_validator()
         known = platform if platform and platform in self._format.platforms else None
         return validator.validate(
-            message_text, draft_text, author_name=author_name, platform=known, attachments=attachments
+            message_text,
+            draft_text,
+            author_name=author_name,
+            platform=known,
+            attachments=attachments,
+            kind=kind,
         )
 
     def platform_rules(self, platform: str | None) -> PlatformRules | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop_app.domain.lifecycle import (
     ALLOWED_ROLES,
+    REVIEW_CONFIRMATIONS,
     Action,
     DraftKind,
     MessageState,
@@ -29,7 +31,8 @@ from desktop_app.domain.lifecycle import (
     Role,
     is_allowed,
 )
-from desktop_app.domain.worktime.deadlines import Stage
+from desktop_app.domain.validation.format import FormatChecker
+from desktop_app.domain.worktime.deadlines import Holder, Outcome, Stage
 from desktop_app.models.database import Database
 from desktop_app.models.entities import (
     Assignment,
@@ -42,6 +45,7 @@ from desktop_app.models.entities import (
     Publication,
     Redirect,
     Review,
+    ThreadEntry,
 )
 from desktop_app.services import audit
 from desktop_app.services.actor import Actor
@@ -55,6 +59,7 @@ from desktop_app.services.errors import (
 )
 from desktop_app.services.outbox import publication_payload, redirect_payload
 from desktop_app.services.texts import ACTION_NAMES, ROLE_NAMES, STATE_NAMES
+from desktop_app.services.validation import attachment_kind
 
 # Stages that belong to the executor's part of the work (closed on submit, hand-back, reassign).
 EXECUTOR_STAGES = {Stage.DRAFT, Stage.REWORK, Stage.FINAL_AFTER_INTERIM}
@@ -72,6 +77,11 @@ class ReviewChecks:
     def all_confirmed(self) -> bool:
         return self.greeting and self.spelling and self.questions
 
+    def on_record(self, kind: DraftKind) -> dict[str, bool]:
+        """The confirmations as the reviewer saw them (their wording follows the draft's kind)."""
+        labels = REVIEW_CONFIRMATIONS[kind]
+        return dict(zip(labels, (self.greeting, self.spelling, self.questions), strict=True))
+
 
 @dataclass(frozen=True)
 class DraftSaved:
@@ -88,11 +98,44 @@ def _snapshot(message: Message) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class OutgoingAttachment:
+    id: int
+    filename: str
+    media_type: str
+    kind: str  # photo / video / file, as the format check counts them (R10)
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ReviewMaterial:
+    """Exactly what approving would send, and everything the reviewer's check must see (R7, R10)."""
+
+    kind: DraftKind
+    text: str
+    attachments: tuple[OutgoingAttachment, ...]
+    thread_text: str  # the post and every later word of its author: the checks run on all of it
+    author_added: bool  # «автор дописал» after the draft was submitted
+    platform: str
+    confirmations: tuple[str, str, str]
+
+    @property
+    def attachment_kinds(self) -> tuple[str, ...]:
+        return tuple(a.kind for a in self.attachments)
+
+
 class WorkflowService:
-    def __init__(self, db: Database, deadlines: DeadlineBook, now: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        deadlines: DeadlineBook,
+        now: Callable[[], dt.datetime],
+        format_checker: FormatChecker | None = None,
+    ) -> None:
         self._db = db
         self._deadlines = deadlines
         self._now = now
+        self._format = format_checker or FormatChecker()
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -205,6 +248,9 @@ class WorkflowService:
         message.state = MessageState.ROUTED
         message.state_reason = ""
         self._deadlines.open_stage(session, message, Stage.DRAFT, now, department_id=department.id)
+        self._deadlines.hand_overall(
+            session, message, Holder.DEPARTMENT, department_id=department.id, user_id=None
+        )
 
     def redirect_message(
         self, actor: Actor, message_id: int, version: int, target_organisation: str, reason: str
@@ -234,10 +280,8 @@ class WorkflowService:
             session.add(redirect)
             message.state = MessageState.REDIRECTING
             message.state_reason = reason
-            self._deadlines.close_stages(session, message, {Stage.ROUTE, Stage.OVERALL}, now, actor.user_id)
-            self._deadlines.record_closed_stage(
-                session, message, Stage.REDIRECT, message.arrived_at, now, actor.user_id
-            )
+            # R4/R3 are judged when the Incident system confirms the redirect (STAGE_ENDS): until
+            # then the routing and overall clocks keep running, so a refusal leaves them as they were.
             self._audit(
                 session, actor, "redirect", message, before, now, {"target": target, "reason": reason}
             )
@@ -251,6 +295,7 @@ class WorkflowService:
             before = _snapshot(message)
             message.state = MessageState.CLOSED
             message.state_reason = reason
+            self._deadlines.hand_overall(session, message, Holder.APPEALS, operator_id=actor.user_id)
             self._deadlines.close_stages(session, message, {Stage.ROUTE, Stage.OVERALL}, now, actor.user_id)
             self._audit(session, actor, "close_not_needed", message, before, now, {"reason": reason})
 
@@ -309,7 +354,8 @@ class WorkflowService:
         text = self._require_text(text, "Черновик пуст: напишите ответ перед отправкой на проверку.")
         with self._transaction() as session:
             message = self._load(session, actor, Action.SUBMIT_DRAFT, message_id, version)
-            if message.state is MessageState.INTERIM and kind is DraftKind.INTERIM:
+            if kind is DraftKind.INTERIM and self._interim_published(session, message):
+                # Whatever department holds it now: one interim answer per message, then the final (R9).
                 raise InputError("Промежуточный ответ уже дан: теперь нужен окончательный ответ (п. 9).")
             before = _snapshot(message)
             draft = self._open_draft(session, message, kind)
@@ -338,8 +384,17 @@ class WorkflowService:
             session.add(version_row)
             message.state = MessageState.UNDER_REVIEW
             message.executor_id = actor.user_id
+            seen_addition = message.author_added_at
+            message.author_added_at = None  # this version was written with the whole thread in view
             self._deadlines.close_stages(session, message, EXECUTOR_STAGES, now, actor.user_id)
             self._deadlines.open_stage(session, message, Stage.REVIEW, now)
+            self._deadlines.hand_overall(
+                session,
+                message,
+                Holder.APPEALS,
+                department_id=message.department_id,
+                user_id=actor.user_id,
+            )
             session.flush()
             self._audit(
                 session,
@@ -348,9 +403,28 @@ class WorkflowService:
                 message,
                 before,
                 now,
-                {"kind": kind.value, "draft_version": number, "failed_checks": list(failed_checks)},
+                {
+                    "kind": kind.value,
+                    "draft_version": number,
+                    "failed_checks": list(failed_checks),
+                    "attachment_ids": list(attachment_ids),
+                    "after_author_addition": seen_addition is not None,
+                },
             )
             return version_row.id
+
+    @staticmethod
+    def _interim_published(session: Session, message: Message) -> bool:
+        return (
+            session.scalars(
+                sa.select(Publication.id).where(
+                    Publication.message_id == message.id,
+                    Publication.kind == DraftKind.INTERIM,
+                    Publication.confirmed_at.is_not(None),
+                )
+            ).first()
+            is not None
+        )
 
     @staticmethod
     def _check_attachments(session: Session, message: Message, attachment_ids: Sequence[int]) -> None:
@@ -367,11 +441,17 @@ class WorkflowService:
             message = self._load(session, actor, Action.HAND_BACK, message_id, version)
             before = _snapshot(message)
             self._end_assignment(session, message, now, f"возвращено исполнителем: {reason}")
-            self._deadlines.close_stages(session, message, EXECUTOR_STAGES, now, actor.user_id)
+            # A hand-back is not a draft: in time it is neither met nor missed; a lapsed draft clock
+            # stays charged to this executor and their department (clause 11).
+            for row in self._deadlines.transfer_stages(session, message, EXECUTOR_STAGES, now, actor.user_id):
+                if row.outcome == Outcome.LATE.value and row.responsible_user_id is None:
+                    row.responsible_user_id = actor.user_id
             message.state = MessageState.NEW
             message.state_reason = reason
             message.department_id = None
+            # The routing (and so the R4 redirect) clock starts again now, back in ОпОГ's hands.
             self._deadlines.open_stage(session, message, Stage.ROUTE, now)
+            self._deadlines.hand_overall(session, message, Holder.APPEALS, department_id=None, user_id=None)
             self._audit(session, actor, "hand_back", message, before, now, {"reason": reason})
 
     @staticmethod
@@ -400,20 +480,73 @@ class WorkflowService:
             raise InvalidTransitionError("На проверке нет отправленного черновика.")
         return version_row
 
+    def _outgoing_attachments(self, session: Session, draft_version: DraftVersion) -> list[Attachment]:
+        """The submitted version's attachments that are still attached: a removed one is never sent."""
+        return [
+            attachment
+            for attachment_id in draft_version.attachment_ids or []
+            if (attachment := session.get(Attachment, attachment_id)) is not None and not attachment.removed
+        ]
+
+    def _thread_text(self, session: Session, message: Message) -> str:
+        """The post and every later word of its author, in order: what an answer must cover."""
+        replies = session.scalars(
+            sa.select(ThreadEntry.text)
+            .where(ThreadEntry.message_id == message.id, ThreadEntry.from_author.is_(True))
+            .order_by(ThreadEntry.arrived_at, ThreadEntry.id)
+        ).all()
+        return "\n\n".join([message.text, *replies])
+
+    def review_material(self, actor: Actor, message_id: int) -> ReviewMaterial:
+        """What «Опубликовать» would send now, for the reviewer's check (R7, R10): same text, same files."""
+        if actor.role not in ALLOWED_ROLES[Action.APPROVE_AND_PUBLISH] | {Role.SUPERVISOR}:
+            raise PermissionDeniedError("Проверку проекта ответа выполняет отдел по обращениям граждан.")
+        with self._db.session() as session:
+            message = session.get(Message, message_id)
+            if message is None:
+                raise NotFoundError("Сообщение не найдено.")
+            draft_version = self._submitted_version(session, message)
+            attachments = self._outgoing_attachments(session, draft_version)
+            return ReviewMaterial(
+                kind=draft_version.kind,
+                text=draft_version.text,
+                attachments=tuple(
+                    OutgoingAttachment(
+                        a.id, a.filename, a.media_type, attachment_kind(a.media_type), a.sha256
+                    )
+                    for a in attachments
+                ),
+                thread_text=self._thread_text(session, message),
+                author_added=message.author_added_at is not None,
+                platform=message.platform,
+                confirmations=REVIEW_CONFIRMATIONS[draft_version.kind],
+            )
+
     def approve_and_publish(self, actor: Actor, message_id: int, version: int, checks: ReviewChecks) -> int:
         """R7: the operator confirms the three checks and publishes through the Incident system.
 
-        The message shows «отправляется» until the gateway confirms (R2). Returns the publication id.
+        The message shows «отправляется» until the gateway confirms (R2); the review and overall
+        clocks end at that confirmation, not at this click (STAGE_ENDS). A platform's hard limits
+        (length, attachment kinds it cannot carry, R10) refuse the publication. Returns its id.
         """
         now = self._now()
         if not checks.all_confirmed:
             raise InputError(
-                "Перед публикацией подтвердите все три проверки: приветствие, отсутствие ошибок и ответы на все вопросы."
+                "Перед публикацией подтвердите все три проверки: приветствие, отсутствие ошибок и "
+                "третью проверку для этого вида ответа."
             )
         with self._transaction() as session:
             message = self._load(session, actor, Action.APPROVE_AND_PUBLISH, message_id, version)
             before = _snapshot(message)
             draft_version = self._submitted_version(session, message)
+            attachments = self._outgoing_attachments(session, draft_version)
+            problems = self._format.hard_problems(
+                draft_version.text, message.platform, [attachment_kind(a.media_type) for a in attachments]
+            )
+            if problems:
+                raise InputError(
+                    "Опубликовать нельзя: " + " ".join(problems) + " Верните проект на доработку."
+                )
             session.add(
                 Review(
                     message_id=message.id,
@@ -426,11 +559,6 @@ class WorkflowService:
                     created_at=now,
                 )
             )
-            attachments = [
-                attachment
-                for attachment_id in draft_version.attachment_ids or []
-                if (attachment := session.get(Attachment, attachment_id)) is not None
-            ]
             action = OutboundAction(draft_version.kind.value)
             item = self._outbox(
                 session, message, action, publication_payload(message, draft_version.text, attachments), now
@@ -446,7 +574,11 @@ class WorkflowService:
             )
             session.add(publication)
             message.state = MessageState.PUBLISHING
-            self._deadlines.close_stages(session, message, {Stage.REVIEW}, now, actor.user_id)
+            message.author_added_at = None  # the reviewer checked the whole thread as it stood now
+            for row in self._deadlines.open_rows(session, message.id):
+                if row.stage == Stage.REVIEW.value:
+                    row.responsible_user_id = actor.user_id  # the ОпОГ employee who sends it (clause 11)
+            self._deadlines.hand_overall(session, message, Holder.APPEALS, operator_id=actor.user_id)
             session.flush()
             self._audit(
                 session,
@@ -455,7 +587,13 @@ class WorkflowService:
                 message,
                 before,
                 now,
-                {"kind": draft_version.kind.value, "publication_id": publication.id},
+                {
+                    "kind": draft_version.kind.value,
+                    "publication_id": publication.id,
+                    "confirmations": checks.on_record(draft_version.kind),
+                    "text_sha256": hashlib.sha256(draft_version.text.encode()).hexdigest(),
+                    "attachments": [{"filename": a.filename, "sha256": a.sha256} for a in attachments],
+                },
             )
             return publication.id
 
@@ -494,10 +632,26 @@ class WorkflowService:
                 user_id=message.executor_id,
                 department_id=message.department_id,
             )
-            self._audit(session, actor, "return_for_rework", message, before, now, {"comment": comment})
+            self._deadlines.hand_overall(session, message, Holder.DEPARTMENT)
+            self._audit(
+                session,
+                actor,
+                "return_for_rework",
+                message,
+                before,
+                now,
+                {"comment": comment, "confirmations": checks.on_record(draft_version.kind)},
+            )
 
     def reassign(self, actor: Actor, message_id: int, version: int, department_id: int, comment: str) -> None:
-        """Supervisor or operator moves a message to another department; the draft clock restarts there."""
+        """Supervisor or operator moves a message to another department.
+
+        The running executor stage is taken out of the old department's hands: transferred if in
+        time, late — and charged to the department that let it lapse — if not (clause 11). A new
+        draft clock starts in the new department, except after an interim answer: then R9's clock
+        keeps its start and due, the message stays «промежуточный ответ», and no second interim
+        answer is possible.
+        """
         now = self._now()
         comment = self._require_text(comment, "Укажите причину передачи в другое подразделение.")
         with self._transaction() as session:
@@ -507,13 +661,58 @@ class WorkflowService:
                 raise InputError("Сообщение уже в этом подразделении.")
             before = _snapshot(message)
             self._end_assignment(session, message, now, f"передано: {comment}")
-            self._deadlines.close_stages(
+            moved = self._deadlines.transfer_stages(
                 session, message, EXECUTOR_STAGES | {Stage.REVIEW}, now, actor.user_id
             )
+            for row in moved:
+                if (
+                    row.outcome == Outcome.LATE.value
+                    and row.responsible_user_id is None
+                    and row.holder == Holder.DEPARTMENT.value
+                ):
+                    row.responsible_user_id = message.executor_id  # the executor who held it, if any
             for draft in session.scalars(sa.select(Draft).where(Draft.message_id == message.id)):
                 draft.is_closed = True
-            self._start_assignment(session, actor, message, department, now, comment)
-            self._audit(session, actor, "reassign", message, before, now, {"comment": comment})
+            message.executor_id = None
+            interim_clock = (
+                self._deadlines.latest(session, message.id, Stage.FINAL_AFTER_INTERIM)
+                if self._interim_published(session, message)
+                else None
+            )
+            if interim_clock is None:
+                self._start_assignment(session, actor, message, department, now, comment)
+            else:
+                session.add(
+                    Assignment(
+                        message_id=message.id,
+                        department_id=department.id,
+                        assigned_by_id=actor.user_id,
+                        assigned_at=now,
+                        comment=comment.strip(),
+                    )
+                )
+                message.department_id = department.id
+                message.state = MessageState.INTERIM
+                message.state_reason = ""
+                self._deadlines.continue_stage(session, message, interim_clock, department_id=department.id)
+                self._deadlines.hand_overall(
+                    session, message, Holder.DEPARTMENT, department_id=department.id, user_id=None
+                )
+            self._audit(
+                session,
+                actor,
+                "reassign",
+                message,
+                before,
+                now,
+                {
+                    "comment": comment,
+                    "stages": [
+                        {"stage": r.stage, "outcome": r.outcome, "department_id": r.responsible_department_id}
+                        for r in moved
+                    ],
+                },
+            )
 
     # -- outbox ------------------------------------------------------------------------------
 

@@ -112,7 +112,7 @@ class Background:
             settings = _with_mode(settings, "simulator")
         gateway = build_gateway(settings, base_url=base_url)
         now = self._services.now
-        intake = IntakeService(self._services.db, gateway, now)
+        intake = IntakeService(self._services.db, gateway, now, lifecycle=self._services.lifecycle)
         self._intake = IntakeLoop(
             intake,
             interval,
@@ -123,7 +123,7 @@ class Background:
         # Any committed change may be a new outbound action: send it now rather than at the next poll.
         self._ops.changed.connect(self.wake_outbox)
         self._outbox = OutboxLoop(
-            OutboxWorker(self._services.db, gateway, now),
+            OutboxWorker(self._services.db, gateway, now, lifecycle=self._services.lifecycle),
             3.0,
             on_sent=lambda count: self._bridge.changed.emit() if count else None,
             on_error=lambda text: self._bridge.status.emit(text, False),

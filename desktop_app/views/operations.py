@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QMetaMethod, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QMetaMethod, QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from desktop_app.services.changes import ChangeFeed, Changes
 from desktop_app.views.common.dialogs import error_text
@@ -105,6 +105,9 @@ class Operations(QObject):
         self._feed = feed
         self.inline = inline
         self._pool = pool or QThreadPool(self)
+        if pool is None:
+            # Writes wait for the one writer on a pool thread: keep threads for the reads meanwhile.
+            self._pool.setMaxThreadCount(max(4, QThread.idealThreadCount()))
         self._writer = threading.Lock()  # one writer at a time (R11: no interleaved half-actions)
         self._relay = _Relay()
         self._relay.arrived.connect(self._deliver)

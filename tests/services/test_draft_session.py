@@ -173,6 +173,7 @@ def test_interim_answers_need_not_answer_every_question() -> None:
         spelling=SimpleNamespace(ok=True),
         uncovered_questions=("Когда починят фонарь?",),
         format=SimpleNamespace(ok=True),
+        kind_rules=SimpleNamespace(ok=True),
     )
     assert failed_checks(DraftKind.ANSWER, report) == ["questions"]  # type: ignore[arg-type]
     assert failed_checks(DraftKind.INTERIM, report) == []  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import DraftKind, MessageState, OutboundAction, OutboxStatus
 from desktop_app.domain.worktime.duration import WorkDuration
 from desktop_app.models.entities import OutboxItem, Publication, Review, StageDeadline
-from desktop_app.services import audit, workflow_hooks
+from desktop_app.services import audit
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.errors import (
     ConflictError,
@@ -40,7 +40,7 @@ def confirm_outbox(
         item.external_id = f"PUB-{item.id}"
         item.external_url = url
         item.confirmed_at = services.now()
-        workflow_hooks.outbound_confirmed(session, item, services.now())
+        services.lifecycle.outbound_confirmed(session, item, services.now())
         return item
 
 
@@ -99,7 +99,7 @@ def test_answer_path_end_to_end(world: World, services: AppServices, clock: Cloc
     confirm_outbox(services, message_id)
     message = world.message(message_id)
     assert message.state is MessageState.ANSWERED
-    assert message.overall_closed_at == msk(2026, 5, 12, 12, 30)
+    assert message.overall_closed_at == msk(2026, 5, 12, 12, 31)  # R3 ends at the confirmation
     assert [(s.stage, s.met) for s in stages(services, message_id)] == [
         ("route", True),
         ("overall", True),
@@ -210,7 +210,7 @@ def test_clarification_waits_for_the_author_and_the_reply_reopens_it(
         )
         session.add(entry)
         session.flush()
-        workflow_hooks.author_replied(session, message, entry, clock())
+        services.lifecycle.author_replied(session, message, entry, clock())
     message = world.message(message_id)
     assert message.state is MessageState.ROUTED
     assert message.current_stage == "draft"

@@ -203,3 +203,27 @@ def test_no_operation_starts_once_the_app_is_closing(qtbot, ops: Operations) -> 
     ops.write(None, lambda: ran.append(1))
     assert ops.wait(1000) and ran == []
     assert Queue.ALL  # (keeps the import honest for the reader: queues are what the views load)
+
+
+def test_the_card_and_the_row_show_who_else_has_the_message_open(
+    qtbot, view_context: ViewContext, world: World, services: AppServices, clock
+) -> None:
+    from desktop_app.services.changes import Changes
+    from desktop_app.services.presence import PresenceService
+    from desktop_app.views.common.message_table import Column
+
+    message_id = world.arrive()
+    elsewhere = PresenceService(services.db, clock, workstation="другое-рабочее-место")
+    elsewhere.show(world.supervisor, message_id)
+    workspace = _workspace(qtbot, view_context)  # inline operation layer: results in order
+    workspace.select_message(message_id)
+    assert workspace.panel.presence_label.text() == f"открыто у: {world.supervisor.full_name}"
+    assert workspace.panel.presence_label.isVisible()
+    row = workspace.model.row_of(message_id)
+    assert f"открыто у: {world.supervisor.full_name}" in workspace.model.index(row, Column.STATE).data()
+    with services.changes.collect() as box:
+        elsewhere.show(world.supervisor, None)  # the other workstation closed the card
+    view_context.ops.publish(box.changes)  # what the change feed delivers
+    assert isinstance(box.changes, Changes) and message_id in box.changes.presence
+    assert workspace.panel.presence_label.isHidden()
+    assert "открыто у" not in workspace.model.index(row, Column.STATE).data()

@@ -48,6 +48,17 @@ def load_platforms(data: Mapping[str, Any] | None = None) -> dict[str, PlatformR
     }
 
 
+# R10, issue 13: what the platform cannot carry at all blocks publishing; the rest only warns.
+HARD_CODES = frozenset(
+    {"too_long", "attachments_not_supported", "too_many_attachments", "attachment_kind_not_supported"}
+)
+
+
+def is_hard(issue: Issue) -> bool:
+    """A platform limit the answer cannot be posted past (length, attachments the platform refuses)."""
+    return issue.code in HARD_CODES
+
+
 def _compile(patterns: Sequence[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in patterns)
 
@@ -91,6 +102,19 @@ class FormatChecker:
                 )
             )
         return tuple(issues)
+
+    def hard_problems(self, draft: str, platform: str | None, attachments: Sequence[str] = ()) -> list[str]:
+        """Russian reasons the platform would refuse this text with these attachment kinds (R10).
+
+        An unknown platform has no known hard limits (its soft checks still run in :meth:`check`).
+        """
+        if not platform or platform not in self.platforms:
+            return []
+        return [
+            i.message
+            for i in self._check_platform(draft, self.platforms[platform], attachments)
+            if is_hard(i)
+        ]
 
     def _check_platform(self, draft: str, rules: PlatformRules, attachments: Sequence[str]) -> list[Issue]:
         issues: list[Issue] = []

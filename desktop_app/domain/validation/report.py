@@ -140,6 +140,14 @@ class ValidationReport:
     questions: tuple[QuestionItem, ...]
     format: IssueSection
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+    # The draft kind's profile (issue 13): an answer must cover every question; an interim answer
+    # and a clarification request need not, and are held to their own rules in ``kind_rules``.
+    profile: str = "answer"
+    kind_rules: IssueSection = field(default_factory=IssueSection)
+
+    @property
+    def demands_coverage(self) -> bool:
+        return self.profile == "answer"
 
     @property
     def ok(self) -> bool:
@@ -147,12 +155,15 @@ class ValidationReport:
             self.greeting.ok
             and self.spelling.ok
             and self.format.ok
-            and all(q.covered for q in self.questions)
+            and self.kind_rules.ok
+            and not self.uncovered_questions
         )
 
     @property
     def uncovered_questions(self) -> tuple[QuestionItem, ...]:
-        """Questions the draft leaves unanswered: what a R8 rework comment names."""
+        """Questions the draft leaves unanswered: what a R8 rework comment names (answers only)."""
+        if not self.demands_coverage:
+            return ()
         return tuple(q for q in self.questions if not q.covered)
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -162,4 +173,5 @@ class ValidationReport:
             "spelling": self.spelling.to_json_dict(),
             "questions": [q.to_json_dict() for q in self.questions],
             "format": self.format.to_json_dict(),
+            "kind": {"profile": self.profile, **self.kind_rules.to_json_dict()},
         }

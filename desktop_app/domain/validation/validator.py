@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Sequence
 
@@ -17,6 +18,7 @@ from desktop_app.domain.validation.proofreading import (
 )
 from desktop_app.domain.validation.questions import QuestionAnalyzer
 from desktop_app.domain.validation.report import (
+    Issue,
     IssueSection,
     SpellingMatch,
     SpellingSection,
@@ -26,6 +28,34 @@ from desktop_app.domain.validation.rulepack import RulePack
 from desktop_app.domain.validation.semantics import WordVectors, shared_word_vectors
 
 _UNSET = object()
+
+# Profiles by draft kind (issue 13, R7–R9). An interim answer says what is being done and by when;
+# a clarification request asks the author something. Plain word stems and patterns: they only warn.
+_QUESTION = re.compile(r"\?|\b(уточните|сообщите|укажите|пришлите|подскажите|напишите)\b", re.IGNORECASE)
+_ACTION = re.compile(
+    r"\b(провод|передан|передал|провер|рассматрива|рассмотр|изуча|направл|запрош|организ|готов|выезж|выед|устран|"
+    r"решает|решаем|занима|ведёт|ведет|работа|выполн|принят|поручен|включ|запланир|обследу)\w*",
+    re.IGNORECASE,
+)
+_BY_WHEN = re.compile(
+    r"\b(до|к|не позднее|в течение|в срок|после|через)\s+\S+|\d{1,2}\.\d{1,2}|"
+    r"\b(январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*|"
+    r"\b(сегодня|завтра|недел\w*|рабоч\w* дн\w*|дн(я|ей)|срок\w*)",
+    re.IGNORECASE,
+)
+
+
+def kind_rule_issues(kind: str, draft_text: str) -> tuple[Issue, ...]:
+    """What the kind itself requires of the draft (not coverage: that is the questions' check)."""
+    issues: list[Issue] = []
+    if kind == "clarification" and not _QUESTION.search(draft_text):
+        issues.append(Issue("clarification_no_question", texts.CLARIFICATION_NO_QUESTION))
+    if kind == "interim":
+        if not _ACTION.search(draft_text):
+            issues.append(Issue("interim_no_action", texts.INTERIM_NO_ACTION))
+        if not _BY_WHEN.search(draft_text):
+            issues.append(Issue("interim_no_deadline", texts.INTERIM_NO_DEADLINE))
+    return tuple(issues)
 
 
 class DraftValidator:
@@ -64,10 +94,14 @@ class DraftValidator:
         author_name: str | None = None,
         platform: str | None = None,
         attachments: Sequence[str] = (),
+        kind: str = "answer",
     ) -> ValidationReport:
         """Check ``draft_text`` as an answer to ``message_text``.
 
         ``attachments`` are attachment kinds (``photo``, ``video``, ``document`` or ``file``).
+        ``kind`` picks the profile: ``answer`` must answer every question of ``message_text`` (pass
+        the whole thread, so a final answer after an interim one is checked against all of it);
+        ``interim`` must say what is being done and by when; ``clarification`` must ask something.
         Raises :class:`UnknownPlatformError` for an unknown platform code.
         """
         timings: dict[str, float] = {}
@@ -88,6 +122,8 @@ class DraftValidator:
             questions=tuple(questions),
             format=IssueSection(format_issues),
             timings_ms=timings,
+            profile=kind if kind in ("interim", "clarification") else "answer",
+            kind_rules=IssueSection(kind_rule_issues(kind, draft_text)),
         )
 
     def check_spelling(self, draft_text: str) -> SpellingSection:

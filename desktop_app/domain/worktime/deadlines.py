@@ -29,6 +29,55 @@ class Stage(StrEnum):
         return texts.STAGE_NAMES[self.value]
 
 
+class StageEnd(StrEnum):
+    """What ends a stage's clock: the one rule every use case applies (issue 13).
+
+    A stage whose result is posted to the Incident system («размещает», «перенаправляет») ends when
+    the gateway **confirms** the posting; a stage whose result stays inside the administration ends
+    when the action is **recorded**. Nothing is judged at the click that merely asks for a posting.
+    """
+
+    POSTING_CONFIRMED = "posting_confirmed"
+    ACTION_RECORDED = "action_recorded"
+
+
+class Holder(StrEnum):
+    """Whose hands a stage is in (clause 11): the executor's department or the appeals department."""
+
+    DEPARTMENT = "department"  # исполнитель и его структурное подразделение
+    APPEALS = "appeals"  # отдел по обращениям граждан (ОпОГ)
+
+
+class Outcome(StrEnum):
+    """How a closed stage went, on record: met, late, or handed on before it lapsed."""
+
+    MET = "met"
+    LATE = "late"
+    TRANSFERRED = "transferred"  # reassigned / handed back in time: neither met nor missed
+
+
+# Per stage: what ends it and who holds it (R3–R9). docs/WORKTIME.md states the same table.
+STAGE_ENDS: dict[Stage, StageEnd] = {
+    Stage.ROUTE: StageEnd.ACTION_RECORDED,  # routing, or a redirect confirmed / close recorded
+    Stage.REDIRECT: StageEnd.POSTING_CONFIRMED,  # R4: the redirect is made in the Incident system
+    Stage.DRAFT: StageEnd.ACTION_RECORDED,  # R6: the draft is submitted to ОпОГ
+    Stage.REVIEW: StageEnd.POSTING_CONFIRMED,  # R7: «размещает» — or a return for rework recorded
+    Stage.REWORK: StageEnd.ACTION_RECORDED,  # R8: the reworked draft is submitted
+    Stage.OVERALL: StageEnd.POSTING_CONFIRMED,  # R3: answer / interim / clarification posted
+    Stage.FINAL_AFTER_INTERIM: StageEnd.ACTION_RECORDED,  # R9: the final draft is submitted
+}
+
+STAGE_HOLDERS: dict[Stage, Holder] = {
+    Stage.ROUTE: Holder.APPEALS,
+    Stage.REDIRECT: Holder.APPEALS,
+    Stage.DRAFT: Holder.DEPARTMENT,
+    Stage.REVIEW: Holder.APPEALS,
+    Stage.REWORK: Holder.DEPARTMENT,
+    Stage.OVERALL: Holder.APPEALS,  # moves with the message; both sides named once posted
+    Stage.FINAL_AFTER_INTERIM: Holder.DEPARTMENT,
+}
+
+
 class OverallClock(StrEnum):
     """R3: the overall 8 hours are working hours by default, calendar hours by setting."""
 

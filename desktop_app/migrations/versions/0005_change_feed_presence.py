@@ -1,14 +1,14 @@
 """change feed, presence and queue indexes (issue 17)
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0001"
+down_revision = "0004"  # re-chained after issue 13 landed on main (0004); given as "0001"
 branch_labels = None
 depends_on = None
 

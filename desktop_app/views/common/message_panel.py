@@ -75,6 +75,12 @@ HISTORY_ACTIONS: dict[str, str] = {
     "add_attachment": "добавлено вложение",
     "remove_attachment": "удалено вложение",
     "paste_message": "добавлено вручную (вставка поста)",
+    # issue 13
+    "delivery_attempt": "попытка отправки в «Систему Инцидент»",
+    "delivery_failed": "отправка не удалась, будет повторена",
+    "post_edited": "автор изменил текст (прежний сохранён)",
+    "follow_up_opened": "автор написал после ответа",
+    "deadline_moved_by_calendar": "срок перенесён изменением календаря",
 }
 DETAIL_KEYS: dict[str, str] = {
     "comment": "комментарий",
@@ -84,6 +90,7 @@ DETAIL_KEYS: dict[str, str] = {
     "error": "ошибка",
     "url": "ссылка",
     "external_id": "номер",
+    "attempt": "попытка",
 }
 THUMBNAIL = QSize(96, 72)
 
@@ -418,6 +425,12 @@ class MessagePanel(QWidget):
                 [format_instant(calendar, entry.at), entry.author or "—", entry.text.replace("\n", " ")]
             )
             item.setToolTip(2, plain_tooltip(entry.text))
+            self.thread_view.addTopLevelItem(item)
+        for replaced_at, old_text in detail.post_versions:  # issue 13: every edited version stays
+            item = QTreeWidgetItem(
+                [format_instant(calendar, replaced_at), "прежний текст автора", old_text.replace("\n", " ")]
+            )
+            item.setToolTip(2, plain_tooltip(old_text))
             self.thread_view.addTopLevelItem(item)
         for kind, text, confirmed_at, _url in detail.publications:
             label = DRAFT_KIND_NAMES.get(_draft_kind(kind), kind)  # type: ignore[call-overload]

@@ -413,7 +413,11 @@ class DraftEditor(QWidget):
         index = self.kind_combo.findData(DraftKind.INTERIM.value)
         item = model.item(index)  # type: ignore[attr-defined]
         # R9: after an interim answer only the final answer (or a clarification) is possible.
-        item.setEnabled(self.detail.row.state is not MessageState.INTERIM)
+        # Issue 13: once an interim answer is posted, whatever the state (rework, another department).
+        interim_posted = any(
+            k == DraftKind.INTERIM.value and at for k, _t, at, _u in self.detail.publications
+        )
+        item.setEnabled(self.detail.row.state is not MessageState.INTERIM and not interim_posted)
 
     def _update_rework_banner(self) -> None:
         assert self.detail is not None
@@ -546,11 +550,14 @@ class DraftEditor(QWidget):
         detail = self.detail
         text = self.text()
         kinds = self._attachment_kinds()
+        kind = self.kind().value  # the kind's profile (issue 13)
         self.panel.set_checking(True)
         validation = self.validation
 
         def run() -> ValidationReport:
-            return validation.validate(detail.text, text, detail.row.author_name, detail.row.platform, kinds)
+            return validation.validate(
+                detail.thread_text, text, detail.row.author_name, detail.row.platform, kinds, kind
+            )
 
         self.context.ops.query(
             self,
@@ -816,6 +823,7 @@ class DraftEditor(QWidget):
         detail = self.detail
         text = self.text()
         kinds = self._attachment_kinds()
+        kind = self.kind().value
         validation = self.validation
         generation = self._generation
         self.submit_button.setEnabled(False)
@@ -837,7 +845,7 @@ class DraftEditor(QWidget):
         self.context.ops.query(
             self,
             lambda: validation.validate(
-                detail.text, text, detail.row.author_name, detail.row.platform, kinds
+                detail.thread_text, text, detail.row.author_name, detail.row.platform, kinds, kind
             ),
             checked,
             self._submit_check_failed,

@@ -18,6 +18,7 @@ from desktop_app.domain.validation import QuestionItem, ValidationReport
 from desktop_app.services.validation import (
     CHECK_FORMAT,
     CHECK_GREETING,
+    CHECK_KIND,
     CHECK_QUESTIONS,
     CHECK_SPELLING,
     failed_check_codes,
@@ -29,6 +30,7 @@ CHECK_NAMES: dict[str, str] = {
     CHECK_SPELLING: "орфография и грамматика",
     CHECK_QUESTIONS: "ответы на все вопросы",
     CHECK_FORMAT: "формат площадки и вложения",
+    CHECK_KIND: "требования к виду ответа",
 }
 
 OK_COLOR = QColor("#1b7f3b")
@@ -257,7 +259,17 @@ class ValidationPanel(QWidget):
         for question in questions:
             span = (question.answer.offset, question.answer.length) if question.answer is not None else None
             self._add(self.questions_list, question_line(question), question.covered, span)
-        self.questions_list.setVisible(bool(questions))
+        if not report.demands_coverage:
+            # Issue 13: an interim answer / clarification request is held to its kind's own rules.
+            ok = report.kind_rules.ok
+            self._status(
+                self.questions_label,
+                ok,
+                ("✔ " if ok else "✖ ") + "Отвечать на все вопросы не обязательно для этого вида ответа.",
+            )
+            for issue in report.kind_rules.issues:
+                self._add(self.questions_list, issue.message, False, None)
+        self.questions_list.setVisible(bool(questions) or not report.kind_rules.ok)
 
     def _fill_format(self, report: ValidationReport) -> None:
         self.format_list.clear()

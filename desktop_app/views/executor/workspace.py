@@ -270,6 +270,11 @@ class ExecutorWorkspace(QWidget):
                         urgent=True,
                         key=("rework", row.id),
                     )
+                elif row.state is MessageState.ROUTED and before is MessageState.CLARIFICATION:
+                    # Issue 13: the author answered our clarification request — the draft clock runs.
+                    self.notifier.notify(
+                        f"Автор ответил на запрос уточнения: {row.author_name} — {row.preview}", urgent=True
+                    )
                 elif before is MessageState.REWORK and row.state is not MessageState.REWORK:
                     self.notifier.withdraw(("rework", row.id))  # resubmitted: the strip is stale now
                 elif row.state is MessageState.ROUTED and before is None:

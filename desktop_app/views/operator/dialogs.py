@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.lifecycle import REVIEW_CONFIRMATIONS, DraftKind
 from desktop_app.domain.validation import ValidationReport
 from desktop_app.services.close_reasons import CLOSE_REASONS, suggest_close_reason
 from desktop_app.services.queries import MessageDetail
 from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import DRAFT_KIND_NAMES
-from desktop_app.services.workflow import ReviewChecks
+from desktop_app.services.workflow import ReviewChecks, ReviewMaterial
 from desktop_app.views.common.countdown import plain_tooltip
 
 DEPARTMENT_ROLE = Qt.ItemDataRole.UserRole
@@ -418,9 +419,12 @@ class ReviewDialog(QDialog):
     publish_requested = Signal(object)
     rework_requested = Signal(str, object)
 
-    def __init__(self, detail: MessageDetail, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, detail: MessageDetail, parent: QWidget | None = None, material: ReviewMaterial | None = None
+    ) -> None:
         super().__init__(parent)
         self.detail = detail
+        self.material = material
         self.setWindowTitle(f"Проверка проекта ответа — {detail.row.author_name}")
         self.setModal(True)
         self.resize(1100, 720)
@@ -428,6 +432,8 @@ class ReviewDialog(QDialog):
         draft = detail.draft
         submitted = draft.versions[-1][1] if draft and draft.versions else ""
         kind = DRAFT_KIND_NAMES.get(draft.kind, "") if draft else ""
+        if material is not None:  # exactly what «Опубликовать» sends (issue 13)
+            submitted, kind = material.text, DRAFT_KIND_NAMES.get(material.kind, kind)
         self.submitted_text = submitted
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -437,13 +443,28 @@ class ReviewDialog(QDialog):
         texts_layout.addWidget(
             plain_label(f"Сообщение автора — {detail.row.author_name}", name="author_caption")
         )
-        self.message_view = read_only_text(detail.text, "message_text")
+        # The whole thread: the checks and the reviewer see every word the author wrote.
+        self.message_view = read_only_text(material.thread_text if material else detail.text, "message_text")
         self.message_view.setMaximumHeight(180)
         texts_layout.addWidget(self.message_view)
+        if (material and material.author_added) or detail.row.author_added:
+            added = plain_label(
+                "Автор дописал после отправки проекта: проверьте, отвечает ли проект и на новое.",
+                name="author_added",
+            )
+            added.setStyleSheet("color: #b45309; font-weight: 600;")
+            texts_layout.addWidget(added)
         round_number = draft.versions[-1][0] if draft and draft.versions else 0
         texts_layout.addWidget(plain_label(f"Проект ответа ({kind}), версия {round_number}:"))
         self.draft_view = read_only_text(submitted, "draft_text")
         texts_layout.addWidget(self.draft_view, 1)
+        if material is not None:
+            files = ", ".join(a.filename for a in material.attachments)
+            texts_layout.addWidget(
+                plain_label(
+                    f"Будут отправлены вложения: {files}" if files else "Вложений нет.", name="outgoing"
+                )
+            )
         if detail.reviews:
             last = detail.reviews[-1]
             previous = plain_label(
@@ -470,9 +491,16 @@ class ReviewDialog(QDialog):
 
         confirm = QGroupBox("Подтвердите перед публикацией (п. 7)")
         confirm_layout = QVBoxLayout(confirm)
-        self.greeting_check = QCheckBox("Автор поприветствован")
-        self.spelling_check = QCheckBox("Нет грамматических и орфографических ошибок")
-        self.questions_check = QCheckBox("Даны ответы на все вопросы сообщения")
+        # The confirmations follow the draft's kind (issue 13): an interim answer or a clarification
+        # request is not asked to «answer every question».
+        labels = (
+            material.confirmations
+            if material is not None
+            else REVIEW_CONFIRMATIONS[draft.kind if draft else DraftKind.ANSWER]
+        )
+        self.greeting_check = QCheckBox(labels[0])
+        self.spelling_check = QCheckBox(labels[1])
+        self.questions_check = QCheckBox(labels[2])
         for box in (self.greeting_check, self.spelling_check, self.questions_check):
             confirm_layout.addWidget(box)
             box.toggled.connect(self._update_buttons)

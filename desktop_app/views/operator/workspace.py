@@ -44,7 +44,7 @@ from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import STAGE_NAMES
-from desktop_app.services.workflow import ReviewChecks
+from desktop_app.services.workflow import ReviewChecks, ReviewMaterial
 from desktop_app.views.common.dialogs import error_text, show_error
 from desktop_app.views.common.message_panel import MessagePanel
 from desktop_app.views.common.message_table import (
@@ -71,7 +71,8 @@ from desktop_app.views.operator.dialogs import (
 from desktop_app.views.operator.manual import ManualPublishDialog, PasteMessageDialog
 from desktop_app.views.operator.queues import QueueDelegate, QueueListModel
 
-ValidateFn = Callable[[str, str, str, str], ValidationReport]  # message, draft, author, platform
+# message (whole thread), draft, author, platform, attachment kinds, draft kind
+ValidateFn = Callable[[str, str, str, str, tuple[str, ...], str], ValidationReport]
 
 SHORTCUTS: dict[str, str] = {
     "route": "Ctrl+D",
@@ -99,7 +100,18 @@ def _presence_notes(presence: PresenceService) -> dict[int, str]:
 def default_validator(services: Any) -> ValidateFn:
     """The app's one validation service (the app warms it up once the window is shown)."""
     validation = services.validation
-    return lambda message, draft, author, platform: validation.validate(message, draft, author, platform)
+
+    def validate(
+        message: str,
+        draft: str,
+        author: str,
+        platform: str,
+        attachments: tuple[str, ...] = (),
+        kind: str = "answer",
+    ) -> ValidationReport:
+        return validation.validate(message, draft, author, platform, attachments, kind)
+
+    return validate
 
 
 class OperatorWorkspace(QWidget):
@@ -784,10 +796,11 @@ class OperatorWorkspace(QWidget):
         row = self._require_row()
         if row is None or not self.review_action.isEnabled():
             return None
-        queries, actor = self.services.queries, self.actor
+        queries, workflow, actor = self.services.queries, self.services.workflow, self.actor
 
-        def show(detail: MessageDetail) -> QDialog:
-            dialog = ReviewDialog(detail, self)
+        def show(found: tuple[MessageDetail, ReviewMaterial]) -> QDialog:
+            detail, material = found
+            dialog = ReviewDialog(detail, self, material)
             dialog.publish_requested.connect(lambda checks: self.publish(detail.row, checks, dialog))
             dialog.rework_requested.connect(
                 lambda comment, checks: self.return_for_rework(detail.row, comment, checks, dialog)
@@ -796,17 +809,23 @@ class OperatorWorkspace(QWidget):
             self._run_validation(detail, dialog)
             return dialog
 
-        dialog = self._fetch_then(lambda: queries.message_detail(actor, row.id), show)
+        dialog = self._fetch_then(
+            lambda: (queries.message_detail(actor, row.id), workflow.review_material(actor, row.id)), show
+        )
         return dialog if isinstance(dialog, ReviewDialog) else None
 
     def _run_validation(self, detail: MessageDetail, dialog: ReviewDialog) -> None:
         validate = self._validate
+        material = dialog.material
         text, draft, author, platform = (
-            detail.text,
+            material.thread_text if material else detail.thread_text,
             dialog.submitted_text,
             detail.row.author_name,
             detail.row.platform,
         )
+        # The reviewer's check sees what will be sent: the same files and the kind's profile (R7, R10).
+        kinds = material.attachment_kinds if material else ()
+        kind = material.kind.value if material else "answer"
 
         def shown(report: ValidationReport) -> None:
             if self.dialog is dialog:
@@ -817,7 +836,9 @@ class OperatorWorkspace(QWidget):
                 dialog.set_report_error(error_text(error))
 
         # Owned by the dialog: closing it drops the check's result (nothing to show it in).
-        self.context.ops.query(dialog, lambda: validate(text, draft, author, platform), shown, failed)
+        self.context.ops.query(
+            dialog, lambda: validate(text, draft, author, platform, kinds, kind), shown, failed
+        )
 
     def publish(self, row: MessageRow, checks: ReviewChecks, dialog: ReviewDialog | None = None) -> None:
         """R7: publish through the Incident system; the message shows «отправляется» until confirmed (R2)."""

@@ -12,12 +12,26 @@ from desktop_app.views.operator.workspace import OperatorWorkspace
 
 
 @pytest.fixture(scope="session")
-def real_validate() -> Callable[[str, str, str, str], ValidationReport]:
+def real_validate() -> Callable[..., ValidationReport]:
     """The real draft validator with the embedded engine, built once per session."""
     validator = DraftValidator(create_proofreader(Settings()), default_dictionary_words())
 
-    def validate(message: str, draft: str, author: str, platform: str) -> ValidationReport:
-        return validator.validate(message, draft, author_name=author or None, platform=platform or None)
+    def validate(
+        message: str,
+        draft: str,
+        author: str,
+        platform: str,
+        attachments: tuple[str, ...] = (),
+        kind: str = "answer",
+    ) -> ValidationReport:
+        return validator.validate(
+            message,
+            draft,
+            author_name=author or None,
+            platform=platform or None,
+            attachments=attachments,
+            kind=kind,
+        )
 
     return validate
 
