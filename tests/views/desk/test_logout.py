@@ -12,7 +12,7 @@ from desktop_app.views.context import AppSignals
 from desktop_app.views.login import LoginDialog
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.operations import Operations, alive
-from desktop_app.views.session import DeskSession
+from desktop_app.views.session import DeskSession, _belongs_to
 from tests.support.factories import PASSWORD, World
 
 
@@ -46,7 +46,11 @@ def test_change_of_user_closes_the_windows_and_clears_presence(
     ops.wait()
     assert _presence_rows(services) == 1
     assert workspace.open_close_dialog() is not None  # a dialog the operator left open
-    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+    dialogs = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QDialog) and w.isVisible() and _belongs_to(w, window)
+    ]
     assert dialogs
 
     window.logout_action.trigger()  # Файл → Сменить пользователя… (a modal dialog blocks the shortcut)
