@@ -117,7 +117,16 @@ def run_gui(
     signals = AppSignals()
     ops = Operations(services.changes)
     # Login → main window → «Сменить пользователя» → login … (issue 18): the session owns the windows.
-    session = DeskSession(services, ops, signals, demo_accounts=demo_accounts, demo_password=demo_password)
+    from desktop_app.views.ui_state import FILE_NAME
+
+    session = DeskSession(
+        services,
+        ops,
+        signals,
+        demo_accounts=demo_accounts,
+        demo_password=demo_password,
+        ui_state_file=(config_path.parent if config_path else paths.config_dir()) / FILE_NAME,
+    )
     entered: list[bool] = []
     session.logged_in.connect(lambda _window: entered.append(True))
     session.cancelled.connect(app.quit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSizePolicy, QWidget
 
 from desktop_app import __version__
 from desktop_app.domain.lifecycle import Role
@@ -13,6 +13,7 @@ from desktop_app.services.texts import ROLE_NAMES
 from desktop_app.views.common.countdown import plain_tooltip
 from desktop_app.views.common.dialogs import show_message
 from desktop_app.views.context import ChangeFeedBridge, ViewContext
+from desktop_app.views.ui_state import UiState
 
 
 def _plain_label(text: str = "") -> QLabel:
@@ -52,9 +53,12 @@ class MainWindow(QMainWindow):
 
     logout_requested = Signal()
 
-    def __init__(self, context: ViewContext, *, watch_changes: bool = True) -> None:
+    def __init__(
+        self, context: ViewContext, *, watch_changes: bool = True, ui_state: UiState | None = None
+    ) -> None:
         super().__init__()
         self.context = context
+        self.ui_state = ui_state  # geometry, splitters and columns between runs (issue 18)
         actor = context.actor
         self.setWindowTitle(f"Отклик — {actor.full_name} ({ROLE_NAMES[actor.role]})")
         self.resize(1360, 820)
@@ -67,6 +71,9 @@ class MainWindow(QMainWindow):
         self.database_label.setObjectName("database_status")
         self.connection_label = _plain_label("«Система Инцидент»: нет данных о синхронизации")
         self.connection_label.setObjectName("connection_status")
+        # A long freshness text is cut at the window's edge, not widening the window (issue 18).
+        self.connection_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.connection_label.setMinimumWidth(120)
         self.user_label = _plain_label(f"{actor.full_name} · {ROLE_NAMES[actor.role]}")
         status = self.statusBar()
         status.addWidget(self.connection_label, 1)
@@ -82,6 +89,9 @@ class MainWindow(QMainWindow):
         context.ops.failure.connect(self.show_failure)  # the one place unhandled failures are told
 
         self._build_menu()
+        self._restored = False
+        if ui_state is not None:
+            ui_state.restore_geometry(self)
 
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -135,6 +145,7 @@ class MainWindow(QMainWindow):
 
     def show_sync_status(self, text: str, healthy: bool) -> None:
         self.connection_label.setText(text)
+        self.connection_label.setToolTip(plain_tooltip(text))
         self.connection_label.setStyleSheet("" if healthy else "color: #b00020;")
 
     def show_failure(self, text: str) -> None:
@@ -152,7 +163,15 @@ class MainWindow(QMainWindow):
         )
         box.exec()
 
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if self.ui_state is not None and not self._restored:
+            self._restored = True
+            self.ui_state.restore(self)
+
     def closeEvent(self, event) -> None:
+        if self.ui_state is not None:
+            self.ui_state.save(self)
         self.feed.stop()
         self._heartbeat.stop()
         self._tick.stop()

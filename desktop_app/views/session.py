@@ -10,6 +10,7 @@ The operation layer, the app signals and the background loops belong to the work
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
@@ -20,6 +21,7 @@ from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.login import LoginDialog
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.operations import Operations, alive
+from desktop_app.views.ui_state import UiState
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class DeskSession(QObject):
         demo_password: str = "",
         watch_changes: bool = True,
         maximize: bool = True,
+        ui_state_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.services = services
@@ -65,6 +68,7 @@ class DeskSession(QObject):
         self._demo_password = demo_password
         self._watch_changes = watch_changes
         self._maximize = maximize
+        self._ui_state_file = ui_state_file
         self.window: MainWindow | None = None
         self.login: LoginDialog | None = None
 
@@ -88,10 +92,11 @@ class DeskSession(QObject):
     def enter(self, actor: Actor) -> MainWindow:
         """Open ``actor``'s main window."""
         context = ViewContext(self.services, actor, self.ops, self.signals)
-        window = MainWindow(context, watch_changes=self._watch_changes)
+        state = UiState(self._ui_state_file, actor.login) if self._ui_state_file is not None else None
+        window = MainWindow(context, watch_changes=self._watch_changes, ui_state=state)
         window.logout_requested.connect(self.logout)
         self.window = window
-        if self._maximize:
+        if self._maximize and not (state is not None and state.has_geometry()):
             window.showMaximized()
         else:
             window.show()
