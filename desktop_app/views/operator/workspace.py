@@ -216,7 +216,8 @@ class OperatorWorkspace(QWidget):
         self.search_edit.setObjectName("search")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(
-            "Фильтр по автору и тексту; Enter — поиск по всей базе, включая ответы  (Ctrl+F)"
+            "Фильтр этой очереди по автору и тексту; Enter — поиск по всей базе, включая ответы; "
+            "достаточно начала слова  (Ctrl+F)"
         )
         self.search_edit.textChanged.connect(self._search_text_changed)
         self.search_edit.returnPressed.connect(self.search_server_side)
@@ -420,7 +421,7 @@ class OperatorWorkspace(QWidget):
     def _show_count(self, shown: int, total: int) -> None:
         text = f"{shown} из {total}" if shown != total else f"{total}"
         if self.server_search:
-            text += f" · поиск по базе: «{self.server_search}»"
+            text += f" · поиск по всей базе: «{self.server_search}»"
         self.count_label.setText(text)
 
     def _explain(self, row: MessageRow, column: Column) -> str:
@@ -619,6 +620,10 @@ class OperatorWorkspace(QWidget):
         """Enter: full-text search of the whole queue in the database (message, author, answers)."""
         self.server_search = self.search_edit.text().strip()
         self.model.set_filter_text("")  # the database search also matches text the table does not show
+        if self.server_search and self.queue is not Queue.ALL:
+            # «по всей базе» means every message, not the queue that happens to be open (issue 18).
+            self.set_queue(Queue.ALL)
+            return  # the queue change reloads with the search
         self.reload()
 
     # -- clock and notifications -------------------------------------------------------------------

@@ -247,7 +247,7 @@ def test_filter_instantly_and_search_the_database_on_enter(
     assert workspace.model.rowCount() == 0
     qtbot.keyClick(workspace.search_edit, Qt.Key.Key_Return)
     assert [r.id for r in workspace.model.rows()] == [pothole]
-    assert "поиск по базе" in workspace.count_label.text()
+    assert "поиск по всей базе" in workspace.count_label.text()
     workspace.search_edit.clear()
     assert {r.id for r in workspace.model.rows()} == {pothole, heating}
 
