@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,6 +43,7 @@ from desktop_app.views.common.countdown import plain_tooltip
 DEPARTMENT_ROLE = Qt.ItemDataRole.UserRole
 SUGGESTED_ROLE = Qt.ItemDataRole.UserRole + 1
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
+PHOTO_SIZE = QSize(200, 150)  # large enough to judge a photo, small enough for 1366×768
 
 
 def plain_label(text: str = "", *, wrap: bool = True, name: str = "") -> QLabel:
@@ -465,6 +466,21 @@ class ReviewDialog(QDialog):
                     f"Будут отправлены вложения: {files}" if files else "Вложений нет.", name="outgoing"
                 )
             )
+        # The photos themselves (issue 18, point 3): the reviewer checks what the author will see.
+        self.photos = QListWidget()
+        self.photos.setObjectName("review_photos")
+        self.photos.setAccessibleName("Вложения проекта ответа")
+        self.photos.setViewMode(QListWidget.ViewMode.IconMode)
+        self.photos.setIconSize(PHOTO_SIZE)
+        self.photos.setFlow(QListWidget.Flow.LeftToRight)
+        self.photos.setWrapping(False)
+        self.photos.setMovement(QListWidget.Movement.Static)
+        self.photos.setFixedHeight(PHOTO_SIZE.height() + 40)
+        self.photos.setToolTip("Двойной щелчок или Enter — открыть крупно")
+        self.photos.itemActivated.connect(self._open_photo)  # double click or Enter
+        self.photos.hide()
+        texts_layout.addWidget(self.photos)
+        self.photo_viewer: QDialog | None = None
         if detail.reviews:
             last = detail.reviews[-1]
             previous = plain_label(
@@ -535,6 +551,35 @@ class ReviewDialog(QDialog):
         layout.addLayout(buttons)
         self._busy = False
         self._update_buttons()
+
+    def set_photos(self, photos: Sequence[tuple[int, str, QImage | None]]) -> None:
+        """(attachment id, file name, preview or None for a video or a file) of the outgoing attachments."""
+        self.photos.clear()
+        for attachment_id, filename, image in photos:
+            item = QListWidgetItem(filename)
+            item.setData(DEPARTMENT_ROLE, attachment_id)
+            item.setToolTip(plain_tooltip(filename))
+            if image is not None:
+                item.setIcon(QIcon(QPixmap.fromImage(image)))
+                item.setData(TEXT_ROLE, image)
+            self.photos.addItem(item)
+        self.photos.setVisible(bool(photos))
+
+    def _open_photo(self, item: QListWidgetItem) -> None:
+        image = item.data(TEXT_ROLE)
+        if not isinstance(image, QImage):
+            return
+        viewer = QDialog(self)
+        viewer.setWindowTitle(f"Вложение — {item.text()}")
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(viewer)
+        picture = QLabel()
+        picture.setObjectName("photo")
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        picture.setPixmap(QPixmap.fromImage(image))
+        layout.addWidget(picture)
+        self.photo_viewer = viewer
+        viewer.open()
 
     def checks(self) -> ReviewChecks:
         return ReviewChecks(

@@ -59,8 +59,10 @@ from desktop_app.views.common.message_table import (
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
 from desktop_app.views.context import ViewContext
+from desktop_app.views.editor.attachments import thumbnail_image
 from desktop_app.views.operations import alive
 from desktop_app.views.operator.dialogs import (
+    PHOTO_SIZE,
     CloseDialog,
     FormDialog,
     ReassignDialog,
@@ -803,9 +805,10 @@ class OperatorWorkspace(QWidget):
             return None
         queries, workflow, actor = self.services.queries, self.services.workflow, self.actor
 
-        def show(found: tuple[MessageDetail, ReviewMaterial]) -> QDialog:
-            detail, material = found
+        def show(found: tuple[MessageDetail, ReviewMaterial, list[Any]]) -> QDialog:
+            detail, material, photos = found
             dialog = ReviewDialog(detail, self, material)
+            dialog.set_photos(photos)
             dialog.publish_requested.connect(lambda checks: self.publish(detail.row, checks, dialog))
             dialog.rework_requested.connect(
                 lambda comment, checks: self.return_for_rework(detail.row, comment, checks, dialog)
@@ -814,9 +817,21 @@ class OperatorWorkspace(QWidget):
             self._run_validation(detail, dialog)
             return dialog
 
-        dialog = self._fetch_then(
-            lambda: (queries.message_detail(actor, row.id), workflow.review_material(actor, row.id)), show
-        )
+        def fetch() -> tuple[MessageDetail, ReviewMaterial, list[Any]]:
+            material = workflow.review_material(actor, row.id)
+            photos = [
+                (
+                    a.id,
+                    a.filename,
+                    thumbnail_image(queries.attachment_content(actor, a.id), PHOTO_SIZE)
+                    if a.media_type.startswith("image/")
+                    else None,
+                )
+                for a in material.attachments
+            ]  # QImage, not QPixmap: safe off the UI thread
+            return queries.message_detail(actor, row.id), material, photos
+
+        dialog = self._fetch_then(fetch, show)
         return dialog if isinstance(dialog, ReviewDialog) else None
 
     def _run_validation(self, detail: MessageDetail, dialog: ReviewDialog) -> None:

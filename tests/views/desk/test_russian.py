@@ -30,7 +30,7 @@ from tests.views.editor.support import Setup
 
 # Names a Russian user sees in Latin letters anyway (products, platforms, keys, formats).
 ALLOWED = {
-    "vk", "vkontakte", "telegram", "ok", "max", "sqlite", "postgresql", "languagetool", "pylat", "ru",
+    "vk", "vkontakte", "telegram", "youtube", "rutube", "dzen", "ok", "max", "sqlite", "postgresql", "languagetool", "pylat", "ru",
     "ctrl", "shift", "alt", "del", "enter", "esc", "tab", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8",
     "pdf", "png", "jpg", "jpeg", "csv", "xlsx", "json", "gpl", "only", "id", "url", "inc", "http", "https",
     "www", "utc", "msk", "pgup", "pgdown", "home", "end", "ins", "backspace", "space",
