@@ -205,3 +205,13 @@ class AdminService:
                 occurred_at=self._now(),
                 after={"login": user.login},
             )
+
+    def departments_of(self, logins: list[str]) -> dict[str, str]:
+        """{login: department name} of the given accounts that have one (the demo's login list)."""
+        with self._db.session() as session:
+            rows = session.execute(
+                sa.select(User.login, Department.name)
+                .join(Department, User.department_id == Department.id)
+                .where(User.login.in_(logins))
+            )
+            return {login: name for login, name in rows}

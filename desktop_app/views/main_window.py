@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app import __version__
 from desktop_app.domain.lifecycle import Role
@@ -133,9 +145,53 @@ class MainWindow(QMainWindow):
             timeliness.triggered.connect(self.open_reports)
             reports_menu.addAction(timeliness)
         help_menu = self.menuBar().addMenu("&Справка")
+        shortcuts = QAction("Сочетания клавиш…", self)
+        shortcuts.setObjectName("shortcut_sheet")
+        shortcuts.setShortcut(QKeySequence("F1"))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts)
+        self.addAction(shortcuts)  # the key works wherever the focus is in the window
         about = QAction("О программе", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def shortcut_list(self) -> list[tuple[str, str]]:
+        """(action, keys) of every action of this window that has a shortcut — read from the actions
+        themselves, so the sheet never disagrees with what the keys do."""
+        found: dict[str, str] = {}
+        for action in self.findChildren(QAction):
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            title = action.text().replace("&", "").rstrip("…").strip()
+            if keys and title and title not in found:
+                found[title] = keys
+        return sorted(found.items())
+
+    def show_shortcuts(self) -> QDialog:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Сочетания клавиш")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(dialog)
+        table = QTableWidget(0, 2)
+        table.setObjectName("shortcuts")
+        table.setAccessibleName("Сочетания клавиш")
+        table.setHorizontalHeaderLabels(["Действие", "Клавиши"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for title, keys in self.shortcut_list():
+            row = table.rowCount()
+            table.insertRow(row)
+            table.setItem(row, 0, QTableWidgetItem(title))
+            table.setItem(row, 1, QTableWidgetItem(keys))
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(table)
+        close = QPushButton("Закрыть")
+        close.clicked.connect(dialog.accept)
+        layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignRight)
+        dialog.resize(520, 420)
+        self.shortcut_dialog = dialog
+        dialog.open()
+        return dialog
 
     def open_reports(self) -> None:
         from desktop_app.views.reports import ReportsDialog

@@ -74,7 +74,12 @@ class DeskSession(QObject):
 
     def show_login(self) -> LoginDialog:
         """Show the login dialog (not blocking: the app's event loop runs it)."""
-        dialog = LoginDialog(self.services.auth, self._demo_accounts, self._demo_password)
+        departments = (
+            self.services.admin.departments_of(list(self._demo_accounts)) if self._demo_accounts else {}
+        )
+        dialog = LoginDialog(
+            self.services.auth, self._demo_accounts, self._demo_password, demo_departments=departments
+        )
         dialog.accepted.connect(lambda: self._accepted(dialog))
         dialog.rejected.connect(self.cancelled.emit)
         self.login = dialog

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +41,7 @@ from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import DRAFT_KIND_NAMES
 from desktop_app.services.workflow import ReviewChecks, ReviewMaterial
 from desktop_app.views.common.countdown import plain_tooltip
+from desktop_app.views.common.diff import show_diff
 
 DEPARTMENT_ROLE = Qt.ItemDataRole.UserRole
 SUGGESTED_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -458,7 +461,22 @@ class ReviewDialog(QDialog):
         round_number = draft.versions[-1][0] if draft and draft.versions else 0
         texts_layout.addWidget(plain_label(f"Проект ответа ({kind}), версия {round_number}:"))
         self.draft_view = read_only_text(submitted, "draft_text")
-        texts_layout.addWidget(self.draft_view, 1)
+        # What changed since the previous version (issue 18): a returned draft is checked again quickly.
+        self.diff_view: QTextEdit | None = None
+        previous_text = draft.versions[-2][1] if draft and len(draft.versions) >= 2 else None
+        if previous_text is not None:
+            versions = QTabWidget()
+            versions.setObjectName("draft_versions")
+            versions.addTab(self.draft_view, "Проект")
+            self.diff_view = QTextEdit()
+            self.diff_view.setObjectName("version_diff")
+            self.diff_view.setReadOnly(True)
+            self.diff_view.setAcceptRichText(False)
+            show_diff(self.diff_view, previous_text, submitted)
+            versions.addTab(self.diff_view, f"Изменения с версии {draft.versions[-2][0]}")
+            texts_layout.addWidget(versions, 1)
+        else:
+            texts_layout.addWidget(self.draft_view, 1)
         if material is not None:
             files = ", ".join(a.filename for a in material.attachments)
             texts_layout.addWidget(

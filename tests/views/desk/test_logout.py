@@ -98,3 +98,20 @@ def test_the_menu_and_the_shortcut_offer_the_change_of_user(
     assert session.login is not None and session.login.isVisible()
     qtbot.addWidget(session.login)
     session.login.reject()  # closing the login instead of logging in again quits the app
+
+
+def test_the_demo_login_list_names_the_executors_departments(
+    qtbot, services: AppServices, world: World
+) -> None:
+    ops = Operations(services.changes, inline=True)
+    accounts = {"operator": "operator", "roads": "executor", "housing": "executor"}
+    session = DeskSession(services, ops, AppSignals(), demo_accounts=accounts, demo_password=PASSWORD)
+    dialog = session.show_login()
+    qtbot.addWidget(dialog)
+    items = [dialog.accounts.item(i).text() for i in range(dialog.accounts.count())]
+    assert items == [
+        "operator — отдел по обращениям граждан",
+        "roads — исполнитель: Управление дорог и транспорта",
+        "housing — исполнитель: Управление ЖКХ",
+    ]
+    dialog.reject()
