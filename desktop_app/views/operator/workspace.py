@@ -45,7 +45,7 @@ from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import STAGE_NAMES
 from desktop_app.services.workflow import ReviewChecks, ReviewMaterial
-from desktop_app.views.common.dialogs import error_text, show_error
+from desktop_app.views.common.dialogs import error_text, show_error, show_message
 from desktop_app.views.common.message_panel import MessagePanel
 from desktop_app.views.common.message_table import (
     Column,
@@ -97,6 +97,19 @@ CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thre
 def _presence_notes(presence: PresenceService) -> dict[int, str]:
     """«открыто у: …» per message someone else has open (a handful of rows office-wide)."""
     return {message_id: describe(viewers) for message_id, viewers in presence.all_others().items()}
+
+
+# Actions that may be applied to several selected messages at once (issue 18).
+BULK_ACTIONS = frozenset({Action.ROUTE, Action.CLOSE, Action.REASSIGN})
+
+
+def _messages(n: int) -> str:
+    """«3 сообщения», «5 сообщений»."""
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} сообщение"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} сообщения"
+    return f"{n} сообщений"
 
 
 def default_validator(services: Any) -> ValidateFn:
@@ -239,7 +252,8 @@ class OperatorWorkspace(QWidget):
         self.table.setObjectName("messages")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows (Ctrl/Shift+click) for the bulk actions: route, close, reassign (issue 18).
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.STAGE_LEFT, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
@@ -269,6 +283,7 @@ class OperatorWorkspace(QWidget):
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.PLATFORM, QHeaderView.ResizeMode.Fixed)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         center_layout.addWidget(self.table, 1)
@@ -373,12 +388,26 @@ class OperatorWorkspace(QWidget):
         index = self.table.selectionModel().currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
-    def update_actions(self) -> None:
+    def selected_rows(self) -> list[MessageRow]:
+        """Every selected row (the bulk actions); the current row alone when nothing else is selected."""
+        rows = [self.model.row_at(i.row()) for i in self.table.selectionModel().selectedRows()]
+        found = [r for r in rows if r is not None]
+        if len(found) > 1:
+            return sorted(found, key=lambda r: self.model.row_of(r.id))
         row = self.selected_row()
+        return [row] if row is not None else []
+
+    def update_actions(self) -> None:
+        rows = self.selected_rows()
         for action, qaction in self._actions.items():
+            bulk_ok = len(rows) == 1 or action in BULK_ACTIONS
             qaction.setEnabled(
-                row is not None and self.actor.role in ALLOWED_ROLES[action] and is_allowed(action, row.state)
+                bool(rows)
+                and bulk_ok
+                and self.actor.role in ALLOWED_ROLES[action]
+                and all(is_allowed(action, r.state) for r in rows)
             )
+        row = rows[0] if len(rows) == 1 else None
         self.manual_publish_action.setEnabled(
             row is not None and row.state in (MessageState.PUBLISHING, MessageState.REDIRECTING)
         )
@@ -684,10 +713,78 @@ class OperatorWorkspace(QWidget):
 
         self.context.ops.write(self, call, done, failed)
 
+    def _bulk_route_dialog(self, rows: list[MessageRow]) -> RouteDialog | None:
+        queries = self.services.queries
+
+        def show(departments: list[tuple[int, str]]) -> QDialog:
+            dialog = RouteDialog(None, departments, self)  # no suggestion for several: the operator picks
+            dialog.setWindowTitle(f"Направить исполнителю: {_messages(len(rows))}")
+            dialog.submitted.connect(
+                lambda: self.bulk(
+                    "route",
+                    rows,
+                    lambda r: self._route_call(r, dialog.selected_department() or 0, dialog.comment()),
+                    dialog,
+                )
+            )
+            return self._show_dialog(dialog)
+
+        found = self._fetch_then(queries.departments, show)
+        return found if isinstance(found, RouteDialog) else None
+
+    def _route_call(self, row: MessageRow, department_id: int, comment: str) -> None:
+        self.services.workflow.route_message(self.actor, row.id, row.version, department_id, comment)
+
+    def _close_call(self, row: MessageRow, reason: str) -> None:
+        self.services.workflow.close_not_needed(self.actor, row.id, row.version, reason)
+
+    def _reassign_call(self, row: MessageRow, department_id: int, comment: str) -> None:
+        self.services.workflow.reassign(self.actor, row.id, row.version, department_id, comment)
+
+    def bulk(
+        self,
+        code: str,
+        rows: list[MessageRow],
+        call: Callable[[MessageRow], None],
+        dialog: QDialog | None = None,
+    ) -> None:
+        """One action on several messages, one transaction each (R11: each on record), in one write.
+
+        A refusal of one (someone else changed it) does not stop the others; the operator is told
+        which were not done and why, in Russian.
+        """
+
+        def run() -> list[tuple[MessageRow, str]]:
+            refused = []
+            for row in rows:
+                try:
+                    call(row)
+                except OtklikError as exc:
+                    refused.append((row, str(exc)))
+            return refused
+
+        def done(refused: list[tuple[MessageRow, str]]) -> None:
+            if alive(dialog):
+                dialog.done(QDialog.DialogCode.Accepted)
+            self.bulk_result = refused
+            if refused:
+                lines = [f"Выполнено: {len(rows) - len(refused)} из {len(rows)}. Не выполнено:"]
+                lines += [f"• {row.author_name}: {reason}" for row, reason in refused[:10]]
+                self.last_error = show_message(self, "\n".join(lines))
+            self.action_done.emit(code)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(dialog, FormDialog) and alive(dialog):
+                dialog.set_busy(False)
+            self.last_error = show_error(dialog if alive(dialog) else self, error)
+            self.action_failed.emit(error_text(error))
+
+        self.context.ops.write(self, run, done, failed)
+
     def _require_row(self) -> MessageRow | None:
-        row = self.selected_row()
+        rows = self.selected_rows()
         self.update_actions()
-        return row
+        return rows[0] if rows else None
 
     def _show_dialog(self, dialog: QDialog) -> QDialog:
         self.dialog = dialog
@@ -713,6 +810,9 @@ class OperatorWorkspace(QWidget):
         row = self._require_row()
         if row is None or not self.route_action.isEnabled():
             return None
+        rows = self.selected_rows()
+        if len(rows) > 1:
+            return self._bulk_route_dialog(rows)
         routing, queries = self.services.routing, self.services.queries
         dialog = self._fetch_then(
             lambda: (routing.advise(row.id), queries.departments()),
@@ -764,6 +864,15 @@ class OperatorWorkspace(QWidget):
         row = self._require_row()
         if row is None or not self.close_action.isEnabled():
             return None
+        rows = self.selected_rows()
+        if len(rows) > 1:
+            bulk = CloseDialog(self, "\n".join(r.preview for r in rows))
+            bulk.setWindowTitle(f"Не требуют ответа: {_messages(len(rows))}")
+            bulk.submitted.connect(
+                lambda: self.bulk("close", rows, lambda r: self._close_call(r, bulk.reason()), bulk)
+            )
+            self._show_dialog(bulk)
+            return bulk
         dialog = CloseDialog(self, row.preview)  # a fitting reason is offered, none preselected
         dialog.submitted.connect(lambda: self.close_not_needed(row, dialog.reason(), dialog))
         self._show_dialog(dialog)
@@ -778,6 +887,24 @@ class OperatorWorkspace(QWidget):
         if row is None or not self.reassign_action.isEnabled():
             return None
         queries, actor = self.services.queries, self.actor
+        rows = self.selected_rows()
+        if len(rows) > 1:
+
+            def show_bulk(departments: list[tuple[int, str]]) -> QDialog:
+                bulk = ReassignDialog(departments, None, self)
+                bulk.setWindowTitle(f"Передать другому подразделению: {_messages(len(rows))}")
+                bulk.submitted.connect(
+                    lambda: self.bulk(
+                        "reassign",
+                        rows,
+                        lambda r: self._reassign_call(r, bulk.department_id() or 0, bulk.comment()),
+                        bulk,
+                    )
+                )
+                return self._show_dialog(bulk)
+
+            found = self._fetch_then(queries.departments, show_bulk)
+            return found if isinstance(found, ReassignDialog) else None
 
         def show(result: tuple[MessageDetail, list[tuple[int, str]]]) -> QDialog:
             dialog = ReassignDialog(result[1], result[0].department_id, self)
