@@ -19,7 +19,7 @@ from desktop_app.errors import OtklikError
 from desktop_app.logging_setup import configure_logging
 from desktop_app.models.database import Database, open_database
 from desktop_app.services.bootstrap import AppServices, build_services
-from desktop_app.settings import Settings, load_settings, save_database_url
+from desktop_app.settings import Settings, audit_checkpoint_dir, load_settings, save_database_url
 
 if TYPE_CHECKING:
     from desktop_app.views.background import Background
@@ -84,6 +84,10 @@ def run_gui(
 
     if smoke_test:
         return _smoke(settings, started)
+    if settings.warnings:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(None, "Отклик: настройки", "\n\n".join(settings.warnings))
 
     from desktop_app.views.first_start import DatabaseSetupDialog, FirstStartDialog
 
@@ -101,7 +105,11 @@ def run_gui(
                     return 0
                 save_database_url(config_file, setup.url)
                 settings = load_settings(config_file)
-            services = build_services(settings, open_database(settings.database.effective_url()))
+            services = build_services(
+                settings,
+                open_database(settings.database.effective_url()),
+                audit_dir=audit_checkpoint_dir(settings),
+            )
     except OtklikError as exc:
         _show_fatal(str(exc))
         return 1

@@ -1,9 +1,14 @@
-"""Rotating log file in the user's log dir."""
+"""Rotating log file in the user's log dir, readable by its owner only.
+
+No citizen's text or personal data is written: the engine hides statement parameters
+(``hide_parameters=True``) and services log ids, never texts (tests/services/test_secrets.py).
+"""
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 
 from desktop_app import paths
@@ -20,6 +25,9 @@ def configure_logging(level: int = logging.INFO, directory: Path | None = None) 
         handler = logging.handlers.RotatingFileHandler(
             log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
         )
+        if os.name == "posix":
+            # Only the owner reads the log: it names logins and message numbers (issue 14).
+            os.chmod(log_file, 0o600)
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -6,6 +6,10 @@ malformed file or a bad value raises :class:`SettingsError` with a Russian messa
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
+import sys
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field, fields, replace
@@ -14,6 +18,13 @@ from typing import Any
 
 from desktop_app import paths
 from desktop_app.errors import SettingsError
+
+log = logging.getLogger(__name__)
+
+#: Environment variable that carries the Incident-system token instead of the settings file.
+TOKEN_ENV = "OTKLIK_INCIDENT_TOKEN"
+KEYRING_SERVICE = "otklik"
+KEYRING_TOKEN_NAME = "incident-token"
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,8 @@ class DeadlineSettings:
 class IncidentSettings:
     mode: str = "simulator"  # "http", "simulator" (embedded, demo) or "manual"
     base_url: str = ""
-    token: str = ""
+    token: str = ""  # better: the OTKLIK_INCIDENT_TOKEN variable or the OS keyring (use_keyring)
+    use_keyring: bool = False  # read the token from the OS keyring (the optional «keyring» package)
     timeout_seconds: float = 10.0
     sync_interval_seconds: int = 60
 
@@ -63,6 +75,24 @@ class ProofreadingSettings:
 
 
 @dataclass(frozen=True)
+class AuditSettings:
+    # Where the signed checkpoint of the audit chain and its HMAC key live; empty: the directory of
+    # the settings file. Workstations sharing one PostgreSQL may point this at one shared folder.
+    checkpoint_dir: str = ""
+
+
+@dataclass(frozen=True)
+class LoginSettings:
+    """Throttling of password guesses (issue 14): per login name and per workstation."""
+
+    max_failures: int = 5  # failures in a row for one login before a temporary lockout
+    max_failures_per_workstation: int = 20  # failures in a row on one workstation, whatever the login
+    lockout_minutes: int = 15
+    base_delay_seconds: float = 0.5  # the delay doubles with every failure in a row…
+    max_delay_seconds: float = 8.0  # …up to this
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     administration: AdministrationSettings = field(default_factory=AdministrationSettings)
@@ -70,7 +100,10 @@ class Settings:
     deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
     incident: IncidentSettings = field(default_factory=IncidentSettings)
     proofreading: ProofreadingSettings = field(default_factory=ProofreadingSettings)
+    login: LoginSettings = field(default_factory=LoginSettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
     source: Path | None = None
+    warnings: tuple[str, ...] = ()  # Russian sentences for the user (e.g. a secret readable by others)
 
 
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -125,7 +158,7 @@ def parse_settings(text: str, source: Path | None = None) -> Settings:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"Файл настроек{where} повреждён и не может быть прочитан: {exc}.") from exc
-    sections = {f.name: f for f in fields(Settings) if f.name != "source"}
+    sections = {f.name: f for f in fields(Settings) if f.name not in ("source", "warnings")}
     for name in raw:
         if name not in sections:
             raise SettingsError(f"Неизвестный раздел «[{name}]» в файле настроек{where}.")
@@ -156,7 +189,94 @@ def load_settings(path: Path | None = None) -> Settings:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"Файл настроек «{file}» не удаётся прочитать: {exc}.") from exc
-    return parse_settings(text, source=file)
+    settings = parse_settings(text, source=file)
+    warning = exposed_secret_warning(file, settings)
+    if warning:
+        log.warning("settings file %s holds a secret and is readable by other users", file)
+        settings = replace(settings, warnings=(*settings.warnings, warning))
+    return settings
+
+
+def audit_checkpoint_dir(settings: Settings) -> Path:
+    """The directory of the audit checkpoint and its key (issue 14)."""
+    if settings.audit.checkpoint_dir:
+        return Path(settings.audit.checkpoint_dir).expanduser()
+    if settings.source is not None:
+        return settings.source.parent
+    return paths.config_dir()
+
+
+def holds_secret(settings: Settings) -> bool:
+    """The file carries a database password or the Incident-system token."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if settings.incident.token:
+        return True
+    if not settings.database.url:
+        return False
+    try:
+        return bool(make_url(settings.database.url).password)
+    except ArgumentError:
+        return False
+
+
+def readable_by_others(path: Path) -> bool:
+    """Group or others may read the file (POSIX permissions; Windows ACLs are not inspected)."""
+    if sys.platform == "win32":
+        return False
+    try:
+        return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
+    except OSError:
+        return False
+
+
+def exposed_secret_warning(path: Path, settings: Settings) -> str:
+    if not holds_secret(settings) or not readable_by_others(path):
+        return ""
+    return (
+        f"Файл настроек «{path}» содержит пароль или токен доступа и доступен для чтения другим "
+        f"пользователям компьютера. Закройте доступ: chmod 600 «{path}» — или храните токен в "
+        f"переменной окружения {TOKEN_ENV} либо в хранилище паролей системы (incident.use_keyring = true)."
+    )
+
+
+def incident_token(settings: Settings) -> str:
+    """The Incident-system token: the environment variable, else the OS keyring, else the file."""
+    from_env = os.environ.get(TOKEN_ENV, "").strip()
+    if from_env:
+        return from_env
+    if settings.incident.use_keyring:
+        try:
+            import keyring  # optional: pip install keyring
+        except ImportError as exc:
+            raise SettingsError(
+                "Параметр «incident.use_keyring» включён, но пакет keyring не установлен: "
+                "установите его или задайте токен в переменной окружения " + TOKEN_ENV + "."
+            ) from exc
+        try:
+            stored = keyring.get_password(KEYRING_SERVICE, KEYRING_TOKEN_NAME)
+        except Exception as exc:  # any backend failure: a locked or missing keyring
+            raise SettingsError(
+                f"Хранилище паролей системы недоступно ({type(exc).__name__}): токен Системы Инцидент не прочитан."
+            ) from exc
+        if stored:
+            return stored
+        raise SettingsError(
+            f"В хранилище паролей системы нет токена Системы Инцидент (служба «{KEYRING_SERVICE}», "
+            f"имя «{KEYRING_TOKEN_NAME}»)."
+        )
+    return settings.incident.token
+
+
+def write_private_file(path: Path, text: str) -> None:
+    """Create ``path`` readable by its owner only (0600) — it may hold a password."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    if sys.platform != "win32":
+        os.chmod(path, 0o600)  # the umask may have been stricter, never looser
 
 
 def save_database_url(path: Path, url: str) -> None:
@@ -166,6 +286,5 @@ def save_database_url(path: Path, url: str) -> None:
     """
     if path.exists():
         raise SettingsError(f"Файл настроек «{path}» уже есть: адрес базы данных меняется в нём вручную.")
-    path.parent.mkdir(parents=True, exist_ok=True)
     quoted = url.replace("\\", "\\\\").replace('"', '\\"')
-    path.write_text(f'[database]\nurl = "{quoted}"\n', encoding="utf-8")
+    write_private_file(path, f'[database]\nurl = "{quoted}"\n')

@@ -40,6 +40,8 @@ class CliContext:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.config_path)
+            for warning in self._settings.warnings:  # e.g. a password readable by others (issue 14)
+                print(f"otklik: предупреждение: {warning}", file=sys.stderr)
         return self._settings
 
 

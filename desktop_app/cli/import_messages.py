@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop_app.cli import CliContext, fail
 from desktop_app.errors import OtklikError
+from desktop_app.settings import audit_checkpoint_dir
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,7 +18,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", metavar="FILE", type=Path, help="файл выгрузки")
     parser.add_argument("--url", metavar="URL", help="база данных вместо настроенной")
+    parser.add_argument(
+        "--encoding",
+        metavar="КОДИРОВКА",
+        help="кодировка csv/json, если не UTF-8 (например cp1251): без неё такой файл не загружается",
+    )
+    parser.add_argument("--quiet", action="store_true", help="не показывать ход загрузки")
     return parser
+
+
+def _progress(done: int, total: int) -> None:
+    """The import's progress on stderr, one line rewritten in place (issue 14)."""
+    percent = 100 * done // max(total, 1)
+    end = "\n" if done >= total else ""
+    print(f"\rзагрузка: {percent}% ({done} из {total})", end=end, file=sys.stderr, flush=True)
 
 
 def run(argv: list[str], context: CliContext) -> int:
@@ -34,9 +48,16 @@ def run(argv: list[str], context: CliContext) -> int:
     except OtklikError as exc:
         return fail(str(exc), 1)
     try:
-        services = build_services(settings, db)  # the lifecycle (deadline clocks, audit) comes from here
+        # The lifecycle (deadline clocks, audit) the import is given comes from the bootstrap.
+        services = build_services(settings, db, audit_dir=audit_checkpoint_dir(settings))
         result = import_file(
-            db, options.file, settings.administration.timezone, services.now, lifecycle=services.lifecycle
+            db,
+            options.file,
+            settings.administration.timezone,
+            services.now,
+            encoding=options.encoding,
+            progress=None if options.quiet else _progress,
+            lifecycle=services.lifecycle,
         )
     except OtklikError as exc:
         return fail(str(exc), 1)

@@ -9,6 +9,7 @@ import threading
 from desktop_app.adapters.incident.factory import build_gateway
 from desktop_app.cli import CliContext, fail
 from desktop_app.errors import OtklikError
+from desktop_app.settings import audit_checkpoint_dir
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +34,8 @@ def run(argv: list[str], context: CliContext) -> int:
     except OtklikError as exc:
         return fail(str(exc), 1)
     try:
-        services = build_services(settings, db)  # the lifecycle (deadline clocks, audit) comes from here
+        # The lifecycle (deadline clocks, audit) the intake is given comes from the bootstrap.
+        services = build_services(settings, db, audit_dir=audit_checkpoint_dir(settings))
         service = IntakeService(db, gateway, lifecycle=services.lifecycle)
         if getattr(gateway, "manual", False):
             print("Режим «manual»: сообщения загружаются командой «otklik import ФАЙЛ».")

@@ -57,10 +57,14 @@ def create_db_engine(url: str) -> Engine:
             database = parsed.database or ""
             if database and database != ":memory:":
                 Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            engine = sa.create_engine(parsed, connect_args={"timeout": 10})
+            # hide_parameters: a failed statement's message never carries citizens' text into logs or
+            # stored error text (issue 14).
+            engine = sa.create_engine(parsed, connect_args={"timeout": 10}, hide_parameters=True)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+            engine = sa.create_engine(
+                parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5}, hide_parameters=True
+            )
     except (NoSuchModuleError, OSError) as exc:
         raise DatabaseUnavailableError(f"Не удаётся открыть базу данных «{_safe(parsed)}»: {exc}.") from exc
     return engine
@@ -169,8 +173,36 @@ def backup_sqlite(db: Database) -> Path | None:
     return target
 
 
+def _sqlite_transactional_ddl(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so CREATE TABLE would commit
+    # on its own: take transaction control from the driver and begin explicitly (see "begin" below).
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA busy_timeout=10000")
+
+
+def _migration_engine(db: Database) -> tuple[Engine, bool]:
+    """The engine migrations run on, and whether it is a private one to dispose of afterwards.
+
+    On a SQLite file every migration runs in one real transaction (``BEGIN IMMEDIATE`` … ``COMMIT``),
+    DDL included: a failure or a killed process leaves the schema exactly as it was (issue 14).
+    """
+    database = db.engine.url.database
+    if db.dialect != "sqlite" or not database or database == ":memory:":
+        return db.engine, False
+    engine = sa.create_engine(
+        db.engine.url, connect_args={"timeout": 10}, hide_parameters=True, poolclass=sa.pool.NullPool
+    )
+    event.listen(engine, "connect", _sqlite_transactional_ddl)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    return engine, True
+
+
 def upgrade(db: Database, *, backup: bool = True) -> bool:
-    """Bring the schema to the head revision; return True when anything was applied."""
+    """Bring the schema to the head revision; return True when anything was applied.
+
+    All pending migrations run in one transaction (on SQLite too, DDL included), so the schema is
+    either the old one or the new one — never half of it.
+    """
     from alembic import command
 
     db.check_connection()
@@ -178,12 +210,20 @@ def upgrade(db: Database, *, backup: bool = True) -> bool:
     head = head_revision(db.url)
     if current == head:
         return False
-    if backup and current is not None:
-        backup_sqlite(db)
+    copy = backup_sqlite(db) if backup and current is not None else None
     cfg = alembic_config(db.url)
-    with db.engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+    engine, private = _migration_engine(db)
+    try:
+        with engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+    except Exception:
+        if copy is not None:
+            log.error("migration failed and was rolled back; the copy made before it: %s", copy)
+        raise
+    finally:
+        if private:
+            engine.dispose()
     return True
 
 
@@ -204,3 +244,23 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
             f"Ошибка базы данных при обновлении схемы: {_first_line(exc)}"
         ) from exc
     return db
+
+
+def app_role_statements(role: str, owner: str) -> list[str]:
+    """PostgreSQL: grants for the role the app connects as, which does not own the tables (issue 14).
+
+    The owner (who runs ``otklik db upgrade``) keeps DDL; the app role may read and write the data,
+    append to the audit trail but never change or delete it, and cannot switch its triggers off
+    (only a table's owner can). ``ALTER DEFAULT PRIVILEGES`` covers tables later migrations add.
+    """
+    if not role.replace("_", "").isalnum() or not owner.replace("_", "").isalnum():
+        raise ValueError("role names: letters, digits and underscores only")
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public"
+        f" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+    ]

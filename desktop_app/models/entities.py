@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop_app.domain.lifecycle import (
@@ -157,6 +158,17 @@ class Draft(Base):
     is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
+    # One open draft per message, enforced by the database (issue 14): two first saves racing on two
+    # workstations cannot both insert one; the loser gets a conflict instead of orphaned text.
+    __table_args__ = (
+        Index(
+            "uq_drafts_one_open",
+            "message_id",
+            unique=True,
+            sqlite_where=sql_text("is_closed = 0"),
+            postgresql_where=sql_text("is_closed = false"),
+        ),
+    )
     __mapper_args__ = {"version_id_col": revision}
 
 
@@ -458,3 +470,30 @@ Index(
     Message.overall_due_at,
 )
 Index("ix_messages_order", Message.stage_due_at, Message.arrived_at)
+
+
+class LoginThrottle(Base):
+    """Failed logins per login name and per workstation: growing delay, then a lockout (issue 14)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # "login:<name>" or "host:<name>"
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime | None]
+    locked_until: Mapped[dt.datetime | None]
+
+
+class ImportStagingRow(Base):
+    """A validated row of an accepted import file, waiting to become a message (issue 14).
+
+    A large file is moved into ``messages`` in short transactions; what is still here after a crash is
+    moved by the next import, so an accepted file always ends up whole.
+    """
+
+    __tablename__ = "import_staging"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(40), index=True)
+    row_no: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from desktop_app.models.database import Database
+from desktop_app.services import audit
 from desktop_app.services.admin import AdminService
 from desktop_app.services.auth import AuthService
 from desktop_app.services.calendar import CalendarService
@@ -55,7 +57,16 @@ class AppServices:
     lifecycle: Lifecycle
 
 
-def build_services(settings: Settings, db: Database, now: Callable[[], dt.datetime] = utc_now) -> AppServices:
+def build_services(
+    settings: Settings,
+    db: Database,
+    now: Callable[[], dt.datetime] = utc_now,
+    *,
+    audit_dir: Path | None = None,
+) -> AppServices:
+    """Wire the services; with ``audit_dir`` every commit also advances the audit checkpoint there."""
+    if audit_dir is not None:
+        audit.install_checkpoint(db, audit.ChainCheckpoint(audit_dir, db.url))
     calendar = CalendarService(
         db, settings.administration.timezone, settings.calendar.allow_provisional_years, now
     )
@@ -73,7 +84,7 @@ def build_services(settings: Settings, db: Database, now: Callable[[], dt.dateti
         now=now,
         calendar=calendar,
         deadlines=book,
-        auth=AuthService(db, now),
+        auth=AuthService(db, now, login_settings=settings.login),
         workflow=WorkflowService(db, book, now),  # its FormatChecker: the bundled platform rules (R10)
         queries=MessageQueries(db, calendar.calendar),
         routing=RoutingAdvisor(db),

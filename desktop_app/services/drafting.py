@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from desktop_app.domain.lifecycle import DraftKind, Role
 from desktop_app.models.database import Database
-from desktop_app.models.entities import Attachment, DictionaryWord, Draft, Message
-from desktop_app.services import audit
+from desktop_app.models.entities import Attachment, DictionaryWord, Draft
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
 from desktop_app.services.blobs import store_blob
 from desktop_app.services.errors import InputError, NotFoundError, PermissionDeniedError
@@ -36,13 +36,13 @@ class DraftingService:
         self._now = now
 
     def _draft_for(self, session: sa.orm.Session, actor: Actor, message_id: int) -> Draft:
-        message = session.get(Message, message_id)
-        if message is None:
-            raise NotFoundError("Сообщение не найдено.")
-        if actor.role is not Role.EXECUTOR or message.department_id != actor.department_id:
-            raise PermissionDeniedError(
-                "Вложения к ответу добавляет исполнитель подразделения, готовящего ответ."
-            )
+        actor = access.current_actor(session, actor)  # issue 14: as the person is now
+        message = access.message_to_change(session, actor, message_id)
+        access.require_role(
+            actor,
+            access.EXECUTOR_ROLES,
+            "Вложения к ответу добавляет исполнитель подразделения, готовящего ответ.",
+        )
         draft = session.scalars(
             sa.select(Draft)
             .where(Draft.message_id == message_id, Draft.is_closed.is_(False))
@@ -109,13 +109,19 @@ class DraftingService:
                 before={"filename": attachment.filename},
             )
 
-    def attachments(self, message_id: int) -> list[DraftAttachment]:
+    def attachments(self, actor: Actor, message_id: int) -> list[DraftAttachment]:
+        """The open draft's attachments, for those who may see the draft (issue 14)."""
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)
+            access.message_for(session, actor, message_id)
             rows = session.scalars(
                 sa.select(Attachment)
                 .join(Draft, Draft.id == Attachment.draft_id)
                 .where(
-                    Draft.message_id == message_id, Draft.is_closed.is_(False), Attachment.removed.is_(False)
+                    Draft.message_id == message_id,
+                    Draft.is_closed.is_(False),
+                    Attachment.removed.is_(False),
+                    *access.draft_filter(actor),
                 )
                 .order_by(Attachment.id)
             )

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import ChannelKind, MessageState, OutboundAction, OutboxStatus, Role
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Message, OutboxItem
-from desktop_app.services import audit
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
 from desktop_app.services.errors import InputError, NotFoundError, PermissionDeniedError
 from desktop_app.services.importing import ImportResult, import_file, parse_pasted_post
@@ -56,17 +56,38 @@ class ManualDesk:
         self._timezone = timezone
         self._now = now
 
-    @staticmethod
-    def _require_operator(actor: Actor) -> None:
+    def _require_operator(self, actor: Actor) -> None:
+        with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
         if actor.role not in (Role.OPERATOR, Role.ADMIN):
             raise PermissionDeniedError(
                 "Загружать и публиковать сообщения вручную может отдел по обращениям граждан."
             )
 
-    def import_file(self, actor: Actor, path: Path) -> ImportResult:
-        """An Incident-system export (xlsx, csv, json): all rows or none, with row-level errors."""
+    def import_file(
+        self,
+        actor: Actor,
+        path: Path,
+        encoding: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportResult:
+        """An Incident-system export (xlsx, csv, json): all rows or none, with row-level errors.
+
+        ``encoding``: the user confirmed a non-UTF-8 file (issue 14: never decoded silently);
+        ``progress``/``cancelled``: the progress dialog's hooks."""
         self._require_operator(actor)
-        return import_file(self._db, path, self._timezone, self._now, actor, lifecycle=self._lifecycle)
+        return import_file(
+            self._db,
+            path,
+            self._timezone,
+            self._now,
+            actor,
+            encoding=encoding,
+            progress=progress,
+            cancelled=cancelled,
+            lifecycle=self._lifecycle,
+        )
 
     def add_pasted(self, actor: Actor, pasted_text: str, incident_id: str = "") -> int:
         """Register one post pasted from the Incident system or the network; returns the message id."""

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.lifecycle import OPEN_STATES, ChannelKind, DraftKind, MessageState, Role
+from desktop_app.domain.lifecycle import OPEN_STATES, ChannelKind, DraftKind, MessageState
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.models.database import Database
 from desktop_app.models.entities import (
@@ -31,9 +31,10 @@ from desktop_app.models.entities import (
     ThreadEntry,
     User,
 )
+from desktop_app.services import access
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import StageView
-from desktop_app.services.errors import NotFoundError, PermissionDeniedError
+from desktop_app.services.errors import NotFoundError
 
 
 class Queue(StrEnum):
@@ -311,14 +312,8 @@ class MessageQueries:
 
     @staticmethod
     def _visible(stmt: sa.Select[Any], actor: Actor) -> sa.Select[Any]:
-        if actor.role is Role.EXECUTOR:
-            # Executors see only their department's messages (issue 4.4).
-            return stmt.where(Message.department_id == actor.department_id)
-        if actor.role is Role.ADMIN:
-            raise PermissionDeniedError(
-                "Администратор не работает с сообщениями: войдите как сотрудник отдела."
-            )
-        return stmt
+        # Issue 14: the one access policy (executors see only their department's messages, issue 4.4).
+        return access.visible_messages(stmt, actor)
 
     def _queue_filter(self, stmt: sa.Select[Any], queue: Queue, now: dt.datetime) -> sa.Select[Any]:
         states = QUEUE_STATES[queue]
@@ -388,6 +383,7 @@ class MessageQueries:
     def list_queue(self, actor: Actor, queue: Queue, now: dt.datetime, search: str = "") -> list[MessageRow]:
         """The rows of ``queue`` in its order (stage deadline, then arrival), the row's columns only."""
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             dialect = self._db.dialect
             stmt = self._visible(sa.select(*_row_columns(dialect)), actor)
             stmt = self._queue_filter(stmt, queue, now)
@@ -400,6 +396,7 @@ class MessageQueries:
         """The message ids of ``queue`` in its order: cheap (an index scan), for loading a big queue
         screen by screen (:meth:`rows_by_ids`) instead of all at once."""
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             stmt = self._visible(sa.select(Message.id), actor)
             stmt = self._queue_filter(stmt, queue, now)
             stmt = self._search_filter(session, stmt, search)
@@ -410,6 +407,7 @@ class MessageQueries:
         if not message_ids:
             return []
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             dialect = self._db.dialect
             stmt = self._visible(sa.select(*_row_columns(dialect)), actor).where(Message.id.in_(message_ids))
             departments = self._department_names(session)
@@ -426,6 +424,7 @@ class MessageQueries:
         if not ids:
             return []
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             dialect = self._db.dialect
             stmt = self._visible(sa.select(*_row_columns(dialect)), actor).where(Message.id.in_(ids))
             stmt = self._queue_filter(stmt, queue, now)
@@ -439,6 +438,7 @@ class MessageQueries:
         """Every queue's count from one grouped query (messages per state, and the overdue ones)."""
         overdue = _overdue(now)  # the same condition as the «Просроченные» queue
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             stmt = self._visible(
                 sa.select(
                     Message.state,
@@ -467,6 +467,7 @@ class MessageQueries:
 
     def message_detail(self, actor: Actor, message_id: int) -> MessageDetail:
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
             found = session.execute(
                 self._visible(
                     sa.select(Message, Department.name)
@@ -579,8 +580,9 @@ class MessageQueries:
                 )
             ]
 
-    def assignments(self, message_id: int) -> list[tuple[int, dt.datetime, dt.datetime | None]]:
+    def assignments(self, actor: Actor, message_id: int) -> list[tuple[int, dt.datetime, dt.datetime | None]]:
         with self._db.session() as session:
+            access.message_for(session, access.current_actor(session, actor), message_id)
             return [
                 (a.department_id, a.assigned_at, a.ended_at)
                 for a in session.scalars(sa.select(Assignment).where(Assignment.message_id == message_id))
@@ -588,14 +590,7 @@ class MessageQueries:
 
     def attachment_content(self, actor: Actor, attachment_id: int) -> bytes:
         with self._db.session() as session:
-            attachment = session.get(Attachment, attachment_id)
-            if attachment is None:
-                raise NotFoundError("Вложение не найдено.")
-            if attachment.message_id is not None:
-                visible = session.execute(
-                    self._visible(sa.select(Message.id).where(Message.id == attachment.message_id), actor)
-                ).first()
-                if visible is None:
-                    raise NotFoundError("Вложение недоступно вам.")
+            # Issue 14: draft attachments too — only the department preparing the draft, and ОпОГ.
+            attachment = access.attachment_for(session, access.current_actor(session, actor), attachment_id)
             blob = session.get(AttachmentBlob, attachment.sha256)
             return blob.content if blob else b""

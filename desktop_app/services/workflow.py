@@ -47,7 +47,7 @@ from desktop_app.models.entities import (
     Review,
     ThreadEntry,
 )
-from desktop_app.services import audit
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.errors import (
@@ -55,11 +55,15 @@ from desktop_app.services.errors import (
     InputError,
     InvalidTransitionError,
     NotFoundError,
-    PermissionDeniedError,
 )
 from desktop_app.services.outbox import publication_payload, redirect_payload
-from desktop_app.services.texts import ACTION_NAMES, ROLE_NAMES, STATE_NAMES
+from desktop_app.services.texts import ACTION_NAMES, STATE_NAMES
 from desktop_app.services.validation import attachment_kind
+
+DRAFT_CONFLICT = (
+    "Черновик изменён на другом рабочем месте. Ваш текст не сохранён поверх чужого: "
+    "откройте черновик заново, чтобы увидеть изменения."
+)
 
 # Stages that belong to the executor's part of the work (closed on submit, hand-back, reassign).
 EXECUTOR_STAGES = {Stage.DRAFT, Stage.REWORK, Stage.FINAL_AFTER_INTERIM}
@@ -149,18 +153,21 @@ class WorkflowService:
                 raise ConflictError(
                     "Сообщение только что изменил другой сотрудник. Обновите карточку и повторите действие."
                 ) from exc
+            except sa.exc.IntegrityError as exc:
+                # The one-open-draft index refused a second first draft: another workstation won.
+                if "uq_drafts_one_open" in str(exc.orig) or "drafts.message_id" in str(exc.orig):
+                    raise ConflictError(DRAFT_CONFLICT) from None
+                raise
 
     def _load(self, session: Session, actor: Actor, action: Action, message_id: int, version: int) -> Message:
         """Lock-free load with every check that does not depend on the change itself."""
-        if actor.role not in ALLOWED_ROLES[action]:
-            raise PermissionDeniedError(
-                f"Действие «{ACTION_NAMES[action]}» недоступно для роли «{ROLE_NAMES[actor.role]}»."
-            )
+        # Issue 14: the person is re-read on every use case, and the policy lives in services.access.
+        actor = access.current_actor(session, actor)
+        access.require_action(actor, action)
         message = session.get(Message, message_id)
         if message is None:
             raise NotFoundError("Сообщение не найдено.")
-        if actor.role is Role.EXECUTOR and message.department_id != actor.department_id:
-            raise PermissionDeniedError("Это сообщение направлено не в ваше подразделение.")
+        access.require_department(actor, message)
         if message.version != version:
             raise ConflictError(
                 "Сообщение уже изменил другой сотрудник: сейчас оно в состоянии "
@@ -304,16 +311,23 @@ class WorkflowService:
     def save_draft(
         self, actor: Actor, message_id: int, kind: DraftKind, text: str, draft_revision: int | None
     ) -> DraftSaved:
-        """Autosave the working text (issue 8.6); a stale revision is a conflict, never an overwrite."""
+        """Autosave the working text (issue 8.6); a stale revision is a conflict, never an overwrite.
+
+        ``draft_revision`` is the revision the editor loaded; ``None`` means "no draft expected": if
+        another workstation saved a first text meanwhile, that is a conflict like any other (issue 14).
+        Two first saves racing are settled by the database's one-open-draft index.
+        """
         now = self._now()
         with self._transaction() as session:
             message = self._load_for_draft(session, actor, message_id)
             draft = self._open_draft(session, message, kind)
-            if draft_revision is not None and draft.revision != draft_revision:
-                raise ConflictError(
-                    "Черновик изменён на другом рабочем месте. Ваш текст не сохранён поверх чужого: "
-                    "откройте черновик заново, чтобы увидеть изменения."
-                )
+            if draft_revision is None:
+                # "No draft expected": a text saved meanwhile elsewhere is a conflict. A draft made
+                # only to hold attachments (no text ever saved) is nobody's text to lose.
+                if draft.working_saved_at is not None:
+                    raise ConflictError(DRAFT_CONFLICT)
+            elif draft.revision != draft_revision:
+                raise ConflictError(DRAFT_CONFLICT)
             draft.kind = kind
             draft.working_text = text
             draft.working_saved_at = now
@@ -369,7 +383,7 @@ class WorkflowService:
                 )
                 or 0
             )
-            self._check_attachments(session, message, attachment_ids)
+            self._check_attachments(session, draft, attachment_ids)
             version_row = DraftVersion(
                 draft_id=draft.id,
                 number=number,
@@ -427,11 +441,9 @@ class WorkflowService:
         )
 
     @staticmethod
-    def _check_attachments(session: Session, message: Message, attachment_ids: Sequence[int]) -> None:
-        for attachment_id in attachment_ids:
-            attachment = session.get(Attachment, attachment_id)
-            if attachment is None or attachment.removed:
-                raise InputError("Одно из вложений удалено: обновите список вложений.")
+    def _check_attachments(session: Session, draft: Draft, attachment_ids: Sequence[int]) -> None:
+        # Issue 14: only the draft's own, not removed, attachments (never another draft's photo).
+        access.require_draft_attachments(session, draft, list(attachment_ids))
 
     def hand_back(self, actor: Actor, message_id: int, version: int, reason: str) -> None:
         """The executor returns a misrouted message to ОпОГ; the overall clock keeps running."""
@@ -482,6 +494,10 @@ class WorkflowService:
 
     def _outgoing_attachments(self, session: Session, draft_version: DraftVersion) -> list[Attachment]:
         """The submitted version's attachments that are still attached: a removed one is never sent."""
+        # Issue 14: only the version's own draft's attachments, whatever ids the row carries.
+        access.require_own_attachments(
+            session, draft_version.draft_id, list(draft_version.attachment_ids or [])
+        )
         return [
             attachment
             for attachment_id in draft_version.attachment_ids or []
@@ -499,12 +515,14 @@ class WorkflowService:
 
     def review_material(self, actor: Actor, message_id: int) -> ReviewMaterial:
         """What «Опубликовать» would send now, for the reviewer's check (R7, R10): same text, same files."""
-        if actor.role not in ALLOWED_ROLES[Action.APPROVE_AND_PUBLISH] | {Role.SUPERVISOR}:
-            raise PermissionDeniedError("Проверку проекта ответа выполняет отдел по обращениям граждан.")
         with self._db.session() as session:
-            message = session.get(Message, message_id)
-            if message is None:
-                raise NotFoundError("Сообщение не найдено.")
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
+            access.require_role(
+                actor,
+                ALLOWED_ROLES[Action.APPROVE_AND_PUBLISH] | {Role.SUPERVISOR},
+                "Проверку проекта ответа выполняет отдел по обращениям граждан.",
+            )
+            message = access.message_for(session, actor, message_id)
             draft_version = self._submitted_version(session, message)
             attachments = self._outgoing_attachments(session, draft_version)
             return ReviewMaterial(

@@ -19,7 +19,9 @@ def test_photo_travels_with_the_submitted_draft_and_is_stored_once(
     second = services.drafting.add_attachment(world.roads_executor, message_id, "яма-2.png", PNG)
     assert first.sha256 == second.sha256 and first.media_type == "image/png"
     services.drafting.remove_attachment(world.roads_executor, message_id, second.id)
-    assert [a.filename for a in services.drafting.attachments(message_id)] == ["яма.png"]
+    assert [a.filename for a in services.drafting.attachments(world.roads_executor, message_id)] == [
+        "яма.png"
+    ]
     services.workflow.submit_draft(
         world.roads_executor,
         message_id,

@@ -333,7 +333,7 @@ def test_second_workstation_gets_a_conflict_and_nothing_is_duplicated(
     services.workflow.route_message(world.operator, message_id, seen_version, world.roads.id)
     with pytest.raises(ConflictError, match="другой сотрудник"):
         services.workflow.route_message(world.operator, message_id, seen_version, world.housing.id)
-    assert len(services.queries.assignments(message_id)) == 1
+    assert len(services.queries.assignments(world.operator, message_id)) == 1
 
     submit(world, message_id)
     review_version = world.version(message_id)

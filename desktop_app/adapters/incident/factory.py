@@ -5,7 +5,7 @@ from __future__ import annotations
 from desktop_app.adapters.incident.gateway import IncidentConfigError, IncidentGateway
 from desktop_app.adapters.incident.http import HttpIncidentGateway
 from desktop_app.adapters.incident.manual import ManualGateway
-from desktop_app.settings import Settings
+from desktop_app.settings import Settings, incident_token
 
 #: Where ``otklik simulator`` listens by default; simulator mode talks to it unless base_url is set.
 DEFAULT_SIMULATOR_URL = "http://127.0.0.1:8765"
@@ -20,7 +20,7 @@ def build_gateway(settings: Settings, *, base_url: str | None = None) -> Inciden
     if incident.mode == "simulator":
         return HttpIncidentGateway(
             base_url or incident.base_url or DEFAULT_SIMULATOR_URL,
-            incident.token,
+            incident_token(settings),
             timeout_seconds=incident.timeout_seconds,
         )
     if incident.mode == "http":
@@ -29,5 +29,5 @@ def build_gateway(settings: Settings, *, base_url: str | None = None) -> Inciden
             raise IncidentConfigError(
                 "Для режима «http» укажите адрес Системы Инцидент (параметр «incident.base_url»)."
             )
-        return HttpIncidentGateway(url, incident.token, timeout_seconds=incident.timeout_seconds)
+        return HttpIncidentGateway(url, incident_token(settings), timeout_seconds=incident.timeout_seconds)
     raise IncidentConfigError(f"Неизвестный режим работы с Системой Инцидент «{incident.mode}».")

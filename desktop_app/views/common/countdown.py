@@ -17,7 +17,6 @@ API (stable, shared by the operator and executor views):
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -25,6 +24,7 @@ from PySide6.QtGui import QColor
 
 from desktop_app.domain.worktime.deadlines import DeadlineStatus, stage_status
 from desktop_app.domain.worktime.engine import WorkCalendar
+from desktop_app.views.common.plain_text import plain_tooltip  # noqa: F401  (re-exported: one helper)
 
 MINUS = "\u2212"
 WORKING_DAY_MINUTES = 8 * 60  # display unit for long countdowns («3 д» = three 8-hour working days)
@@ -105,11 +105,6 @@ def format_instant(zone: WorkCalendar | dt.tzinfo, instant: dt.datetime | None) 
     tz = zone.tz if isinstance(zone, WorkCalendar) else zone
     local = instant.astimezone(tz)
     return f"{WEEKDAYS[local.weekday()]} {local:%d.%m %H:%M}"
-
-
-def plain_tooltip(text: str) -> str:
-    """``text`` escaped inside a pre-wrap paragraph: shown literally, line breaks kept."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 def _minutes_phrase(minutes: int) -> str:

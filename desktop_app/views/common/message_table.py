@@ -184,6 +184,19 @@ def deadline_events(rows: Iterable[MessageRow]) -> list[DeadlineEvent]:
     return events
 
 
+def _find(rows: list[MessageRow], row: MessageRow, key: Callable[[MessageRow], Any], descending: bool) -> int:
+    """Where ``row`` (by id) is in ``rows``, kept in ``key`` order: a binary search, with a plain scan
+    when the list turns out not to be in that order (e.g. rows a test gave in its own order)."""
+    if not descending:
+        value = key(row)
+        n = bisect.bisect_left(rows, value, key=key)
+        while n < len(rows) and key(rows[n]) == value:
+            if rows[n].id == row.id:
+                return n
+            n += 1
+    return next((n for n, r in enumerate(rows) if r.id == row.id), -1)
+
+
 def _event_instant(event: DeadlineEvent) -> dt.datetime:
     return event[0]
 
@@ -322,8 +335,8 @@ class MessageTableModel(QAbstractTableModel):
     def apply_rows(self, rows: Iterable[MessageRow], ids: Iterable[int]) -> None:
         """Incremental refresh of the message ``ids``: ``rows`` are those still in the queue (issue 17).
 
-        Cost: one pass over the loaded rows to find the old positions, then a binary search per
-        changed row; the view keeps its selection and scroll position (no model reset).
+        Cost: a binary search per changed row in the shown and the loaded rows (both are kept in
+        order), not a pass over 100,000 rows; the view keeps its selection and scroll position.
         """
         rows = list(rows)
         fresh = {row.id: row for row in rows}
@@ -335,9 +348,14 @@ class MessageTableModel(QAbstractTableModel):
             self._cache.pop((row_id, Column.STAGE_LEFT), None)
             self._cache.pop((row_id, Column.OVERALL_LEFT), None)
         key = self._row_key()
-        old_positions = [n for n, r in enumerate(self._rows) if r.id in touched]
-        for n in reversed(old_positions):
-            old = self._rows[n]
+        descending = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
+        olds = [self._by_id[i] for i in touched if i in self._by_id]
+        shown = [
+            (n, old)
+            for old in olds
+            if self._passes(old) and (n := _find(self._rows, old, key, descending)) >= 0
+        ]
+        for n, old in sorted(shown, key=lambda item: item[0], reverse=True):
             new = fresh.get(old.id)
             if new is not None and key(new) == key(old) and self._passes(new):
                 self._rows[n] = new  # same place: repaint the row only
@@ -347,16 +365,17 @@ class MessageTableModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), n, n)
             del self._rows[n]
             self.endRemoveRows()
-        kept = [r for r in self._all if r.id not in touched]
-        for row in (r for r in rows if r.id in touched):
-            bisect.insort(kept, row, key=queue_order)
-        self._all = kept
+        for old in olds:
+            n = _find(self._all, old, queue_order, False)
+            if n >= 0:
+                del self._all[n]
+        for row in rows:
+            bisect.insort(self._all, row, key=queue_order)
         self._haystacks = None
         for row_id in touched:
             self._by_id.pop(row_id, None)
-        current = [r for r in rows if r.id in touched]
-        self._by_id.update((r.id, r) for r in current)
-        self._add_events(current, None)
+        self._by_id.update((r.id, r) for r in rows)
+        self._add_events(rows, None)
         for row in sorted(fresh.values(), key=key):
             if not self._passes(row):
                 continue

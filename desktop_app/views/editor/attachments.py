@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.validation.format import PlatformRules
 from desktop_app.services.drafting import MAX_ATTACHMENT_BYTES, DraftAttachment
 from desktop_app.services.validation import attachment_kind, media_type_of
+from desktop_app.views.common.plain_text import plain_tooltip
 
 THUMBNAIL = QSize(96, 72)
 MB = 1024 * 1024
@@ -162,7 +163,9 @@ class AttachmentStrip(QWidget):
         item = QListWidgetItem(attachment.filename)
         item.setData(ID_ROLE, attachment.id)
         item.setData(MEDIA_ROLE, attachment.media_type)
-        item.setToolTip(f"{attachment.filename}\n{attachment.media_type}, {attachment.size / MB:.1f} МБ")
+        item.setToolTip(
+            plain_tooltip(f"{attachment.filename}\n{attachment.media_type}, {attachment.size / MB:.1f} МБ")
+        )
         if image is not None:
             item.setIcon(QIcon(QPixmap.fromImage(image)))
         else:

@@ -453,7 +453,7 @@ class DraftEditor(QWidget):
 
         def fetch() -> list[tuple[DraftAttachment, QImage | None]]:
             result = []
-            for attachment in drafting.attachments(message_id):
+            for attachment in drafting.attachments(actor, message_id):
                 image = None
                 if attachment.media_type.startswith("image/"):
                     image = thumbnail_image(queries.attachment_content(actor, attachment.id))

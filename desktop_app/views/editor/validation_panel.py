@@ -24,6 +24,7 @@ from desktop_app.services.validation import (
     CHECK_SPELLING,
     failed_check_codes,
 )
+from desktop_app.views.common.plain_text import plain_label, plain_tooltip
 
 # Russian names of the check codes recorded with a submission (also used by the review screen).
 CHECK_NAMES: dict[str, str] = {
@@ -42,10 +43,7 @@ MATCH_ROLE = Qt.ItemDataRole.UserRole + 1  # index into report.spelling.matches
 
 
 def _plain_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
+    return plain_label(text)
 
 
 def _compact_list() -> QListWidget:
@@ -212,7 +210,7 @@ class ValidationPanel(QWidget):
         item = QListWidgetItem(text)
         item.setForeground(QBrush(OK_COLOR if ok else FAIL_COLOR))
         item.setData(SPAN_ROLE, span)
-        item.setToolTip(text)
+        item.setToolTip(plain_tooltip(text))  # the question is the citizen's text (issue 14)
         widget.addItem(item)
         return item
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
     QTableView,
     QToolBar,
@@ -37,7 +38,7 @@ from desktop_app.domain.validation import ValidationReport
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.errors import OtklikError
 from desktop_app.services.changes import Changes
-from desktop_app.services.importing import ImportResult
+from desktop_app.services.importing import EncodingConfirmationNeeded, ImportResult
 from desktop_app.services.manual import ManualPublication
 from desktop_app.services.presence import PresenceService, describe
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
@@ -89,7 +90,7 @@ SHORTCUTS: dict[str, str] = {
 }
 
 
-Loaded = tuple[Queue, list[int], list[MessageRow], list[DeadlineEvent], dict[Queue, int], dict[int, str]]
+Loaded = tuple[Queue, list[int], list[MessageRow], list[DeadlineEvent], dict[int, str]]
 FIRST_SCREEN = 300  # rows read with the queue's ids: more than any screen shows
 CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thread
 
@@ -170,6 +171,7 @@ class OperatorWorkspace(QWidget):
         self._load_generation = 0
         self._pending_ids: set[int] = set()  # changed rows still to re-read (issue 17)
         self.last_error: QMessageBox | None = None
+        self.import_progress: QProgressDialog | None = None
         self.setObjectName("operator_workspace")
 
         self._build_ui(use_tray)
@@ -473,17 +475,19 @@ class OperatorWorkspace(QWidget):
         def load() -> Loaded:
             ids = queries.queue_ids(actor, queue, now, search)
             first = queries.rows_by_ids(actor, ids[:FIRST_SCREEN])
-            counts = queries.queue_counts(actor, now)
-            return queue, ids, first, deadline_events(first), counts, _presence_notes(presence)
+            return queue, ids, first, deadline_events(first), _presence_notes(presence)
 
         self._full_loading = True
         self._load_generation += 1
         # A newer load of the queue wins over an older one still running (issue 17: stale results).
         self.context.ops.query(self, load, self._loaded, self._load_failed, slot="queue")
+        # The counts (one grouped query over every message) on another worker, not in the way.
+        self.context.ops.query(
+            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
+        )
 
     def _loaded(self, result: Loaded) -> None:
-        queue, ids, rows, events, counts, presence = result
-        self.queue_model.set_counts(counts)
+        queue, ids, rows, events, presence = result
         if queue is not self.queue:
             return  # the user switched queues meanwhile; that load is on its way
         selected = self._selected_id
@@ -583,15 +587,12 @@ class OperatorWorkspace(QWidget):
 
         # The newest refresh covers every pending id, so an older one may be dropped safely.
         self.context.ops.query(self, load, self._rows_refreshed, self._load_failed, slot="rows")
-        # The counts (one grouped query) follow separately: the changed rows need not wait for them.
-        self.context.ops.query(
-            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
-        )
 
     def _rows_refreshed(self, result: tuple[Queue, frozenset[int], list[MessageRow], dict[int, str]]) -> None:
         queue, ids, rows, presence = result
         self._pending_ids -= ids
         if queue is not self.queue:
+            self._refresh_counts()
             return
         selected = self._selected_id
         self._restoring = True
@@ -618,6 +619,13 @@ class OperatorWorkspace(QWidget):
             self.panel.show_message(selected)
         self.update_actions()
         self.rows_refreshed.emit(len(ids))
+        self._refresh_counts()  # after the rows: the grouped count over every message never delays them
+
+    def _refresh_counts(self) -> None:
+        queries, actor, now = self.services.queries, self.actor, self.services.now()
+        self.context.ops.query(
+            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
+        )
 
     def _load_failed(self, error: BaseException) -> None:
         self._full_loading = False
@@ -1020,10 +1028,42 @@ class OperatorWorkspace(QWidget):
         if path:
             self.import_file(Path(path))
 
-    def import_file(self, path: Path) -> None:
+    def import_file(self, path: Path, encoding: str | None = None) -> None:
         desk, actor = self.services.manual, self.actor
+        # Issue 14: a progress dialog with «Отмена»; the worker reports into ``state`` and a timer on
+        # the UI thread shows it (no Qt call from the pool thread). Cancelling rolls the file back.
+        state = {"done": 0, "total": 0, "cancel": False}
+        dialog = QProgressDialog("Загрузка выгрузки…", "Отмена", 0, 0, self)
+        dialog.setWindowTitle("Загрузка сообщений")
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(lambda: state.__setitem__("cancel", True))
+        timer = QTimer(dialog)
+        timer.setInterval(100)
+
+        def show_progress() -> None:
+            if dialog.wasCanceled():
+                state["cancel"] = True
+            if state["total"]:
+                dialog.setMaximum(int(state["total"]))
+                dialog.setValue(int(state["done"]))
+                dialog.setLabelText(f"Загружено строк: {state['done']} из {state['total']}")
+
+        timer.timeout.connect(show_progress)
+        timer.start()
+        self.import_progress = dialog
+
+        def finish() -> None:
+            timer.stop()
+            dialog.hide()
+            dialog.deleteLater()
+
+        def report(done: int, total: int) -> None:
+            state["done"], state["total"] = done, total
 
         def done(result: ImportResult) -> None:
+            finish()
             if result.ok:
                 text = f"Загружено сообщений: {result.imported}; уже были в базе: {result.duplicates}."
                 self.strip.show_text(text, False)
@@ -1038,10 +1078,28 @@ class OperatorWorkspace(QWidget):
             self.action_failed.emit(text)
 
         def failed(error: BaseException) -> None:
+            finish()
+            if isinstance(error, EncodingConfirmationNeeded) and self.confirm_encoding(str(error)):
+                self.import_file(path, error.encoding)  # the user confirmed: never decoded silently
+                return
             self.last_error = show_error(self, error)
             self.action_failed.emit(error_text(error))
 
-        self.context.ops.write(self, lambda: desk.import_file(actor, path), done, failed)
+        self.context.ops.write(
+            self,
+            lambda: desk.import_file(actor, path, encoding, report, lambda: bool(state["cancel"])),
+            done,
+            failed,
+        )
+
+    def confirm_encoding(self, question: str) -> bool:
+        """Issue 14: a non-UTF-8 export is imported only when the operator confirms the encoding."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Кодировка файла", question, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        yes = box.addButton("Да, это Windows-1251", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
 
     def open_paste_dialog(self) -> PasteMessageDialog:
         dialog = PasteMessageDialog(self)

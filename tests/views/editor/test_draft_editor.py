@@ -296,12 +296,14 @@ def test_attachments_add_with_thumbnail_refuse_other_types_and_remove(setup, ope
     assert item.text() == "яма после ремонта.png"
     assert not item.icon().isNull()
     assert "только фото или видео" in editor.attachments.error_label.text()
-    assert [a.filename for a in setup.services.drafting.attachments(message_id)] == ["яма после ремонта.png"]
+    assert [
+        a.filename for a in setup.services.drafting.attachments(setup.world.roads_executor, message_id)
+    ] == ["яма после ремонта.png"]
 
     editor.attachments.list.setCurrentRow(0)
     editor.attachments.remove_button.click()
     assert editor.attachments.list.count() == 0
-    assert setup.services.drafting.attachments(message_id) == []
+    assert setup.services.drafting.attachments(setup.world.roads_executor, message_id) == []
 
 
 def test_files_dropped_on_the_text_become_attachments_and_platform_rules_apply(

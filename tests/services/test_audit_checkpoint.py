@@ -1,0 +1,151 @@
+"""Issue 14: the audit chain's signed head, kept outside the table, finds what the chain alone cannot:
+the newest events deleted, the history re-hashed, events appended behind the app's back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from desktop_app.cli import CliContext
+from desktop_app.cli.audit import run as audit_cli
+from desktop_app.models.database import Database
+from desktop_app.models.entities import AuditEvent
+from desktop_app.services import audit
+from desktop_app.services.bootstrap import AppServices, build_services
+from desktop_app.settings import Settings
+from tests.support.factories import Clock, World
+
+
+@pytest.fixture
+def audit_dir(tmp_path: Path) -> Path:
+    return tmp_path / "settings"
+
+
+@pytest.fixture
+def services(database: Database, clock: Clock, audit_dir: Path) -> AppServices:
+    return build_services(Settings(), database, now=clock, audit_dir=audit_dir)
+
+
+def _activity(world: World) -> None:
+    for _ in range(3):
+        message_id = world.arrive()
+        world.services.workflow.route_message(
+            world.operator, message_id, world.version(message_id), world.roads.id
+        )
+
+
+def _checkpoint(services: AppServices, audit_dir: Path) -> audit.ChainCheckpoint:
+    return audit.ChainCheckpoint(audit_dir, services.db.url)
+
+
+def _tamper(db: Database, *statements: str) -> None:
+    """What a person with the database's owner rights can do: switch the guard off, change rows."""
+    with db.engine.begin() as conn:
+        if db.dialect == "postgresql":
+            conn.exec_driver_sql("ALTER TABLE audit_events DISABLE TRIGGER USER")
+        else:
+            conn.exec_driver_sql("DROP TRIGGER audit_events_no_update")
+            conn.exec_driver_sql("DROP TRIGGER audit_events_no_delete")
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+        if db.dialect == "postgresql":
+            conn.exec_driver_sql("ALTER TABLE audit_events ENABLE TRIGGER USER")
+
+
+def test_every_commit_advances_the_signed_head(world: World, services: AppServices, audit_dir: Path) -> None:
+    _activity(world)
+    head = _checkpoint(services, audit_dir).read()
+    assert head == audit.chain_head(services.db)
+    assert head.count == 6  # three arrivals and three routings
+    if sys.platform != "win32":
+        assert stat.S_IMODE((audit_dir / audit.KEY_FILE).stat().st_mode) == 0o600
+    assert audit.verify_chain(services.db, expected=head).intact
+
+
+def test_deleting_the_newest_events_is_found(world: World, services: AppServices, audit_dir: Path) -> None:
+    _activity(world)
+    last = audit.chain_head(services.db).last_id
+    _tamper(services.db, f"DELETE FROM audit_events WHERE id = {last}")
+    assert audit.verify_chain(services.db).intact  # the chain alone cannot tell
+    verdict = audit.verify_chain(services.db, expected=_checkpoint(services, audit_dir).read())
+    assert not verdict.intact and "удалены" in verdict.reason
+
+
+def test_a_rehashed_history_is_found(world: World, services: AppServices, audit_dir: Path) -> None:
+    _activity(world)
+    expected = _checkpoint(services, audit_dir).read()
+    with services.db.session() as session:
+        events = list(session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)))
+    # Rewrite the first event and recompute every hash after it: a perfect chain, another history.
+    events[0].action = "forged"
+    prev = audit.GENESIS_HASH
+    statements = []
+    for event in events:
+        event.prev_hash = prev
+        event.hash = audit.event_hash(event)
+        prev = event.hash
+        statements.append(
+            f"UPDATE audit_events SET action = '{event.action}', prev_hash = '{event.prev_hash}',"
+            f" hash = 'tmp{event.id}' WHERE id = {event.id}"
+        )
+    statements += [f"UPDATE audit_events SET hash = '{e.hash}' WHERE id = {e.id}" for e in events]
+    _tamper(services.db, *statements)
+    assert audit.verify_chain(services.db).intact
+    verdict = audit.verify_chain(services.db, expected=expected)
+    assert not verdict.intact and "переписана" in verdict.reason
+
+
+def test_an_append_behind_the_apps_back_is_found(
+    world: World, services: AppServices, audit_dir: Path, database_url: str
+) -> None:
+    _activity(world)
+    outsider = Database(database_url)  # direct database access: no checkpoint, valid hashes
+    try:
+        with outsider.session() as session, session.begin():
+            audit.record(
+                session,
+                action="approve_and_publish",
+                entity_type="message",
+                entity_id=1,
+                occurred_at=dt.datetime.now(dt.UTC),
+                actor_login="operator",
+            )
+    finally:
+        outsider.dispose()
+    assert audit.verify_chain(services.db).intact
+    verdict = audit.verify_chain(services.db, expected=_checkpoint(services, audit_dir).read())
+    assert not verdict.intact and "в обход приложения" in verdict.reason
+
+
+def test_a_forged_checkpoint_file_is_refused(world: World, services: AppServices, audit_dir: Path) -> None:
+    _activity(world)
+    checkpoint = _checkpoint(services, audit_dir)
+    data = json.loads(checkpoint.path.read_text(encoding="utf-8"))
+    data["count"] -= 1
+    checkpoint.path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(audit.CheckpointError, match="подпись"):
+        checkpoint.read()
+
+
+def test_cli_receipt_then_verify(
+    world: World, services: AppServices, audit_dir: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    _activity(world)
+    settings_file = audit_dir / "settings.toml"
+    settings_file.write_text(f'[database]\nurl = "{services.db.url}"\n', encoding="utf-8")
+    context = CliContext(config_path=settings_file)
+    receipt = tmp_path / "квитанция.json"
+    assert audit_cli(["receipt", "--out", str(receipt)], context) == 0
+    assert audit_cli(["verify"], context) == 0
+    assert "сверено с подписью" in capsys.readouterr().out
+    last = audit.chain_head(services.db).last_id
+    _tamper(services.db, f"DELETE FROM audit_events WHERE id = {last}")
+    assert audit_cli(["verify", "--receipt", str(receipt)], context) == 1
+    assert "удалены" in capsys.readouterr().out
+    assert audit_cli(["verify", "--chain-only"], context) == 0
