@@ -23,6 +23,7 @@ from desktop_app.services.presence import PresenceService
 from desktop_app.services.queries import MessageQueries
 from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
+from desktop_app.services.saved_filters import SavedFilterService
 from desktop_app.services.templates import TemplateService
 from desktop_app.services.validation import ValidationService
 from desktop_app.services.workflow import WorkflowService
@@ -55,6 +56,7 @@ class AppServices:
     changes: ChangeFeed
     presence: PresenceService
     lifecycle: Lifecycle
+    saved_filters: SavedFilterService
 
 
 def build_services(
@@ -99,6 +101,7 @@ def build_services(
         changes=changes,
         presence=PresenceService(db, now),
         lifecycle=lifecycle,
+        saved_filters=SavedFilterService(db, now),
     )
 
 

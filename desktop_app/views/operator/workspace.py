@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,9 +45,11 @@ from desktop_app.services.manual import ManualPublication
 from desktop_app.services.presence import PresenceService, describe
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.routing import RoutingAdvice
+from desktop_app.services.saved_filters import SavedFilter
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import STAGE_NAMES
 from desktop_app.services.workflow import ReviewChecks, ReviewMaterial
+from desktop_app.views.common.countdown import plain_tooltip
 from desktop_app.views.common.dialogs import error_text, show_error, show_message
 from desktop_app.views.common.message_panel import MessagePanel
 from desktop_app.views.common.message_table import (
@@ -72,7 +76,7 @@ from desktop_app.views.operator.dialogs import (
     RouteDialog,
 )
 from desktop_app.views.operator.manual import ManualPublishDialog, PasteMessageDialog
-from desktop_app.views.operator.queues import QueueDelegate, QueueListModel
+from desktop_app.views.operator.queues import QUEUE_NAMES, QueueDelegate, QueueListModel
 
 # message (whole thread), draft, author, platform, attachment kinds, draft kind
 ValidateFn = Callable[[str, str, str, str, tuple[str, ...], str], ValidationReport]
@@ -239,6 +243,25 @@ class OperatorWorkspace(QWidget):
         self.search_edit.textChanged.connect(self._search_text_changed)
         self.search_edit.returnPressed.connect(self.search_server_side)
         search_row.addWidget(self.search_edit, 1)
+        # Saved filters per user (issue 18): a queue and a search under a name.
+        self.filters_button = QToolButton()
+        self.filters_button.setObjectName("saved_filters")
+        self.filters_button.setText("Фильтры")
+        self.filters_button.setAccessibleName("Сохранённые фильтры")
+        self.filters_button.setToolTip("Сохранённые фильтры: очередь и поиск")
+        self.filters_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.filters_menu = QMenu(self.filters_button)
+        self.filters_menu.aboutToShow.connect(self._fill_filters_menu)
+        self.filters_button.setMenu(self.filters_menu)
+        search_row.addWidget(self.filters_button)
+        self.saved_filters: list[SavedFilter] = []
+        saved = self.services.saved_filters
+        self.context.ops.query(
+            self,
+            lambda: saved.list(self.actor),
+            lambda found: setattr(self, "saved_filters", found),
+            slot="filters",
+        )
         self.count_label = QLabel()
         self.count_label.setObjectName("row_count")
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -664,6 +687,56 @@ class OperatorWorkspace(QWidget):
             self.set_queue(Queue.ALL)
             return  # the queue change reloads with the search
         self.reload()
+
+    # -- saved filters -----------------------------------------------------------------------------
+
+    def _fill_filters_menu(self) -> None:
+        menu = self.filters_menu
+        menu.clear()
+        for saved in self.saved_filters:
+            action = menu.addAction(saved.name.replace("&", "&&"))
+            action.setToolTip(
+                plain_tooltip(f"{QUEUE_NAMES[Queue(saved.queue)]}: {saved.search or 'без поиска'}")
+            )
+            action.triggered.connect(lambda _checked=False, f=saved: self.apply_filter(f))
+        if self.saved_filters:
+            menu.addSeparator()
+        menu.addAction("Сохранить текущий…", self._ask_filter_name)
+        if self.saved_filters:
+            remove = menu.addMenu("Удалить")
+            for saved in self.saved_filters:
+                action = remove.addAction(saved.name.replace("&", "&&"))
+                action.triggered.connect(lambda _checked=False, name=saved.name: self.delete_filter(name))
+
+    def apply_filter(self, saved: SavedFilter) -> None:
+        self.set_queue(Queue(saved.queue))
+        self.search_edit.setText(saved.search)
+
+    def _ask_filter_name(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Сохранить фильтр")
+        dialog.setLabelText("Название фильтра:")
+        dialog.setOkButtonText("Сохранить")
+        dialog.setCancelButtonText("Отмена")
+        dialog.textValueSelected.connect(self.save_filter)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def save_filter(self, name: str) -> None:
+        saved, actor = self.services.saved_filters, self.actor
+        queue, search = self.queue.value, self.search_edit.text()
+        self.context.ops.write(
+            self,
+            lambda: saved.save(actor, name, queue, search),
+            lambda found: setattr(self, "saved_filters", found),
+            lambda error: setattr(self, "last_error", show_error(self, error)),
+        )
+
+    def delete_filter(self, name: str) -> None:
+        saved, actor = self.services.saved_filters, self.actor
+        self.context.ops.write(
+            self, lambda: saved.delete(actor, name), lambda found: setattr(self, "saved_filters", found)
+        )
 
     # -- clock and notifications -------------------------------------------------------------------
 
