@@ -24,6 +24,7 @@ from desktop_app.services.queries import MessageQueries
 from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
 from desktop_app.services.saved_filters import SavedFilterService
+from desktop_app.services.similar import SimilarMessages
 from desktop_app.services.templates import TemplateService
 from desktop_app.services.validation import ValidationService
 from desktop_app.services.workflow import WorkflowService
@@ -57,6 +58,7 @@ class AppServices:
     presence: PresenceService
     lifecycle: Lifecycle
     saved_filters: SavedFilterService
+    similar: SimilarMessages
 
 
 def build_services(
@@ -102,6 +104,7 @@ def build_services(
         presence=PresenceService(db, now),
         lifecycle=lifecycle,
         saved_filters=SavedFilterService(db, now),
+        similar=SimilarMessages(db, now),
     )
 
 

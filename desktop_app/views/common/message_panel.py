@@ -45,6 +45,7 @@ from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.services.changes import Changes
 from desktop_app.services.presence import describe
 from desktop_app.services.queries import AttachmentInfo, MessageDetail
+from desktop_app.services.similar import SimilarMessage
 from desktop_app.services.texts import DRAFT_KIND_NAMES, STAGE_NAMES, STATE_NAMES
 from desktop_app.views.common.countdown import STATUS_TITLES, format_instant, plain_tooltip, status_colours
 from desktop_app.views.common.dialogs import error_text
@@ -271,6 +272,9 @@ class MessagePanel(QWidget):
         self.tabs.addTab(self.stages_view, "Сроки")
         self.tabs.addTab(self.thread_view, "Переписка")
         self.tabs.addTab(self.history_view, "История")
+        # Other recent messages about the same address or topic, with their answers (issue 18).
+        self.similar_view = self._tree(["Когда", "Автор", "Почему похоже", "Сообщение и ответ"], "similar")
+        self.tabs.addTab(self.similar_view, "Похожие")
         body.addWidget(self.tabs, 4)
         self.clear()
 
@@ -452,7 +456,35 @@ class MessagePanel(QWidget):
             )
             self.history_view.addTopLevelItem(item)
         self.tabs.setTabText(2, f"История ({len(detail.history)})")
+        self._load_similar(detail.row.id)
         self.detail_loaded.emit(detail)
+
+    def _load_similar(self, message_id: int) -> None:
+        similar, actor = self.context.services.similar, self.context.actor
+        self.similar_view.clear()
+        self.tabs.setTabText(3, "Похожие")
+        self.context.ops.query(
+            self,
+            lambda: similar.find(actor, message_id),
+            lambda found: self._show_similar(message_id, found),
+            lambda _error: None,  # a hint, not the card: its failure is only logged by the layer
+            slot="similar",
+        )
+
+    def _show_similar(self, message_id: int, found: list[SimilarMessage]) -> None:
+        if self._requested != message_id:
+            return
+        calendar = self.context.services.calendar.calendar()
+        self.similar_view.clear()
+        for item in found:
+            text = item.preview + (f"\nОтвет: {' '.join(item.answer.split())}" if item.answer else "")
+            row = QTreeWidgetItem(
+                [format_instant(calendar, item.arrived_at), item.author_name or "—", item.why, text]
+            )
+            row.setToolTip(3, plain_tooltip(text))
+            row.setData(0, Qt.ItemDataRole.UserRole, item.id)
+            self.similar_view.addTopLevelItem(row)
+        self.tabs.setTabText(3, f"Похожие ({len(found)})" if found else "Похожие")
 
     def _add_attachment(self, info: AttachmentInfo) -> None:
         item = QListWidgetItem(info.filename)
