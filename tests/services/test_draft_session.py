@@ -93,9 +93,6 @@ def test_another_workstations_edit_is_a_conflict_never_an_overwrite(
     assert services.queries.message_detail(world.roads_executor, routed).draft.working_text == "Мой текст"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 14: save_draft treats revision None as «no draft expected» (services/drafting)"
-)
 def test_a_first_save_over_a_draft_made_elsewhere_meanwhile_is_a_conflict(
     services: AppServices, world: World, routed: int, tmp_path: Path
 ) -> None:

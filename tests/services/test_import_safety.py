@@ -46,7 +46,9 @@ def test_cp1251_is_imported_only_when_confirmed(services: AppServices, tmp_path:
     with pytest.raises(EncodingConfirmationNeeded, match="Windows-1251") as asked:
         import_file(services.db, path, TZ, services.now, lifecycle=services.lifecycle)
     assert _count(services) == 0  # nothing imported as mojibake
-    result = import_file(services.db, path, TZ, services.now, encoding=asked.value.encoding)
+    result = import_file(
+        services.db, path, TZ, services.now, encoding=asked.value.encoding, lifecycle=services.lifecycle
+    )
     assert result.imported == 2
     with services.db.session() as session:
         assert (

@@ -57,7 +57,12 @@ def test_large_file_is_moved_in_short_transactions(
     event.listen(services.db.engine, "commit", end)
     progress: list[tuple[int, int]] = []
     result = importing.import_file(
-        services.db, _file(tmp_path), TZ, services.now, progress=lambda d, t: progress.append((d, t))
+        services.db,
+        _file(tmp_path),
+        TZ,
+        services.now,
+        progress=lambda d, t: progress.append((d, t)),
+        lifecycle=services.lifecycle,
     )
     assert result.imported == ROWS and _counts(services) == (ROWS, 0)
     assert len(durations) >= ROWS // 50  # many short transactions, not one long one
@@ -72,11 +77,11 @@ def test_a_crash_while_moving_is_finished_by_the_next_import(
     real = workflow_hooks.message_arrived
     calls = [0]
 
-    def failing(session, message, now):  # type: ignore[no-untyped-def]
+    def failing(session, message, now, **hooks):  # type: ignore[no-untyped-def]
         calls[0] += 1
         if calls[0] == 250:
             raise RuntimeError("power cut")
-        return real(session, message, now)
+        return real(session, message, now, **hooks)
 
     monkeypatch.setattr(workflow_hooks, "message_arrived", failing)
     with pytest.raises(RuntimeError):
