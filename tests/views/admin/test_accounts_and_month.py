@@ -40,12 +40,14 @@ def test_the_administrator_edits_deactivates_and_resets_a_password(admin_view) -
     assert view.edit_password.text() == ""
     with pytest.raises(OtklikError):
         auth.login("roads", PASSWORD)
+    world.services.now.advance(minutes=1)  # past the throttle after a failed login
     assert auth.login("roads", "новый-пароль-1").full_name == "Петрова Анна Сергеевна"
 
     assert view.toggle_user_button.text() == "Отключить"
     view.toggle_user_button.click()
     with pytest.raises(OtklikError, match="Неверное имя пользователя или пароль"):
         auth.login("roads", "новый-пароль-1")
+    world.services.now.advance(minutes=1)
     assert view.selected_user().login == "roads"  # the selection stays on the person
     assert view.toggle_user_button.text() == "Включить"
     assert view.users_model.index(view.users_table.currentIndex().row(), 4).data() == "отключён"
