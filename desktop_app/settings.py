@@ -67,11 +67,13 @@ class IncidentSettings:
 
 @dataclass(frozen=True)
 class ProofreadingSettings:
-    engine: str = "embedded"  # "embedded" (pylat-ru) or "languagetool"
+    # R7 (2): "auto" = LanguageTool when configured or installed (and Java found), else the embedded
+    # pylat-ru; "languagetool" = LanguageTool, falling back with a notice; "embedded" = pylat-ru only.
+    engine: str = "auto"
     languagetool_url: str = ""  # an administration's LanguageTool server
-    languagetool_dir: str = ""  # a local LanguageTool installation the app starts itself
-    java_path: str = ""
-    java_memory_mb: int = 512
+    languagetool_dir: str = ""  # the jars of a local LanguageTool the app starts itself ("" = found)
+    java_path: str = ""  # "" = the bundle's runtime, $JAVA_HOME, java on PATH
+    java_memory_mb: int = 512  # -Xmx of the local LanguageTool
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "deadlines.overall_clock": ("working", "calendar"),
     "deadlines.reply_after_answer": ("reopen", "new_message"),
     "incident.mode": ("http", "simulator", "manual"),
-    "proofreading.engine": ("embedded", "languagetool"),
+    "proofreading.engine": ("auto", "languagetool", "embedded"),
 }
 
 

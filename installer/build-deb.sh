@@ -48,8 +48,13 @@ fi
 cp installer/debian/copyright.in "$stage/usr/share/doc/otklik/copyright"
 
 installed_size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
-sed -e "s/@VERSION@/$version/" -e "s/@INSTALLED_SIZE@/$installed_size/" installer/debian/control.in \
-  > "$stage/DEBIAN/control"
+# A bundled LanguageTool runs on Debian's Java 17 (the bundle carries no JRE on Linux).
+java_depends=""
+if [ -d "$stage/opt/otklik/_internal/languagetool" ] && [ ! -d "$stage/opt/otklik/_internal/jre" ]; then
+  java_depends=", openjdk-17-jre-headless"
+fi
+sed -e "s/@VERSION@/$version/" -e "s/@INSTALLED_SIZE@/$installed_size/" \
+  -e "s/^Depends: .*/&$java_depends/" installer/debian/control.in > "$stage/DEBIAN/control"
 
 # Files and folders: root-owned, world-readable; executables stay executable.
 find "$stage" -type d -exec chmod 0755 {} +

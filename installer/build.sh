@@ -1,37 +1,56 @@
 #!/usr/bin/env bash
 # Build the PyInstaller one-folder bundle of Отклик into dist/otklik/.
 #
-# Usage: installer/build.sh [--python PY] [--languagetool DIR] [--java DIR]
+# Usage: installer/build.sh [--python PY] [--languagetool DIR | --no-languagetool] [--java DIR]
 #   --python PY         the Python of a virtualenv that has Отклик's runtime dependencies installed.
 #                       Default: $VIRTUAL_ENV, else ./.venv, else a fresh build/venv with `pip install .`.
-#   --languagetool DIR  a LanguageTool directory (with languagetool-server.jar), bundled as languagetool/
-#   --java DIR          a Java 17+ runtime (with bin/java), bundled as jre/
-# Without --languagetool the bundle proofreads with the embedded engine (pylat-ru) only.
+#   --languagetool DIR  a LanguageTool directory, bundled as languagetool/: the jars of
+#                       installer/languagetool/pom.xml (the default, fetched by scripts/setup.sh or here
+#                       with mvn when missing) or a standalone download with languagetool-server.jar
+#   --no-languagetool   bundle no LanguageTool: the bundle proofreads with the embedded engine only
+#   --java DIR          a Java 17+ runtime (with bin/java), bundled as jre/. The .deb needs none: it
+#                       depends on Debian's openjdk-17-jre-headless.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 python=""
 languagetool=""
+no_languagetool=0
 java=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --python) python=$2; shift 2 ;;
     --languagetool) languagetool=$2; shift 2 ;;
+    --no-languagetool) no_languagetool=1; shift ;;
     --java) java=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "build.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 
-if [ -n "$languagetool" ] && [ ! -f "$languagetool/languagetool-server.jar" ]; then
-  echo "build.sh: $languagetool has no languagetool-server.jar" >&2; exit 2
+# The Russian-only LanguageTool of installer/languagetool/pom.xml is bundled by default (R7 (2)).
+if [ -z "$languagetool" ] && [ "$no_languagetool" = 0 ]; then
+  languagetool=installer/languagetool/lib
+  if ! ls "$languagetool"/languagetool-server-*.jar >/dev/null 2>&1; then
+    if command -v mvn >/dev/null 2>&1 && mvn -q -B -f installer/languagetool/pom.xml package; then
+      touch "$languagetool/.otklik-fetched"
+    else
+      echo "build.sh: LanguageTool not fetched (Maven Central unreachable?): bundling the embedded engine only" >&2
+      languagetool=""
+    fi
+  fi
+fi
+if [ -n "$languagetool" ] && [ ! -f "$languagetool/languagetool-server.jar" ] \
+    && ! ls "$languagetool"/languagetool-server-*.jar >/dev/null 2>&1; then
+  echo "build.sh: $languagetool has no languagetool-server.jar nor languagetool-server-*.jar" >&2; exit 2
 fi
 if [ -n "$java" ] && [ ! -x "$java/bin/java" ] && [ ! -f "$java/bin/java.exe" ]; then
   echo "build.sh: $java has no bin/java" >&2; exit 2
 fi
 if [ -n "$languagetool" ] && [ -z "$java" ]; then
-  echo "build.sh: note: --languagetool without --java: the app will need Java 17+ on the user's PATH" >&2
+  echo "build.sh: LanguageTool bundled without a Java runtime: the .deb depends on openjdk-17-jre-headless;" \
+    "elsewhere Java 17+ must be on PATH (or --java DIR)" >&2
 fi
 
 if [ -z "$python" ]; then
@@ -56,7 +75,9 @@ fi
 
 QT_QPA_PLATFORM=offscreen "$python" installer/make_icons.py build/icons
 
-export OTKLIK_LANGUAGETOOL_DIR="$languagetool" OTKLIK_JAVA_DIR="$java"
+lt_abs=""
+[ -n "$languagetool" ] && lt_abs=$(cd "$languagetool" && pwd)
+export OTKLIK_LANGUAGETOOL_DIR="$lt_abs" OTKLIK_JAVA_DIR="$java"
 "$python" -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath dist --workpath build/pyinstaller installer/otklik.spec
 
@@ -77,4 +98,6 @@ cp -r installer/licenses dist/otklik/licenses
 cp installer/THIRD-PARTY-NOTICES.txt LICENSE dist/otklik/
 
 size=$(du -sm dist/otklik | cut -f1)
-echo "build.sh: built $root/dist/otklik ($size MB)"
+lt_note="no LanguageTool"
+[ -d dist/otklik/_internal/languagetool ] && lt_note="LanguageTool $(du -sm dist/otklik/_internal/languagetool | cut -f1) MB"
+echo "build.sh: built $root/dist/otklik ($size MB, $lt_note)"

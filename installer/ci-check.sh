@@ -12,18 +12,32 @@ step() { step_started=$(date +%s); echo "== $1"; }
 done_step() { echo "== $1: $(( $(date +%s) - step_started )) s"; }
 
 # Run a command with networking disabled for that process: unshare -n, else a fresh network namespace.
+# Only the loopback interface is brought up: the bundled LanguageTool listens on 127.0.0.1.
 no_network() {
   if unshare --net true 2>/dev/null; then
-    unshare --net "$@"
+    unshare --net sh -c 'ip link set lo up 2>/dev/null || true; exec "$@"' sh "$@"
   elif ip netns add otklik-ci 2>/dev/null; then
     local rc=0
-    ip netns exec otklik-ci "$@" || rc=$?
+    ip netns exec otklik-ci sh -c 'ip link set lo up 2>/dev/null || true; exec "$@"' sh "$@" || rc=$?
     ip netns delete otklik-ci
     return "$rc"
   else
     echo "SKIPPED: cannot disable networking (neither unshare -n nor ip netns permitted); running with network"
     "$@"
   fi
+}
+
+# The report of `otklik validate --engine languagetool --json` on stdin: LanguageTool ran (no fallback)
+# and put «рассмотрено» first for «расмотрено» (issue 16's done-when).
+check_languagetool_report() {
+  python3 -c '
+import json, sys
+spelling = json.load(sys.stdin)["spelling"]
+assert spelling["engine"] == "languagetool", spelling.get("notice")
+typo = [m for m in spelling["matches"] if m["text"] == "расмотрено"]
+assert typo and typo[0]["replacements"][0] == "рассмотрено", typo
+print("validate --engine languagetool: LanguageTool answered offline, «рассмотрено» first")
+'
 }
 
 step "bundle (installer/build.sh)"
@@ -45,7 +59,13 @@ if dist/otklik/otklik validate --help >/dev/null 2>&1; then
     --author Иван --platform vk --json > "$home/report.json"
   grep -q '"расмотрено"' "$home/report.json"
   grep -q '"covered": true' "$home/report.json"
-  echo "validate: embedded engine found the misspelling, question covered"
+  echo "validate: the misspelling found, question covered"
+  if [ -d dist/otklik/_internal/languagetool ]; then
+    no_network env HOME="$home" timeout 300 dist/otklik/otklik validate --message "$home/message.txt" \
+      --draft "$home/draft.txt" --author Иван --engine languagetool --json | check_languagetool_report
+  else
+    echo "SKIPPED: no LanguageTool in this bundle (installer/build.sh --no-languagetool or no Maven Central)"
+  fi
 else
   echo "SKIPPED: otklik validate not available in this build"
 fi
@@ -103,5 +123,14 @@ printf 'ID;Площадка;Автор;Текст;Дата поступлени�
 no_network chroot "$root" env HOME=/tmp/user otklik db upgrade
 no_network chroot "$root" env HOME=/tmp/user otklik import /tmp/user/export.csv
 no_network chroot "$root" env HOME=/tmp/user otklik audit verify
+if [ -d dist/otklik/_internal/languagetool ]; then
+  printf 'Когда отремонтируют дорогу на улице Ленина?\n' > "$root/tmp/user/message.txt"
+  printf 'Здравствуйте, Иван! Дорогу на улице Ленина отремонтируют до 1 июня. Заявка расмотрено.\n' \
+    > "$root/tmp/user/draft.txt"
+  no_network chroot "$root" env HOME=/tmp/user timeout 300 otklik validate --message /tmp/user/message.txt \
+    --draft /tmp/user/draft.txt --author Иван --engine languagetool --json | check_languagetool_report
+  java_version=$(chroot "$root" java -version 2>&1 | head -1)
+  echo "clean root: Java from the offline set: $java_version"
+fi
 done_step "clean Debian 12 chroot"
 echo "installer CI: OK"

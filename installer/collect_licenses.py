@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 PROJECT = "otklik"
@@ -286,6 +287,49 @@ def collect_directory(label: str, directory: Path, spdx: str, out: Path) -> dict
     return {"name": label, "version": "", "license": spdx, "homepage": "", "files": files, "gpl3": "ok"}
 
 
+_JAR_LEGAL = re.compile(r"^META-INF/(LICEN[CS]E|NOTICE|COPYING)[^/]*$", re.IGNORECASE)
+
+
+def collect_languagetool_jars(directory: Path, out: Path) -> dict:
+    """The Russian-only LanguageTool of installer/languagetool/pom.xml: a folder of jars.
+
+    LanguageTool itself is LGPL-2.1-or-later (its text from Debian's common licences, as the jars carry
+    none); ``THIRD-PARTY.txt`` (license-maven-plugin) names every jar and the licence its pom declares;
+    the licence and NOTICE files inside the jars are copied beside it, one folder per jar.
+    """
+    target = out / "languagetool"
+    target.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name in ("LGPL-2.1", "Apache-2.0"):
+        source = COMMON_LICENSES / name
+        if source.is_file():
+            shutil.copyfile(source, target / f"{name}.txt")
+            files.append(f"{name}.txt")
+    listing = directory / "THIRD-PARTY.txt"
+    if listing.is_file():
+        shutil.copyfile(listing, target / "THIRD-PARTY.txt")
+        files.append("THIRD-PARTY.txt")
+    for jar in sorted(directory.glob("*.jar")):
+        try:
+            with zipfile.ZipFile(jar) as archive:
+                for member in archive.namelist():
+                    if _JAR_LEGAL.match(member):
+                        dest = target / "jars" / jar.stem / Path(member).name
+                        dest.parent.mkdir(parents=True, exist_ok=True)
+                        dest.write_bytes(archive.read(member))
+        except zipfile.BadZipFile:
+            continue
+    version = next((j.stem.rsplit("-", 1)[-1] for j in directory.glob("languagetool-core-*.jar")), "")
+    return {
+        "name": "languagetool",
+        "version": version,
+        "license": "LGPL-2.1-or-later",
+        "homepage": "https://languagetool.org",
+        "files": files,
+        "gpl3": "ok",
+    }
+
+
 def write_notices(out: Path, entries: list[dict], host: list[dict], licenses_dir: Path) -> None:
     lines = [
         "Отклик — third-party notices",
@@ -378,7 +422,11 @@ def main(argv: list[str] | None = None) -> int:
             "dir": "otklik",
         }
     )
-    if options.languagetool:
+    if options.languagetool and any(options.languagetool.glob("languagetool-server-*.jar")):
+        entry = collect_languagetool_jars(options.languagetool, licenses_dir)
+        entry["dir"] = "languagetool"
+        entries.append(entry)
+    elif options.languagetool:
         entry = collect_directory("languagetool", options.languagetool, "LGPL-2.1-or-later", licenses_dir)
         entry["dir"] = "languagetool"
         entries.append(entry)

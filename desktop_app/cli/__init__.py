@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "simulator": "desktop_app.cli.simulator",
     "sync": "desktop_app.cli.sync",
     "import": "desktop_app.cli.import_messages",
+    "report": "desktop_app.cli.report",
 }
 
 

@@ -2,16 +2,19 @@
 
 Prints the report (``--json``: one JSON object, INTERFACES.md "Draft validation"). Exit code 0
 whatever the verdict; 2 for bad arguments or unreadable files. Works offline and without Java:
-a configured LanguageTool that is unreachable falls back to the embedded engine with a notice.
+``--engine languagetool`` starts the local LanguageTool (or uses the configured server) and, when
+that is impossible, falls back to the embedded engine with a notice; ``spelling.engine`` names the
+engine that ran.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from desktop_app.cli import fail
 
@@ -30,6 +33,8 @@ _ARGPARSE_TRANSLATIONS = (
     ("expected one argument", "нужно указать значение"),
     ("argument ", "параметр "),
     ("ignored explicit argument", "лишнее значение"),
+    ("invalid choice:", "недопустимое значение"),
+    ("choose from", "возможные значения:"),
 )
 
 
@@ -68,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="answer",
         help="вид проекта: ответ, промежуточный ответ или запрос уточнения",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "languagetool", "embedded"),
+        default=None,
+        help="модуль орфографии: auto (LanguageTool, если установлен, иначе встроенный), languagetool, embedded;"
+        " по умолчанию — из настроек",
+    )
     parser.add_argument("--json", action="store_true", help="вывести отчёт одним объектом JSON")
     return parser
 
@@ -104,7 +116,8 @@ def run(argv: list[str], context: CliContext) -> int:
             FormatChecker().platform(options.platform)
         except UnknownPlatformError as exc:
             return fail(str(exc))
-    proofreader = create_proofreader(context.settings)
+    # --engine overrides [proofreading] engine; a LanguageTool the CLI starts is stopped on close().
+    proofreader = create_proofreader(_with_engine(context.settings, options.engine))
     try:
         validator = DraftValidator(proofreader, default_dictionary_words())
         report = validator.validate(
@@ -123,6 +136,15 @@ def run(argv: list[str], context: CliContext) -> int:
     else:
         sys.stdout.write(format_report(report))
     return 0
+
+
+def _with_engine(settings: Any, engine: str | None) -> Any:
+    """The settings with ``[proofreading] engine`` replaced by ``--engine`` (when given)."""
+    if engine is None or not hasattr(settings, "proofreading"):
+        return settings
+    return dataclasses.replace(
+        settings, proofreading=dataclasses.replace(settings.proofreading, engine=engine)
+    )
 
 
 def format_report(report: ValidationReport) -> str:

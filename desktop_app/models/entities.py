@@ -300,7 +300,12 @@ class StageDeadline(Base):
     """A stage's deadline on record (issue 4.3): computed when the stage starts, closed when it ends."""
 
     __tablename__ = "stage_deadlines"
-    __table_args__ = (Index("ix_stage_deadlines_open", "message_id", "completed_at"),)
+    __table_args__ = (
+        Index("ix_stage_deadlines_open", "message_id", "completed_at"),
+        # Reports select stage records by start and ask per message which stages it had (issue 19).
+        Index("ix_stage_deadlines_started", "started_at"),
+        Index("ix_stage_deadlines_message_stage", "message_id", "stage", "completed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)

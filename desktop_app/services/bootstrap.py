@@ -95,7 +95,7 @@ def build_services(
         templates=TemplateService(db, now),
         drafting=drafting,
         admin=AdminService(db, now),
-        reports=ReportService(db),
+        reports=ReportService(db, calendar.calendar, settings.administration.timezone),
         policy=policy,
         # Lazy: the proofreading engine is built on first use or by start() (views warm it up).
         validation=ValidationService(settings, drafting.dictionary_words),

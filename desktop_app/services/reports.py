@@ -1,10 +1,17 @@
-"""Timeliness reports (R11): deadlines met and missed, per department and per person."""
+"""Timeliness reports (R11): deadlines met and missed, per department and per person.
+
+The attribution rule is issue 13's :func:`~desktop_app.services.deadlines.attributed_parties`, read from
+the stage records; the dashboard (``services/dashboard.py``) applies the same function to its grouped
+stage cells, and never recomputes attribution from assignments or audit events.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -16,6 +23,10 @@ from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import Party, attributed_parties
 from desktop_app.services.errors import PermissionDeniedError
 from desktop_app.services.texts import STAGE_NAMES
+
+if TYPE_CHECKING:
+    from desktop_app.domain.worktime.engine import WorkCalendar
+    from desktop_app.services.dashboard import Dashboard, DashboardService, Drill, MessageRef, ReportPeriod
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,16 @@ class TimelinessRow:
 
 
 APPEALS_DEPARTMENT = "Отдел по обращениям граждан"
+OPOG_NAME = APPEALS_DEPARTMENT  # the name the dashboard uses
+
+
+def party_key(party: Party) -> str | None:
+    """A party as a grouping key: ``u:<user>``, else ``d:<department>``, else None (ОпОГ as a whole)."""
+    if party.user_id is not None:
+        return f"u:{party.user_id}"
+    if party.department_id is not None:
+        return f"d:{party.department_id}"
+    return None
 
 
 def party_name(party: Party, people: dict[int, str], departments: dict[int, str]) -> str:
@@ -62,8 +83,35 @@ class MissedDeadline:
 
 
 class ReportService:
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self,
+        db: Database,
+        calendar: Callable[[], WorkCalendar] | None = None,
+        timezone: str = "Europe/Moscow",
+    ) -> None:
         self._db = db
+        self._calendar = calendar
+        self._timezone = timezone
+        self._dashboard: DashboardService | None = None
+
+    @property
+    def board(self) -> DashboardService:
+        """The supervisor's dashboard queries (``services/dashboard.py``)."""
+        if self._dashboard is None:
+            from desktop_app.domain.worktime.engine import WorkCalendar
+            from desktop_app.services.dashboard import DashboardService
+
+            calendar = self._calendar or (lambda: WorkCalendar.builtin(self._timezone))
+            self._dashboard = DashboardService(self._db, calendar, self._timezone)
+        return self._dashboard
+
+    def dashboard(self, actor: Actor, period: ReportPeriod, now: dt.datetime) -> Dashboard:
+        """Every figure of ``period`` beside the previous period of the same length (R3–R11)."""
+        return self.board.dashboard(actor, period, now)
+
+    def drill_down(self, actor: Actor, drill: Drill) -> list[MessageRef]:
+        """The messages behind one figure (or one bar, one row) of the dashboard."""
+        return self.board.drill_down(actor, drill)
 
     def timeliness(
         self, actor: Actor, since: dt.datetime, until: dt.datetime, now: dt.datetime

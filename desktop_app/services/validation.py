@@ -68,10 +68,11 @@ def media_type_of(filename: str) -> str:
     return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
-def _default_proofreader(settings: Any) -> Proofreader:
+def _default_proofreader(settings: Any, dictionary_words: Callable[[], Iterable[str]]) -> Proofreader:
     from desktop_app.adapters.proofreading import create_proofreader
 
-    return create_proofreader(settings)
+    # A local LanguageTool gets the organisation dictionary as its ignore list at each start (R7 (2)).
+    return create_proofreader(settings, dictionary_words=dictionary_words)
 
 
 class ValidationService:
@@ -106,7 +107,7 @@ class ValidationService:
     def proofreader(self) -> Proofreader:
         with self._lock:
             if self._proofreader is None:
-                self._proofreader = _default_proofreader(self._settings)
+                self._proofreader = _default_proofreader(self._settings, self._engine_dictionary_words)
             return self._proofreader
 
     def start(self) -> None:
@@ -129,14 +130,31 @@ class ValidationService:
         self.start()
         assert self._warm_thread is not None
         self._warm_thread.join(timeout)
-        return not self._warm_thread.is_alive() and self.proofreader.ready.wait(timeout)
+        if self._warm_thread.is_alive():
+            return False
+        engine_wait = getattr(self.proofreader, "wait_ready", None)
+        return bool(engine_wait(timeout)) if engine_wait else self.proofreader.ready.wait(timeout)
 
     def close(self) -> None:
         with self._lock:
             if self._proofreader is not None:
                 self._proofreader.close()
 
+    @property
+    def engine_name(self) -> str:
+        """The engine this service is set up for (``languagetool`` or ``embedded``); a report's
+        ``spelling.engine`` says which one actually ran a check."""
+        return self.proofreader.name
+
     # -- dictionary ---------------------------------------------------------------------------
+
+    def _engine_dictionary_words(self) -> list[str]:
+        words = list(default_dictionary_words())
+        try:
+            words.extend(self._dictionary_source())
+        except Exception:  # the engine starts without the database's words; the filter adds them later
+            log.warning("organisation dictionary unavailable for LanguageTool", exc_info=True)
+        return words
 
     def refresh_dictionary(self) -> None:
         """Re-read the organisation dictionary before the next check (words were approved)."""

@@ -1,6 +1,6 @@
 """A LanguageTool-API-compatible test server (http.server on 127.0.0.1).
 
-Answers ``/v2/languages`` and ``/v2/check`` with LanguageTool's JSON; offsets and lengths are in
+Answers ``/v2/healthcheck``, ``/v2/languages`` and ``/v2/check`` with LanguageTool's JSON; offsets and lengths are in
 UTF-16 code units like the real server. Also runnable as a stand-in for ``languagetool-server.jar``:
 ``python fake_languagetool.py --port N [--delay S]``.
 """
@@ -90,6 +90,8 @@ class Handler(BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path).path
         if path == "/v2/languages":
             self._send([{"name": "Russian", "code": "ru", "longCode": "ru-RU"}])
+        elif path == "/v2/healthcheck":  # what the managed server waits for, as with the real one
+            self._send("OK")
         elif path == "/v2/check":
             query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
             self._send(check(query.get("text", [""])[0]))

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -233,3 +234,197 @@ def test_languagetool_bundled_with_the_installer_is_found(tmp_path, monkeypatch)
     monkeypatch.setattr(_sys, "_MEIPASS", str(tmp_path), raising=False)
     assert factory.bundled_languagetool_dir() == str(tmp_path / "languagetool")
     assert factory.bundled_java() == str(tmp_path / "jre" / "bin" / "java")
+
+
+def test_managed_server_outlives_the_thread_that_started_it(tmp_path: Path) -> None:
+    """PR_SET_PDEATHSIG fires when the forking *thread* ends: the app starts LanguageTool from a
+    short-lived connect thread, and the JVM must not die with it."""
+    server = ManagedLanguageToolServer(
+        tmp_path, command=[sys.executable, str(FAKE), "--port", "{port}"], startup_timeout=20
+    )
+    starter = threading.Thread(target=server.start)
+    starter.start()
+    starter.join(30)
+    try:
+        time.sleep(0.5)
+        assert server.is_running()
+        engine = RemoteLanguageToolProofreader(server.url)
+        assert [m.rule_id for m in engine.proofread("расмотрено").matches] == ["MORFOLOGIK_RULE_RU_RU"]
+        engine.close()
+    finally:
+        server.stop()
+
+
+def test_server_configuration_and_ignore_list(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "languagetool-server-6.8.jar").write_bytes(b"PK")
+    server = ManagedLanguageToolServer(
+        lib,
+        java_path="java",
+        memory_mb=384,
+        work_dir=tmp_path / "run",
+        spelling_words=lambda: ["ЕДДС", "МУП «Горсвет»"],
+    )
+    command = server.command(8123)
+    assert "-Xmx384m" in command and "--public" not in command
+    classpath = command[command.index("-cp") + 1].split(os.pathsep)
+    assert classpath == [str(tmp_path / "run" / "resources"), str(lib / "*")]  # our resources first
+    properties = (tmp_path / "run" / "server.properties").read_text().splitlines()
+    assert "pipelineCaching=true" in properties
+    assert "pipelineExpireTimeInSeconds=86400" in properties  # the default 10 s rebuilds the pipeline
+    assert any(line.startswith("cacheSize=") for line in properties)
+    assert not any(line.startswith("pipelinePrewarming") for line in properties)  # needs English
+    spelling = tmp_path / "run" / "resources" / "org/languagetool/resource/ru/hunspell/spelling_custom.txt"
+    assert set(spelling.read_text(encoding="utf-8").split()) == {"ЕДДС", "Горсвет", "МУП"}
+
+
+def test_classpath_layouts(tmp_path: Path) -> None:
+    from desktop_app.adapters.proofreading import languagetool_classpath
+
+    assert languagetool_classpath(tmp_path) is None
+    (tmp_path / "languagetool-server-6.8.jar").write_bytes(b"PK")
+    assert languagetool_classpath(tmp_path) == [str(tmp_path / "*")]
+    (tmp_path / "languagetool-server.jar").write_bytes(b"PK")  # the standalone download
+    assert languagetool_classpath(tmp_path) == [str(tmp_path / "languagetool-server.jar")]
+
+
+def test_auto_without_languagetool_is_the_embedded_engine(embedded, tmp_path, monkeypatch) -> None:
+    from desktop_app.adapters.proofreading import factory
+
+    monkeypatch.setattr(factory, "SOURCE_TREE_LANGUAGETOOL", tmp_path / "absent")
+    settings = SimpleNamespace(engine="auto", languagetool_url="", languagetool_dir="", java_path="")
+    assert create_proofreader(settings, embedded=embedded) is embedded  # no notice: nothing was asked for
+    settings.engine = "languagetool"
+    insisted = create_proofreader(settings, embedded=embedded).proofread("расмотрено")
+    assert insisted.engine == "embedded" and "LanguageTool не установлен" in (insisted.notice or "")
+
+
+def test_fallback_is_not_warmed_while_languagetool_works(fake_lt) -> None:
+    class Lazy:
+        name = "embedded"
+        ready = threading.Event()
+        started = False
+
+        def start(self) -> None:
+            self.started = True
+
+        def proofread(self, text):  # pragma: no cover - must not be called
+            raise AssertionError("fallback used")
+
+        def close(self) -> None:
+            pass
+
+    lazy = Lazy()
+    proofreader = FallbackProofreader(lambda: RemoteLanguageToolProofreader(fake_lt.url), lazy)
+    proofreader.start()
+    assert proofreader.wait_ready(20)
+    assert proofreader.proofread("расмотрено").engine == "languagetool"
+    assert not lazy.started  # pylat-ru's ≈200 MB are spent only when LanguageTool is unavailable
+    proofreader.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "engine_order", "first"),
+    [
+        ("расмотрено", ["досмотрено", "насмотрено", "посмотрено", "рассмотрено"], "рассмотрено"),
+        ("коммисия", ["комиссия", "коммисии"], "комиссия"),
+        ("обращенние", ["обращение", "обращении"], "обращение"),
+        ("выполненно", ["выполнено", "выполненною"], "выполнено"),
+    ],
+)
+def test_suggestions_closest_first(typed: str, engine_order: list[str], first: str) -> None:
+    from desktop_app.adapters.proofreading import rank_replacements
+
+    ranked = rank_replacements(typed, engine_order)
+    assert ranked[0] == first
+    assert sorted(ranked) == sorted(engine_order)
+
+
+def test_closing_while_languagetool_starts_stops_it(tmp_path: Path) -> None:
+    """The app quits during the JVM's start: the server started meanwhile is stopped, not left running."""
+    server = ManagedLanguageToolServer(
+        tmp_path,
+        command=[sys.executable, str(FAKE), "--port", "{port}", "--delay", "1.0"],
+        startup_timeout=20,
+    )
+
+    class Lazy:
+        name = "embedded"
+        ready = threading.Event()
+
+        def start(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    def slow_start() -> RemoteLanguageToolProofreader:
+        time.sleep(0.5)  # the connect thread reaches the JVM's start only after the app quit
+        return RemoteLanguageToolProofreader(server.start())
+
+    proofreader = FallbackProofreader(slow_start, Lazy(), on_close=server.stop)
+    proofreader.start()
+    time.sleep(0.1)
+    proofreader.close()
+    assert proofreader.wait_ready(20)
+    assert not server.is_running()
+
+
+def test_a_refused_text_keeps_languagetool(embedded) -> None:
+    """An HTTP error answer (the server is alive) sends only that check to the fallback, no restart."""
+    import httpx
+
+    from desktop_app.domain.validation import ProofreadingResult
+
+    class Refusing:
+        name = "languagetool"
+        ready = threading.Event()
+        calls = 0
+
+        def connect(self) -> None:
+            pass
+
+        def proofread(self, text: str) -> ProofreadingResult:
+            self.calls += 1
+            if len(text) > 20:
+                request = httpx.Request("POST", "http://127.0.0.1/v2/check")
+                error = httpx.HTTPStatusError(
+                    "413", request=request, response=httpx.Response(413, request=request)
+                )
+                raise ProofreadingUnavailableError("сервер отказал: HTTP 413") from error
+            return ProofreadingResult("languagetool", ())
+
+        def close(self) -> None:
+            pass
+
+    refusing = Refusing()
+    built: list[int] = []
+
+    def factory() -> Refusing:
+        built.append(1)
+        return refusing
+
+    proofreader = FallbackProofreader(factory, embedded)
+    long_result = proofreader.proofread("Ваше обращение расмотрено, спасибо.")
+    assert long_result.engine == "embedded" and "HTTP 413" in (long_result.notice or "")
+    assert proofreader.proofread("Коротко.").engine == "languagetool"
+    assert built == [1]  # the same server, never rebuilt
+
+
+def test_the_apps_dictionary_reaches_languagetools_ignore_list(monkeypatch, embedded) -> None:
+    """ValidationService hands the organisation dictionary (file + database) to the engine it builds."""
+    import desktop_app.adapters.proofreading as adapters
+    from desktop_app.services.validation import ValidationService
+
+    seen: dict[str, object] = {}
+
+    def create(settings, **options):
+        seen.update(options)
+        return embedded
+
+    monkeypatch.setattr(adapters, "create_proofreader", create)
+    service = ValidationService(SimpleNamespace(), lambda: ["Кривоборье"])
+    assert service.proofreader is embedded
+    words = seen["dictionary_words"]()
+    assert "Кривоборье" in words and "ЕДДС" in words

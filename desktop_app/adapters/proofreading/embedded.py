@@ -16,6 +16,7 @@ from typing import Any
 
 import razdel
 
+from desktop_app.adapters.proofreading.suggestions import rank_replacements
 from desktop_app.domain.validation.proofreading import (
     ProofreadingMatch,
     ProofreadingResult,
@@ -39,10 +40,11 @@ class EmbeddedProofreader:
 
     name = "embedded"
 
-    def __init__(self, level: str | None = None, *, sentence_cache: bool = True) -> None:
+    def __init__(self, level: str | None = None, *, sentence_cache: bool = True, rerank: bool = True) -> None:
         from pylat_ru import LEVEL_DEFAULT
 
         self.level = level or LEVEL_DEFAULT
+        self.rerank = rerank  # spelling suggestions closest first (suggestions.py)
         self.ready = threading.Event()
         self._engine: Any = None
         self._lock = threading.Lock()
@@ -94,7 +96,9 @@ class EmbeddedProofreader:
         return ProofreadingResult(self.name, matches)
 
     def _check(self, text: str) -> tuple[ProofreadingMatch, ...]:
-        return tuple(_convert(m) for m in self._engine.check(text, level=self.level)) if text.strip() else ()
+        if not text.strip():
+            return ()
+        return tuple(_convert(m, text, self.rerank) for m in self._engine.check(text, level=self.level))
 
     def _check_by_sentence(self, text: str) -> tuple[ProofreadingMatch, ...]:
         """Check sentence by sentence, reusing cached results; offsets shifted to ``text``."""
@@ -155,14 +159,19 @@ def _memoise_pure_helpers() -> None:
         MorfologikDictionary.lookup = functools.lru_cache(maxsize=100_000)(lookup)
 
 
-def _convert(match: Any) -> ProofreadingMatch:
+def _convert(match: Any, text: str, rerank: bool) -> ProofreadingMatch:
+    offset, length = int(match.offset), int(match.length)
+    typo = str(match.category_id).upper() == "TYPOS"
+    replacements = tuple(str(r) for r in match.replacements)
+    if rerank and typo:
+        replacements = rank_replacements(text[offset : offset + length], replacements)
     return ProofreadingMatch(
-        offset=int(match.offset),
-        length=int(match.length),
+        offset=offset,
+        length=length,
         rule_id=str(match.rule_id),
         message=clean_message(str(match.message)),
-        replacements=tuple(str(r) for r in match.replacements),
+        replacements=replacements,
         short_message=str(match.short_message or ""),
         category=str(match.category_id or ""),
-        issue_type="misspelling" if str(match.category_id).upper() == "TYPOS" else "",
+        issue_type="misspelling" if typo else "",
     )

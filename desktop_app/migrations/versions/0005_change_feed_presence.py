@@ -1,14 +1,14 @@
 """change feed, presence and queue indexes (issue 17)
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"  # re-chained after main (0004 issue 13, 0003 issue 14); given as "0001"
+down_revision = "0006"  # re-chained after main (0004, 0003, 0006 of issues 13, 14, 19); given as "0001"
 branch_labels = None
 depends_on = None
 

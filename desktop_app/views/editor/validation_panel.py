@@ -38,6 +38,7 @@ CHECK_NAMES: dict[str, str] = {
 
 OK_COLOR = QColor("#1b7f3b")
 FAIL_COLOR = QColor("#b00020")
+ENGINE_NAMES = {"languagetool": "LanguageTool", "embedded": "встроенный модуль pylat-ru"}
 SPAN_ROLE = Qt.ItemDataRole.UserRole  # (offset, length) into the draft, or None
 MATCH_ROLE = Qt.ItemDataRole.UserRole + 1  # index into report.spelling.matches
 
@@ -161,6 +162,7 @@ class ValidationPanel(QWidget):
 
     def clear(self) -> None:
         self.report = None
+        self.spelling_box.setTitle("2. Орфография и грамматика")
         self.summary_label.setText("Проверка ещё не выполнялась.")
         self.summary_label.setStyleSheet("")
         self.status_label.setText("")
@@ -193,6 +195,9 @@ class ValidationPanel(QWidget):
         else:
             self.summary_label.setText("Все проверки пройдены.")
             self.summary_label.setStyleSheet(f"color: {OK_COLOR.name()}; font-weight: bold;")
+        # R7 (2): the reviewer sees which engine checked the spelling (LanguageTool or the fallback).
+        engine = ENGINE_NAMES.get(report.spelling.engine, report.spelling.engine)
+        self.spelling_box.setTitle(f"2. Орфография и грамматика ({engine})")
         notice = report.spelling.notice
         self.notice_label.setText(notice or "")
         self.notice_label.setVisible(bool(notice))

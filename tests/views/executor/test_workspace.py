@@ -146,7 +146,12 @@ def test_round_trip_submit_rework_comment_resubmit(qtbot, setup, validation) -> 
 @pytest.mark.slow
 def test_end_to_end_with_the_embedded_engine(qtbot, setup) -> None:
     """The real pylat-ru engine, warmed in the background, underlines a real typo."""
-    validation = ValidationService(setup.services.settings, setup.services.drafting.dictionary_words)
+    from dataclasses import replace
+
+    from desktop_app.settings import ProofreadingSettings
+
+    embedded_only = replace(setup.services.settings, proofreading=ProofreadingSettings(engine="embedded"))
+    validation = ValidationService(embedded_only, setup.services.drafting.dictionary_words)
     validation.start()
     assert validation.wait_ready(120)
     message_id = setup.routed_message(QUESTION)

@@ -6,7 +6,7 @@ import pytest
 
 from desktop_app.adapters.proofreading import create_proofreader
 from desktop_app.domain.validation import DraftValidator, ValidationReport, default_dictionary_words
-from desktop_app.settings import Settings
+from desktop_app.settings import ProofreadingSettings, Settings
 from desktop_app.views.context import ViewContext
 from desktop_app.views.operator.workspace import OperatorWorkspace
 
@@ -14,7 +14,8 @@ from desktop_app.views.operator.workspace import OperatorWorkspace
 @pytest.fixture(scope="session")
 def real_validate() -> Callable[..., ValidationReport]:
     """The real draft validator with the embedded engine, built once per session."""
-    validator = DraftValidator(create_proofreader(Settings()), default_dictionary_words())
+    embedded_only = Settings(proofreading=ProofreadingSettings(engine="embedded"))  # no JVM in GUI tests
+    validator = DraftValidator(create_proofreader(embedded_only), default_dictionary_words())
 
     def validate(
         message: str,
