@@ -78,6 +78,9 @@ def run_gui(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Отклик")
     app.setOrganizationName("otklik")
+    from desktop_app.views.i18n import install_russian
+
+    install_russian(app)  # Qt's own menus and dialogs in Russian (issue 18)
 
     if smoke_test:
         return _smoke(settings, started)
@@ -111,33 +114,50 @@ def run_gui(
         _show_fatal(str(exc))
         return 1
 
-    from desktop_app.views.context import AppSignals, ViewContext
-    from desktop_app.views.login import LoginDialog
-    from desktop_app.views.main_window import MainWindow
+    from desktop_app.views.context import AppSignals
     from desktop_app.views.operations import Operations
+    from desktop_app.views.session import DeskSession
 
     if not services.auth.has_users():
         first = FirstStartDialog(services)
         if first.exec() != FirstStartDialog.DialogCode.Accepted:
             return 0
-    login = LoginDialog(services.auth, demo_accounts, demo_password)
-    if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
-        return 0
     signals = AppSignals()
     ops = Operations(services.changes)
-    view_context = ViewContext(services, login.actor, ops, signals)
-    runtime = _start_background(services, signals, ops, demo)
-    window = MainWindow(view_context)
-    window.showMaximized()
-    # Warm the proofreading engine once the window is up, so start-up stays fast (issue 9).
+    # Login → main window → «Сменить пользователя» → login … (issue 18): the session owns the windows.
+    from desktop_app.views.ui_state import FILE_NAME
+
+    session = DeskSession(
+        services,
+        ops,
+        signals,
+        demo_accounts=demo_accounts,
+        demo_password=demo_password,
+        ui_state_file=(config_path.parent if config_path else paths.config_dir()) / FILE_NAME,
+    )
+    entered: list[bool] = []
+    session.logged_in.connect(lambda _window: entered.append(True))
+    session.cancelled.connect(app.quit)
+    session.show_login()
+    runtime = None
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(1500, services.validation.start)
+    def first_login(_window: object) -> None:
+        nonlocal runtime
+        if runtime is None:
+            runtime = _start_background(services, signals, ops, demo)
+            # Warm the proofreading engine once the window is up, so start-up stays fast (issue 9).
+            QTimer.singleShot(1500, services.validation.start)
+
+    session.logged_in.connect(first_login)
     try:
-        return app.exec()
+        app.exec()
+        return 0
     finally:
-        window.close()  # the editor saves its text on close: that write is queued now
-        shutdown(services, ops, runtime)
+        if session.window is not None:
+            session.window.close()  # the editor saves its text on close: that write is queued now
+        if entered:
+            shutdown(services, ops, runtime)
 
 
 def shutdown(services: AppServices, ops: Operations, runtime: Background | None) -> None:

@@ -24,6 +24,8 @@ from desktop_app.services.quarantine import QuarantineService
 from desktop_app.services.queries import MessageQueries
 from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
+from desktop_app.services.saved_filters import SavedFilterService
+from desktop_app.services.similar import SimilarMessages
 from desktop_app.services.templates import TemplateService
 from desktop_app.services.validation import ValidationService
 from desktop_app.services.workflow import WorkflowService
@@ -57,6 +59,8 @@ class AppServices:
     presence: PresenceService
     lifecycle: Lifecycle
     quarantine: QuarantineService
+    saved_filters: SavedFilterService
+    similar: SimilarMessages
 
 
 def build_services(
@@ -101,6 +105,8 @@ def build_services(
         changes=changes,
         presence=PresenceService(db, now),
         lifecycle=lifecycle,
+        saved_filters=SavedFilterService(db, now),
+        similar=SimilarMessages(db, now),
         quarantine=_quarantine(settings, db, now, lifecycle),
     )
 

@@ -40,11 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.lifecycle import DraftKind
+from desktop_app.domain.lifecycle import DraftKind, MessageState
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.services.changes import Changes
 from desktop_app.services.presence import describe
 from desktop_app.services.queries import AttachmentInfo, MessageDetail
+from desktop_app.services.similar import SimilarMessage
 from desktop_app.services.texts import DRAFT_KIND_NAMES, STAGE_NAMES, STATE_NAMES
 from desktop_app.views.common.countdown import STATUS_TITLES, format_instant, plain_tooltip, status_colours
 from desktop_app.views.common.dialogs import error_text
@@ -93,6 +94,50 @@ DETAIL_KEYS: dict[str, str] = {
     "attempt": "попытка",
 }
 THUMBNAIL = QSize(96, 72)
+
+# States whose reason is the reason of the state itself (closed, redirected, returned, handed back).
+_REASON_STATES = {
+    MessageState.NEW,
+    MessageState.CLOSED,
+    MessageState.REDIRECTING,
+    MessageState.REDIRECTED,
+    MessageState.REWORK,
+}
+_ASSIGNED_STATES = {MessageState.ROUTED, MessageState.REWORK, MessageState.UNDER_REVIEW, MessageState.INTERIM}
+
+
+def current_reason(detail: MessageDetail) -> str:
+    """The state's reason while it still holds (issue 18, point 9).
+
+    ``state_reason`` keeps the last reason given (a rework comment stays on record after the answer is
+    published); on the card it is shown only while the state it explains lasts. Under review it is a
+    refusal of the Incident system only when that came after the last submission.
+    """
+    state = detail.row.state
+    if not detail.state_reason:
+        return ""
+    if state in _REASON_STATES:
+        return detail.state_reason
+    if state is MessageState.UNDER_REVIEW:
+        last = next(
+            (e.action for e in reversed(detail.history) if e.action in ("submit_draft", "outbound_failed")),
+            "",
+        )
+        return detail.state_reason if last == "outbound_failed" else ""
+    return ""
+
+
+def routing_comment(detail: MessageDetail) -> tuple[str, str] | None:
+    """(who, comment) of the operator's last routing or reassignment with a comment (issue 18, point 2)."""
+    if detail.row.state not in _ASSIGNED_STATES:
+        return None
+    for event in reversed(detail.history):
+        if event.action in ("route", "reassign"):
+            comment = str(event.details.get("comment") or "").strip()
+            return (event.actor or "отдел по обращениям граждан", comment) if comment else None
+    return None
+
+
 _SAFE_SCHEMES = ("http", "https")
 
 
@@ -184,6 +229,15 @@ class MessagePanel(QWidget):
         )
         body.addWidget(self.reason_label)
 
+        # The operator's comment for the executor, in full (it used to be «коммен…» in the history).
+        self.routing_label = _plain_label(object_name="routing_comment")
+        self.routing_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.routing_label.setStyleSheet(
+            "background: #e8eefc; border: 1px solid #b8c7ef; border-radius: 4px; padding: 4px 6px;"
+        )
+        self.routing_label.hide()
+        body.addWidget(self.routing_label)
+
         # Who else works on this message right now («открыто у: Иванова»), from the presence table.
         self.presence_label = _plain_label(object_name="presence")
         self.presence_label.setStyleSheet(
@@ -218,6 +272,9 @@ class MessagePanel(QWidget):
         self.tabs.addTab(self.stages_view, "Сроки")
         self.tabs.addTab(self.thread_view, "Переписка")
         self.tabs.addTab(self.history_view, "История")
+        # Other recent messages about the same address or topic, with their answers (issue 18).
+        self.similar_view = self._tree(["Когда", "Автор", "Почему похоже", "Сообщение и ответ"], "similar")
+        self.tabs.addTab(self.similar_view, "Похожие")
         body.addWidget(self.tabs, 4)
         self.clear()
 
@@ -330,8 +387,14 @@ class MessagePanel(QWidget):
         self.link_label.setText(detail.post_url or "ссылки на оригинал нет")
         self.link_label.setToolTip(plain_tooltip(detail.post_url))
         self.open_link_button.setEnabled(QUrl(detail.post_url).scheme() in _SAFE_SCHEMES)
-        self.reason_label.setText(f"Причина: {detail.state_reason}" if detail.state_reason else "")
-        self.reason_label.setVisible(bool(detail.state_reason))
+        reason = current_reason(detail)
+        self.reason_label.setText(f"Причина: {reason}" if reason else "")
+        self.reason_label.setVisible(bool(reason))
+        routed = routing_comment(detail)
+        self.routing_label.setText(
+            f"Комментарий при направлении ({routed[0]}): {routed[1]}" if routed else ""
+        )
+        self.routing_label.setVisible(routed is not None)
         self.text_view.setPlainText(detail.text)
 
         self.attachments.clear()
@@ -393,7 +456,35 @@ class MessagePanel(QWidget):
             )
             self.history_view.addTopLevelItem(item)
         self.tabs.setTabText(2, f"История ({len(detail.history)})")
+        self._load_similar(detail.row.id)
         self.detail_loaded.emit(detail)
+
+    def _load_similar(self, message_id: int) -> None:
+        similar, actor = self.context.services.similar, self.context.actor
+        self.similar_view.clear()
+        self.tabs.setTabText(3, "Похожие")
+        self.context.ops.query(
+            self,
+            lambda: similar.find(actor, message_id),
+            lambda found: self._show_similar(message_id, found),
+            lambda _error: None,  # a hint, not the card: its failure is only logged by the layer
+            slot="similar",
+        )
+
+    def _show_similar(self, message_id: int, found: list[SimilarMessage]) -> None:
+        if self._requested != message_id:
+            return
+        calendar = self.context.services.calendar.calendar()
+        self.similar_view.clear()
+        for item in found:
+            text = item.preview + (f"\nОтвет: {' '.join(item.answer.split())}" if item.answer else "")
+            row = QTreeWidgetItem(
+                [format_instant(calendar, item.arrived_at), item.author_name or "—", item.why, text]
+            )
+            row.setToolTip(3, plain_tooltip(text))
+            row.setData(0, Qt.ItemDataRole.UserRole, item.id)
+            self.similar_view.addTopLevelItem(row)
+        self.tabs.setTabText(3, f"Похожие ({len(found)})" if found else "Похожие")
 
     def _add_attachment(self, info: AttachmentInfo) -> None:
         item = QListWidgetItem(info.filename)

@@ -40,7 +40,7 @@ from desktop_app.services.draft_session import EDITABLE_STATES, DraftSession, Sa
 from desktop_app.services.drafting import DraftAttachment
 from desktop_app.services.presence import EDITING
 from desktop_app.services.queries import MessageDetail
-from desktop_app.services.templates import TemplateInfo
+from desktop_app.services.templates import CHECK_BLANKS, TemplateInfo, merge_template, unfilled_blanks
 from desktop_app.services.texts import STATE_NAMES
 from desktop_app.services.validation import (
     CHECK_QUESTIONS,
@@ -170,10 +170,10 @@ class DraftEditor(QWidget):
         self.conflict_other.setMaximumHeight(110)
         self.reload_button = QPushButton("Взять текст с другого рабочего места")
         self.keep_mine_button = QPushButton("Оставить мой текст новой версией")
-        row = QHBoxLayout()
-        row.addWidget(self.reload_button)
-        row.addWidget(self.keep_mine_button)
-        row.addStretch(1)
+        # One button a line: the banner must not widen the editor past a 1366-px screen (issue 18).
+        row = QVBoxLayout()
+        row.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignLeft)
+        row.addWidget(self.keep_mine_button, 0, Qt.AlignmentFlag.AlignLeft)
         conflict_layout.addWidget(self.conflict_label)
         conflict_layout.addWidget(self.conflict_other)
         conflict_layout.addLayout(row)
@@ -189,6 +189,9 @@ class DraftEditor(QWidget):
             "Запрос уточнения: вопрос автору, если без его ответа нельзя ответить по существу."
         )
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        # Its longest title must not set the editor's minimum width (1366-px screens, issue 18).
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.kind_combo.setMinimumContentsLength(16)
         self.template_button = QToolButton()
         self.template_button.setText("Вставить шаблон")
         self.template_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -222,10 +225,9 @@ class DraftEditor(QWidget):
         self.warning_label = _plain_label("", "submit_warning_text")
         self.submit_anyway_button = QPushButton("Всё равно отправить на проверку")
         self.back_to_draft_button = QPushButton("Вернуться к черновику")
-        row = QHBoxLayout()
-        row.addWidget(self.submit_anyway_button)
-        row.addWidget(self.back_to_draft_button)
-        row.addStretch(1)
+        row = QVBoxLayout()
+        row.addWidget(self.submit_anyway_button, 0, Qt.AlignmentFlag.AlignLeft)
+        row.addWidget(self.back_to_draft_button, 0, Qt.AlignmentFlag.AlignLeft)
         warning_layout.addWidget(self.warning_label)
         warning_layout.addLayout(row)
         self.submit_anyway_button.clicked.connect(self.submit_despite_warnings)
@@ -251,6 +253,10 @@ class DraftEditor(QWidget):
         column.addLayout(top)
         column.addWidget(self.text_edit, 1)
         column.addLayout(status_row)
+        self.blanks_label = _plain_label("", "template_blanks")
+        self.blanks_label.setStyleSheet("color: #b00020;")
+        self.blanks_label.hide()
+        column.addWidget(self.blanks_label)
         column.addWidget(self.attachments)
         column.addWidget(self.warning_banner)
         column.addLayout(bottom)
@@ -572,7 +578,19 @@ class DraftEditor(QWidget):
         self.report = report
         self.panel.show_report(report)
         self.text_edit.set_matches(report.spelling.matches)
+        self._show_blanks()
         self.report_ready.emit(report)
+
+    def _show_blanks(self) -> None:
+        blanks = unfilled_blanks(self.text())
+        self.blanks_label.setText(
+            "Не заполнено место шаблона: "
+            + ", ".join(f"«{b}»" for b in blanks[:3])
+            + " — впишите, что нужно."
+            if blanks
+            else ""
+        )
+        self.blanks_label.setVisible(bool(blanks))
 
     def _check_failed(self, generation: int, error: BaseException) -> None:
         if self._alive() and generation == self._generation:
@@ -637,9 +655,11 @@ class DraftEditor(QWidget):
             self.text_edit.selectAll()
             self.text_edit.insertPlainText(body)
             return
-        if self.validation.starts_with_greeting(current) and self.validation.starts_with_greeting(body):
-            body = body.lstrip().split("\n", 1)[1].lstrip("\n") if "\n" in body.lstrip() else ""
-        self.text_edit.insertPlainText(body)
+        cursor = self.text_edit.textCursor()
+        start, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
+        merged = merge_template(current[:start], current[end:], body, self.validation.starts_with_greeting)
+        if merged:
+            self.text_edit.insertPlainText(merged)
 
     # -- autosave and recovery ----------------------------------------------------------------------
 
@@ -837,6 +857,8 @@ class DraftEditor(QWidget):
                 self.panel.show_report(report)
                 self.text_edit.set_matches(report.spelling.matches)
             failed = self.failed_checks(report)
+            if unfilled_blanks(text):
+                failed.append(CHECK_BLANKS)  # «на ________» left from a template (issue 18)
             if failed:
                 self._show_submit_warning(report, failed)
             else:
@@ -880,6 +902,8 @@ class DraftEditor(QWidget):
                 lines.append(f"   нет ответа: «{question.text}»")
         for issue in report.format.issues[:3]:
             lines.append(f"   {issue.message}")
+        for blank in unfilled_blanks(self.text())[:3]:
+            lines.append(f"   не заполнено: «{blank}»")
         lines.append("ОпОГ увидит, какие проверки не пройдены. Отправить всё равно?")
         self._pending_failed = failed
         self.warning_label.setText("\n".join(lines))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.validation import QualityHint, QuestionItem, ValidationReport
+from desktop_app.services.templates import CHECK_BLANKS
 from desktop_app.services.validation import (
     CHECK_FORMAT,
     CHECK_GREETING,
@@ -32,6 +33,7 @@ CHECK_NAMES: dict[str, str] = {
     CHECK_QUESTIONS: "ответы на все вопросы",
     CHECK_FORMAT: "формат площадки и вложения",
     CHECK_KIND: "требования к виду ответа",
+    CHECK_BLANKS: "незаполненные места шаблона",
 }
 
 OK_COLOR = QColor("#1b7f3b")

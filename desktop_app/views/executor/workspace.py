@@ -268,12 +268,15 @@ class ExecutorWorkspace(QWidget):
                     self.notifier.notify(
                         f"Возвращено на доработку: {row.author_name} — доработать за 30 рабочих минут",
                         urgent=True,
+                        key=("rework", row.id),
                     )
                 elif row.state is MessageState.ROUTED and before is MessageState.CLARIFICATION:
                     # Issue 13: the author answered our clarification request — the draft clock runs.
                     self.notifier.notify(
                         f"Автор ответил на запрос уточнения: {row.author_name} — {row.preview}", urgent=True
                     )
+                elif before is MessageState.REWORK and row.state is not MessageState.REWORK:
+                    self.notifier.withdraw(("rework", row.id))  # resubmitted: the strip is stale now
                 elif row.state is MessageState.ROUTED and before is None:
                     self.notifier.notify(
                         f"Новое сообщение для подразделения: {row.author_name} — {row.preview}"
@@ -350,6 +353,7 @@ class ExecutorWorkspace(QWidget):
         )
 
     def _submitted(self, message_id: int) -> None:
+        self.notifier.withdraw(("rework", message_id))  # «возвращено» is over once resubmitted
         self.reload()
 
     # -- hand back (misrouted message) -----------------------------------------------------------

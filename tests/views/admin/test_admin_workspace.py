@@ -132,11 +132,11 @@ def test_deadline_policy_is_edited_and_applies_to_new_stages(admin_view) -> None
     from desktop_app.domain.worktime.deadlines import Stage
 
     view, world = admin_view
-    assert view.budget_edits[Stage.ROUTE].text() == "1h"
+    assert view.budget_edits[Stage.ROUTE].text() == "1 ч"
     view.budget_edits[Stage.ROUTE].setText("два часа")
     view.save_policy()
     assert "направление исполнителю" in view.last_error
-    view.budget_edits[Stage.ROUTE].setText("2ч")
+    view.budget_edits[Stage.ROUTE].setText("2 ч")
     view.save_policy()
     assert view.policy_result.text() == "Сроки этапов сохранены."
     message_id = world.arrive()  # 10:00 Tuesday: routing is now due in 2 working hours
