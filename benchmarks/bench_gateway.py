@@ -59,14 +59,16 @@ def _no_hooks() -> dict[str, Any]:
 
 def _intake(db_url: str, messages: int, seed: int, bad_items: int = 0) -> tuple[float, Any]:
     db = open_database(db_url)
-    build_services(Settings(), db)
+    services = build_services(Settings(), db)
     with start_simulator(seed=seed) as sim:
         sim.store.seed_backlog(messages)
         for _ in range(bad_items):
             sim.store.add_bad_item()
         gateway = HttpIncidentGateway(sim.base_url)
         started = time.perf_counter()
-        result = IntakeService(db, gateway, page_size=500, max_pages=10_000).sync_once()
+        result = IntakeService(
+            db, gateway, page_size=500, max_pages=10_000, lifecycle=services.lifecycle
+        ).sync_once()
         elapsed = time.perf_counter() - started
         gateway.close()
         bad = len(sim.store.bad_ids)
@@ -77,11 +79,11 @@ def _intake(db_url: str, messages: int, seed: int, bad_items: int = 0) -> tuple[
 
 def _publish(db_url: str, answers: int) -> float:
     db = open_database(db_url)
-    build_services(Settings(), db)  # the hooks find the deadline book through the sessions
+    services = build_services(Settings(), db)  # the lifecycle the intake and outbox are given
     now = dt.datetime.now(dt.UTC)
     with start_simulator(seed=5, initial_messages=answers) as sim:
         gateway = HttpIncidentGateway(sim.base_url)
-        IntakeService(db, gateway).sync_once()
+        IntakeService(db, gateway, lifecycle=services.lifecycle).sync_once()
         text = "Здравствуйте! Ваше обращение рассмотрено."
         with db.session() as session, session.begin():
             # The state approve_and_publish leaves: a submitted draft version, its publication and
@@ -123,7 +125,7 @@ def _publish(db_url: str, answers: int) -> float:
                     )
                 )
                 message.state = MessageState.PUBLISHING
-        worker = OutboxWorker(db, gateway, batch_size=500)
+        worker = OutboxWorker(db, gateway, batch_size=500, lifecycle=services.lifecycle)
         started = time.perf_counter()
         while worker.send_due():
             pass

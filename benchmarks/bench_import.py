@@ -54,7 +54,7 @@ def run(rows: int) -> dict[str, float]:
     _write(source, rows)
     url = f"sqlite:///{folder / 'otklik.sqlite3'}"
     db = open_database(url)
-    build_services(Settings(), db)
+    services = build_services(Settings(), db)  # the lifecycle the import is given
     durations: list[float] = []
     started: dict[int, float] = {}
     event.listen(db.engine, "begin", lambda conn: started.__setitem__(id(conn), time.perf_counter()))
@@ -78,7 +78,7 @@ def run(rows: int) -> dict[str, float]:
     thread = threading.Thread(target=other_workstation, daemon=True)
     thread.start()
     began = time.perf_counter()
-    result = import_file(db, source, "Europe/Moscow")
+    result = import_file(db, source, "Europe/Moscow", lifecycle=services.lifecycle)
     elapsed = time.perf_counter() - began
     stop.set()
     thread.join()

@@ -70,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "otklik", help="one-folder bundle")
     parser.add_argument("--runs", type=int, default=3, help="warm runs (median)")
+    parser.add_argument("--quick", action="store_true", help="one warm run, no cache dropping (CI)")
     options = parser.parse_args(argv)
+    if options.quick:
+        options.runs = 1
 
     exe = options.bundle / ("otklik.exe" if sys.platform == "win32" else "otklik")
     if not exe.is_file():
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     smoke = [str(exe), "--smoke-test"]
     with tempfile.TemporaryDirectory(prefix="otklik-bench-") as tmp:
         home = Path(tmp)
-        dropped = drop_caches()
+        dropped = False if options.quick else drop_caches()
         cold, result = run(smoke, home / "cold")
         if result.returncode != 0 or "SMOKE OK" not in result.stdout:
             print(

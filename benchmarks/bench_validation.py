@@ -111,6 +111,7 @@ def measure(engine_name: str, rounds: int, warm_rounds: int) -> dict[str, object
         first_ms = (time.perf_counter() - t0) * 1000
         ran = first.spelling.engine
         new, engine_only, edits = [], [], []
+        coverage: list[tuple[float, float]] = []
         clear = getattr(engine, "clear_cache", None)
         for index in range(warm_rounds):  # "warm": the JVM's JIT has compiled the hot rules
             engine.proofread(draft(50_000 + index))
@@ -120,8 +121,9 @@ def measure(engine_name: str, rounds: int, warm_rounds: int) -> dict[str, object
             if clear:
                 clear()
             t0 = time.perf_counter()
-            validator.validate(MESSAGE, draft(index), author_name=AUTHOR, platform="vk")
+            timed = validator.validate(MESSAGE, draft(index), author_name=AUTHOR, platform="vk").timings_ms
             new.append((time.perf_counter() - t0) * 1000)
+            coverage.append((timed["questions"], timed["total"]))  # issue 15: coverage's own share
         cpu_before = cpu_seconds(jvm_pid)
         for index in range(1, rounds + 1):
             if clear:
@@ -146,6 +148,8 @@ def measure(engine_name: str, rounds: int, warm_rounds: int) -> dict[str, object
             "first_validation_ms": round(first_ms, 1),
             "new_draft_p50_ms": round(statistics.median(new), 1),
             "new_draft_p95_ms": round(percentile(new, 0.95), 1),
+            "new_draft_coverage_p50_ms": round(statistics.median(q for q, _ in coverage), 1),
+            "new_draft_coverage_share": round(sum(q for q, _ in coverage) / sum(t for _, t in coverage), 3),
             "engine_new_draft_p50_ms": round(statistics.median(engine_only), 1),
             "engine_new_draft_p95_ms": round(percentile(engine_only, 0.95), 1),
             # CPU time per engine check (this process + the JVM): what the wall time is on an idle machine.

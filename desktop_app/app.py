@@ -1,4 +1,8 @@
-"""Starting the desktop app: settings, database, services, login, main window."""
+"""Starting the desktop app: settings, database, services, login, main window.
+
+The command line (``desktop_app.cli``) calls :func:`run_gui` with what it parsed; this module does not
+import the command line back (no import cycle).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,11 @@ import logging
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop_app import paths
-from desktop_app.cli import CliContext
 from desktop_app.errors import OtklikError
 from desktop_app.logging_setup import configure_logging
 from desktop_app.models.database import Database, open_database
@@ -20,6 +24,7 @@ from desktop_app.settings import Settings, audit_checkpoint_dir, load_settings, 
 if TYPE_CHECKING:
     from desktop_app.views.background import Background
     from desktop_app.views.context import AppSignals
+    from desktop_app.views.operations import Operations
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +57,18 @@ def prepare_demo(settings: Settings) -> tuple[AppServices, dict[str, str], str]:
     return services, accounts, load_seed()["password"]
 
 
-def run_gui(context: CliContext, *, demo: bool = False, smoke_test: bool = False) -> int:
+def run_gui(
+    config_path: Path | None,
+    settings_source: Callable[[], Settings],
+    *,
+    demo: bool = False,
+    smoke_test: bool = False,
+) -> int:
+    """The desktop app: ``config_path`` as given by ``--config``; ``settings_source`` reads the settings."""
     started = time.perf_counter()
     configure_logging()
     try:
-        settings = context.settings
+        settings = settings_source()
     except OtklikError as exc:
         _show_fatal(str(exc))
         return 1
@@ -66,6 +78,9 @@ def run_gui(context: CliContext, *, demo: bool = False, smoke_test: bool = False
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Отклик")
     app.setOrganizationName("otklik")
+    from desktop_app.views.i18n import install_russian
+
+    install_russian(app)  # Qt's own menus and dialogs in Russian (issue 18)
 
     if smoke_test:
         return _smoke(settings, started)
@@ -82,7 +97,7 @@ def run_gui(context: CliContext, *, demo: bool = False, smoke_test: bool = False
         if demo:
             services, demo_accounts, demo_password = prepare_demo(settings)
         else:
-            config_file = context.config_path or paths.default_config_file()
+            config_file = config_path or paths.default_config_file()
             if not config_file.exists():
                 # First start on this workstation: its own SQLite file or the department's PostgreSQL.
                 setup = DatabaseSetupDialog(settings.database.effective_url())
@@ -99,40 +114,71 @@ def run_gui(context: CliContext, *, demo: bool = False, smoke_test: bool = False
         _show_fatal(str(exc))
         return 1
 
-    from desktop_app.views.context import AppSignals, ViewContext
-    from desktop_app.views.login import LoginDialog
-    from desktop_app.views.main_window import MainWindow
-    from desktop_app.views.tasks import TaskRunner
+    from desktop_app.views.context import AppSignals
+    from desktop_app.views.operations import Operations
+    from desktop_app.views.session import DeskSession
 
     if not services.auth.has_users():
         first = FirstStartDialog(services)
         if first.exec() != FirstStartDialog.DialogCode.Accepted:
             return 0
-    login = LoginDialog(services.auth, demo_accounts, demo_password)
-    if login.exec() != LoginDialog.DialogCode.Accepted or login.actor is None:
-        return 0
     signals = AppSignals()
-    view_context = ViewContext(services, login.actor, TaskRunner(), signals)
-    runtime = _start_background(services, signals, demo)
-    window = MainWindow(view_context)
-    window.showMaximized()
-    # Warm the proofreading engine once the window is up, so start-up stays fast (issue 9).
+    ops = Operations(services.changes)
+    # Login → main window → «Сменить пользователя» → login … (issue 18): the session owns the windows.
+    from desktop_app.views.ui_state import FILE_NAME
+
+    session = DeskSession(
+        services,
+        ops,
+        signals,
+        demo_accounts=demo_accounts,
+        demo_password=demo_password,
+        ui_state_file=(config_path.parent if config_path else paths.config_dir()) / FILE_NAME,
+    )
+    entered: list[bool] = []
+    session.logged_in.connect(lambda _window: entered.append(True))
+    session.cancelled.connect(app.quit)
+    session.show_login()
+    runtime = None
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(1500, services.validation.start)
+    def first_login(_window: object) -> None:
+        nonlocal runtime
+        if runtime is None:
+            runtime = _start_background(services, signals, ops, demo)
+            # Warm the proofreading engine once the window is up, so start-up stays fast (issue 9).
+            QTimer.singleShot(1500, services.validation.start)
+
+    session.logged_in.connect(first_login)
     try:
-        return app.exec()
+        app.exec()
+        return 0
     finally:
+        if session.window is not None:
+            session.window.close()  # the editor saves its text on close: that write is queued now
+        if entered:
+            shutdown(services, ops, runtime)
+
+
+def shutdown(services: AppServices, ops: Operations, runtime: Background | None) -> None:
+    """At exit: drain the running operations (the final autosave) before anything is closed (issue 17)."""
+    if not ops.shutdown(30_000):
+        log.error("operations still running at exit after 30 s; closing anyway")
+    if runtime is not None:
         runtime.stop()
-        services.validation.close()  # stops a LanguageTool JVM the app started itself
-        services.db.dispose()
+    try:
+        services.presence.leave()  # the others stop seeing «открыто у» at once, not after it expires
+    except Exception:  # the database may be gone: presence expires by itself
+        log.warning("could not clear presence at exit", exc_info=True)
+    services.validation.close()  # stops a LanguageTool JVM the app started itself
+    services.db.dispose()
 
 
-def _start_background(services: AppServices, signals: AppSignals, demo: bool) -> Background:
+def _start_background(services: AppServices, signals: AppSignals, ops: Operations, demo: bool) -> Background:
     """Intake and outbox loops (R2, R5); in the demo, also the embedded Incident-system simulator."""
     from desktop_app.views.background import Background
 
-    background = Background(services, signals, demo=demo)
+    background = Background(services, signals, ops, demo=demo)
     background.start()
     return background
 
@@ -144,7 +190,7 @@ def _smoke(settings: Settings, started: float) -> int:
 
     from desktop_app.views.context import AppSignals, ViewContext
     from desktop_app.views.main_window import MainWindow
-    from desktop_app.views.tasks import TaskRunner
+    from desktop_app.views.operations import Operations
 
     try:
         services, _accounts, password = prepare_demo(settings)
@@ -152,12 +198,13 @@ def _smoke(settings: Settings, started: float) -> int:
     except OtklikError as exc:
         _show_fatal(str(exc))
         return 1
-    window = MainWindow(ViewContext(services, actor, TaskRunner(), AppSignals()), watch_changes=False)
+    ops = Operations(services.changes)
+    window = MainWindow(ViewContext(services, actor, ops, AppSignals()), watch_changes=False)
     window.show()
     QTimer.singleShot(200, QApplication.instance().quit)
     QApplication.instance().exec()
     window.close()
-    services.db.dispose()
+    shutdown(services, ops, None)
     log.info("smoke test passed in %.2f s", time.perf_counter() - started)
     print("SMOKE OK")
     return 0

@@ -2,8 +2,9 @@
 
     .venv/bin/python docs/screenshots.py [--out docs/screenshots]
 
-Screens: login, the operator workspace on the demo queues, a selected message, the route dialog and the
-review dialog. The clock is fixed (Tuesday 12 May 2026, 11:20 Moscow) so the countdowns and colours
+Screens: login (with the executors' departments), the operator workspace on the demo queues at
+1366×768, a selected message with its similar messages, the route and close dialogs, the review dialog,
+the shortcut sheet, the executor's editor, the administrator's accounts and month grid. The clock is fixed (Tuesday 12 May 2026, 11:20 Moscow) so the countdowns and colours
 are the same on every run.
 """
 
@@ -30,7 +31,7 @@ from desktop_app.settings import Settings
 from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.login import LoginDialog
 from desktop_app.views.main_window import MainWindow
-from desktop_app.views.tasks import TaskRunner
+from desktop_app.views.operations import Operations
 from tests.support.factories import Clock, msk
 
 
@@ -49,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     font = QFont("DejaVu Sans", 10)
     app.setFont(font)
-    TaskRunner.synchronous = True  # deterministic pictures: every load completes before the grab
+    from desktop_app.views.i18n import install_russian
+
+    install_russian(app)  # Qt's own texts in Russian, as the app does
 
     clock = Clock(msk(2026, 5, 12, 11, 20))
     folder = Path(tempfile.mkdtemp(prefix="otklik-screens-"))
@@ -58,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     accounts = seed_demo(services)
     password = load_seed()["password"]
 
-    login = LoginDialog(services.auth, accounts, password)
+    login = LoginDialog(
+        services.auth, accounts, password, demo_departments=services.admin.departments_of(list(accounts))
+    )
     login.login_edit.setText("operator")
     login.password_edit.setText(password)
     login.show()
@@ -67,9 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     actor = login.actor
     assert actor is not None
 
-    context = ViewContext(services=services, actor=actor, runner=TaskRunner(), signals=AppSignals())
+    context = ViewContext(
+        services=services, actor=actor, ops=Operations(services.changes, inline=True), signals=AppSignals()
+    )
     window = MainWindow(context, watch_changes=False)
-    window.resize(1500, 860)
+    window.resize(1366, 728)  # a 1366×768 screen less the taskbar (issue 18)
     window.show()
     context.signals.sync_status.emit("«Система Инцидент»: обновлено в 11:19, новых нет", True)
     workspace = window.workspace
@@ -83,6 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     workspace.select_message(target.id)
     context.signals.new_messages.emit(2)
     save(window, options.out / "operator-selected-message.png")
+    workspace.panel.tabs.setCurrentIndex(3)
+    save(workspace.panel, options.out / "similar-messages.png")
+    workspace.panel.tabs.setCurrentIndex(0)
+
+    close = workspace.open_close_dialog()
+    assert close is not None
+    save(close, options.out / "close-dialog.png")
+    close.reject()
 
     dialog = workspace.open_route_dialog()
     assert dialog is not None
@@ -99,15 +114,18 @@ def main(argv: list[str] | None = None) -> int:
         review.resize(1200, 760)
         save(review, options.out / "review-dialog.png")
         review.reject()
+    sheet = window.show_shortcuts()
+    save(sheet, options.out / "shortcut-sheet.png")
+    sheet.accept()
     window.close()
 
     # The executor: a routed message, a draft with a typo and a missed question, checked live.
     executor = services.auth.login("blago", password)
     executor_context = ViewContext(
-        services=services, actor=executor, runner=TaskRunner(), signals=AppSignals()
+        services=services, actor=executor, ops=Operations(services.changes, inline=True), signals=AppSignals()
     )
     executor_window = MainWindow(executor_context, watch_changes=False)
-    executor_window.resize(1500, 860)
+    executor_window.resize(1366, 728)
     executor_window.show()
     executor_workspace = executor_window.workspace
     routed = next(r for r in executor_workspace.model.rows() if r.state is MessageState.ROUTED)
@@ -123,10 +141,15 @@ def main(argv: list[str] | None = None) -> int:
 
     # The administrator: the working calendar with its years and custom days.
     admin = services.auth.login("admin", password)
-    admin_context = ViewContext(services=services, actor=admin, runner=TaskRunner(), signals=AppSignals())
+    admin_context = ViewContext(
+        services=services, actor=admin, ops=Operations(services.changes, inline=True), signals=AppSignals()
+    )
     admin_window = MainWindow(admin_context, watch_changes=False)
-    admin_window.resize(1100, 700)
+    admin_window.resize(1366, 728)
     admin_window.show()
+    admin_window.workspace.setCurrentIndex(0)
+    admin_window.workspace.select_user("roads")
+    save(admin_window, options.out / "admin-accounts.png")
     admin_window.workspace.setCurrentIndex(2)
     save(admin_window, options.out / "admin-calendar.png")
     admin_window.close()

@@ -100,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop_app.app import run_gui  # Qt is imported only for the GUI
 
     try:
-        return run_gui(context, demo=options.demo, smoke_test=options.smoke_test)
+        return run_gui(
+            context.config_path, lambda: context.settings, demo=options.demo, smoke_test=options.smoke_test
+        )
     except OtklikError as exc:
         return fail(str(exc), 1)

@@ -48,15 +48,16 @@ def run(argv: list[str], context: CliContext) -> int:
     except OtklikError as exc:
         return fail(str(exc), 1)
     try:
-        build_services(
-            settings, db, audit_dir=audit_checkpoint_dir(settings)
-        )  # installs the lifecycle hooks (deadline clocks, audit)
+        # The lifecycle (deadline clocks, audit) the import is given comes from the bootstrap.
+        services = build_services(settings, db, audit_dir=audit_checkpoint_dir(settings))
         result = import_file(
             db,
             options.file,
             settings.administration.timezone,
+            services.now,
             encoding=options.encoding,
             progress=None if options.quiet else _progress,
+            lifecycle=services.lifecycle,
         )
     except OtklikError as exc:
         return fail(str(exc), 1)

@@ -34,11 +34,12 @@ def run(argv: list[str], context: CliContext) -> int:
     except OtklikError as exc:
         return fail(str(exc), 1)
     try:
-        build_services(
-            settings, db, audit_dir=audit_checkpoint_dir(settings)
-        )  # installs the lifecycle hooks (deadline clocks, audit)
+        # The lifecycle (deadline clocks, audit) the intake is given comes from the bootstrap.
+        services = build_services(settings, db, audit_dir=audit_checkpoint_dir(settings))
         # Bounded by incident.sync_deadline_seconds: the command returns even if the peer never does.
-        service = IntakeService(db, gateway, limits=IntakeLimits.from_settings(settings.incident))
+        service = IntakeService(
+            db, gateway, limits=IntakeLimits.from_settings(settings.incident), lifecycle=services.lifecycle
+        )
         if getattr(gateway, "manual", False):
             print("Режим «manual»: сообщения загружаются командой «otklik import ФАЙЛ».")
         if options.once:

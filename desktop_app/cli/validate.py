@@ -161,8 +161,22 @@ def format_report(report: ValidationReport) -> str:
         lines.append(f"  - «{match.text}» (позиция {match.offset}): {match.message}{hint}")
     lines.append(f"Вопросы и просьбы: {len(report.questions)}, без ответа: {len(report.uncovered_questions)}")
     for question in report.questions:
-        status = "есть ответ" if question.covered else "НЕТ ОТВЕТА"
+        if question.rhetorical:
+            status = "не требует ответа"
+        elif question.uncertain:
+            status = "ПРОВЕРЬТЕ"
+        else:
+            status = "есть ответ" if question.covered else "НЕТ ОТВЕТА"
         lines.append(f"  - [{status}] {question.text}")
+        if question.evidence and question.covered:
+            lines.append(f"      ответ: {question.evidence}")
+        if question.reason:
+            lines.append(
+                f"      почему: {question.reason} (уверенность {round(question.confidence * 100)} %)"
+            )
     lines.append(f"Формат в порядке: {mark[report.format.ok]}")
     lines += [f"  - {issue.message}" for issue in report.format.issues]
+    if report.quality.hints:
+        lines.append(f"Советы по качеству ответа (не мешают отправке): {len(report.quality.hints)}")
+        lines += [f"  - {hint.message}" for hint in report.quality.hints]
     return "\n".join(lines) + "\n"

@@ -81,6 +81,8 @@ class Database:
         self.url = url
         self.engine = create_db_engine(url)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        # The services' change feed hooked to this session factory (set once by the bootstrap).
+        self.change_feed: Any = None
 
     @property
     def dialect(self) -> str:

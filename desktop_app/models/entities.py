@@ -438,6 +438,56 @@ class AppSetting(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
+class ChangeLogEntry(Base):
+    """One committed change, for the other workstations' change feed (issue 17).
+
+    Written in the same transaction as the change itself (so a rolled-back write leaves no trace) and
+    pruned after a few minutes: it only has to bridge the gap between a commit and the others' read.
+    """
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(String(20))  # message, arrived, draft, presence
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utc_now, index=True)
+
+
+class Presence(Base):
+    """Who has a message open or is editing its draft, on which workstation (heartbeat, issue 17)."""
+
+    __tablename__ = "presence"
+
+    workstation: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    user_name: Mapped[str] = mapped_column(String(200))
+    activity: Mapped[str] = mapped_column(String(20))  # open, editing
+    seen_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+# Queue reads at 100,000 messages (issue 17): each queue filters on the state (and an executor's
+# department) and orders by the stage deadline, then arrival; these indexes serve exactly that.
+# The trailing columns make them covering for the grouped counts (overdue needs both clocks).
+Index(
+    "ix_messages_queue_order",
+    Message.state,
+    Message.stage_due_at,
+    Message.arrived_at,
+    Message.overall_closed_at,
+    Message.overall_due_at,
+)
+Index(
+    "ix_messages_department_queue",
+    Message.department_id,
+    Message.state,
+    Message.stage_due_at,
+    Message.overall_closed_at,
+    Message.overall_due_at,
+)
+Index("ix_messages_order", Message.stage_due_at, Message.arrived_at)
+
+
 class LoginThrottle(Base):
     """Failed logins per login name and per workstation: growing delay, then a lockout (issue 14)."""
 

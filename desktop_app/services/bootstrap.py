@@ -10,21 +10,26 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from desktop_app.models.database import Database
-from desktop_app.services import audit, workflow_hooks
+from desktop_app.services import audit
 from desktop_app.services.admin import AdminService
 from desktop_app.services.auth import AuthService
 from desktop_app.services.calendar import CalendarService
+from desktop_app.services.changes import ChangeFeed
 from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.drafting import DraftingService
 from desktop_app.services.manual import ManualDesk
 from desktop_app.services.policy import PolicyService
+from desktop_app.services.presence import PresenceService
 from desktop_app.services.quarantine import QuarantineService
 from desktop_app.services.queries import MessageQueries
 from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
+from desktop_app.services.saved_filters import SavedFilterService
+from desktop_app.services.similar import SimilarMessages
 from desktop_app.services.templates import TemplateService
 from desktop_app.services.validation import ValidationService
 from desktop_app.services.workflow import WorkflowService
+from desktop_app.services.workflow_hooks import Lifecycle
 from desktop_app.settings import Settings
 
 
@@ -50,7 +55,12 @@ class AppServices:
     policy: PolicyService
     validation: ValidationService
     manual: ManualDesk
+    changes: ChangeFeed
+    presence: PresenceService
+    lifecycle: Lifecycle
     quarantine: QuarantineService
+    saved_filters: SavedFilterService
+    similar: SimilarMessages
 
 
 def build_services(
@@ -69,8 +79,11 @@ def build_services(
     policy = PolicyService(db, settings.deadlines.overall_clock, now)
     book = DeadlineBook(calendar.calendar, policy.current, settings.deadlines.reply_after_answer)
     calendar.book = book
-    workflow_hooks.install(db, book)
+    lifecycle = Lifecycle(book)  # handed to intake, outbox, import and the manual desk explicitly
     drafting = DraftingService(db, now)
+    # Every commit records what it changed (issue 17); one feed per database, however often wired.
+    changes = db.change_feed if isinstance(db.change_feed, ChangeFeed) else ChangeFeed(db, now)
+    db.change_feed = changes
     return AppServices(
         settings=settings,
         db=db,
@@ -88,17 +101,26 @@ def build_services(
         policy=policy,
         # Lazy: the proofreading engine is built on first use or by start() (views warm it up).
         validation=ValidationService(settings, drafting.dictionary_words),
-        manual=ManualDesk(db, settings.administration.timezone, now),
-        quarantine=_quarantine(settings, db, now),
+        manual=ManualDesk(db, settings.administration.timezone, now, lifecycle),
+        changes=changes,
+        presence=PresenceService(db, now),
+        lifecycle=lifecycle,
+        saved_filters=SavedFilterService(db, now),
+        similar=SimilarMessages(db, now),
+        quarantine=_quarantine(settings, db, now, lifecycle),
     )
 
 
-def _quarantine(settings: Settings, db: Database, now: Callable[[], dt.datetime]) -> QuarantineService:
-    """Administrators' retries use the configured size limits (R5, issue 12)."""
+def _quarantine(
+    settings: Settings, db: Database, now: Callable[[], dt.datetime], lifecycle: Lifecycle
+) -> QuarantineService:
+    """Administrators' retries use the configured size limits (R5, issue 12) and the one lifecycle."""
     from desktop_app.services.intake import IntakeLimits, retry_quarantined
 
     feed = IntakeLimits.from_settings(settings.incident).feed
-    return QuarantineService(db, now, retry=lambda entry_id: retry_quarantined(db, entry_id, now, feed))
+    return QuarantineService(
+        db, now, retry=lambda entry_id: retry_quarantined(db, entry_id, lifecycle, now, feed)
+    )
 
 
 def has_any_table(db: Database) -> bool:

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import ChannelKind, DraftKind, MessageState, OutboxStatus, Role
 from desktop_app.models.entities import AppSetting, Department, DictionaryWord, Message, OutboxItem, Template
 from desktop_app.paths import resources_dir
-from desktop_app.services import workflow_hooks
 from desktop_app.services.actor import Actor
 from desktop_app.services.auth import AuthService, hash_password
 from desktop_app.services.bootstrap import AppServices
@@ -104,7 +103,7 @@ def _seed_message(
         )
         session.add(message)
         session.flush()
-        workflow_hooks.message_arrived(session, message, arrived)
+        services.lifecycle.message_arrived(session, message, arrived)
         message_id = message.id
     state = MessageState(item["state"])
     step = max(1, item["minutes_ago"] // 6)
@@ -166,4 +165,4 @@ def _confirm(services: AppServices, message_id: int, at: dt.datetime) -> None:
         item.confirmed_at = at
         item.external_id = f"PUB-DEMO-{item.id}"
         item.external_url = f"https://vk.example/answer{item.id}"
-        workflow_hooks.outbound_confirmed(session, item, at)
+        services.lifecycle.outbound_confirmed(session, item, at)

@@ -58,6 +58,7 @@ from desktop_app.models.database import Database
 from desktop_app.models.entities import AppSetting, ImportStagingRow, Message
 from desktop_app.services import workflow_hooks
 from desktop_app.services.actor import Actor
+from desktop_app.services.workflow_hooks import Lifecycle
 
 
 def utc_now() -> dt.datetime:
@@ -542,7 +543,9 @@ def _existing_ids(session: sa.orm.Session, external_ids: list[str]) -> set[str]:
     return existing
 
 
-def _store(session: sa.orm.Session, messages: list[Message], moment: dt.datetime) -> list[int]:
+def _store(
+    session: sa.orm.Session, messages: list[Message], moment: dt.datetime, lifecycle: Lifecycle
+) -> list[int]:
     """Insert new messages (skipping ids already in the database) with their arrival clocks."""
     existing = _existing_ids(session, [m.external_id for m in messages])
     fresh = [m for m in messages if m.external_id not in existing]
@@ -552,7 +555,7 @@ def _store(session: sa.orm.Session, messages: list[Message], moment: dt.datetime
     session.add_all(fresh)
     session.flush()
     for message in fresh:
-        workflow_hooks.message_arrived(session, message, moment)  # R5/R3 clocks from arrival
+        lifecycle.message_arrived(session, message, moment)  # R5/R3 clocks from arrival
     return [m.id for m in fresh]
 
 
@@ -564,6 +567,8 @@ def resume_staged_imports(
     db: Database,
     now: Callable[[], dt.datetime] = utc_now,
     progress: Callable[[int], None] | None = None,
+    *,
+    lifecycle: Lifecycle,
 ) -> list[int]:
     """Move the rows of every accepted file from staging into ``messages``, :data:`MOVE_BATCH` a
     transaction, and drop rows of files that were never accepted.
@@ -597,7 +602,7 @@ def resume_staged_imports(
                 )
                 session.execute(sa.delete(ImportStagingRow).where(stale))
                 return ids
-            ids.extend(_store(session, [_from_payload(row.payload) for row in staged], moment))
+            ids.extend(_store(session, [_from_payload(row.payload) for row in staged], moment, lifecycle))
             session.execute(
                 sa.delete(ImportStagingRow).where(ImportStagingRow.id.in_([r.id for r in staged]))
             )
@@ -639,6 +644,7 @@ def import_file(
     limits: ImportLimits | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    lifecycle: Lifecycle,
 ) -> ImportResult:
     """Import one export file all or nothing; the result lists row errors (then nothing was imported).
 
@@ -696,11 +702,11 @@ def import_file(
     if errors:
         return ImportResult(errors=tuple(errors))
     check_cancelled()
-    resume_staged_imports(db, now)  # an earlier accepted file the program did not finish
+    resume_staged_imports(db, now, lifecycle=lifecycle)  # an earlier accepted file not finished
     if len(messages) <= SINGLE_TRANSACTION_ROWS:
         with db.session() as session, session.begin():
             moment = now()
-            ids = _store(session, [m for _n, m in messages], moment)
+            ids = _store(session, [m for _n, m in messages], moment, lifecycle)
             record_import(len(ids), moment, session)
         if progress is not None:
             progress(total, total)
@@ -744,7 +750,7 @@ def import_file(
         if progress is not None:
             progress(2 * total // 3 + moved[0] * (total - 2 * total // 3) // len(messages), total)
 
-    ids = resume_staged_imports(db, now, moved_rows)
+    ids = resume_staged_imports(db, now, moved_rows, lifecycle=lifecycle)
     if progress is not None:
         progress(total, total)
     return ImportResult(

@@ -38,6 +38,7 @@ from desktop_app.services import quarantine, workflow_hooks
 from desktop_app.services.blobs import store_blob
 from desktop_app.services.periodic import PeriodicLoop
 from desktop_app.services.quarantine import RetryOutcome
+from desktop_app.services.workflow_hooks import Lifecycle, require
 from desktop_app.settings import IncidentSettings
 
 log = logging.getLogger(__name__)
@@ -175,15 +176,17 @@ def new_message(item: IncomingItem, now: dt.datetime) -> Message:
     )
 
 
-def store_new_message_parts(session: Session, message: Message, item: IncomingItem, now: dt.datetime) -> None:
+def store_new_message_parts(
+    session: Session, message: Message, item: IncomingItem, now: dt.datetime, lifecycle: Lifecycle
+) -> None:
     """Attachments and lifecycle clocks of a message that has just got its id."""
     if item.attachments:
         _add_attachments(session, message.id, item, set())
-    workflow_hooks.message_arrived(session, message, now)  # R5/R4/R3 clocks start at arrival
+    lifecycle.message_arrived(session, message, now)  # R5/R4/R3 clocks start at arrival
 
 
 def apply_item(
-    session: Session, item: IncomingItem, now: dt.datetime, *, known_new: bool = False
+    session: Session, item: IncomingItem, now: dt.datetime, *, lifecycle: Lifecycle, known_new: bool = False
 ) -> tuple[str, int | None]:
     """Upsert one feed item; return ("new" | "updated" | "reply" | "unchanged", message id).
 
@@ -191,7 +194,7 @@ def apply_item(
     """
     _check_times(item)
     if item.is_reply:
-        return _apply_reply(session, item, now)
+        return _apply_reply(session, item, now, lifecycle)
     message = (
         None
         if known_new
@@ -201,7 +204,7 @@ def apply_item(
         message = new_message(item, now)
         session.add(message)
         session.flush()
-        store_new_message_parts(session, message, item, now)
+        store_new_message_parts(session, message, item, now, lifecycle)
         return "new", message.id
     changed = False
     old_text = message.text
@@ -228,7 +231,9 @@ def apply_item(
     return ("updated" if changed else "unchanged"), message.id
 
 
-def _apply_reply(session: Session, item: IncomingItem, now: dt.datetime) -> tuple[str, int | None]:
+def _apply_reply(
+    session: Session, item: IncomingItem, now: dt.datetime, lifecycle: Lifecycle
+) -> tuple[str, int | None]:
     parent = session.scalars(sa.select(Message).where(Message.external_id == item.parent_id)).first()
     if parent is None:
         raise OrphanReplyError(f"исходное сообщение {item.parent_id} ещё не получено")
@@ -255,7 +260,7 @@ def _apply_reply(session: Session, item: IncomingItem, now: dt.datetime) -> tupl
     _add_attachments(session, parent.id, item, known)
     session.flush()
     if item.from_author:
-        workflow_hooks.author_replied(session, parent, entry, now)  # reopens a clarification
+        lifecycle.author_replied(session, parent, entry, now)  # reopens a clarification
     return "reply", parent.id
 
 
@@ -312,7 +317,9 @@ class IntakeService:
         max_pages: int | None = None,
         limits: IntakeLimits | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        lifecycle: Lifecycle | None = None,
     ) -> None:
+        self.lifecycle = require(lifecycle, "IntakeService")
         self.db = db
         self.gateway = gateway
         self.now = now
@@ -352,7 +359,7 @@ class IntakeService:
         """Store one item in its own transaction (retried once as an update on a race)."""
         try:
             with self.db.session() as session, session.begin():
-                outcome = apply_item(session, item, self.now(), known_new=known_new)
+                outcome = apply_item(session, item, self.now(), lifecycle=self.lifecycle, known_new=known_new)
                 if self._quarantine_open:
                     quarantine.mark_stored(session, {item.id: outcome[1]}, self.now())
                 return outcome
@@ -361,7 +368,7 @@ class IntakeService:
                 raise
         # another workstation stored the same message a moment ago: apply ours as an update
         with self.db.session() as session, session.begin():
-            return apply_item(session, item, self.now())
+            return apply_item(session, item, self.now(), lifecycle=self.lifecycle)
 
     def _known_ids(self, ids: set[str]) -> set[str]:
         if not ids:
@@ -480,11 +487,11 @@ class IntakeService:
                 session.flush()
                 stored: dict[str, int | None] = {}
                 for item, message in fresh:
-                    store_new_message_parts(session, message, item, now)
+                    store_new_message_parts(session, message, item, now, self.lifecycle)
                     outcomes.append(("new", message.id))
                     stored[item.id] = message.id
                 for item in later:
-                    outcome = apply_item(session, item, now)
+                    outcome = apply_item(session, item, now, lifecycle=self.lifecycle)
                     outcomes.append(outcome)
                     stored[item.id] = outcome[1]
                 if self._quarantine_open:
@@ -597,7 +604,9 @@ class IntakeService:
             self._retry_into(entry_id, tally)
 
     def _retry_into(self, entry_id: int, tally: _Tally) -> bool:
-        outcome, kind = _retry(self.db, entry_id, self.now, self.limits.feed, self._download())
+        outcome, kind = _retry(
+            self.db, entry_id, self.now, self.limits.feed, self._download(), self.lifecycle
+        )
         if outcome.stored:
             tally.recovered += 1
             tally.count(kind, outcome.message_id)
@@ -609,7 +618,7 @@ class IntakeService:
 
     def retry_quarantined(self, entry_id: int) -> RetryOutcome:
         """An administrator's «Повторить»: the same retry as a pass does, with this gateway."""
-        return _retry(self.db, entry_id, self.now, self.limits.feed, self._download())[0]
+        return _retry(self.db, entry_id, self.now, self.limits.feed, self._download(), self.lifecycle)[0]
 
     def _end_pass(self, new: int, gateway_error: str) -> None:
         now = self.now()
@@ -634,6 +643,7 @@ def _retry(
     now: Callable[[], dt.datetime],
     limits: FeedLimits,
     download: Callable[[str], bytes] | None,
+    lifecycle: Lifecycle,
 ) -> tuple[RetryOutcome, str]:
     """Parse an open entry's payload again and store it; the entry is closed in the same transaction."""
     with db.session() as session:
@@ -649,7 +659,7 @@ def _retry(
         item = parse_item(raw, limits, download)
         with db.session() as session, session.begin():
             moment = now()
-            kind, message_id = apply_item(session, item, moment)
+            kind, message_id = apply_item(session, item, moment, lifecycle=lifecycle)
             entry = session.get(QuarantineEntry, entry_id, with_for_update=True)
             if entry is None or entry.status != quarantine.OPEN:
                 session.rollback()
@@ -681,12 +691,13 @@ def _retry(
 def retry_quarantined(
     db: Database,
     entry_id: int,
+    lifecycle: Lifecycle,
     now: Callable[[], dt.datetime] = utc_now,
     limits: FeedLimits | None = None,
     download: Callable[[str], bytes] | None = None,
 ) -> RetryOutcome:
     """Retry one quarantined item outside a pass (attachments by link need ``download``)."""
-    return _retry(db, entry_id, now, limits or FeedLimits(), download)[0]
+    return _retry(db, entry_id, now, limits or FeedLimits(), download, lifecycle)[0]
 
 
 def sync_state(db: Database) -> SyncState | None:

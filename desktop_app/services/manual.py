@@ -19,11 +19,12 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import ChannelKind, MessageState, OutboundAction, OutboxStatus, Role
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Message, OutboxItem
-from desktop_app.services import access, audit, workflow_hooks
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
 from desktop_app.services.errors import InputError, NotFoundError, PermissionDeniedError
 from desktop_app.services.importing import ImportResult, import_file, parse_pasted_post
 from desktop_app.services.outbox import confirm_manual_publication
+from desktop_app.services.workflow_hooks import Lifecycle
 
 OUTBOUND_NAMES = {
     OutboundAction.ANSWER: "ответ",
@@ -47,7 +48,10 @@ class ManualPublication:
 
 
 class ManualDesk:
-    def __init__(self, db: Database, timezone: str, now: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self, db: Database, timezone: str, now: Callable[[], dt.datetime], lifecycle: Lifecycle
+    ) -> None:
+        self._lifecycle = lifecycle
         self._db = db
         self._timezone = timezone
         self._now = now
@@ -82,6 +86,7 @@ class ManualDesk:
             encoding=encoding,
             progress=progress,
             cancelled=cancelled,
+            lifecycle=self._lifecycle,
         )
 
     def add_pasted(self, actor: Actor, pasted_text: str, incident_id: str = "") -> int:
@@ -112,7 +117,7 @@ class ManualDesk:
             )
             session.add(message)
             session.flush()
-            workflow_hooks.message_arrived(session, message, now)
+            self._lifecycle.message_arrived(session, message, now)
             audit.record_by(
                 session,
                 actor,
@@ -155,4 +160,6 @@ class ManualDesk:
     def confirm(self, actor: Actor, outbox_id: int, published_url: str) -> None:
         """The operator published by hand: record it with the link of the published answer."""
         self._require_operator(actor)
-        confirm_manual_publication(self._db, outbox_id, published_url, actor.user_id, self._now)
+        confirm_manual_publication(
+            self._db, outbox_id, published_url, actor.user_id, self._now, lifecycle=self._lifecycle
+        )

@@ -48,6 +48,7 @@ from desktop_app.models.database import Database
 from desktop_app.models.entities import Attachment, AttachmentBlob, Message, OutboxItem
 from desktop_app.services import workflow_hooks
 from desktop_app.services.periodic import PeriodicLoop
+from desktop_app.services.workflow_hooks import Lifecycle, require
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,9 @@ class OutboxWorker:
         backoff_cap_seconds: float = 900.0,
         batch_size: int = 50,
         rng: random.Random | None = None,
+        lifecycle: Lifecycle | None = None,
     ) -> None:
+        self.lifecycle = require(lifecycle, "OutboxWorker")
         self.db = db
         self.gateway = gateway
         self.now = now
@@ -292,7 +295,7 @@ class OutboxWorker:
             item.confirmed_at = now
             item.last_error = ""
             session.flush()
-            workflow_hooks.outbound_confirmed(session, item, now)
+            self.lifecycle.outbound_confirmed(session, item, now)
         return 1
 
     def _postpone(self, item_id: int, error: str) -> None:
@@ -316,7 +319,7 @@ class OutboxWorker:
             item.refusal_code = code
             item.last_error = error
             session.flush()
-            workflow_hooks.outbound_failed(session, item, error, now)
+            self.lifecycle.outbound_failed(session, item, error, now)
         log.warning("outbox item %s refused: %s", item_id, error)
 
 
@@ -329,6 +332,8 @@ def confirm_manual_publication(
     published_url: str,
     actor_id: int,
     now: Callable[[], dt.datetime] = utc_now,
+    *,
+    lifecycle: Lifecycle,
 ) -> None:
     """Manual mode: the operator published by hand and gives the link; only now is it published (R2)."""
     url = published_url.strip()
@@ -362,7 +367,7 @@ def confirm_manual_publication(
             message_id=item.message_id,
             after={"url": url, "action": item.action.value},
         )
-        workflow_hooks.outbound_confirmed(session, item, moment)
+        lifecycle.outbound_confirmed(session, item, moment)
 
 
 def pending_manual_items(db: Database) -> list[OutboxItem]:

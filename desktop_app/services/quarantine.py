@@ -160,12 +160,9 @@ class QuarantineService:
         """Try to store the item now (e.g. after its parent arrived or a setting was raised)."""
         self._require_admin(actor)
         self._open(entry_id)
-        retry = self._retry
-        if retry is None:
-            from desktop_app.services.intake import retry_quarantined
-
-            return retry_quarantined(self._db, entry_id, self._now)
-        return retry(entry_id)
+        if self._retry is None:  # retrying stores a message: it needs the lifecycle the bootstrap wires
+            raise TypeError("QuarantineService needs the retry the bootstrap builds (AppServices.quarantine)")
+        return self._retry(entry_id)
 
     def dismiss(self, actor: Actor, entry_id: int, comment: str = "") -> None:
         """The administrator decides the item will not be taken in; recorded in the audit trail (R11)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -162,10 +162,16 @@ class MessageDetail:
 
 
 _PREVIEW = 160
+# A row never carries the whole text: the database cuts a prefix, the first line is taken from it.
+_PREVIEW_SQL = 400
+
+
+def _first_line(text: str) -> str:
+    stripped = text.strip()
+    return stripped.splitlines()[0][:_PREVIEW] if stripped else ""
 
 
 def _row(m: Message, department_name: str | None) -> MessageRow:
-    first_line = m.text.strip().splitlines()[0] if m.text.strip() else ""
     return MessageRow(
         id=m.id,
         version=m.version,
@@ -173,7 +179,7 @@ def _row(m: Message, department_name: str | None) -> MessageRow:
         platform=m.platform,
         channel_kind=m.channel_kind,
         author_name=m.author_name,
-        preview=first_line[:_PREVIEW],
+        preview=_first_line(m.text),
         department_name=department_name or "",
         state=m.state,
         arrived_at=m.arrived_at,
@@ -189,10 +195,120 @@ def _row(m: Message, department_name: str | None) -> MessageRow:
     )
 
 
+# Only the columns a queue row shows (issue 17: whole texts and ORM objects made a queue of 100,000
+# messages take 6–7 s). The department name comes from a small dict, not a join per row; enums and
+# times are read raw and converted by C-level constructors, not by a per-value type processor.
+_TIME_COLUMNS = (
+    Message.arrived_at,
+    Message.stage_started_at,
+    Message.stage_due_at,
+    Message.stage_warn_from,
+    Message.overall_due_at,
+    Message.overall_warn_from,
+    Message.overall_closed_at,
+)
+_QUEUE_ORDER = (Message.stage_due_at.is_(None), Message.stage_due_at, Message.arrived_at)
+_USER_NAMES_TTL = dt.timedelta(minutes=5)
+_STATES = {s.value: s for s in MessageState}
+_CHANNELS = {c.value: c for c in ChannelKind}
+
+
+def _row_columns(dialect: str) -> tuple[Any, ...]:
+    raw_time: Any = sa.String() if dialect == "sqlite" else sa.DateTime(timezone=True)
+    times = [sa.type_coerce(column, raw_time) for column in _TIME_COLUMNS]
+    return (
+        Message.id,
+        Message.version,
+        Message.external_id,
+        Message.platform,
+        sa.type_coerce(Message.channel_kind, sa.String()),
+        Message.author_name,
+        sa.func.substr(Message.text, 1, _PREVIEW_SQL),
+        Message.department_id,
+        sa.type_coerce(Message.state, sa.String()),
+        Message.current_stage,
+        Message.stage_budget,
+        *times,
+        Message.author_added_at.is_not(None),  # «автор дописал» (issue 13)
+    )
+
+
+_fromisoformat = dt.datetime.fromisoformat
+
+
+def _overdue(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """An open message whose stage or overall (R3) clock ran out."""
+    return sa.and_(
+        Message.state.in_(OPEN_STATES),
+        sa.or_(
+            Message.stage_due_at < now,
+            sa.and_(Message.overall_closed_at.is_(None), Message.overall_due_at < now),
+        ),
+    )
+
+
+def _sqlite_time(value: str | None) -> dt.datetime | None:
+    # SQLite keeps UTC as naive ISO text (models.base.UTCDateTime); parse it as UTC.
+    return _fromisoformat(value + "+00:00") if value else None  # 10× faster than .replace(tzinfo=)
+
+
+def _native_time(value: dt.datetime | None) -> dt.datetime | None:
+    return value
+
+
+def _rows(result: Any, departments: dict[int, str], dialect: str) -> list[MessageRow]:
+    time_of = _sqlite_time if dialect == "sqlite" else _native_time
+    states, channels, first_line = _STATES, _CHANNELS, _first_line
+    return [
+        MessageRow(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            channels[r[4]],
+            r[5],
+            first_line(r[6] or ""),
+            departments.get(r[7], "") if r[7] else "",
+            states[r[8]],
+            time_of(r[11]),  # type: ignore[arg-type]
+            r[9],
+            time_of(r[12]),
+            r[10],
+            time_of(r[13]),
+            time_of(r[14]),
+            time_of(r[15]),
+            time_of(r[16]),
+            time_of(r[17]),
+            bool(r[18]),
+        )
+        for r in result
+    ]
+
+
 class MessageQueries:
     def __init__(self, db: Database, calendar: Callable[[], WorkCalendar]) -> None:
         self._db = db
         self._calendar = calendar
+        self._user_names: dict[int, str] = {}
+        self._user_names_at = 0.0
+
+    def _department_names(self, session: Session) -> dict[int, str]:
+        return dict(session.execute(sa.select(Department.id, Department.name)).all())
+
+    def _names(self, session: Session, user_ids: set[int]) -> dict[int, str]:
+        """Full names of ``user_ids`` from a cache refreshed every few minutes (issue 17)."""
+        import time
+
+        if time.monotonic() - self._user_names_at > _USER_NAMES_TTL.total_seconds():
+            self._user_names = {}
+            self._user_names_at = time.monotonic()
+        missing = [i for i in user_ids if i not in self._user_names]
+        if missing:
+            found = dict(
+                session.execute(sa.select(User.id, User.full_name).where(User.id.in_(missing))).all()
+            )
+            self._user_names.update(found)
+        return self._user_names
 
     @staticmethod
     def _visible(stmt: sa.Select[Any], actor: Actor) -> sa.Select[Any]:
@@ -204,13 +320,7 @@ class MessageQueries:
         if states is not None:
             return stmt.where(Message.state.in_(states))
         if queue is Queue.OVERDUE:
-            return stmt.where(
-                Message.state.in_(OPEN_STATES),
-                sa.or_(
-                    Message.stage_due_at < now,
-                    sa.and_(Message.overall_closed_at.is_(None), Message.overall_due_at < now),
-                ),
-            )
+            return stmt.where(_overdue(now))
         return stmt
 
     def _search_filter(self, session: Session, stmt: sa.Select[Any], text: str) -> sa.Select[Any]:
@@ -271,25 +381,84 @@ class MessageQueries:
         return sorted(set(ids) | set(pub))
 
     def list_queue(self, actor: Actor, queue: Queue, now: dt.datetime, search: str = "") -> list[MessageRow]:
+        """The rows of ``queue`` in its order (stage deadline, then arrival), the row's columns only."""
         with self._db.session() as session:
             actor = access.current_actor(session, actor)  # issue 14: as the person is now
-            stmt = sa.select(Message, Department.name).outerjoin(
-                Department, Department.id == Message.department_id
-            )
-            stmt = self._visible(stmt, actor)
+            dialect = self._db.dialect
+            stmt = self._visible(sa.select(*_row_columns(dialect)), actor)
             stmt = self._queue_filter(stmt, queue, now)
             stmt = self._search_filter(session, stmt, search)
-            stmt = stmt.order_by(Message.stage_due_at.is_(None), Message.stage_due_at, Message.arrived_at)
-            return [_row(m, name) for m, name in session.execute(stmt)]
+            stmt = stmt.order_by(*_QUEUE_ORDER)
+            departments = self._department_names(session)
+            return _rows(session.connection().execute(stmt).fetchall(), departments, dialect)
 
-    def queue_counts(self, actor: Actor, now: dt.datetime) -> dict[Queue, int]:
+    def queue_ids(self, actor: Actor, queue: Queue, now: dt.datetime, search: str = "") -> list[int]:
+        """The message ids of ``queue`` in its order: cheap (an index scan), for loading a big queue
+        screen by screen (:meth:`rows_by_ids`) instead of all at once."""
         with self._db.session() as session:
             actor = access.current_actor(session, actor)  # issue 14: as the person is now
-            counts: dict[Queue, int] = {}
-            for queue in Queue:
-                stmt = self._visible(sa.select(sa.func.count(Message.id)), actor)
-                counts[queue] = session.scalar(self._queue_filter(stmt, queue, now)) or 0
-            return counts
+            stmt = self._visible(sa.select(Message.id), actor)
+            stmt = self._queue_filter(stmt, queue, now)
+            stmt = self._search_filter(session, stmt, search)
+            return list(session.connection().execute(stmt.order_by(*_QUEUE_ORDER)).scalars())
+
+    def rows_by_ids(self, actor: Actor, message_ids: Sequence[int]) -> list[MessageRow]:
+        """The rows of ``message_ids`` (those visible to ``actor``), in the order given."""
+        if not message_ids:
+            return []
+        with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
+            dialect = self._db.dialect
+            stmt = self._visible(sa.select(*_row_columns(dialect)), actor).where(Message.id.in_(message_ids))
+            departments = self._department_names(session)
+            found = {
+                r.id: r for r in _rows(session.connection().execute(stmt).fetchall(), departments, dialect)
+            }
+        return [found[i] for i in message_ids if i in found]
+
+    def queue_rows(
+        self, actor: Actor, queue: Queue, now: dt.datetime, message_ids: Iterable[int], search: str = ""
+    ) -> list[MessageRow]:
+        """Of ``message_ids``, the rows that belong to ``queue`` now (an incremental refresh, issue 17)."""
+        ids = sorted(set(message_ids))
+        if not ids:
+            return []
+        with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
+            dialect = self._db.dialect
+            stmt = self._visible(sa.select(*_row_columns(dialect)), actor).where(Message.id.in_(ids))
+            stmt = self._queue_filter(stmt, queue, now)
+            stmt = self._search_filter(session, stmt, search)
+            departments = self._department_names(session)
+            return _rows(
+                session.connection().execute(stmt.order_by(*_QUEUE_ORDER)).fetchall(), departments, dialect
+            )
+
+    def queue_counts(self, actor: Actor, now: dt.datetime) -> dict[Queue, int]:
+        """Every queue's count from one grouped query (messages per state, and the overdue ones)."""
+        overdue = _overdue(now)  # the same condition as the «Просроченные» queue
+        with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
+            stmt = self._visible(
+                sa.select(
+                    Message.state,
+                    sa.func.count(Message.id),
+                    sa.func.sum(sa.case((overdue, 1), else_=0)),
+                ),
+                actor,
+            ).group_by(Message.state)
+            per_state: dict[MessageState, int] = {}
+            overdue_count = 0
+            for state, count, late in session.execute(stmt):
+                per_state[state] = count
+                overdue_count += int(late or 0)
+        counts: dict[Queue, int] = {}
+        for queue, states in QUEUE_STATES.items():
+            if states is not None:
+                counts[queue] = sum(per_state.get(s, 0) for s in states)
+        counts[Queue.OVERDUE] = overdue_count
+        counts[Queue.ALL] = sum(per_state.values())
+        return {queue: counts[queue] for queue in Queue}
 
     def change_token(self) -> int:
         """Grows with every recorded action on any workstation (every change writes an audit event)."""
@@ -310,7 +479,6 @@ class MessageQueries:
             if found is None:
                 raise NotFoundError("Сообщение не найдено или недоступно вам.")
             message, department_name = found
-            users = {u.id: u.full_name for u in session.scalars(sa.select(User))}
             detail = MessageDetail(
                 row=_row(message, department_name),
                 text=message.text,
@@ -342,13 +510,21 @@ class MessageQueries:
                     .order_by(StageDeadline.id)
                 )
             ]
+            events = list(
+                session.scalars(
+                    sa.select(AuditEvent).where(AuditEvent.message_id == message_id).order_by(AuditEvent.id)
+                )
+            )
+            reviews = list(
+                session.scalars(sa.select(Review).where(Review.message_id == message_id).order_by(Review.id))
+            )
+            wanted = {e.actor_id for e in events if e.actor_id is not None} | {r.reviewer_id for r in reviews}
+            users = self._names(session, wanted)
             detail.history = [
                 HistoryItem(
                     e.occurred_at, users.get(e.actor_id or -1, e.actor_login), e.action, e.after or {}
                 )
-                for e in session.scalars(
-                    sa.select(AuditEvent).where(AuditEvent.message_id == message_id).order_by(AuditEvent.id)
-                )
+                for e in events
             ]
             draft = session.scalars(
                 sa.select(Draft)
@@ -371,9 +547,7 @@ class MessageQueries:
                 )
             detail.reviews = [
                 ReviewInfo(r.created_at, users.get(r.reviewer_id, ""), r.decision.value, r.comment)
-                for r in session.scalars(
-                    sa.select(Review).where(Review.message_id == message_id).order_by(Review.id)
-                )
+                for r in reviews
             ]
             detail.publications = [
                 (p.kind.value, p.text, p.confirmed_at, p.external_url)

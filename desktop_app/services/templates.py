@@ -111,3 +111,48 @@ class TemplateService:
                 after={"title": title},
             )
             return template.id
+
+
+# -- inserting a template into a draft (issue 18, point 4) -----------------------------------------------
+
+CHECK_BLANKS = "blanks"  # a failed-check code recorded with a submission, like the validator's
+
+_BLANK_RE = re.compile(r"(?:[\wЁё]+\s+)?_{3,}|\{[a-z_]+\}")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_GREETING_SENTENCE = re.compile(r"^\s*[^\n.!?]*[.!?]+[ \t]*")
+
+
+def unfilled_blanks(text: str) -> list[str]:
+    """Blanks a template left to fill in: «на ________», an unknown ``{placeholder}``."""
+    return [m.group(0).strip() for m in _BLANK_RE.finditer(text)]
+
+
+def _norm(sentence: str) -> str:
+    return " ".join(sentence.casefold().replace("ё", "е").split()).rstrip(".!?…")
+
+
+def merge_template(before: str, after: str, body: str, opens_with_greeting: Callable[[str], bool]) -> str:
+    """What to insert at the cursor between ``before`` and ``after``.
+
+    No second greeting (the draft has one: the template's first sentence goes), no sentence the draft
+    already has, and a separator so two sentences never run together («…теплотрассе.Здравствуйте»).
+    """
+    existing = before + after
+    if existing.strip() and opens_with_greeting(existing.lstrip()) and opens_with_greeting(body.lstrip()):
+        body = _GREETING_SENTENCE.sub("", body.lstrip(), count=1).lstrip("\n")
+    seen = {_norm(s) for s in _SENTENCE_END.split(existing) if s.strip()}
+    paragraphs = []
+    for paragraph in body.split("\n"):
+        sentences = [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
+        kept = [s for s in sentences if _norm(s) not in seen]
+        if sentences and not kept:
+            continue  # the whole paragraph is already in the draft
+        paragraphs.append(" ".join(kept) if sentences else paragraph)
+    body = "\n".join(paragraphs).strip("\n")
+    if not body.strip():
+        return ""
+    if before and not before[-1].isspace():
+        body = ("\n" if "\n" in body else " ") + body
+    if after and not after[0].isspace():
+        body += " "
+    return body

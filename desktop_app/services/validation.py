@@ -219,6 +219,12 @@ class ValidationService:
         except UnknownPlatformError:
             return None
 
+    def starts_with_greeting(self, text: str) -> bool:
+        """The draft opens with a greeting from greetings.json (one list, not a copy in the editor)."""
+        if self._greeting is None:
+            self._greeting = GreetingChecker()
+        return self._greeting.opens_with_greeting(text)
+
     def greeting_for(self, author_name: str | None) -> str:
         """The opening line of a new draft: «Здравствуйте, Иван!», or «Здравствуйте!» for a nickname."""
         if self._greeting is None:

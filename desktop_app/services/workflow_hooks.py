@@ -3,6 +3,10 @@
 The one rule of when a stage ends (``STAGE_ENDS``, docs/WORKTIME.md) lives here for everything
 that is posted: the review (R7), overall (R3) and redirect (R4) clocks end when the Incident system
 **confirms**, so a refusal leaves them running and a late confirmation is late.
+
+The bootstrap builds one :class:`Lifecycle` around the deadline book and hands it to the intake, the
+outbox, the import and the manual desk (issue 17): no ambient ``Session.info`` lookup, so a service
+built without the bootstrap fails when it is built, not when the first message arrives.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from desktop_app.domain.lifecycle import PUBLISHED_STATE, DraftKind, MessageState, OutboundAction
 from desktop_app.domain.worktime.deadlines import Holder, Stage
-from desktop_app.models.database import Database
 from desktop_app.models.entities import (
     Draft,
     Message,
@@ -28,7 +31,34 @@ from desktop_app.models.entities import (
 from desktop_app.services import audit
 from desktop_app.services.deadlines import FOLLOW_UP_NEW_MESSAGE, DeadlineBook
 
-_BOOK_KEY = "otklik.deadline_book"
+
+class Lifecycle:
+    """The lifecycle's side of intake, outbox, import and manual publishing (built by the bootstrap)."""
+
+    def __init__(self, book: DeadlineBook) -> None:
+        self.book = book
+
+    def message_arrived(self, session: Session, message: Message, now: dt.datetime) -> None:
+        message_arrived(session, message, now, book=self.book)
+
+    def author_replied(
+        self, session: Session, message: Message, entry: ThreadEntry, now: dt.datetime
+    ) -> None:
+        author_replied(session, message, entry, now, book=self.book)
+
+    def outbound_confirmed(self, session: Session, item: OutboxItem, now: dt.datetime) -> None:
+        outbound_confirmed(session, item, now, book=self.book)
+
+    def outbound_failed(self, session: Session, item: OutboxItem, error: str, now: dt.datetime) -> None:
+        outbound_failed(session, item, error, now, book=self.book)
+
+
+def require(lifecycle: Lifecycle | None, who: str) -> Lifecycle:
+    """A service that changes the lifecycle cannot work without it: say so when it is built."""
+    if lifecycle is None:
+        raise TypeError(f"{who} needs the lifecycle built by the bootstrap (AppServices.lifecycle)")
+    return lifecycle
+
 
 # Shown where the stage countdown would be while a clarification waits for its author.
 AWAITING_AUTHOR = "awaiting_author"
@@ -37,18 +67,6 @@ AWAITING_AUTHOR = "awaiting_author"
 _AFTER_SUBMISSION = frozenset(
     {MessageState.UNDER_REVIEW, MessageState.REWORK, MessageState.PUBLISHING, MessageState.INTERIM}
 )
-
-
-def install(database: Database, book: DeadlineBook) -> None:
-    """Give every session of ``database`` the deadline book the hooks use (done by the bootstrap)."""
-    database.session_factory.configure(info={_BOOK_KEY: book})
-
-
-def _deadlines(session: Session) -> DeadlineBook:
-    book = session.info.get(_BOOK_KEY)
-    if book is None:
-        raise RuntimeError("workflow hooks used on a database the bootstrap did not set up (build_services)")
-    return book
 
 
 def _system_event(
@@ -76,9 +94,9 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def message_arrived(session: Session, message: Message, now: dt.datetime) -> None:
+def message_arrived(session: Session, message: Message, now: dt.datetime, *, book: DeadlineBook) -> None:
     """R5 and R3 clocks start when the message arrives in the Incident system, not when we fetched it."""
-    _deadlines(session).start_arrival_clocks(session, message)
+    book.start_arrival_clocks(session, message)
     _system_event(session, "message_arrived", message, now, {"external_id": message.external_id})
 
 
@@ -107,13 +125,12 @@ def messages_imported(
 # --- the author writes again ----------------------------------------------------------------------
 
 
-def _reopen_for_executor(session: Session, message: Message, entry: ThreadEntry) -> None:
+def _reopen_for_executor(session: Session, message: Message, entry: ThreadEntry, book: DeadlineBook) -> None:
     """The author answered our clarification request: the message is the executor's again.
 
     Both the new draft clock (R6) and a new overall clock (R3) start when the reply reached the
     Incident system — not when we fetched it.
     """
-    book = _deadlines(session)
     message.state = MessageState.ROUTED
     message.state_reason = "Автор ответил на запрос уточнения"
     message.author_added_at = None
@@ -133,9 +150,10 @@ def _reopen_for_executor(session: Session, message: Message, entry: ThreadEntry)
     )
 
 
-def _open_follow_up(session: Session, message: Message, entry: ThreadEntry, now: dt.datetime) -> Message:
+def _open_follow_up(
+    session: Session, message: Message, entry: ThreadEntry, now: dt.datetime, book: DeadlineBook
+) -> Message:
     """A reply after «ответ дан»: a follow-up with its own routing clock (setting: reopen / new message)."""
-    book = _deadlines(session)
     if book.follow_up == FOLLOW_UP_NEW_MESSAGE:
         follow_up = Message(
             external_id=entry.external_id,
@@ -154,7 +172,7 @@ def _open_follow_up(session: Session, message: Message, entry: ThreadEntry, now:
         )
         session.add(follow_up)
         session.flush()
-        message_arrived(session, follow_up, now)
+        message_arrived(session, follow_up, now, book=book)
         _system_event(
             session, "follow_up_opened", message, now, {"mode": book.follow_up, "follow_up_id": follow_up.id}
         )
@@ -174,7 +192,9 @@ def _open_follow_up(session: Session, message: Message, entry: ThreadEntry, now:
     return message
 
 
-def author_replied(session: Session, message: Message, entry: ThreadEntry, now: dt.datetime) -> None:
+def author_replied(
+    session: Session, message: Message, entry: ThreadEntry, now: dt.datetime, *, book: DeadlineBook
+) -> None:
     """The author wrote again in the thread of ``message`` (issue 13).
 
     * waiting for a clarification: the message goes back to the executor (clocks from the reply);
@@ -185,10 +205,10 @@ def author_replied(session: Session, message: Message, entry: ThreadEntry, now: 
     before = {"state": message.state.value}
     reopened = flagged = False
     if message.state is MessageState.CLARIFICATION and message.department_id is not None:
-        _reopen_for_executor(session, message, entry)
+        _reopen_for_executor(session, message, entry, book)
         reopened = True
     elif message.state is MessageState.ANSWERED:
-        _open_follow_up(session, message, entry, now)
+        _open_follow_up(session, message, entry, now, book)
     elif message.state in _AFTER_SUBMISSION:
         if message.author_added_at is None:
             message.author_added_at = entry.arrived_at
@@ -248,7 +268,7 @@ def _author_wrote_since(session: Session, message: Message) -> ThreadEntry | Non
 # --- the outbox ------------------------------------------------------------------------------------
 
 
-def outbound_confirmed(session: Session, item: OutboxItem, now: dt.datetime) -> None:
+def outbound_confirmed(session: Session, item: OutboxItem, now: dt.datetime, *, book: DeadlineBook) -> None:
     """The Incident system confirmed: only now is the message published or redirected (R2).
 
     This confirmation is the instant R3, R4 and R7 are judged at (STAGE_ENDS).
@@ -256,7 +276,6 @@ def outbound_confirmed(session: Session, item: OutboxItem, now: dt.datetime) -> 
     message = session.get(Message, item.message_id)
     if message is None:
         return
-    book = _deadlines(session)
     after: dict[str, object] = {"outbox_id": item.id, "url": item.external_url}
     if item.action is OutboundAction.REDIRECT:
         redirect = session.scalars(sa.select(Redirect).where(Redirect.outbox_id == item.id)).one()
@@ -296,10 +315,10 @@ def outbound_confirmed(session: Session, item: OutboxItem, now: dt.datetime) -> 
         wrote = _author_wrote_since(session, message) if kind is not DraftKind.INTERIM else None
         if wrote is not None and kind is DraftKind.CLARIFICATION:
             # The author answered while our request was still being sent: do not wait for them.
-            _reopen_for_executor(session, message, wrote)
+            _reopen_for_executor(session, message, wrote, book)
             after["reopened"] = True
         elif wrote is not None:
-            _open_follow_up(session, message, wrote, now)
+            _open_follow_up(session, message, wrote, now, book)
             after["follow_up"] = True
         elif kind is DraftKind.CLARIFICATION:
             # Nothing is due from us while the author is silent, but the wait is shown (since when).
@@ -342,7 +361,9 @@ def delivery_postponed(session: Session, item: OutboxItem, error: str, now: dt.d
     )
 
 
-def outbound_failed(session: Session, item: OutboxItem, error: str, now: dt.datetime) -> None:
+def outbound_failed(
+    session: Session, item: OutboxItem, error: str, now: dt.datetime, *, book: DeadlineBook
+) -> None:
     """A permanent refusal: the message goes back to where a person must act, with the reason.
 
     The clocks were never closed by the request (STAGE_ENDS), so they simply keep running: a
@@ -351,7 +372,6 @@ def outbound_failed(session: Session, item: OutboxItem, error: str, now: dt.date
     message = session.get(Message, item.message_id)
     if message is None:
         return
-    book = _deadlines(session)
     if item.action is OutboundAction.REDIRECT:
         message.state = MessageState.NEW
     else:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCalendarWidget,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,10 +38,32 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.lifecycle import Role
 from desktop_app.domain.worktime.deadlines import OverallClock, Stage
 from desktop_app.errors import OtklikError
+from desktop_app.services.errors import InputError
 from desktop_app.services.texts import ROLE_NAMES, STAGE_NAMES
 from desktop_app.views.admin_quarantine import QuarantineView
+from desktop_app.views.common.dialogs import error_text
 from desktop_app.views.context import ViewContext
 from desktop_app.views.rows_model import RowsTableModel
+
+_UNITS_RU = {"m": "мин", "h": "ч", "d": "дн"}
+_UNITS_IN = {"m": "m", "мин": "m", "м": "m", "h": "h", "ч": "h", "d": "d", "дн": "d", "д": "d"}
+_BUDGET_RE = re.compile(r"^\s*(\d{1,7})\s*([a-zа-яё]+)\.?\s*$", re.IGNORECASE)
+
+
+def budget_text(budget: object) -> str:
+    """«30 мин», «6 ч», «7 дн»: the stage budgets in Russian units (issue 18, point 8)."""
+    raw = str(budget)
+    amount, unit = raw[:-1], raw[-1:]
+    return f"{amount} {_UNITS_RU.get(unit, unit)}"
+
+
+def budget_value(text: str) -> str:
+    """«30 мин» / «30м» / «6 ч» → the stored form (30m, 6h); unrecognised text is returned unchanged."""
+    match = _BUDGET_RE.match(text)
+    if match is None:
+        return text.strip()
+    unit = _UNITS_IN.get(match.group(2).casefold())
+    return f"{int(match.group(1))}{unit}" if unit else text.strip()
 
 
 def _plain(text: str) -> QLabel:
@@ -62,11 +89,15 @@ class AdminWorkspace(QTabWidget):
 
     # -- helpers -------------------------------------------------------------------------------
 
+    def _read(self, fn: Callable[[], Any], on_done: Callable[[Any], None], slot: str) -> None:
+        self.context.ops.query(self, fn, on_done, self._show_error, slot=slot)
+
     def _call(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        self.context.runner.run(fn, on_done, self._show_error)
+        """A change: serialised with every other write; its refusal is shown here, in Russian."""
+        self.context.ops.write(self, fn, on_done, self._show_error)
 
     def _show_error(self, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, OtklikError) else f"Непредвиденная ошибка: {exc}"
+        text = error_text(exc)
         box = QMessageBox(QMessageBox.Icon.Warning, "Отклик", text, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.open()
@@ -74,11 +105,12 @@ class AdminWorkspace(QTabWidget):
 
     def refresh(self) -> None:
         services, actor = self.context.services, self.context.actor
-        self._call(lambda: services.admin.users(actor), self.users_model.set_rows)
-        self._call(services.admin.departments, self._set_departments)
-        self._call(services.calendar.years_overview, self.years_model.set_rows)
-        self._call(services.calendar.custom_days, self.custom_days_model.set_rows)
-        self._call(services.drafting.pending_words, self._set_pending)
+        self._read(lambda: services.admin.users(actor), self._set_users, "users")
+        self._read(services.admin.departments, self._set_departments, "departments")
+        self._read(services.calendar.years_overview, self.years_model.set_rows, "years")
+        self._read(services.calendar.custom_days, self.custom_days_model.set_rows, "custom_days")
+        self._read(services.drafting.pending_words, self._set_pending, "pending_words")
+        self.show_month(self.month_grid.yearShown(), self.month_grid.monthShown())
 
     # -- users ---------------------------------------------------------------------------------
 
@@ -86,19 +118,66 @@ class AdminWorkspace(QTabWidget):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         self.users_model = RowsTableModel(
-            ["Имя пользователя", "ФИО", "Роль", "Подразделение"],
+            ["Имя пользователя", "ФИО", "Роль", "Подразделение", "Доступ"],
             [
                 lambda u: u.login,
                 lambda u: u.full_name,
                 lambda u: ROLE_NAMES[u.role],
                 lambda u: u.department_name,
+                lambda u: "действует" if u.is_active else "отключён",
             ],
         )
-        table = QTableView()
-        table.setModel(self.users_model)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(table)
-        form = QFormLayout()
+        self.users_table = QTableView()
+        self.users_table.setObjectName("users")
+        self.users_table.setAccessibleName("Сотрудники")
+        self.users_table.setModel(self.users_model)
+        self.users_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.users_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.users_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.users_table.selectionModel().currentRowChanged.connect(lambda *_: self._show_user())
+        layout.addWidget(self.users_table, 1)
+
+        # The selected person (issue 18, point 10): name, role, department, access, password.
+        edit_box = QGroupBox("Выбранный сотрудник")
+        edit_form = QFormLayout(edit_box)
+        self.edit_name = QLineEdit()
+        self.edit_name.setObjectName("edit_full_name")
+        self.edit_role = QComboBox()
+        self.edit_role.setObjectName("edit_role")
+        for role in Role:
+            self.edit_role.addItem(ROLE_NAMES[role], role.value)
+        self.edit_department = QComboBox()
+        self.edit_department.setObjectName("edit_department")
+        self.edit_password = QLineEdit()
+        self.edit_password.setObjectName("edit_password")
+        self.edit_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit_password.setPlaceholderText("новый пароль, не короче 8 символов")
+        edit_form.addRow("ФИО:", self.edit_name)
+        edit_form.addRow("Роль:", self.edit_role)
+        edit_form.addRow("Подразделение:", self.edit_department)
+        edit_form.addRow("Новый пароль:", self.edit_password)
+        edit_buttons = QHBoxLayout()
+        self.save_user_button = QPushButton("Сохранить изменения")
+        self.save_user_button.setObjectName("save_user")
+        self.save_user_button.clicked.connect(self.save_user)
+        self.reset_password_button = QPushButton("Сбросить пароль")
+        self.reset_password_button.setObjectName("reset_password")
+        self.reset_password_button.clicked.connect(self.reset_password)
+        self.toggle_user_button = QPushButton("Отключить")
+        self.toggle_user_button.setObjectName("toggle_user")
+        self.toggle_user_button.clicked.connect(self.toggle_user)
+        for button in (self.save_user_button, self.reset_password_button, self.toggle_user_button):
+            edit_buttons.addWidget(button)
+        edit_buttons.addStretch(1)
+        edit_form.addRow(edit_buttons)
+        self.user_result = _plain("")
+        self.user_result.setObjectName("user_result")
+        edit_form.addRow(self.user_result)
+        self.edit_box = edit_box
+        edit_box.setEnabled(False)
+
+        add_box = QGroupBox("Новый сотрудник")
+        form = QFormLayout(add_box)
         self.new_login = QLineEdit()
         self.new_name = QLineEdit()
         self.new_password = QLineEdit()
@@ -112,11 +191,90 @@ class AdminWorkspace(QTabWidget):
         form.addRow("Пароль:", self.new_password)
         form.addRow("Роль:", self.new_role)
         form.addRow("Подразделение:", self.new_department)
-        layout.addLayout(form)
         add = QPushButton("Добавить сотрудника")
         add.clicked.connect(self.add_user)
-        layout.addWidget(add, alignment=Qt.AlignmentFlag.AlignRight)
+        form.addRow(add)
+        forms = QHBoxLayout()
+        forms.addWidget(edit_box, 1)
+        forms.addWidget(add_box, 1)
+        layout.addLayout(forms)
         return tab
+
+    def selected_user(self) -> Any | None:
+        index = self.users_table.selectionModel().currentIndex()
+        rows = self.users_model.rows()
+        return rows[index.row()] if index.isValid() and index.row() < len(rows) else None
+
+    def select_user(self, login: str) -> None:
+        for n, user in enumerate(self.users_model.rows()):
+            if user.login == login:
+                self.users_table.selectRow(n)
+                return
+
+    def _show_user(self) -> None:
+        user = self.selected_user()
+        self.edit_box.setEnabled(user is not None)
+        if user is None:
+            return
+        self.edit_box.setTitle(f"Выбранный сотрудник: {user.login}")
+        self.edit_name.setText(user.full_name)
+        self.edit_role.setCurrentIndex(self.edit_role.findData(user.role.value))
+        index = self.edit_department.findData(user.department_id) if user.department_id else -1
+        self.edit_department.setCurrentIndex(index)
+        self.edit_password.clear()
+        self.toggle_user_button.setText("Отключить" if user.is_active else "Включить")
+        self.user_result.setText("")
+
+    def _set_users(self, users: list[Any]) -> None:
+        selected = self.selected_user()
+        self.users_model.set_rows(users)
+        if selected is not None:
+            self.select_user(selected.login)
+
+    def _user_done(self, text: str) -> Callable[[object], None]:
+        def done(_: object) -> None:
+            self.refresh()
+            self.user_result.setText(text)
+
+        return done
+
+    def save_user(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        services, actor = self.context.services, self.context.actor
+        name, role = self.edit_name.text(), Role(self.edit_role.currentData())
+        department_id = self.edit_department.currentData() if role is Role.EXECUTOR else None
+        self._call(
+            lambda: services.admin.update_user(actor, user.id, name, role, department_id),
+            self._user_done(f"Изменения сотрудника {user.login} сохранены."),
+        )
+
+    def reset_password(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        services, actor = self.context.services, self.context.actor
+        password = self.edit_password.text()
+        self.edit_password.clear()  # never kept on screen
+        self._call(
+            lambda: services.admin.reset_password(actor, user.id, password),
+            self._user_done(f"Пароль сотрудника {user.login} изменён; старый больше не действует."),
+        )
+
+    def toggle_user(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        services, actor = self.context.services, self.context.actor
+        active = not user.is_active
+        self._call(
+            lambda: services.admin.set_active(actor, user.id, active),
+            self._user_done(
+                f"Учётная запись {user.login} "
+                + ("снова действует." if active else "отключена: вход невозможен.")
+            ),
+        )
 
     def add_user(self) -> None:
         services, actor = self.context.services, self.context.actor
@@ -159,7 +317,9 @@ class AdminWorkspace(QTabWidget):
         self._departments = {d.id: d for d in departments}
         self.departments_list.clear()
         self.new_department.clear()
+        self.edit_department.clear()
         for department in departments:
+            self.edit_department.addItem(department.name, department.id)
             item = QListWidgetItem(department.name)
             item.setData(Qt.ItemDataRole.UserRole, department.id)
             self.departments_list.addItem(item)
@@ -203,6 +363,31 @@ class AdminWorkspace(QTabWidget):
         years.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         years.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(years, 1)
+        # The month as a grid (issue 18, point 10): weekends, holidays, shortened and special days.
+        month_row = QHBoxLayout()
+        self.month_grid = QCalendarWidget()
+        self.month_grid.setObjectName("month_grid")
+        self.month_grid.setAccessibleName("Рабочий календарь на месяц")
+        self.month_grid.setGridVisible(True)
+        self.month_grid.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.month_grid.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.month_grid.currentPageChanged.connect(lambda year, month: self.show_month(year, month))
+        self.month_grid.selectionChanged.connect(self._describe_selected_day)
+        month_row.addWidget(self.month_grid, 2)
+        legend = QVBoxLayout()
+        self.day_label = _plain("")
+        self.day_label.setObjectName("day_plan")
+        legend.addWidget(self.day_label)
+        legend.addWidget(
+            _plain(
+                "Выделены: нерабочие дни (выходные и праздники) — красным, сокращённые — курсивом, "
+                "особые дни и рабочие выходные — жирным."
+            )
+        )
+        legend.addStretch(1)
+        month_row.addLayout(legend, 1)
+        layout.addLayout(month_row, 2)
+        self._month_plans: dict[dt.date, Any] = {}
         import_button = QPushButton("Загрузить календарь из файла…")
         import_button.clicked.connect(self.choose_calendar_file)
         layout.addWidget(import_button, alignment=Qt.AlignmentFlag.AlignLeft)
@@ -220,6 +405,7 @@ class AdminWorkspace(QTabWidget):
         today = self.context.services.now().astimezone(
             zoneinfo.ZoneInfo(self.context.services.settings.administration.timezone)
         )
+        self.month_grid.setSelectedDate(QDate(today.year, today.month, today.day))
         self.custom_date = QDateEdit(QDate(today.year, today.month, today.day))
         self.custom_date.setDisplayFormat("dd.MM.yyyy")
         self.custom_date.setCalendarPopup(True)
@@ -236,6 +422,70 @@ class AdminWorkspace(QTabWidget):
         self.calendar_result = _plain("")
         layout.addWidget(self.calendar_result)
         return tab
+
+    def show_month(self, year: int, month: int) -> None:
+        """Read the month's day plans off the UI thread and colour the grid."""
+        calendar_service = self.context.services.calendar
+
+        def plans() -> list[Any]:
+            calendar = calendar_service.calendar()
+            first = dt.date(year, month, 1)
+            days = (dt.date(year + month // 12, month % 12 + 1, 1) - first).days
+            found = []
+            for n in range(days):
+                try:
+                    found.append(calendar.day_plan(first + dt.timedelta(days=n)))
+                except OtklikError:  # a year without calendar data: shown plain, said in the legend
+                    return []
+            return found
+
+        self._read(plans, self._paint_month, "month")
+
+    def _paint_month(self, plans: list[Any]) -> None:
+        grid = self.month_grid
+        grid.setDateTextFormat(QDate(), QTextCharFormat())  # clear the previous month's marks
+        self._month_plans = {p.day: p for p in plans}
+        palette = grid.palette()
+        for plan in plans:
+            fmt = QTextCharFormat()
+            if not plan.is_working:
+                fmt.setForeground(QColor("#b00020"))
+            if plan.shortened:
+                fmt.setFontItalic(True)
+            if plan.kind.value == "custom" or plan.working_weekend:
+                fmt.setFontWeight(QFont.Weight.Bold)
+                fmt.setForeground(palette.color(QPalette.ColorRole.Link))
+            grid.setDateTextFormat(QDate(plan.day.year, plan.day.month, plan.day.day), fmt)
+        if not plans:
+            self.day_label.setText("Для этого года нет производственного календаря.")
+        else:
+            self._describe_selected_day()
+
+    def day_description(self, day: dt.date) -> str:
+        plan = self._month_plans.get(day)
+        if plan is None:
+            return ""
+        if plan.is_working:
+            hours = ", ".join(
+                f"{i.start // 60:02d}:{i.start % 60:02d}–{i.end // 60:02d}:{i.end % 60:02d}"
+                for i in plan.intervals
+            )
+            kind = "рабочий день"
+            if plan.working_weekend:
+                kind = "рабочий выходной"
+            elif plan.shortened:
+                kind = "сокращённый рабочий день"
+            elif plan.kind.value == "custom":
+                kind = "особый рабочий день"
+            text = f"{day:%d.%m.%Y}: {kind}, {hours}"
+        else:
+            kind = {"holiday": "праздник", "weekend": "выходной", "custom": "особый нерабочий день"}
+            text = f"{day:%d.%m.%Y}: {kind.get(plan.kind.value, 'нерабочий день')}"
+        return text + (f" ({plan.reason})" if plan.reason else "")
+
+    def _describe_selected_day(self) -> None:
+        qdate = self.month_grid.selectedDate()
+        self.day_label.setText(self.day_description(dt.date(qdate.year(), qdate.month(), qdate.day())))
 
     def choose_calendar_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -293,9 +543,10 @@ class AdminWorkspace(QTabWidget):
         layout = QVBoxLayout(tab)
         layout.addWidget(
             _plain(
-                "Сроки по Положению: направление — 1 ч, перенаправление — 30 м, проект ответа — 6 ч, проверка — 30 м, "
-                "доработка — 30 м, ответ автору — 8 ч, окончательный ответ после промежуточного — 7 д. "
-                "Запись: «30м» — рабочие минуты, «6ч» — рабочие часы, «7д» — рабочие дни. Новые сроки действуют "
+                "Сроки по Положению: направление — 1 ч, перенаправление — 30 мин, проект ответа — 6 ч, "
+                "проверка — 30 мин, доработка — 30 мин, ответ автору — 8 ч, окончательный ответ после "
+                "промежуточного — 7 дн. Запись: «30 мин» — рабочие минуты, «6 ч» — рабочие часы, «7 дн» — "
+                "рабочие дни. Новые сроки действуют "
                 "для этапов, начатых после сохранения; на других рабочих местах — в течение минуты."
             )
         )
@@ -303,7 +554,8 @@ class AdminWorkspace(QTabWidget):
         policy = self.context.services.policy.current()
         self.budget_edits: dict[Stage, QLineEdit] = {}
         for stage in Stage:
-            edit = QLineEdit(str(policy.budget(stage)))
+            edit = QLineEdit(budget_text(policy.budget(stage)))
+            edit.setPlaceholderText("например, 30 мин, 6 ч, 7 дн")
             edit.setObjectName(f"budget_{stage.value}")
             self.budget_edits[stage] = edit
             form.addRow(f"{STAGE_NAMES[stage.value].capitalize()}:", edit)
@@ -333,7 +585,17 @@ class AdminWorkspace(QTabWidget):
 
     def save_policy(self) -> None:
         services, actor = self.context.services, self.context.actor
-        budgets = {stage: edit.text().strip() for stage, edit in self.budget_edits.items()}
+        budgets = {stage: budget_value(edit.text()) for stage, edit in self.budget_edits.items()}
+        for stage, value in budgets.items():
+            if not re.fullmatch(r"\d+[mhd]", value):
+                # Said here in the units the administrator sees (the domain's message names m/h/d).
+                self._show_error(
+                    InputError(
+                        f"Срок этапа «{STAGE_NAMES[stage.value]}»: укажите число и единицу — мин, ч или дн "
+                        "(например, 30 мин, 6 ч, 7 дн)."
+                    )
+                )
+                return
         clock = str(self.overall_clock.currentData())
         fraction = self.warn_percent.value() / 100
         minimum = self.warn_minutes.value()

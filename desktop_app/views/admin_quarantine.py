@@ -82,8 +82,12 @@ class QuarantineView(QWidget):
         context.signals.data_changed.connect(self.refresh)
         self.refresh()
 
-    def _run(self, fn: Any, on_done: Any) -> None:
-        self.context.runner.run(fn, on_done, self._failed)
+    def _run(self, fn: Any, on_done: Any, *, write: bool = False) -> None:
+        # Through the one operation layer: dropped if this panel goes, writes serialised (issue 17).
+        if write:
+            self.context.ops.write(self, fn, on_done, self._failed)
+        else:
+            self.context.ops.query(self, fn, on_done, self._failed, slot="quarantine")
 
     def _failed(self, exc: BaseException) -> None:
         # Our own refusals are Russian sentences; anything else is detail for the log only.
@@ -127,7 +131,7 @@ class QuarantineView(QWidget):
                 self.status.setText(f"Сообщение {row.item_id} по-прежнему не принимается: {outcome.reason}.")
                 self.refresh()
 
-        self._run(lambda: services.quarantine.retry(actor, row.id), done)
+        self._run(lambda: services.quarantine.retry(actor, row.id), done, write=True)
 
     def dismiss_selected(self) -> None:
         row = self.selected()
@@ -144,4 +148,4 @@ class QuarantineView(QWidget):
             self.status.setText(f"Сообщение {row.item_id or 'без номера'} отклонено.")
             self.context.signals.data_changed.emit()
 
-        self._run(lambda: services.quarantine.dismiss(actor, row.id, comment), done)
+        self._run(lambda: services.quarantine.dismiss(actor, row.id, comment), done, write=True)

@@ -2,7 +2,8 @@
 
 The loops are plain threads from the services layer; their callbacks run in those threads, so
 they only emit the private signals of :class:`_Bridge`, which lives on the UI thread and
-re-emits on :class:`AppSignals` there (queued connection).
+re-emits on :class:`AppSignals` there (queued connection). What the loops commit reaches the views
+through the change feed (``Operations.changed``), row by row, not as a reload of everything.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from desktop_app.services.intake import IntakeLimits, IntakeLoop, IntakeService,
 from desktop_app.services.outbox import OutboxLoop, OutboxWorker
 from desktop_app.settings import Settings
 from desktop_app.views.context import AppSignals
+from desktop_app.views.operations import Operations
 
 log = logging.getLogger(__name__)
 
@@ -50,19 +52,21 @@ class _Bridge(QObject):
     @Slot(int)
     def _on_new(self, count: int) -> None:
         self._signals.new_messages.emit(count)
-        self._signals.data_changed.emit()
 
     @Slot()
     def _on_changed(self) -> None:
-        self._signals.data_changed.emit()
+        pass  # the rows follow from the change feed; kept so the outbox can say it sent something
 
 
 class Background:
     """Starts the loops (and, for ``--demo``, the embedded Incident-system simulator)."""
 
-    def __init__(self, services: AppServices, signals: AppSignals, *, demo: bool = False) -> None:
+    def __init__(
+        self, services: AppServices, signals: AppSignals, ops: Operations, *, demo: bool = False
+    ) -> None:
         self._services = services
         self._signals = signals
+        self._ops = ops
         self._bridge = _Bridge(signals)
         self._simulator = None
         self._demo = demo
@@ -109,7 +113,11 @@ class Background:
         gateway = build_gateway(settings, base_url=base_url)
         now = self._services.now
         intake = IntakeService(
-            self._services.db, gateway, now, limits=IntakeLimits.from_settings(settings.incident)
+            self._services.db,
+            gateway,
+            now,
+            limits=IntakeLimits.from_settings(settings.incident),
+            lifecycle=self._services.lifecycle,
         )
         self._intake = IntakeLoop(
             intake,
@@ -118,10 +126,10 @@ class Background:
             on_error=self._sync_failed,
             on_new_messages=lambda result: self._bridge.new_messages.emit(result.new),
         ).start()
-        # Any recorded change may be a new outbound action: send it now rather than at the next poll.
-        self._signals.data_changed.connect(self.wake_outbox)
+        # Any committed change may be a new outbound action: send it now rather than at the next poll.
+        self._ops.changed.connect(self.wake_outbox)
         self._outbox = OutboxLoop(
-            OutboxWorker(self._services.db, gateway, now),
+            OutboxWorker(self._services.db, gateway, now, lifecycle=self._services.lifecycle),
             3.0,
             on_sent=lambda count: self._bridge.changed.emit() if count else None,
             on_error=lambda text: self._bridge.status.emit(text, False),
@@ -157,7 +165,7 @@ class Background:
         if self._intake is not None:
             self._intake.wake()
 
-    def wake_outbox(self) -> None:
+    def wake_outbox(self, *_changes: object) -> None:
         if self._outbox is not None:
             self._outbox.wake()
 

@@ -1,14 +1,15 @@
-"""What every view gets: the services, the logged-in user, the task runner and app-wide signals."""
+"""What every view gets: the services, the logged-in user, the operation layer and app-wide signals."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop_app.services.actor import Actor
 from desktop_app.services.bootstrap import AppServices
-from desktop_app.views.tasks import TaskRunner
+from desktop_app.services.changes import ChangeListener, Changes
+from desktop_app.views.operations import Operations
 
 
 class AppSignals(QObject):
@@ -16,7 +17,7 @@ class AppSignals(QObject):
 
     Signals:
         tick: once a second, for countdowns (views repaint only their visible rows).
-        data_changed: something changed in the database, here or on another workstation.
+        data_changed: reload everything («Обновить»); committed changes come on ``Operations.changed``.
         sync_status(str, bool): the Incident-system freshness text and whether it is healthy.
         new_messages(int): intake found new messages (R5 notification).
         sync_requested: the user asked to fetch from the Incident system now («Обновить»).
@@ -33,39 +34,32 @@ class AppSignals(QObject):
 class ViewContext:
     services: AppServices
     actor: Actor
-    runner: TaskRunner
+    ops: Operations
     signals: AppSignals
 
 
-class ChangeWatcher(QObject):
-    """Polls the audit trail's change token so edits on other workstations show up within seconds."""
+class ChangeFeedBridge(QObject):
+    """Brings the database's change feed (a service thread) to ``Operations.changed`` on the UI thread.
 
-    def __init__(self, context: ViewContext, interval_ms: int = 3000, parent: QObject | None = None) -> None:
+    PostgreSQL ``LISTEN/NOTIFY`` or SQLite ``PRAGMA data_version``: another workstation's commit
+    reaches the views within a second, as the :class:`Changes` it made (issue 17).
+    """
+
+    _arrived = Signal(object)
+
+    def __init__(self, context: ViewContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self._token: int | None = None
-        self._busy = False
-        self._timer = QTimer(self)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.poll)
+        self._arrived.connect(self._publish)
+        services = context.services
+        self._listener = ChangeListener(services.changes, services.db, self._arrived.emit)
 
     def start(self) -> None:
-        self._timer.start()
+        self._listener.start()
 
     def stop(self) -> None:
-        self._timer.stop()
+        self._listener.stop()
 
-    def poll(self) -> None:
-        if self._busy:
-            return
-        self._busy = True
-        self._context.runner.run(self._context.services.queries.change_token, self._got, self._failed)
-
-    def _got(self, token: int) -> None:
-        self._busy = False
-        if self._token is not None and token != self._token:
-            self._context.signals.data_changed.emit()
-        self._token = token
-
-    def _failed(self, _exc: BaseException) -> None:
-        self._busy = False
+    @Slot(object)
+    def _publish(self, changes: Changes) -> None:
+        self._context.ops.publish(changes)

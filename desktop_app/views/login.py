@@ -34,6 +34,7 @@ class LoginDialog(QDialog):
         demo_accounts: dict[str, str] | None = None,
         demo_password: str = "",
         parent: QWidget | None = None,
+        demo_departments: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Отклик — вход")
@@ -68,7 +69,11 @@ class LoginDialog(QDialog):
             self.accounts = QListWidget()
             self.accounts.setObjectName("demo_accounts")
             for login, role in demo_accounts.items():
-                item = QListWidgetItem(f"{login} — {ROLE_TITLES.get(role, role)}")
+                title = ROLE_TITLES.get(role, role)
+                department = (demo_departments or {}).get(login)
+                if department:  # which executor answers for what (issue 18)
+                    title = f"{title}: {department}"
+                item = QListWidgetItem(f"{login} — {title}")
                 item.setData(Qt.ItemDataRole.UserRole, login)
                 self.accounts.addItem(item)
             self.accounts.itemClicked.connect(

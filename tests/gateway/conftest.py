@@ -57,7 +57,7 @@ def world(services: AppServices) -> World:
 def intake_all(services: AppServices, base_url: str) -> None:
     gateway = fast_gateway(base_url)
     try:
-        result = IntakeService(services.db, gateway, services.now).sync_once()
+        result = IntakeService(services.db, gateway, services.now, lifecycle=services.lifecycle).sync_once()
         assert result.failed == 0 and not result.error, result
     finally:
         gateway.close()

@@ -17,7 +17,7 @@ from desktop_app.services.intake import IntakeService
 from desktop_app.settings import Settings
 from desktop_app.views.admin import AdminWorkspace
 from desktop_app.views.context import AppSignals, ViewContext
-from desktop_app.views.tasks import TaskRunner
+from desktop_app.views.operations import Operations
 from tests.gateway.hostile import HostileServer, good_item
 from tests.support.factories import Clock, World, msk
 
@@ -35,11 +35,12 @@ def quarantined(qtbot, tmp_path: Path, sqlite_template: Path):
     ]
     with HostileServer(feed) as server:
         gateway = HttpIncidentGateway(server.base_url, retries=0)
-        assert IntakeService(db, gateway, services.now).sync_once().failed == 2
-    view = AdminWorkspace(ViewContext(services, world.admin, TaskRunner(), AppSignals()))
+        assert IntakeService(db, gateway, services.now, lifecycle=services.lifecycle).sync_once().failed == 2
+    ops = Operations(services.changes)  # the real thread pool
+    view = AdminWorkspace(ViewContext(services, world.admin, ops, AppSignals()))
     qtbot.addWidget(view)
     yield view.quarantine, world
-    view.quarantine.context.runner.wait()
+    ops.wait()
     db.dispose()
 
 

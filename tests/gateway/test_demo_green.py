@@ -10,6 +10,7 @@ from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.demo import seed_demo
 from desktop_app.views.background import Background
 from desktop_app.views.context import AppSignals
+from desktop_app.views.operations import Operations
 
 
 def _count(services: AppServices) -> int:
@@ -24,7 +25,7 @@ def test_the_demo_feed_stays_green_through_hundreds_of_events(qtbot, services: A
     signals = AppSignals()
     statuses: list[tuple[str, bool]] = []
     signals.sync_status.connect(lambda text, healthy: statuses.append((text, healthy)))
-    background = Background(services, signals, demo=True)
+    background = Background(services, signals, Operations(services.changes), demo=True)
     background.start()
     try:
         qtbot.waitUntil(lambda: bool(statuses), timeout=15_000)

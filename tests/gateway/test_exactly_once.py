@@ -12,7 +12,6 @@ from desktop_app.adapters.incident.simulator import start_simulator
 from desktop_app.adapters.incident.simulator.server import MALFORMED_SUCCESS_BODIES
 from desktop_app.domain.lifecycle import MessageState, OutboxStatus
 from desktop_app.models.entities import OutboxItem
-from desktop_app.services import workflow_hooks
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.outbox import OutboxWorker
 from desktop_app.services.workflow import ReviewChecks
@@ -42,7 +41,7 @@ def test_a_malformed_201_is_never_a_refusal(
         sim._server.malformed_no = variant - 1  # the next malformed body is this variant
         sim.set_faults("malformed_success=1")
         gateway = CountingGateway(fast_gateway(sim.base_url, retries=0))
-        worker = OutboxWorker(services.db, gateway, services.now)
+        worker = OutboxWorker(services.db, gateway, services.now, lifecycle=services.lifecycle)
         worker.send_due()
         sim.set_faults(None)  # the lookup answers normally
         _drain(worker, services, clock)
@@ -60,7 +59,9 @@ def test_every_malformed_success_holds_one_publication_per_answer(
     with start_simulator(seed=52, initial_messages=5) as sim:
         _prepare(services, world, sim, 5)
         sim.set_faults("malformed_success=0.7,drop_after_accept=0.2")
-        worker = OutboxWorker(services.db, fast_gateway(sim.base_url, retries=1), services.now)
+        worker = OutboxWorker(
+            services.db, fast_gateway(sim.base_url, retries=1), services.now, lifecycle=services.lifecycle
+        )
         _drain(worker, services, clock, rounds=60)
         items = _items(services)
         assert [i.status for i in items] == [OutboxStatus.CONFIRMED] * 5
@@ -84,7 +85,7 @@ def _legacy_failure(services: AppServices, sim, message_id: int) -> OutboxItem:
             "Система Инцидент передала время «2026-05-12T10:00:00» без часового пояса (accepted_at)."
         )
         session.flush()
-        workflow_hooks.outbound_failed(session, row, row.last_error, services.now())
+        services.lifecycle.outbound_failed(session, row, row.last_error, services.now())
     assert row.refusal_code is None
     return row
 
@@ -103,7 +104,7 @@ def test_reapproval_after_an_unresolved_send_reuses_its_key(
         assert len(items) == 2 and items[1].idempotency_key == old.idempotency_key
         assert items[0].idempotency_key.startswith(old.idempotency_key[:32] + "~")
         gateway = CountingGateway(fast_gateway(sim.base_url))
-        OutboxWorker(services.db, gateway, services.now).send_due()
+        OutboxWorker(services.db, gateway, services.now, lifecycle=services.lifecycle).send_due()
         assert gateway.status_checks == 1 and sum(gateway.sent.values()) == 0  # asked, not re-sent
         assert len(sim.publications()) == 1
         assert _items(services)[1].status is OutboxStatus.CONFIRMED
@@ -117,7 +118,9 @@ def test_an_explicit_refusal_is_final_and_a_reapproval_gets_a_new_key(
         (message_id,) = _prepare(services, world, sim, 1)
         incident_id = next(iter(sim.store.messages))
         saved = sim.store.messages.pop(incident_id)  # 404: the post is gone
-        worker = OutboxWorker(services.db, fast_gateway(sim.base_url), services.now)
+        worker = OutboxWorker(
+            services.db, fast_gateway(sim.base_url), services.now, lifecycle=services.lifecycle
+        )
         assert worker.send_due() == 1
         (refused,) = _items(services)
         assert refused.status is OutboxStatus.FAILED and refused.refusal_code == 404
@@ -143,7 +146,9 @@ def test_a_lookup_refusal_is_not_a_send_refusal(services: AppServices, world: Wo
 
                 raise IncidentPermanentError("Система Инцидент отклонила запрос (код 400).", 400)
 
-        worker = OutboxWorker(services.db, LookupRefused(fast_gateway(sim.base_url)), services.now)
+        worker = OutboxWorker(
+            services.db, LookupRefused(fast_gateway(sim.base_url)), services.now, lifecycle=services.lifecycle
+        )
         assert worker.send_due() == 0
         (item,) = _items(services)
         assert item.status is OutboxStatus.PENDING and "состояние отправки" in item.last_error

@@ -32,7 +32,7 @@ def _gateway(base_url: str, **kw: Any) -> HttpIncidentGateway:
 
 
 def _service(services: AppServices, gateway: HttpIncidentGateway, **kw: Any) -> IntakeService:
-    return IntakeService(services.db, gateway, services.now, **kw)
+    return IntakeService(services.db, gateway, services.now, **kw, lifecycle=services.lifecycle)
 
 
 def _count(services: AppServices, model: type, *where: Any) -> int:

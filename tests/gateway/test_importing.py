@@ -61,7 +61,13 @@ def test_xlsx_import_with_naive_times_in_the_administration_zone(
     rows = [list(r) for r in ROWS]
     rows[2][7] = dt.datetime(2026, 5, 12, 11, 30)  # a real Excel date cell, naive
     headers = ["id", "ПЛОЩАДКА", "автор", "Ссылка на автора", "ссылка  на сообщение", "Текст:", "Дата публикации", "Дата поступления"]  # fmt: skip
-    result = import_file(services.db, _xlsx(tmp_path / "export.xlsx", headers, rows), TZ, services.now)
+    result = import_file(
+        services.db,
+        _xlsx(tmp_path / "export.xlsx", headers, rows),
+        TZ,
+        services.now,
+        lifecycle=services.lifecycle,
+    )
     assert (result.imported, result.duplicates, result.errors) == (3, 0, ())
     messages = _messages(services.db)
     first = messages["INC-1"]
@@ -79,9 +85,9 @@ def test_xlsx_import_with_naive_times_in_the_administration_zone(
 
 def test_csv_import_and_duplicates_are_skipped(services: AppServices, tmp_path: Path) -> None:
     path = _csv(tmp_path / "export.csv", HEADERS, [*ROWS, ROWS[0]])
-    first = import_file(services.db, path, TZ, services.now)
+    first = import_file(services.db, path, TZ, services.now, lifecycle=services.lifecycle)
     assert (first.imported, first.duplicates) == (3, 1)
-    again = import_file(services.db, path, TZ, services.now)
+    again = import_file(services.db, path, TZ, services.now, lifecycle=services.lifecycle)
     assert (again.imported, again.duplicates, again.errors) == (0, 4, ())
     assert len(_messages(services.db)) == 3
 
@@ -96,7 +102,7 @@ def test_json_import_accepts_russian_and_wire_keys(services: AppServices, tmp_pa
     ]  # fmt: skip
     path = tmp_path / "export.json"
     path.write_text(json.dumps({"messages": items}, ensure_ascii=False), encoding="utf-8")
-    result = import_file(services.db, path, TZ, services.now)
+    result = import_file(services.db, path, TZ, services.now, lifecycle=services.lifecycle)
     assert result.imported == 2
     assert _messages(services.db)["INC-9"].author_profile_url == "https://max.ru/u/1"
 
@@ -107,7 +113,7 @@ def test_malformed_rows_import_nothing_and_are_reported(services: AppServices, t
     rows[2][7] = "31.02.2026 10:00"  # no such date
     rows.append(["INC-4", "vk", "", "", "ftp://x", "Текст", "", "12.05.2026 12:00"])
     path = _xlsx(tmp_path / "bad.xlsx", HEADERS, rows)
-    result = import_file(services.db, path, TZ, services.now)
+    result = import_file(services.db, path, TZ, services.now, lifecycle=services.lifecycle)
     assert not result.ok and result.imported == 0
     reasons = {e.row: e.reason for e in result.errors}
     assert set(reasons) == {3, 4, 5}  # row 1 is the header
@@ -118,11 +124,16 @@ def test_malformed_rows_import_nothing_and_are_reported(services: AppServices, t
 
 def test_missing_columns_and_unknown_format(services: AppServices, tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match="Дата поступления"):
-        import_file(services.db, _csv(tmp_path / "x.csv", HEADERS[:-1], [r[:-1] for r in ROWS]), TZ)
+        import_file(
+            services.db,
+            _csv(tmp_path / "x.csv", HEADERS[:-1], [r[:-1] for r in ROWS]),
+            TZ,
+            lifecycle=services.lifecycle,
+        )
     other = tmp_path / "x.txt"
     other.write_text("что-то")
     with pytest.raises(ImportFileError, match="формат"):
-        import_file(services.db, other, TZ)
+        import_file(services.db, other, TZ, lifecycle=services.lifecycle)
 
 
 def test_cli_import_exit_codes(database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -40,7 +40,9 @@ def _count(services: AppServices, model: type) -> int:
 
 def test_intake_stores_messages_attachments_and_starts_clocks(services: AppServices) -> None:
     with start_simulator(seed=5, initial_messages=25) as sim:
-        service = IntakeService(services.db, fast_gateway(sim.base_url), services.now, page_size=10)
+        service = IntakeService(
+            services.db, fast_gateway(sim.base_url), services.now, lifecycle=services.lifecycle, page_size=10
+        )
         heard: list[SyncResult] = []
         service.add_listener(heard.append)
         result = service.sync_once()
@@ -80,7 +82,9 @@ def test_intake_stores_messages_attachments_and_starts_clocks(services: AppServi
 
 def test_updates_and_replies(services: AppServices, world: World) -> None:
     with start_simulator(seed=6, initial_messages=3) as sim:
-        service = IntakeService(services.db, fast_gateway(sim.base_url), services.now)
+        service = IntakeService(
+            services.db, fast_gateway(sim.base_url), services.now, lifecycle=services.lifecycle
+        )
         service.sync_once()
         first, second = list(sim.store.messages)[:2]
         sim.store.update_message(first, "Исправленный текст: яма на ул. Мира, 5.")
@@ -104,13 +108,18 @@ def test_author_reply_reopens_a_clarification(services: AppServices, world: Worl
 
     with start_simulator(seed=8, initial_messages=1) as sim:
         gateway = fast_gateway(sim.base_url)
-        IntakeService(services.db, gateway, services.now).sync_once()
+        IntakeService(services.db, gateway, services.now, lifecycle=services.lifecycle).sync_once()
         (message_id,) = message_ids(services)
         approve(world, message_id, DraftKind.CLARIFICATION)
-        assert OutboxWorker(services.db, gateway, services.now).send_due() == 1
+        assert OutboxWorker(services.db, gateway, services.now, lifecycle=services.lifecycle).send_due() == 1
         assert world.message(message_id).state is MessageState.CLARIFICATION
         sim.store.add_reply(sim.store.awaiting_reply.pop(0), "Дом 12, подъезд 3.")
-        assert IntakeService(services.db, gateway, services.now).sync_once().replies == 1
+        assert (
+            IntakeService(services.db, gateway, services.now, lifecycle=services.lifecycle)
+            .sync_once()
+            .replies
+            == 1
+        )
         assert world.message(message_id).state is MessageState.ROUTED
 
 
@@ -165,7 +174,7 @@ def test_a_bad_item_is_quarantined_and_the_cursor_moves_on(services: AppServices
         _item(4),
     ]
     gateway = _ScriptedGateway(items)
-    service = IntakeService(services.db, gateway, services.now)  # type: ignore[arg-type]
+    service = IntakeService(services.db, gateway, services.now, lifecycle=services.lifecycle)  # type: ignore[arg-type]
     result = service.sync_once()
     assert (result.new, result.failed, result.error) == (3, 1, "")
     assert "radio" in result.errors[0]
@@ -193,7 +202,7 @@ def test_a_bad_item_is_quarantined_and_the_cursor_moves_on(services: AppServices
 
 def test_orphan_reply_waits_and_is_stored_when_its_parent_arrives(services: AppServices) -> None:
     gateway = _ScriptedGateway([_item(9, id="R-1", parent_id="T-late", text="Дом 5, второй подъезд.")])
-    service = IntakeService(services.db, gateway, services.now)  # type: ignore[arg-type]
+    service = IntakeService(services.db, gateway, services.now, lifecycle=services.lifecycle)  # type: ignore[arg-type]
     result = service.sync_once()
     assert result.failed == 1 and "T-late" in result.errors[0] and result.error == ""
     (entry,) = _open_entries(services)
@@ -209,7 +218,9 @@ def test_orphan_reply_waits_and_is_stored_when_its_parent_arrives(services: AppS
 
 
 def test_gateway_error_is_recorded_for_everyone(services: AppServices) -> None:
-    service = IntakeService(services.db, _ScriptedGateway([], fail_fetch=True), services.now)  # type: ignore[arg-type]
+    service = IntakeService(
+        services.db, _ScriptedGateway([], fail_fetch=True), services.now, lifecycle=services.lifecycle
+    )  # type: ignore[arg-type]
     result = service.sync_once()
     assert result.error == "Нет связи с Системой Инцидент."
     with services.db.session() as session:
@@ -228,7 +239,11 @@ def test_intake_loop_notifies_and_stops(services: AppServices) -> None:
             got.set()
 
         loop = IntakeLoop(
-            IntakeService(services.db, fast_gateway(sim.base_url), services.now), 0.05, on_new_messages=on_new
+            IntakeService(
+                services.db, fast_gateway(sim.base_url), services.now, lifecycle=services.lifecycle
+            ),
+            0.05,
+            on_new_messages=on_new,
         ).start()
         assert got.wait(10)
         sim.store.add_message()

@@ -75,7 +75,9 @@ def test_good_items_stored_once_bad_ones_quarantined(
         session.execute(sa.delete(SyncState))  # each example is a fresh feed
     with HostileServer(feed) as server:
         gateway = HttpIncidentGateway(server.base_url, retries=0, timeout_seconds=5)
-        service = IntakeService(services.db, gateway, services.now, page_size=page, max_pages=1000)
+        service = IntakeService(
+            services.db, gateway, services.now, page_size=page, max_pages=1000, lifecycle=services.lifecycle
+        )
         result = service.sync_once()
         assert result.error == "" and result.failed == len(bad) and len(result.errors) == len(bad)
         assert service.sync_once().new == 0  # a second pass duplicates nothing

@@ -36,10 +36,10 @@ WORKER = textwrap.dedent(
 
     url, base_url, moment = sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3])
     db = Database(url)
-    build_services(Settings(), db, now=lambda: moment)
+    services = build_services(Settings(), db, now=lambda: moment)
     gateway = HttpIncidentGateway(base_url, timeout_seconds=120, retries=0)
     print("sending", flush=True)
-    OutboxWorker(db, gateway, lambda: moment, lease_seconds=120).send_due()
+    OutboxWorker(db, gateway, lambda: moment, lease_seconds=120, lifecycle=services.lifecycle).send_due()
     print("finished", flush=True)
     """
 )
@@ -79,7 +79,7 @@ def test_killed_sender_publishes_exactly_once(
 
         sim.set_faults(None)
         gateway = CountingGateway(fast_gateway(sim.base_url))
-        restarted = OutboxWorker(services.db, gateway, services.now)
+        restarted = OutboxWorker(services.db, gateway, services.now, lifecycle=services.lifecycle)
         assert restarted.send_due() == 0  # the dead process's lease has not expired yet
         clock.advance(minutes=3)
         assert restarted.send_due() == 1

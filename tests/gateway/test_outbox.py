@@ -84,7 +84,9 @@ def test_answer_with_photo_is_published_and_confirmed(services: AppServices, wor
         assert world.message(message_id).state is MessageState.PUBLISHING
         (item,) = _items(services)
         assert item.payload["attachments"][0]["filename"] == "фото-1.png"
-        worker = OutboxWorker(services.db, fast_gateway(sim.base_url), services.now)
+        worker = OutboxWorker(
+            services.db, fast_gateway(sim.base_url), services.now, lifecycle=services.lifecycle
+        )
         assert worker.send_due() == 1
         (record,) = sim.publications()
         assert record.key == item.idempotency_key and record.action == "answer"
@@ -110,7 +112,9 @@ def test_redirect_with_reason_goes_out_once(services: AppServices, world: World)
             "ГУ МЧС по Липецкой области",
             "Пожарная безопасность",
         )
-        OutboxWorker(services.db, fast_gateway(sim.base_url), services.now).send_due()
+        OutboxWorker(
+            services.db, fast_gateway(sim.base_url), services.now, lifecycle=services.lifecycle
+        ).send_due()
         (record,) = sim.publications()
         assert record.action == "redirect"
         assert record.body == {
@@ -140,7 +144,7 @@ def test_every_fault_publishes_each_answer_exactly_once(
         _prepare(services, world, sim, 3)
         sim.set_faults(faults)
         gateway = CountingGateway(fast_gateway(sim.base_url, timeout=0.3, retries=1))
-        worker = OutboxWorker(services.db, gateway, services.now)
+        worker = OutboxWorker(services.db, gateway, services.now, lifecycle=services.lifecycle)
         for _ in range(40):
             worker.send_due()
             if all(i.status is OutboxStatus.CONFIRMED for i in _items(services)):
@@ -159,7 +163,7 @@ def test_ambiguous_failure_asks_before_resending(services: AppServices, world: W
         _prepare(services, world, sim, 1)
         sim.set_faults("drop_after_accept=1")
         gateway = CountingGateway(fast_gateway(sim.base_url, retries=0))
-        worker = OutboxWorker(services.db, gateway, services.now)
+        worker = OutboxWorker(services.db, gateway, services.now, lifecycle=services.lifecycle)
         assert worker.send_due() == 0
         (item,) = _items(services)
         assert item.status is OutboxStatus.PENDING and "Нет связи" in item.last_error
@@ -176,7 +180,9 @@ def test_two_workstations_never_send_the_same_item(services: AppServices, world:
     with start_simulator(seed=25, initial_messages=6, faults="latency=10ms") as sim:
         _prepare(services, world, sim, 6)
         gateway = CountingGateway(fast_gateway(sim.base_url))
-        workers = [OutboxWorker(services.db, gateway, services.now) for _ in range(3)]
+        workers = [
+            OutboxWorker(services.db, gateway, services.now, lifecycle=services.lifecycle) for _ in range(3)
+        ]
         threads = [threading.Thread(target=w.send_due) for w in workers]
         for t in threads:
             t.start()
@@ -193,7 +199,12 @@ def test_permanent_refusal_fails_the_item_and_tells_people(services: AppServices
         _prepare(services, world, sim, 1)
         (message_id,) = message_ids(services)
         sim.store.messages.clear()  # the post was deleted in the Incident system: 404
-        assert OutboxWorker(services.db, fast_gateway(sim.base_url), services.now).send_due() == 1
+        assert (
+            OutboxWorker(
+                services.db, fast_gateway(sim.base_url), services.now, lifecycle=services.lifecycle
+            ).send_due()
+            == 1
+        )
         (item,) = _items(services)
         assert item.status is OutboxStatus.FAILED and "код 404" in item.last_error
         message = world.message(message_id)
@@ -228,6 +239,7 @@ def test_backoff_schedule_with_injectable_clock(services: AppServices, world: Wo
         services.db,
         gateway,
         services.now,
+        lifecycle=services.lifecycle,
         backoff_base_seconds=10,
         backoff_cap_seconds=60,
         rng=random.Random(3),
@@ -250,7 +262,7 @@ def test_auth_error_keeps_items_waiting(services: AppServices, world: World, clo
     with start_simulator(seed=28, initial_messages=2) as sim:
         _prepare(services, world, sim, 2)
     gateway = _AlwaysDown(IncidentAuthError("Система Инцидент отклонила токен доступа."))
-    worker = OutboxWorker(services.db, gateway, services.now)
+    worker = OutboxWorker(services.db, gateway, services.now, lifecycle=services.lifecycle)
     worker.send_due()
     assert gateway.calls == 1  # the pass stops at the first auth error
     assert [i.status for i in _items(services)] == [OutboxStatus.PENDING] * 2
@@ -261,20 +273,39 @@ def test_manual_mode_waits_for_the_operator_link(services: AppServices, world: W
     with start_simulator(seed=29, initial_messages=1) as sim:
         _prepare(services, world, sim, 1)
     (message_id,) = message_ids(services)
-    assert OutboxWorker(services.db, ManualGateway(), services.now).send_due() == 0
+    assert (
+        OutboxWorker(services.db, ManualGateway(), services.now, lifecycle=services.lifecycle).send_due() == 0
+    )
     (item,) = _items(services)
     assert item.status is OutboxStatus.PENDING
     with pytest.raises(OutboxError, match="ссылку"):
-        confirm_manual_publication(services.db, item.id, "не ссылка", world.operator.user_id, services.now)
+        confirm_manual_publication(
+            services.db,
+            item.id,
+            "не ссылка",
+            world.operator.user_id,
+            services.now,
+            lifecycle=services.lifecycle,
+        )
     confirm_manual_publication(
-        services.db, item.id, "https://vk.com/wall-1_5?reply=9", world.operator.user_id, services.now
+        services.db,
+        item.id,
+        "https://vk.com/wall-1_5?reply=9",
+        world.operator.user_id,
+        services.now,
+        lifecycle=services.lifecycle,
     )
     (item,) = _items(services)
     assert item.status is OutboxStatus.CONFIRMED and item.external_url == "https://vk.com/wall-1_5?reply=9"
     assert world.message(message_id).state is MessageState.ANSWERED
     with pytest.raises(OutboxError, match="уже подтверждена"):
         confirm_manual_publication(
-            services.db, item.id, "https://vk.com/x", world.operator.user_id, services.now
+            services.db,
+            item.id,
+            "https://vk.com/x",
+            world.operator.user_id,
+            services.now,
+            lifecycle=services.lifecycle,
         )
 
 
@@ -284,7 +315,10 @@ def test_outbox_loop_sends_on_wake(services: AppServices, world: World) -> None:
         sent = threading.Event()
         loop = OutboxLoop(
             OutboxWorker(
-                services.db, fast_gateway(sim.base_url), lambda: services.now() + dt.timedelta(seconds=1)
+                services.db,
+                fast_gateway(sim.base_url),
+                lambda: services.now() + dt.timedelta(seconds=1),
+                lifecycle=services.lifecycle,
             ),
             interval_seconds=60,
             on_sent=lambda n: sent.set(),

@@ -30,13 +30,18 @@ def test_several_hundred_random_events_through_the_real_adapter(services: AppSer
     pass, and a reply to one had a plain-string author (AttributeError in the adapter)."""
     with start_simulator(seed=61, initial_messages=15) as history:
         gateway = fast_gateway(history.base_url)
-        assert IntakeService(services.db, gateway, services.now).sync_once().failed == 0
+        assert (
+            IntakeService(services.db, gateway, services.now, lifecycle=services.lifecycle).sync_once().failed
+            == 0
+        )
     with services.db.session() as session, session.begin():
         session.execute(sa.delete(SyncState))  # the demo's history is seeded, not fed: a fresh feed
     with start_simulator(seed=62) as sim:
         _adopt_like_the_demo(services, sim.store)
         sim.store.awaiting_reply.extend(list(sim.store.messages)[:5])  # replies to the history first
-        service = IntakeService(services.db, fast_gateway(sim.base_url), services.now, page_size=50)
+        service = IntakeService(
+            services.db, fast_gateway(sim.base_url), services.now, page_size=50, lifecycle=services.lifecycle
+        )
         totals = {"new": 0, "failed": 0}
         for round_no in range(8):
             for _ in range(50):
@@ -60,7 +65,9 @@ def test_feed_faults_orphans_are_stored_and_bad_items_quarantined(services: AppS
     with start_simulator(seed=63, faults="orphan_reply=0.2,bad_item=0.1") as sim:
         for _ in range(200):
             sim.store.random_event()
-        service = IntakeService(services.db, fast_gateway(sim.base_url), services.now, page_size=37)
+        service = IntakeService(
+            services.db, fast_gateway(sim.base_url), services.now, page_size=37, lifecycle=services.lifecycle
+        )
         result = service.sync_once()
         assert result.error == ""
         with services.db.session() as session:
@@ -88,8 +95,8 @@ def test_slow_body_fault_is_cut_off_by_the_pass_deadline(services: AppServices) 
     with start_simulator(seed=64, initial_messages=3, faults="slow_body=1") as sim:
         service = IntakeService(
             services.db, fast_gateway(sim.base_url, timeout=1.5, retries=0), services.now,
-            limits=IntakeLimits(deadline_seconds=1.5),
-        )  # fmt: skip
+            limits=IntakeLimits(deadline_seconds=1.5), lifecycle=services.lifecycle
+                  )  # fmt: skip
         result = service.sync_once()
         assert result.error and sim.injected_faults()["slow_body"] >= 1
         sim.set_faults(None)

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 
 from desktop_app.domain.lifecycle import ChannelKind, DraftKind, MessageState, OutboxStatus
 from desktop_app.models.entities import Department, Message, OutboxItem, StageDeadline, User
-from desktop_app.services import workflow_hooks
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.deadlines import attributed_parties
 from desktop_app.services.workflow import ReviewChecks
@@ -56,7 +55,7 @@ def confirm_outbox(services: AppServices, message_id: int) -> None:
         item.confirmed_at = services.now()
         item.external_id = f"pub-{item.id}"
         item.external_url = f"https://vk.example/reply{item.id}"
-        workflow_hooks.outbound_confirmed(session, item, services.now())
+        services.lifecycle.outbound_confirmed(session, item, services.now())
 
 
 def arrive(services: AppServices, external_id: str, author: str, platform: str, channel: ChannelKind,
@@ -73,7 +72,7 @@ def arrive(services: AppServices, external_id: str, author: str, platform: str, 
         )
         session.add(message)
         session.flush()
-        workflow_hooks.message_arrived(session, message, services.now())
+        services.lifecycle.message_arrived(session, message, services.now())
         return message.id
 
 

@@ -44,9 +44,11 @@ def _count(services: AppServices) -> int:
 def test_cp1251_is_imported_only_when_confirmed(services: AppServices, tmp_path: Path) -> None:
     path = _csv(tmp_path / "выгрузка.csv", ROWS, encoding="cp1251")
     with pytest.raises(EncodingConfirmationNeeded, match="Windows-1251") as asked:
-        import_file(services.db, path, TZ, services.now)
+        import_file(services.db, path, TZ, services.now, lifecycle=services.lifecycle)
     assert _count(services) == 0  # nothing imported as mojibake
-    result = import_file(services.db, path, TZ, services.now, encoding=asked.value.encoding)
+    result = import_file(
+        services.db, path, TZ, services.now, encoding=asked.value.encoding, lifecycle=services.lifecycle
+    )
     assert result.imported == 2
     with services.db.session() as session:
         assert (
@@ -56,11 +58,24 @@ def test_cp1251_is_imported_only_when_confirmed(services: AppServices, tmp_path:
 
 def test_utf8_with_and_without_bom_needs_no_question(services: AppServices, tmp_path: Path) -> None:
     assert (
-        import_file(services.db, _csv(tmp_path / "a.csv", ROWS[:1], "utf-8-sig"), TZ, services.now).imported
+        import_file(
+            services.db,
+            _csv(tmp_path / "a.csv", ROWS[:1], "utf-8-sig"),
+            TZ,
+            services.now,
+            lifecycle=services.lifecycle,
+        ).imported
         == 1
     )
     assert (
-        import_file(services.db, _csv(tmp_path / "b.csv", ROWS[1:], "utf-8"), TZ, services.now).imported == 1
+        import_file(
+            services.db,
+            _csv(tmp_path / "b.csv", ROWS[1:], "utf-8"),
+            TZ,
+            services.now,
+            lifecycle=services.lifecycle,
+        ).imported
+        == 1
     )
 
 
@@ -68,7 +83,7 @@ def test_a_file_in_no_known_encoding_is_refused_with_its_line(services: AppServi
     path = tmp_path / "x.csv"
     path.write_bytes(";".join(HEADERS).encode() + b"\nINC-1;vk;\x98\x98;text;12.05.2026 09:45\n")
     with pytest.raises(ImportFileError, match="строка 2"):
-        import_file(services.db, path, TZ, services.now)
+        import_file(services.db, path, TZ, services.now, lifecycle=services.lifecycle)
 
 
 def test_the_cli_asks_for_encoding_then_imports(
@@ -88,7 +103,7 @@ def test_a_huge_cell_is_refused_naming_row_and_column(services: AppServices, tmp
     limits = ImportLimits(max_cell_chars=1000)
     path = _csv(tmp_path / "big.csv", [ROWS[0], ["INC-9", "vk", "Автор", "я" * 5000, "12.05.2026 10:00"]])
     with pytest.raises(ImportFileError, match="Строка 3") as refused:
-        import_file(services.db, path, TZ, services.now, limits=limits)
+        import_file(services.db, path, TZ, services.now, limits=limits, lifecycle=services.lifecycle)
     assert "1000" in str(refused.value)
     json_path = tmp_path / "big.json"
     item = {
@@ -100,14 +115,14 @@ def test_a_huge_cell_is_refused_naming_row_and_column(services: AppServices, tmp
     }
     json_path.write_text(json.dumps([item], ensure_ascii=False), encoding="utf-8")
     with pytest.raises(ImportFileError, match="столбец «Текст»"):
-        import_file(services.db, json_path, TZ, services.now, limits=limits)
+        import_file(services.db, json_path, TZ, services.now, limits=limits, lifecycle=services.lifecycle)
 
 
 def test_deep_json_nesting_is_a_russian_error(services: AppServices, tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
     with pytest.raises(ImportFileError, match="вложенност"):
-        import_file(services.db, path, TZ, services.now)
+        import_file(services.db, path, TZ, services.now, lifecycle=services.lifecycle)
     nested = tmp_path / "nested.json"
     value: object = "x"
     for _ in range(20):
@@ -120,7 +135,7 @@ def test_deep_json_nesting_is_a_russian_error(services: AppServices, tmp_path: P
         "Дата поступления": "2026-05-12 10:00",
     }
     nested.write_text(json.dumps([item]), encoding="utf-8")
-    result = import_file(services.db, nested, TZ, services.now)
+    result = import_file(services.db, nested, TZ, services.now, lifecycle=services.lifecycle)
     assert not result.ok and "вложенность" in result.errors[0].reason
 
 
@@ -134,7 +149,7 @@ def test_a_nul_byte_is_a_row_error_on_every_database(services: AppServices, tmp_
         "Дата поступления": "2026-05-12 10:00",
     }
     path.write_text(json.dumps([item]), encoding="utf-8")
-    result = import_file(services.db, path, TZ, services.now)
+    result = import_file(services.db, path, TZ, services.now, lifecycle=services.lifecycle)
     assert not result.ok
     assert (
         result.errors[0].row == 1
@@ -155,7 +170,12 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(services: AppServices, tmp_
     assert path.stat().st_size < 1024 * 1024
     with pytest.raises(ImportFileError, match="распаковывается в 64 МБ"):
         import_file(
-            services.db, path, TZ, services.now, limits=ImportLimits(max_unpacked_bytes=16 * 1024 * 1024)
+            services.db,
+            path,
+            TZ,
+            services.now,
+            limits=ImportLimits(max_unpacked_bytes=16 * 1024 * 1024),
+            lifecycle=services.lifecycle,
         )
 
 
@@ -164,7 +184,21 @@ def test_file_size_and_row_limits(services: AppServices, tmp_path: Path) -> None
         tmp_path / "many.csv", [[f"INC-{n}", "vk", "А", "Текст", "12.05.2026 10:00"] for n in range(50)]
     )
     with pytest.raises(ImportFileError, match="больше 10 строк"):
-        import_file(services.db, path, TZ, services.now, limits=ImportLimits(max_rows=10))
+        import_file(
+            services.db,
+            path,
+            TZ,
+            services.now,
+            limits=ImportLimits(max_rows=10),
+            lifecycle=services.lifecycle,
+        )
     with pytest.raises(ImportFileError, match="больше 0 МБ"):
-        import_file(services.db, path, TZ, services.now, limits=ImportLimits(max_file_bytes=100))
+        import_file(
+            services.db,
+            path,
+            TZ,
+            services.now,
+            limits=ImportLimits(max_file_bytes=100),
+            lifecycle=services.lifecycle,
+        )
     assert _count(services) == 0

@@ -57,7 +57,12 @@ def test_large_file_is_moved_in_short_transactions(
     event.listen(services.db.engine, "commit", end)
     progress: list[tuple[int, int]] = []
     result = importing.import_file(
-        services.db, _file(tmp_path), TZ, services.now, progress=lambda d, t: progress.append((d, t))
+        services.db,
+        _file(tmp_path),
+        TZ,
+        services.now,
+        progress=lambda d, t: progress.append((d, t)),
+        lifecycle=services.lifecycle,
     )
     assert result.imported == ROWS and _counts(services) == (ROWS, 0)
     assert len(durations) >= ROWS // 50  # many short transactions, not one long one
@@ -72,15 +77,15 @@ def test_a_crash_while_moving_is_finished_by_the_next_import(
     real = workflow_hooks.message_arrived
     calls = [0]
 
-    def failing(session, message, now):  # type: ignore[no-untyped-def]
+    def failing(session, message, now, **hooks):  # type: ignore[no-untyped-def]
         calls[0] += 1
         if calls[0] == 250:
             raise RuntimeError("power cut")
-        return real(session, message, now)
+        return real(session, message, now, **hooks)
 
     monkeypatch.setattr(workflow_hooks, "message_arrived", failing)
     with pytest.raises(RuntimeError):
-        importing.import_file(services.db, _file(tmp_path), TZ, services.now)
+        importing.import_file(services.db, _file(tmp_path), TZ, services.now, lifecycle=services.lifecycle)
     stored, staged = _counts(services)
     assert 0 < stored < ROWS and stored + staged == ROWS  # each row stored or staged, never both
     monkeypatch.setattr(workflow_hooks, "message_arrived", real)
@@ -88,7 +93,10 @@ def test_a_crash_while_moving_is_finished_by_the_next_import(
     other.write_text(
         "ID;Площадка;Автор;Текст;Дата поступления\nINC-X;vk;А;Текст;12.05.2026 10:00\n", encoding="utf-8"
     )
-    assert importing.import_file(services.db, other, TZ, services.now).imported == 1
+    assert (
+        importing.import_file(services.db, other, TZ, services.now, lifecycle=services.lifecycle).imported
+        == 1
+    )
     assert _counts(services) == (ROWS + 1, 0)
     with services.db.session() as session:
         ids = list(session.scalars(sa.select(Message.external_id)))
@@ -107,8 +115,8 @@ def test_a_failure_while_staging_imports_nothing(services: AppServices, tmp_path
 
     monkeypatch.setattr(importing, "_to_payload", failing)
     with pytest.raises(OSError):
-        importing.import_file(services.db, _file(tmp_path), TZ, services.now)
+        importing.import_file(services.db, _file(tmp_path), TZ, services.now, lifecycle=services.lifecycle)
     assert _counts(services) == (0, 0)
     monkeypatch.setattr(importing, "_to_payload", real)
-    assert importing.resume_staged_imports(services.db, services.now) == []
+    assert importing.resume_staged_imports(services.db, services.now, lifecycle=services.lifecycle) == []
     assert _counts(services) == (0, 0)

@@ -32,7 +32,6 @@ from desktop_app.models.entities import (
     StageDeadline,
     ThreadEntry,
 )
-from desktop_app.services import workflow_hooks
 from desktop_app.services.bootstrap import AppServices, build_services
 from desktop_app.services.errors import InputError
 from desktop_app.services.outbox import OutboxWorker
@@ -107,7 +106,14 @@ def gateway() -> FakeGateway:
 
 @pytest.fixture
 def worker(services: AppServices, gateway: FakeGateway, clock: Clock) -> OutboxWorker:
-    return OutboxWorker(services.db, gateway, clock, backoff_base_seconds=1.0, backoff_cap_seconds=1.0)
+    return OutboxWorker(
+        services.db,
+        gateway,
+        clock,
+        backoff_base_seconds=1.0,
+        backoff_cap_seconds=1.0,
+        lifecycle=services.lifecycle,
+    )
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -175,7 +181,7 @@ def author_reply(
         )
         session.add(entry)
         session.flush()
-        workflow_hooks.author_replied(session, message, entry, now)
+        services.lifecycle.author_replied(session, message, entry, now)
 
 
 def arrive_on(world: World, platform: str) -> int:
@@ -581,7 +587,7 @@ def test_a_reply_after_the_answer_opens_a_follow_up_with_its_own_routing_clock(
         Settings(deadlines=DeadlineSettings(reply_after_answer=mode)), database, now=clock
     )
     world = World(services)
-    worker = OutboxWorker(services.db, FakeGateway(), clock)
+    worker = OutboxWorker(services.db, FakeGateway(), clock, lifecycle=services.lifecycle)
     message_id = world.arrive()
     route(world, message_id)
     submit(world, message_id)
@@ -628,7 +634,7 @@ def test_an_edited_post_keeps_every_version(world: World, services: AppServices,
             arrived_at=clock(),
         )
         with services.db.session() as session, session.begin():
-            apply_item(session, item, clock.advance(minutes=1))
+            apply_item(session, item, clock.advance(minutes=1), lifecycle=services.lifecycle)
     with services.db.session() as session:
         kept = session.scalars(sa.select(PostTextVersion.text).order_by(PostTextVersion.id)).all()
     assert kept == ["Когда починят фонарь?", "Когда починят фонарь у дома 5?"]

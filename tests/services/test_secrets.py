@@ -133,11 +133,11 @@ def test_no_personal_data_in_the_log_after_a_full_run(
             arrived_at=services.now() - dt.timedelta(minutes=4),
             photos=0,
         )
-        IntakeService(services.db, gateway, services.now).sync_once()
+        IntakeService(services.db, gateway, services.now, lifecycle=services.lifecycle).sync_once()
         with services.db.session() as session:
             message_id = session.scalars(sa.select(Message.id).where(Message.text.contains("Яма"))).first()
         approve(world, message_id)
-        OutboxWorker(services.db, gateway, services.now).send_due()
+        OutboxWorker(services.db, gateway, services.now, lifecycle=services.lifecycle).send_due()
         with pytest.raises(AuthenticationError):
             services.auth.login(f"{MARK}-логин", f"{MARK}-пароль")
     finally:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import DraftKind, MessageState, OutboundAction, OutboxStatus
 from desktop_app.domain.worktime.duration import WorkDuration
 from desktop_app.models.entities import OutboxItem, Publication, Review, StageDeadline
-from desktop_app.services import audit, workflow_hooks
+from desktop_app.services import audit
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.errors import (
     ConflictError,
@@ -40,7 +40,7 @@ def confirm_outbox(
         item.external_id = f"PUB-{item.id}"
         item.external_url = url
         item.confirmed_at = services.now()
-        workflow_hooks.outbound_confirmed(session, item, services.now())
+        services.lifecycle.outbound_confirmed(session, item, services.now())
         return item
 
 
@@ -210,7 +210,7 @@ def test_clarification_waits_for_the_author_and_the_reply_reopens_it(
         )
         session.add(entry)
         session.flush()
-        workflow_hooks.author_replied(session, message, entry, clock())
+        services.lifecycle.author_replied(session, message, entry, clock())
     message = world.message(message_id)
     assert message.state is MessageState.ROUTED
     assert message.current_stage == "draft"

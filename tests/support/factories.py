@@ -8,7 +8,6 @@ import zoneinfo
 
 from desktop_app.domain.lifecycle import ChannelKind, Role
 from desktop_app.models.entities import Department, Message, User
-from desktop_app.services import workflow_hooks
 from desktop_app.services.actor import Actor
 from desktop_app.services.auth import hash_password
 from desktop_app.services.bootstrap import AppServices
@@ -88,7 +87,7 @@ class World:
             )
             session.add(message)
             session.flush()
-            workflow_hooks.message_arrived(session, message, now)
+            self.services.lifecycle.message_arrived(session, message, now)
             return message.id
 
     def version(self, message_id: int) -> int:

@@ -1,19 +1,185 @@
-"""Precision/recall of each validation check over the evaluation set in ``cases.py``."""
+"""Figures of every validation check over the evaluation corpus, per part (R7, R8, R10).
+
+    .venv/bin/python -m tests.validation.evaluation [--part dev|heldout] [--errors] [--json]
+
+The corpus (``tests/validation/corpus/<part>/*.json``, schema in docs/VALIDATION.md) has a development
+part the checks may be tuned on and a held-out part that is only reported: never tune on its errors
+(``--errors`` is refused for it).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import argparse
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from desktop_app.domain.validation import DraftValidator, ValidationReport
-from tests.validation.cases import CASES, Case
+
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+PARTS = ("dev", "heldout")
+HINT_CODES = (
+    "formal_reply",
+    "legal_act_full_name",
+    "participle_chain",
+    "sent_elsewhere_no_contact",
+    "works_done_no_photo",
+)
+TOPICS = {
+    "roads",
+    "yards",
+    "heating",
+    "water",
+    "waste",
+    "transport",
+    "schools",
+    "kindergartens",
+    "clinics",
+    "animals",
+    "trees",
+    "snow",
+    "drains",
+    "noise",
+    "parking",
+    "bills",
+    "management_companies",
+    "social_payments",
+    "lighting",
+    "other",
+}
+PLATFORMS = {"vk", "ok", "telegram", "max", "vk_video", "rutube", "youtube"}
+TRAPS = {"none", "wrong_focus", "paraphrase", "joined", "rhetorical", "where_to_go", "conditional"}
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    kind: str
+    answered: bool
+    answer_sentence: str | None
+    trap: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: str
+    topic: str
+    platform: str
+    author: str | None
+    message: str
+    draft: str
+    kind: str
+    attachments: int
+    questions: tuple[Question, ...]
+    greeting_ok: bool
+    spelling_errors: tuple[str, ...]
+    quality_hints: tuple[str, ...]
+    format_ok: bool | None = None  # optional (the legacy pairs carry it)
+    attachment_kinds: tuple[str, ...] | None = None  # optional; default: ``attachments`` photos
+
+    @property
+    def attachment_list(self) -> tuple[str, ...]:
+        return self.attachment_kinds if self.attachment_kinds is not None else ("photo",) * self.attachments
+
+    @property
+    def coverage_ok(self) -> bool:
+        """Every demanded (non-rhetorical) question is answered."""
+        return all(q.answered for q in self.questions if q.kind != "rhetorical")
+
+
+def schema_errors(raw: dict[str, Any]) -> list[str]:
+    """What in one raw pair breaks the corpus schema (empty when it is valid)."""
+    errors: list[str] = []
+    pid = raw.get("id", "?")
+    required = [
+        "id",
+        "topic",
+        "platform",
+        "author",
+        "message",
+        "draft",
+        "kind",
+        "attachments",
+        "questions",
+        "greeting_ok",
+        "spelling_errors",
+        "quality_hints",
+    ]
+    for key in required:
+        if key not in raw:
+            errors.append(f"{pid}: no {key}")
+    if errors:
+        return errors
+    if raw["topic"] not in TOPICS:
+        errors.append(f"{pid}: topic {raw['topic']!r}")
+    if raw["platform"] not in PLATFORMS:
+        errors.append(f"{pid}: platform {raw['platform']!r}")
+    if raw["kind"] not in {"answer", "interim", "clarification"}:
+        errors.append(f"{pid}: kind {raw['kind']!r}")
+    for q in raw["questions"]:
+        if q.get("text", "") not in raw["message"]:
+            errors.append(f"{pid}: question text not in message: {q.get('text')!r}")
+        if q.get("kind") not in {"explicit", "implicit", "rhetorical"}:
+            errors.append(f"{pid}: question kind {q.get('kind')!r}")
+        if q.get("trap") not in TRAPS:
+            errors.append(f"{pid}: trap {q.get('trap')!r}")
+        sentence = q.get("answer_sentence")
+        if sentence is not None and sentence not in raw["draft"]:
+            errors.append(f"{pid}: answer sentence not in draft: {sentence!r}")
+    for fragment in raw["spelling_errors"]:
+        if fragment not in raw["draft"]:
+            errors.append(f"{pid}: spelling fragment not in draft: {fragment!r}")
+    for code in raw["quality_hints"]:
+        if code not in HINT_CODES:
+            errors.append(f"{pid}: hint {code!r}")
+    return errors
+
+
+def _pair(raw: dict[str, Any]) -> Pair:
+    return Pair(
+        id=raw["id"],
+        topic=raw["topic"],
+        platform=raw["platform"],
+        author=raw.get("author"),
+        message=raw["message"],
+        draft=raw["draft"],
+        kind=raw["kind"],
+        attachments=int(raw["attachments"]),
+        questions=tuple(
+            Question(
+                q["text"], q["kind"], bool(q["answered"]), q.get("answer_sentence"), q.get("trap", "none")
+            )
+            for q in raw["questions"]
+        ),
+        greeting_ok=bool(raw["greeting_ok"]),
+        spelling_errors=tuple(raw["spelling_errors"]),
+        quality_hints=tuple(raw["quality_hints"]),
+        format_ok=raw.get("format_ok"),
+        attachment_kinds=tuple(raw["attachment_kinds"]) if "attachment_kinds" in raw else None,
+    )
+
+
+def load_raw(part: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for path in sorted((CORPUS_DIR / part).glob("*.json")):
+        items.extend(json.loads(path.read_text(encoding="utf-8")))
+    return items
+
+
+def load_part(part: str) -> list[Pair]:
+    return [_pair(raw) for raw in load_raw(part)]
 
 
 @dataclass
 class Score:
+    """Counts of detecting a problem (the positive class a reviewer must not miss)."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    tn: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -24,8 +190,12 @@ class Score:
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
+    @property
+    def accuracy(self) -> float:
+        total = self.tp + self.fp + self.fn + self.tn
+        return (self.tp + self.tn) / total if total else 1.0
+
     def add(self, expected: bool, predicted: bool, note: str) -> None:
-        """``True`` means "a problem" (the positive class a reviewer must not miss)."""
         if expected and predicted:
             self.tp += 1
         elif predicted:
@@ -34,81 +204,236 @@ class Score:
         elif expected:
             self.fn += 1
             self.errors.append(f"FN {note}")
+        else:
+            self.tn += 1
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+@dataclass
+class PartResult:
+    part: str
+    pairs: int = 0
+    scores: dict[str, Score] = field(default_factory=dict)
+    # Question level.
+    unanswered: int = 0
+    unanswered_named: int = 0
+    unanswered_named_or_check: int = 0
+    answered_total: int = 0
+    answered_wrongly_flagged: int = 0
+    rhetorical_total: int = 0
+    rhetorical_not_demanded: int = 0
+    checks_shown: int = 0
+    questions_total: int = 0
+    by_trap: dict[str, list[int]] = field(default_factory=dict)  # trap -> [right, total]
+    notes: list[str] = field(default_factory=list)
+
+    def score(self, name: str) -> Score:
+        return self.scores.setdefault(name, Score())
+
+    @property
+    def named_rate(self) -> float:
+        return self.unanswered_named / self.unanswered if self.unanswered else 1.0
+
+    @property
+    def false_send_back_rate(self) -> float:
+        s = self.scores.get("coverage_verdict", Score())
+        negatives = s.fp + s.tn
+        return s.fp / negatives if negatives else 0.0
+
+    def figures(self) -> dict[str, Any]:
+        cov = self.score("coverage_verdict")
+        data: dict[str, Any] = {
+            "pairs": self.pairs,
+            "coverage_verdict_accuracy": round(cov.accuracy, 3),
+            "unanswered_named_rate": round(self.named_rate, 3),
+            "unanswered_named_or_check_rate": round(
+                self.unanswered_named_or_check / self.unanswered if self.unanswered else 1.0, 3
+            ),
+            "unanswered_questions": self.unanswered,
+            "false_send_back_rate": round(self.false_send_back_rate, 3),
+            "answered_question_wrongly_flagged_rate": round(
+                self.answered_wrongly_flagged / self.answered_total if self.answered_total else 0.0, 3
+            ),
+            "rhetorical_not_demanded_rate": round(
+                self.rhetorical_not_demanded / self.rhetorical_total if self.rhetorical_total else 1.0, 3
+            ),
+            "check_shown_share": round(
+                self.checks_shown / self.questions_total if self.questions_total else 0.0, 3
+            ),
+            "by_trap": {k: f"{v[0]}/{v[1]}" for k, v in sorted(self.by_trap.items())},
+        }
+        for name in ("greeting", "spelling", "question_extraction", "format", "overall"):
+            if name in self.scores:
+                s = self.scores[name]
+                data[name] = {"precision": round(s.precision, 3), "recall": round(s.recall, 3)}
+        if "greeting" in self.scores:
+            data["greeting"]["accuracy"] = round(self.scores["greeting"].accuracy, 3)
+        for code in HINT_CODES:
+            s = self.score(f"hint:{code}")
+            data[f"hint_{code}"] = {
+                "precision": round(s.precision, 3),
+                "recall": round(s.recall, 3),
+                "shown": s.tp + s.fp,
+                "labelled": s.tp + s.fn,
+            }
+        return data
 
 
-def score_case(case: Case, report: ValidationReport, scores: dict[str, Score]) -> None:
-    scores["greeting"].add(not case.greeting_ok, not report.greeting.ok, f"{case.name}: {report.greeting}")
-    scores["format"].add(not case.format_ok, not report.format.ok, f"{case.name}: {report.format}")
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def score_pair(pair: Pair, report: ValidationReport, result: PartResult) -> None:
+    result.pairs += 1
+    result.score("greeting").add(
+        not pair.greeting_ok, not report.greeting.ok, f"{pair.id}: {report.greeting}"
+    )
+    if pair.format_ok is not None:
+        result.score("format").add(not pair.format_ok, not report.format.ok, f"{pair.id}: {report.format}")
+    _score_spelling(pair, report, result.score("spelling"))
+    extraction = result.score("question_extraction")
+    used: set[int] = set()
+    predicted = report.questions
+    for question in pair.questions:
+        start = pair.message.find(question.text)
+        span = (start, start + len(question.text))
+        candidates = [
+            (_overlap(span, (q.offset, q.offset + q.length)), i)
+            for i, q in enumerate(predicted)
+            if i not in used
+        ]
+        best = max(candidates, default=(0, -1))
+        index = best[1] if best[0] > 0 else None
+        right = False
+        if question.kind == "rhetorical":
+            result.rhetorical_total += 1
+            demanded = index is not None and not predicted[index].rhetorical and not predicted[index].covered
+            right = not demanded
+            result.rhetorical_not_demanded += int(right)
+            if index is not None:
+                used.add(index)
+            elif not right:
+                pass
+            if not right:
+                result.notes.append(f"rhetorical demanded {pair.id}: {question.text!r}")
+        elif index is None:
+            extraction.fn += 1
+            extraction.errors.append(f"FN {pair.id}: {question.text!r}")
+            if not question.answered:
+                result.unanswered += 1
+                result.notes.append(f"unanswered not found {pair.id}: {question.text!r}")
+            else:
+                result.answered_total += 1
+                right = True  # nothing flagged: the draft passes, as it should
+        else:
+            used.add(index)
+            extraction.tp += 1
+            item = predicted[index]
+            result.questions_total += 1
+            result.checks_shown += int(item.uncertain)
+            if question.answered:
+                result.answered_total += 1
+                wrongly = not item.covered
+                result.answered_wrongly_flagged += int(wrongly)
+                right = not wrongly
+                if wrongly:
+                    result.notes.append(f"answered flagged {pair.id}: {question.text!r} ({item.reason})")
+            else:
+                result.unanswered += 1
+                result.unanswered_named += int(not item.covered)
+                result.unanswered_named_or_check += int(not item.covered or item.uncertain)
+                right = not item.covered
+                if not right:
+                    evidence = item.evidence or ""
+                    result.notes.append(f"unanswered passed {pair.id}: {question.text!r} <- {evidence!r}")
+        trap = result.by_trap.setdefault(question.trap, [0, 0])
+        trap[0] += int(right)
+        trap[1] += 1
+    for i, q in enumerate(predicted):
+        if i not in used and not q.rhetorical:
+            extraction.fp += 1
+            extraction.errors.append(f"FP {pair.id}: {q.text!r}")
+    predicted_cov_ok = not [q for q in report.questions if not q.covered]
+    if pair.kind == "answer":
+        # Only an answer must cover every question (issue 13's profiles): interim answers and
+        # clarification requests are never sent back for coverage, so they are left out of the verdict.
+        result.score("coverage_verdict").add(not pair.coverage_ok, not predicted_cov_ok, pair.id)
+    verdict = (
+        pair.greeting_ok and not pair.spelling_errors and pair.coverage_ok and pair.format_ok is not False
+    )
+    result.score("overall").add(not verdict, not report.ok, pair.id)
+    shown = {h.code for h in report.quality.hints}
+    for code in HINT_CODES:
+        result.score(f"hint:{code}").add(code in pair.quality_hints, code in shown, pair.id)
+
+
+def _score_spelling(pair: Pair, report: ValidationReport, spelling: Score) -> None:
     expected_spans = []
-    for fragment in case.spelling:
-        start = case.draft.find(fragment)
-        assert start >= 0, f"{case.name}: {fragment!r} not in draft"
+    for fragment in pair.spelling_errors:
+        start = pair.draft.find(fragment)
         expected_spans.append((start, start + len(fragment)))
     predicted_spans = [(m.offset, m.offset + m.length) for m in report.spelling.matches]
-    spelling = scores["spelling"]
     for span in expected_spans:
         if any(_overlap(span, p) for p in predicted_spans):
             spelling.tp += 1
         else:
             spelling.fn += 1
-            spelling.errors.append(f"FN {case.name}: {case.draft[span[0] : span[1]]!r}")
+            spelling.errors.append(f"FN {pair.id}: {pair.draft[span[0] : span[1]]!r}")
     for match, span in zip(report.spelling.matches, predicted_spans, strict=True):
         if not any(_overlap(span, e) for e in expected_spans):
             spelling.fp += 1
-            spelling.errors.append(f"FP {case.name}: {match.text!r} {match.rule_id}")
-    extraction, coverage = scores["question_extraction"], scores["question_coverage"]
-    used: set[int] = set()
-    for fragment, covered in case.questions:
-        index = next(
-            (
-                i
-                for i, q in enumerate(report.questions)
-                if i not in used and fragment.lower().replace("ё", "е") in q.text.lower().replace("ё", "е")
-            ),
-            None,
-        )
-        if index is None:
-            extraction.fn += 1
-            extraction.errors.append(f"FN {case.name}: {fragment!r}")
-            continue
-        used.add(index)
-        extraction.tp += 1
-        coverage.add(not covered, not report.questions[index].covered, f"{case.name}: {fragment!r}")
-    for i, q in enumerate(report.questions):
-        if i not in used:
-            extraction.fp += 1
-            extraction.errors.append(f"FP {case.name}: {q.text!r}")
-    verdict = case.greeting_ok and not case.spelling and case.format_ok and all(c for _, c in case.questions)
-    scores["overall"].add(not verdict, not report.ok, case.name)
+            spelling.errors.append(f"FP {pair.id}: {match.text!r} {match.rule_id}")
 
 
-def evaluate(validator: DraftValidator, cases: Sequence[Case] = CASES) -> dict[str, Score]:
-    names = ("greeting", "spelling", "question_extraction", "question_coverage", "format", "overall")
-    scores = {name: Score() for name in names}
-    for case in cases:
+def evaluate_pairs(validator: DraftValidator, pairs: Iterable[Pair], part: str) -> PartResult:
+    result = PartResult(part)
+    for pair in pairs:
         report = validator.validate(
-            case.message,
-            case.draft,
-            author_name=case.author,
-            platform=case.platform,
-            attachments=case.attachments,
+            pair.message,
+            pair.draft,
+            author_name=pair.author,
+            platform=pair.platform,
+            attachments=pair.attachment_list,
+            kind=pair.kind,
         )
-        score_case(case, report, scores)
-    return scores
+        score_pair(pair, report, result)
+    return result
 
 
-if __name__ == "__main__":  # python -m tests.validation.evaluation: print figures and errors
+def evaluate(validator: DraftValidator, parts: Sequence[str] = PARTS) -> dict[str, PartResult]:
+    """Figures per part present on disk."""
+    return {part: evaluate_pairs(validator, load_part(part), part) for part in parts if load_raw(part)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--part", choices=PARTS, action="append")
+    parser.add_argument("--errors", action="store_true", help="list the dev part's errors (never held-out)")
+    parser.add_argument("--json", action="store_true")
+    options = parser.parse_args(argv)
+
     from desktop_app.adapters.proofreading import EmbeddedProofreader
     from desktop_app.domain.validation import default_dictionary_words
 
-    results = evaluate(DraftValidator(EmbeddedProofreader(), default_dictionary_words()))
-    for name, score in results.items():
-        print(
-            f"{name}: precision={score.precision:.3f} recall={score.recall:.3f} tp={score.tp} fp={score.fp} fn={score.fn}"
-        )
-        for error in score.errors:
-            print("   ", error)
+    validator = DraftValidator(EmbeddedProofreader(), default_dictionary_words())
+    results = evaluate(validator, options.part or PARTS)
+    if options.json:
+        print(json.dumps({p: r.figures() for p, r in results.items()}, ensure_ascii=False, indent=1))
+        return 0
+    for part, result in results.items():
+        print(f"== {part} ==")
+        for name, value in result.figures().items():
+            print(f"{name}: {value}")
+        if options.errors and part == "dev":
+            for note in result.notes:
+                print("   ", note)
+            for name, score in result.scores.items():
+                for error in score.errors:
+                    print(f"    [{name}] {error}")
+    missing = [p for p in (options.part or PARTS) if p not in results]
+    for part in missing:
+        print(f"== {part} == (no pairs on disk)")
+    return 0
+
+
+if __name__ == "__main__":  # python -m tests.validation.evaluation
+    raise SystemExit(main())

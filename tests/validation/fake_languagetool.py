@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MISSPELLINGS = {"расмотрено": "рассмотрено", "превет": "привет", "ЕДДС": "ЕДС"}
 WORD = re.compile(r"\w+")
+REFUSED = "ОЧЕНЬ ДЛИННЫЙ"  # a text containing this is refused the way a real server refuses a long one
 
 
 def utf16_len(text: str) -> int:
@@ -74,6 +75,7 @@ def check(text: str) -> dict:
 class Handler(BaseHTTPRequestHandler):
     server_version = "FakeLanguageTool/1.0"
     requests_seen: list[str] = []
+    forms_seen: list[dict[str, str]] = []  # every /v2/check form, to assert what each request carries
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
@@ -106,6 +108,15 @@ class Handler(BaseHTTPRequestHandler):
             return
         text = form.get("text", [""])[0]
         Handler.requests_seen.append(text)
+        Handler.forms_seen.append({key: values[0] for key, values in form.items()})
+        if REFUSED in text:  # like LanguageTool over maxTextLength: an error status with a plain-text body
+            body = b"Error: Your text exceeds the limit of 100 characters."
+            self.send_response(413)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         self._send(check(text))
 
 

@@ -2,8 +2,8 @@
 
     .venv/bin/python -m tests.validation.spelling_evaluation [--engines embedded,languagetool] [-v]
 
-For each configuration prints spelling recall/precision over the evaluation set (``cases.py`` spelling
-spans plus the slips below) and suggestion quality over the slips: the share where the right word is
+For each configuration prints spelling recall/precision over the project's 47 earlier evaluation pairs
+(``corpus/dev/legacy.json`` spelling spans) plus the slips below and suggestion quality over the slips: the share where the right word is
 the first replacement and where it is among the first three.
 
 Configurations: ``<engine>.alone`` — the engine's matches and its own suggestion order, no rule pack, no
@@ -19,7 +19,7 @@ import argparse
 from dataclasses import dataclass, field
 
 from desktop_app.domain.validation import DraftValidator, Proofreader, RulePack, default_dictionary_words
-from tests.validation.cases import CASES
+from tests.validation.evaluation import load_part
 
 # Slips officials make in answers, each in its sentence: (sentence, typed word, the right word).
 # Written for this project; not tuned to either engine or to the re-ranking.
@@ -89,9 +89,11 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def evaluate_spelling(validator: DraftValidator) -> SpellingScore:
-    """Detection over ``CASES`` and the slips; suggestion quality over the slips."""
+    """Detection over the legacy pairs and the slips; suggestion quality over the slips."""
     score = SpellingScore()
-    texts = [(c.name, c.draft, list(c.spelling)) for c in CASES]
+    # The 47 pairs that were ``cases.py`` (issue 15 moved them into the corpus's development part).
+    legacy = [p for p in load_part("dev") if p.id.startswith("dev-legacy-")]
+    texts = [(p.id, p.draft, list(p.spelling_errors)) for p in legacy]
     texts += [(f"slip:{typed}", sentence, [typed]) for sentence, typed, _ in SLIPS]
     for name, text, expected in texts:
         spans = []

@@ -53,12 +53,16 @@ def test_json_report_shape(files, shared_engine, capsys) -> None:
     )  # fmt: skip
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == REQUIRED | {"kind"}  # fields may be added (INTERFACES.md); "kind": the profile
+    assert set(data) == REQUIRED | {"kind", "quality"}  # fields are added, never removed (INTERFACES.md)
     assert data["ok"] is True
     assert data["greeting"] == {"ok": True, "issues": []}
     assert data["spelling"]["engine"] == "embedded" and data["spelling"]["matches"] == []
     assert [(q["kind"], q["covered"]) for q in data["questions"]] == [("explicit", True), ("implicit", True)]
-    assert set(data["questions"][0]) >= {"text", "kind", "covered", "answer"}
+    assert set(data["questions"][0]) >= {"text", "kind", "covered", "answer", "evidence", "confidence"}
+    first = data["questions"][0]
+    assert first["evidence"] == "Снег во дворе дома 5 на улице Ленина уберут до 3 декабря, трактор направлен."
+    assert 0.0 <= first["confidence"] <= 1.0
+    assert data["quality"] == {"hints": []}
     assert data["format"] == {"ok": True, "issues": []}
 
 
@@ -136,3 +140,25 @@ def test_domain_imports_no_qt_or_sqlalchemy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_json_report_carries_quality_hints_and_evidence_of_a_missing_answer(
+    files, shared_engine, capsys
+) -> None:
+    files["message"].write_text("У школы № 2 бегает стая собак. Кому жаловаться?", encoding="utf-8")
+    files["draft"].write_text(
+        "Здравствуйте, Иван! Вопрос не входит в компетенцию администрации. Вам следует обратиться в управляющую "
+        "компанию.",
+        encoding="utf-8",
+    )
+    code = main(["--config", str(files["config"]), "validate", "--message", str(files["message"]),
+                 "--draft", str(files["draft"]), "--author", "Иван", "--platform", "vk", "--json"])  # fmt: skip
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    [question] = data["questions"]
+    assert question["covered"] is False and question["evidence"] is None
+    assert question["status"] in {"unanswered", "check"}
+    codes = [h["code"] for h in data["quality"]["hints"]]
+    assert "sent_elsewhere_no_contact" in codes
+    assert all(h["message"] for h in data["quality"]["hints"])
+    assert data["ok"] is False  # the missing answer decides, not the advisory hints

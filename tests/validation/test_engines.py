@@ -428,3 +428,94 @@ def test_the_apps_dictionary_reaches_languagetools_ignore_list(monkeypatch, embe
     assert service.proofreader is embedded
     words = seen["dictionary_words"]()
     assert "Кривоборье" in words and "ЕДДС" in words
+
+
+def test_language_tool_python_sends_the_rule_pack_and_the_same_parameters(fake_lt) -> None:
+    """Through language-tool-python: the warm-up and every check carry the same parameters, with
+    the rule pack's disabledRules (LanguageTool builds one pipeline per parameter set)."""
+    from desktop_app.adapters.proofreading.languagetool import WARM_UP_TEXT
+    from tests.validation.fake_languagetool import Handler
+
+    Handler.forms_seen.clear()
+    engine = RemoteLanguageToolProofreader(fake_lt.url, disabled_rules=["RULE_B", "RULE_A"], warm_up=True)
+    engine.connect()
+    engine.proofread("Обращение расмотрено.")
+    engine.proofread("😀 Ещё одно обращение.")
+    engine.close()
+    forms = list(Handler.forms_seen)
+    assert [form["text"] for form in forms] == [
+        WARM_UP_TEXT,
+        "Обращение расмотрено.",
+        "😀 Ещё одно обращение.",
+    ]
+    settings = [{key: value for key, value in form.items() if key != "text"} for form in forms]
+    assert settings[0] == settings[1] == settings[2]
+    assert settings[0]["language"] == "ru-RU"
+    assert set(settings[0]["disabledRules"].split(",")) == {"RULE_A", "RULE_B"}
+
+
+def test_a_system_proxy_never_carries_the_text(fake_lt, monkeypatch) -> None:
+    """requests would send the check to HTTP_PROXY: a corporate proxy must not see citizens' text
+    (and cannot reach our loopback server). Checks go straight to the server."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, dead)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    engine = RemoteLanguageToolProofreader(fake_lt.url)
+    result = engine.proofread("Обращение расмотрено.")
+    engine.close()
+    assert result.notice is None
+    assert [m.rule_id for m in result.matches] == ["MORFOLOGIK_RULE_RU_RU"]
+
+
+def test_a_text_the_real_client_is_refused_keeps_the_server(fake_lt, embedded) -> None:
+    """The server answers 413 with a plain-text body (language-tool-python: not JSON): only that
+    check goes to the embedded engine, with a Russian notice free of the text; the server stays."""
+    built: list[RemoteLanguageToolProofreader] = []
+
+    def factory() -> RemoteLanguageToolProofreader:
+        built.append(RemoteLanguageToolProofreader(fake_lt.url))
+        return built[-1]
+
+    proofreader = FallbackProofreader(factory, embedded)
+    refused = proofreader.proofread("ОЧЕНЬ ДЛИННЫЙ текст: обращение расмотрено.")
+    assert refused.engine == "embedded"
+    assert "отказал" in (refused.notice or "") and "ДЛИННЫЙ" not in (refused.notice or "")
+    assert "Error" not in (refused.notice or "") and "LanguageToolError" not in (refused.notice or "")
+    again = proofreader.proofread("Обращение расмотрено.")
+    assert again.engine == "languagetool" and again.notice is None
+    assert len(built) == 1
+    proofreader.close()
+
+
+def test_concurrent_checks_keep_their_own_offsets(fake_lt, monkeypatch) -> None:
+    """language-tool-python's Match keeps the last text's emoji positions in class attributes (set
+    the text first, then its positions): checks from several threads, two per text, must still
+    each get offsets over their own text."""
+    import language_tool_python.match as ltp_match
+
+    scan = ltp_match.four_byte_char_positions
+
+    def slow_scan(text: str) -> list[int]:  # a long draft on a busy machine: widen the window
+        time.sleep(0.003)
+        return scan(text)
+
+    monkeypatch.setattr(ltp_match, "four_byte_char_positions", slow_scan)
+    engine = RemoteLanguageToolProofreader(fake_lt.url)
+    errors: list[str] = []
+
+    def work(emoji: int) -> None:
+        text = "😀" * emoji + " обращение расмотрено"
+        for _ in range(15):
+            for match in engine.proofread(text).matches:
+                if text[match.offset : match.offset + match.length] != "расмотрено":
+                    errors.append(f"{emoji}: {text[match.offset : match.offset + match.length]!r}")
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in (0, 0, 3, 3, 6, 6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    engine.close()
+    assert errors == []

@@ -1,41 +1,77 @@
-"""Precision/recall bars over the evaluation set (R7, R8, R10); bars justified in docs/VALIDATION.md."""
+"""The evaluation corpus stays valid and the checks keep their figures on its development part (R7, R8).
+
+Bars are on the development part only (the held-out part is reported, never asserted on or tuned to);
+docs/VALIDATION.md gives both parts' figures and why the bars are where they are.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.validation.cases import CASES
-from tests.validation.evaluation import Score, evaluate
+from tests.validation.evaluation import (
+    HINT_CODES,
+    PartResult,
+    evaluate_pairs,
+    load_part,
+    load_raw,
+    schema_errors,
+)
 
-# check: (minimum precision, minimum recall) of detecting a problem (for extraction: finding questions).
+# figure: minimum on the development part.
 BARS = {
-    "greeting": (0.85, 0.90),
-    "spelling": (0.80, 0.85),
-    "question_extraction": (0.90, 0.90),
-    "question_coverage": (0.70, 0.70),
-    "format": (0.90, 0.90),
-    "overall": (0.85, 0.85),
+    "coverage_verdict_accuracy": 0.87,
+    "unanswered_named_rate": 0.83,
+    "greeting_accuracy": 0.95,
+    "spelling_recall": 0.85,
+    "question_extraction_recall": 0.90,
 }
+MAX_FALSE_SEND_BACK = 0.13
+MIN_HINT_PRECISION = 0.85
 
 
 @pytest.fixture(scope="module")
-def scores(validator) -> dict[str, Score]:
-    return evaluate(validator)
+def dev(validator) -> PartResult:
+    return evaluate_pairs(validator, load_part("dev"), "dev")
 
 
-def test_evaluation_set_is_large_and_varied() -> None:
-    assert len(CASES) >= 40
-    assert len({c.name for c in CASES}) == len(CASES)
-    assert sum(1 for c in CASES if not c.greeting_ok) >= 5
-    assert sum(1 for c in CASES if c.spelling) >= 8
-    assert sum(1 for c in CASES for _, covered in c.questions if not covered) >= 5
-    assert sum(1 for c in CASES if not c.format_ok) >= 5
+def test_development_part_follows_the_schema_and_covers_the_traps() -> None:
+    raw = load_raw("dev")
+    errors = [e for pair in raw for e in schema_errors(pair)]
+    assert not errors, "\n".join(errors[:20])
+    assert len(raw) >= 47
+    assert len({p["id"] for p in raw}) == len(raw)
+    traps = {q["trap"] for p in raw for q in p["questions"]}
+    assert {"wrong_focus", "paraphrase", "joined", "rhetorical", "where_to_go", "conditional"} <= traps
+    assert (
+        sum(1 for p in raw for q in p["questions"] if not q["answered"] and q["kind"] != "rhetorical") >= 10
+    )
 
 
-@pytest.mark.parametrize("check", sorted(BARS))
-def test_precision_and_recall_meet_bars(scores: dict[str, Score], check: str) -> None:
-    score = scores[check]
-    min_precision, min_recall = BARS[check]
-    details = "\n".join(score.errors)
-    assert score.precision >= min_precision, f"{check} precision {score.precision:.2f}\n{details}"
-    assert score.recall >= min_recall, f"{check} recall {score.recall:.2f}\n{details}"
+def test_development_figures_meet_bars(dev: PartResult) -> None:
+    figures = dev.figures()
+    flat = {
+        "coverage_verdict_accuracy": figures["coverage_verdict_accuracy"],
+        "unanswered_named_rate": figures["unanswered_named_rate"],
+        "greeting_accuracy": figures["greeting"]["accuracy"],
+        "spelling_recall": figures["spelling"]["recall"],
+        "question_extraction_recall": figures["question_extraction"]["recall"],
+    }
+    notes = "\n".join(dev.notes)
+    for name, bar in BARS.items():
+        assert flat[name] >= bar, f"{name} {flat[name]:.3f} < {bar}\n{notes}"
+    assert figures["false_send_back_rate"] <= MAX_FALSE_SEND_BACK, notes
+
+
+@pytest.mark.parametrize("code", HINT_CODES)
+def test_quality_hints_are_precise_on_the_development_part(dev: PartResult, code: str) -> None:
+    score = dev.score(f"hint:{code}")
+    assert score.precision >= MIN_HINT_PRECISION, "\n".join(score.errors)
+
+
+def test_evaluation_runs_on_every_part_present(validator) -> None:
+    # The held-out part is only run here (no figure asserted): `python -m tests.validation.evaluation`
+    # must keep working on it. Its pairs are never printed.
+    for part in ("dev", "heldout"):
+        pairs = load_part(part)
+        result = evaluate_pairs(validator, pairs[:5], part)
+        assert result.pairs == min(5, len(pairs))

@@ -1,7 +1,9 @@
-"""Fixtures for widget tests: services on SQLite, a hand-moved clock, a synchronous task runner.
+"""Fixtures for widget tests: services on SQLite, a hand-moved clock, an inline operation layer.
 
 Views sit above the data layer, so their tests run on SQLite only (the data layer's tests cover
-PostgreSQL). ``view_context`` is logged in as the ОпОГ operator of a small ``World``.
+PostgreSQL). ``view_context`` is logged in as the ОпОГ operator of a small ``World``. Its operation
+layer runs inline (same delivery, failure reporting and change routing as on the pool, in order);
+the async paths have their own tests on the real pool (``real_ops``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 from desktop_app.services.actor import Actor
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.views.context import AppSignals, ViewContext
-from desktop_app.views.tasks import TaskRunner
+from desktop_app.views.operations import Operations
 from tests.support.factories import World
 
 
@@ -27,13 +29,9 @@ def database_url(sqlite_template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
-@pytest.fixture(autouse=True)
-def synchronous_runner(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(TaskRunner, "synchronous", True)
-
-
-def make_context(services: AppServices, actor: Actor) -> ViewContext:
-    return ViewContext(services=services, actor=actor, runner=TaskRunner(), signals=AppSignals())
+def make_context(services: AppServices, actor: Actor, *, inline: bool = True) -> ViewContext:
+    ops = Operations(services.changes, inline=inline)
+    return ViewContext(services=services, actor=actor, ops=ops, signals=AppSignals())
 
 
 @pytest.fixture

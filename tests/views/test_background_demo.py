@@ -7,10 +7,12 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import MessageState
 from desktop_app.models.entities import Message
 from desktop_app.services.bootstrap import AppServices
+from desktop_app.services.changes import Changes
 from desktop_app.services.demo import load_seed, seed_demo
 from desktop_app.services.workflow import ReviewChecks
 from desktop_app.views.background import Background
 from desktop_app.views.context import AppSignals
+from desktop_app.views.operations import Operations
 
 
 def _count(services: AppServices) -> int:
@@ -24,7 +26,8 @@ def test_demo_background_feeds_and_publishes_through_the_simulator(qtbot, servic
     signals = AppSignals()
     statuses: list[tuple[str, bool]] = []
     signals.sync_status.connect(lambda text, healthy: statuses.append((text, healthy)))
-    background = Background(services, signals, demo=True)
+    ops = Operations(services.changes, inline=True)
+    background = Background(services, signals, ops, demo=True)
     background.start()
     try:
         qtbot.waitUntil(lambda: _count(services) > seeded, timeout=15_000)  # R5: intake from the simulator
@@ -40,7 +43,7 @@ def test_demo_background_feeds_and_publishes_through_the_simulator(qtbot, servic
         services.workflow.approve_and_publish(
             operator, message.id, message.version, ReviewChecks(True, True, True)
         )
-        signals.data_changed.emit()  # what the change watcher does: wakes the outbox
+        ops.publish(Changes(messages=frozenset({message.id})))  # what the change feed does: wakes the outbox
 
         def answered() -> bool:
             with services.db.session() as session:
@@ -56,7 +59,7 @@ def test_silent_intake_turns_the_status_red(services: AppServices, clock) -> Non
     signals = AppSignals()
     statuses: list[tuple[str, bool]] = []
     signals.sync_status.connect(lambda text, healthy: statuses.append((text, healthy)))
-    background = Background(services, signals)
+    background = Background(services, signals, Operations(services.changes, inline=True))
     background._last_success = clock()  # as after a successful pass
     assert background.check_freshness() and statuses == []
     clock.advance(minutes=5)

@@ -17,9 +17,9 @@ from PySide6.QtGui import QColor, QImage
 
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.views.context import ViewContext
+from desktop_app.views.operations import Operations
 from desktop_app.views.reports import ReportsDialog
 from desktop_app.views.reports.charts import LATE, Hit
-from desktop_app.views.tasks import TaskRunner
 from tests.services.report_history import expected_figures, seed_history
 from tests.support.factories import Clock, World, msk
 
@@ -154,11 +154,11 @@ def test_dashboard_loads_off_the_ui_thread(
     qtbot, supervisor_context: ViewContext, seeded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the real thread pool the figures arrive by signal and the window stays responsive."""
-    monkeypatch.setattr(TaskRunner, "synchronous", False)
+    supervisor_context.ops = Operations(supervisor_context.services.changes)  # the real pool
     dialog = _open(qtbot, supervisor_context)
     assert dialog.board is not None
     assert dialog.tiles["received"].text().splitlines()[1] == str(int(dialog.board.figure("received").value))
-    supervisor_context.runner.wait()
+    supervisor_context.ops.wait()
 
 
 def test_a_period_ending_before_it_starts_is_explained_in_russian(qtbot, supervisor_context) -> None:

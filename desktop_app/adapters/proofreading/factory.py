@@ -22,7 +22,10 @@ import httpx
 
 from desktop_app.adapters.proofreading import messages
 from desktop_app.adapters.proofreading.embedded import EmbeddedProofreader
-from desktop_app.adapters.proofreading.languagetool import RemoteLanguageToolProofreader
+from desktop_app.adapters.proofreading.languagetool import (
+    ProofreadingRefusedError,
+    RemoteLanguageToolProofreader,
+)
 from desktop_app.adapters.proofreading.managed import (
     ManagedLanguageToolServer,
     find_java,
@@ -152,7 +155,9 @@ class FallbackProofreader:
             try:
                 return primary.proofread(text)
             except ProofreadingUnavailableError as exc:
-                if isinstance(exc.__cause__, httpx.HTTPStatusError):
+                if isinstance(exc, ProofreadingRefusedError) or isinstance(
+                    exc.__cause__, httpx.HTTPStatusError
+                ):
                     # The server answered but refused this text (e.g. over maxTextLength): it is alive,
                     # so only this check goes to the fallback.
                     result = self.fallback.proofread(text)

@@ -1,20 +1,39 @@
-"""LanguageTool over its HTTP API (``/v2/check``), R7 (2).
+"""LanguageTool through language-tool-python in remote-server mode, R7 (2).
 
 Only an administration's own server or the local one the app manages: text of citizens' messages
-is never sent to the public LanguageTool service. We speak the API directly (httpx, one kept-alive
-connection) rather than through language-tool-python: one request per check, no download or Java
-logic on the path, and the same request parameters every time — LanguageTool caches one pipeline
-per parameter set, and a new set costs ≈0.5–5 s to build.
+is never sent to the public LanguageTool service. ``language_tool_python.LanguageTool(language,
+remote_server=URL)`` never downloads LanguageTool or starts Java; its constructor asks
+``/v2/languages`` at once, so ``/v2/healthcheck`` is probed first (httpx, 3 s). What we add on top:
+
+- the same request parameters every check (the tool's ``disabled_rules`` set is filled once and
+  never changed): LanguageTool caches one pipeline per parameter set, a new set costs ≈0.5–5 s;
+- ``proxies`` that switch the system proxy off — by default ``requests`` would send the text to
+  ``HTTP_PROXY`` (a corporate proxy cannot reach our 127.0.0.1 server, and must not see the text);
+- lengths converted to code points: the library converts ``offset`` from UTF-16 units but leaves
+  ``error_length`` in UTF-16 units (3.4), wrong for a match spanning an emoji;
+- one lock for all checks: ``Match`` keeps the last text's emoji positions in *class* attributes,
+  so two checks converting at once could shift each other's offsets;
+- its errors as Russian :class:`ProofreadingUnavailableError` without the text; an answer that is
+  not JSON (LanguageTool refusing this text, e.g. over ``maxTextLength``) as
+  :class:`ProofreadingRefusedError`, so only that check goes to the fallback.
+
+Costs against a hand-written client (measured in docs/VALIDATION.md): a new TCP connection per
+check (``requests.post`` without a session) and one retry on a connection error or time-out, so a
+hung server is given up after twice ``timeout``.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import urllib.parse
 from collections.abc import Iterable
 from typing import Any
 
 import httpx
+import language_tool_python
+import requests
+from language_tool_python.exceptions import LanguageToolError
 
 from desktop_app.adapters.proofreading.embedded import clean_message
 from desktop_app.adapters.proofreading.suggestions import rank_replacements
@@ -23,6 +42,7 @@ from desktop_app.domain.validation.proofreading import (
     ProofreadingMatch,
     ProofreadingResult,
     ProofreadingUnavailableError,
+    utf16_length,
     utf16_span_to_codepoints,
 )
 
@@ -39,6 +59,14 @@ WARM_UP_TEXT = (
     "результатах. Если сроки не будут соблюдены, обратитесь к нам повторно по телефону 8 (800) 100-00-00. "
     "Благодарим за обращение и внимание к благоустройству города!"
 )  # a typical answer: the first real check then also finds the JIT warm for most rules
+NO_PROXY = {"http": None, "https": None, "all": None}  # requests: None overrides HTTP(S)_PROXY, ALL_PROXY
+# Match converts offsets through class attributes (the last text seen): one conversion at a time,
+# across every LanguageTool object of the process.
+_MATCH_LOCK = threading.Lock()
+
+
+class ProofreadingRefusedError(ProofreadingUnavailableError):
+    """The server answered but would not check this text: it is alive, only this check fails."""
 
 
 def is_public_service(url: str) -> bool:
@@ -66,6 +94,21 @@ def probe_server(url: str, timeout: float = PROBE_TIMEOUT_SECONDS) -> None:
             response.raise_for_status()
     except (httpx.HTTPError, ValueError) as exc:
         raise ProofreadingUnavailableError(texts.LANGUAGETOOL_UNREACHABLE.format(url=url, error=exc)) from exc
+
+
+def open_tool(
+    url: str, language: str, disabled_rules: Iterable[str], timeout: float
+) -> language_tool_python.LanguageTool:
+    """A language-tool-python client of the server at ``url`` (asks ``/v2/languages`` once)."""
+    try:
+        tool = language_tool_python.LanguageTool(language, remote_server=url, proxies=dict(NO_PROXY))
+    except (LanguageToolError, ValueError, OSError) as exc:  # ValueError: language not on the server
+        raise ProofreadingUnavailableError(
+            texts.LANGUAGETOOL_UNREACHABLE.format(url=url, error=_short(exc))
+        ) from exc
+    tool.disabled_rules = set(disabled_rules)
+    tool._TIMEOUT = timeout  # type: ignore[misc]  # the library's per-request time-out (300 s by default)
+    return tool
 
 
 class RemoteLanguageToolProofreader:
@@ -96,7 +139,7 @@ class RemoteLanguageToolProofreader:
         self.rerank = rerank
         self.warm_up_on_connect = warm_up
         self.ready = threading.Event()
-        self._client: httpx.Client | None = None
+        self._tool: language_tool_python.LanguageTool | None = None
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -112,85 +155,93 @@ class RemoteLanguageToolProofreader:
             self.ready.set()
 
     def connect(self) -> None:
-        """Probe the server and open the connection; with ``warm_up`` send one warm-up check."""
+        """Probe the server and open the client; with ``warm_up`` send one warm-up check."""
         with self._lock:
-            if self._client is not None:
+            if self._tool is not None:
                 return
-            probe_server(self.url)
-            self._client = httpx.Client(timeout=self.timeout, trust_env=False)
+            probe_server(self.url)  # before the constructor's /v2/languages (a starting server)
+            self._tool = open_tool(self.url, self.language, self.disabled_rules, self.timeout)
         if self.warm_up_on_connect:
-            self._check(WARM_UP_TEXT, WARM_UP_TIMEOUT_SECONDS)
+            # A client of its own for the long time-out; its parameters are the same as every check's.
+            warm = open_tool(self.url, self.language, self.disabled_rules, WARM_UP_TIMEOUT_SECONDS)
+            self._check(warm, WARM_UP_TEXT)
         self.ready.set()
 
     def parameters(self, text: str) -> dict[str, str]:
-        params = {"text": text, "language": self.language}
-        if self.disabled_rules:
-            params["disabledRules"] = ",".join(self.disabled_rules)
-        return params
+        """What a ``/v2/check`` request carries, as the library builds it (connects first)."""
+        self.connect()
+        tool = self._tool
+        return tool._create_params(text) if tool is not None else {}
 
     def proofread(self, text: str) -> ProofreadingResult:
         self.connect()
         if not text:
             return ProofreadingResult(self.name, ())
-        return ProofreadingResult(self.name, self._check(text, self.timeout))
-
-    def _check(self, text: str, timeout: float) -> tuple[ProofreadingMatch, ...]:
-        client = self._client
-        if client is None:  # closed meanwhile
+        tool = self._tool
+        if tool is None:  # closed meanwhile
             raise ProofreadingUnavailableError(
                 texts.LANGUAGETOOL_UNREACHABLE.format(url=self.url, error="closed")
             )
+        return ProofreadingResult(self.name, self._check(tool, text))
+
+    def _check(self, tool: language_tool_python.LanguageTool, text: str) -> tuple[ProofreadingMatch, ...]:
         try:
-            response = client.post(
-                _endpoint(self.url, "v2/check"), data=self.parameters(text), timeout=timeout
-            )
-            response.raise_for_status()
-            raw = response.json().get("matches", [])
-        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            with _MATCH_LOCK:
+                found = tool.check(text)
+            return tuple(convert_match(m, text, rerank=self.rerank) for m in found)
+        except LanguageToolError as exc:
+            error = texts.LANGUAGETOOL_UNREACHABLE.format(url=self.url, error=_short(exc))
+            if isinstance(exc.__cause__, json.JSONDecodeError):
+                raise ProofreadingRefusedError(error) from exc
+            raise ProofreadingUnavailableError(error) from exc
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:  # JSON of another shape
             raise ProofreadingUnavailableError(
                 texts.LANGUAGETOOL_UNREACHABLE.format(url=self.url, error=_short(exc))
             ) from exc
-        return tuple(convert_match(m, text, rerank=self.rerank) for m in raw)
 
     def close(self) -> None:
         with self._lock:
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
+            tool, self._tool = self._tool, None
+        if tool is not None:
+            tool.close()  # remote mode: nothing to stop, kept for the library's bookkeeping
 
 
 def _short(exc: BaseException) -> str:
     """The error without the request's text (a citizen's data never goes into a notice)."""
-    if isinstance(exc, httpx.HTTPStatusError):
-        return f"HTTP {exc.response.status_code}"
-    if isinstance(exc, httpx.TimeoutException):
+    cause = exc.__cause__ or exc
+    if isinstance(cause, json.JSONDecodeError):
+        return "сервер отказал в проверке этого текста"
+    if isinstance(cause, requests.Timeout):
         return "нет ответа (тайм-аут)"
-    if isinstance(exc, httpx.TransportError):
+    if isinstance(cause, (requests.ConnectionError, OSError)):
         return "нет соединения"
+    if isinstance(exc, ValueError) and "language" in str(exc).lower():
+        return "сервер не проверяет русский язык"
     return "неверный ответ"
 
 
-def convert_match(match: dict[str, Any], text: str, *, rerank: bool = True) -> ProofreadingMatch:
-    """A ``/v2/check`` match → :class:`ProofreadingMatch` with code-point offsets.
+def convert_match(match: Any, text: str, *, rerank: bool = True) -> ProofreadingMatch:
+    """A language-tool-python ``Match`` → :class:`ProofreadingMatch` with code-point offsets.
 
-    LanguageTool counts ``offset``/``length`` in UTF-16 units: an emoji before (or inside) the
-    match shifts them, so they are converted over the checked text.
+    LanguageTool counts ``offset``/``length`` in UTF-16 units. The library has turned ``offset``
+    into a code-point index already; ``error_length`` it leaves in UTF-16 units, so the span is
+    converted again from its UTF-16 start.
     """
-    offset, length = utf16_span_to_codepoints(text, int(match.get("offset", 0)), int(match.get("length", 0)))
-    rule = match.get("rule") or {}
-    category = (rule.get("category") or {}).get("id", "")
-    issue_type = str(rule.get("issueType") or "")
-    replacements = tuple(str(r.get("value", "")) for r in match.get("replacements") or () if r.get("value"))
-    is_typo = issue_type == "misspelling" or str(category).upper() == "TYPOS"
+    start16 = utf16_length(text[: int(match.offset)])
+    offset, length = utf16_span_to_codepoints(text, start16, int(match.error_length))
+    category = str(match.category or "")
+    issue_type = str(match.rule_issue_type or "")
+    replacements = tuple(str(r) for r in match.replacements or () if r)
+    is_typo = issue_type == "misspelling" or category.upper() == "TYPOS"
     if rerank and is_typo:
         replacements = rank_replacements(text[offset : offset + length], replacements)
     return ProofreadingMatch(
         offset=offset,
         length=length,
-        rule_id=str(rule.get("id", "")),
-        message=clean_message(str(match.get("message", ""))),
+        rule_id=str(match.rule_id or ""),
+        message=clean_message(str(match.message or "")),
         replacements=replacements,
-        short_message=str(match.get("shortMessage") or ""),
-        category=str(category or ""),
+        short_message=str(getattr(match, "shortMessage", "") or ""),
+        category=category,
         issue_type=issue_type,
     )

@@ -104,6 +104,10 @@ class GreetingChecker:
         self._address_by_gender = {g: ws[0] for g, ws in data["address_words"].items()}
         self.names = names or NameBook(load_json("names.json"))
 
+    def opens_with_greeting(self, text: str) -> bool:
+        """Whether ``text`` begins with one of the greetings (greetings.json), after any letterhead."""
+        return self._greeting_re.match(_LETTERHEAD_LINES.sub("", text.lstrip()).lstrip()) is not None
+
     def check(self, draft: str, author_name: str | None = None) -> tuple[Issue, ...]:
         author = parse_author_name(author_name, self.names)
         text = _LETTERHEAD_LINES.sub("", draft.lstrip()).lstrip()  # «Исх. №» is a format issue (R10)

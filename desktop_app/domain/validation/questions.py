@@ -1,17 +1,26 @@
 """Questions and requests in a citizen's message and whether the draft answers them (R7 (3), R8).
 
 Extraction: razdel sentences; explicit questions («?», «ли», an interrogative opening a clause
-without «?»), implicit ones (requests: «прошу…», plural imperatives, «необходимо…»).
-Coverage: for every question the best draft window (one sentence or two adjacent) by lemma overlap
-with navec soft matching; numbers and street names from the question must reappear in the draft,
-a «когда» question needs a time in the answer, a «сколько» question a number, a request an action.
+without «?»), implicit ones (requests: «прошу…», plural imperatives, «необходимо…»), rhetorical
+ones («Сколько можно?», «Доколе?» — acknowledged, never demanded); joined questions («когда … и будет
+ли …?», «куда и к кому …?») split into one item per clause.
+
+Coverage, per question: its focus (the predicate and its objects from the slovnet dependency parse,
+plus the topic of the preceding sentences for «Когда их починят?»), its expected answer type (time,
+number, cause, responsible party, a place or contact for the citizen, yes/no, action) and the draft
+window (one sentence or two adjacent) whose words match the focus — exact lemma, 5-letter prefix,
+paraphrase group or navec similarity — *and* that supplies the type in a clause about that focus.
+Numbers and street names from the question must reappear in the draft. Every verdict carries its
+evidence (the window and a Russian sentence saying why) and a confidence; below
+``report.UNCERTAIN_BELOW`` the panel shows «проверьте».
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from desktop_app.domain.validation.language import (
@@ -21,10 +30,18 @@ from desktop_app.domain.validation.language import (
     load_json,
     parses,
     sentences,
-    tokenize,
 )
+from desktop_app.domain.validation.language import tokenize as _tokenize
 from desktop_app.domain.validation.report import AnswerSentence, QuestionItem
 from desktop_app.domain.validation.semantics import WordVectors
+from desktop_app.domain.validation.syntax import Clause, SyntaxParser, Word, clauses, flat_parse
+
+
+@functools.lru_cache(maxsize=4096)
+def tokenize(text: str) -> tuple[Any, ...]:
+    """razdel tokens, cached: an edit re-checks the same sentences (p50 budget, benchmarks/)."""
+    return tuple(_tokenize(text))
+
 
 # Abbreviations official drafts use for words citizens write in full (R7 (3): addresses must match).
 _ABBREVIATIONS = {
@@ -34,10 +51,92 @@ _ABBREVIATIONS = {
     "пер": "переулок",
     "кв": "квартира",
     "мкр": "микрорайон",
+    "ук": "компания",
 }
+# A number followed by one of these is a quantity («40 минут», «3 раза»), not an address or a route.
+_QUANTITY_RE = re.compile(
+    r"\s*(?:минут|час|дн|день|сут|недел|месяц|год|лет|раз|градус|рубл|руб|тыс|%|процент|человек|детей|метр|"
+    r"км|м\b|штук|шт|сантиметр|см\b|этаж|класс)",
+    re.IGNORECASE,
+)
 _CONTENT_POS = {"NOUN", "ADJF", "ADJS", "VERB", "INFN", "PRTF", "PRTS", "NUMR", "COMP"}
+_LONG_ADVERB = 6  # «бесплатно», «холодно», «скользко» carry the matter; «уже», «так» do not
 _NUMBER_RE = re.compile(r"\d+(?:[/-]?[а-яА-Я]\b)?")
-_DATE_RE = re.compile(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b20\d\d\b")
+_DATE_RE = re.compile(r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b20\d\d\b|\b\d{1,2}:\d{2}\b")
+_LEGAL_REF_RE = re.compile(r"(?i)\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*г\.?)?(?:\s*№\s*[\w/-]+)?|№\s*[\w/-]+")
+_NOT_FOCUS = frozenset(
+    ["должный", "обязанный", "вообще", "нужный", "необходимый", "вправе", "что-то", "что-нибудь", "как-то"]
+)
+_PROCEDURE_VERBS = frozenset(
+    ["оформить", "получить", "записаться", "подать", "оформлять", "получать", "подавать"]
+)
+_ASK_VERBS = frozenset(
+    [
+        "подсказать",
+        "сказать",
+        "объяснить",
+        "уточнить",
+        "сообщить",
+        "интересовать",
+        "знать",
+        "узнать",
+        "хотеться",
+        "понять",
+    ]
+)
+_MODAL_VERBS = frozenset(
+    [
+        "успеть",
+        "мочь",
+        "можно",
+        "собираться",
+        "планировать",
+        "планироваться",
+        "хотеть",
+        "стать",
+        "быть",
+        "будет",
+        "начать",
+        "нужно",
+        "должный",
+        "обязанный",
+        "намереваться",
+        "предполагаться",
+        "дать",
+    ]
+)
+_GOVERNED_RELS = {"xcomp", "ccomp", "conj", "advcl", "csubj", "nsubj", "obj", "parataxis"}
+_ASKS_AUTHOR_RE = re.compile(
+    r"(?i)(?:^|[,:;]\s*)(?:уточните|укажите|пришлите|приложите|направьте\s+(?:нам|фото)|сообщите,\s+пожалуйста)\b"
+)
+_START_RE = re.compile(r"(?i)\b(?:начат\w*|начал\w*|приступил\w*|стартовал\w*)\b")
+_PAPERWORK_LEMMAS = frozenset(
+    [
+        "передать",
+        "переданный",
+        "направить",
+        "направленный",
+        "перенаправить",
+        "переадресовать",
+        "рассмотреть",
+        "рассмотренный",
+        "зарегистрировать",
+        "принять",
+        "принятый",
+        "взять",
+        "контроль",
+        "изучить",
+        "поступить",
+    ]
+)
+_PAPERWORK_RE = re.compile(
+    r"(?i)\b(?:рассмотрен\w*|передан\w*|направлен\w*|перенаправлен\w*|принят\w*\s+к\s+сведению|"
+    r"на\s+контрол\w*|взят\w*\s+на\s+контроль|зарегистрирован\w*|изуча\w+|прорабатыва\w+)"
+)
+_DURATION_RE = re.compile(
+    r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
+    r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
+)
 _STREET_MARKERS = re.compile(
     r"\b(?:ул(?:\.|иц[аеыу])|пр(?:\.|оспект[аеу]?)|пер(?:\.|еул(?:ок|ке|ка))|пл(?:\.|ощад[ьи])|"
     r"мкр\.?|микрорайон[аеу]?|бульвар[аеу]?|б-р|шоссе|проезд[аеу]?)\s+(?P<name>[А-ЯЁ0-9][\wЁё-]*)"
@@ -46,23 +145,63 @@ _OPENING_FILLERS = {"а", "и", "но", "так", "ну", "вот", "скажи�
 _WANT_TO_KNOW = re.compile(
     r"\b(?:узнать|подскажите|скажите|объясните|сообщите|интересует|интересно|уточните)\b", re.IGNORECASE
 )
-_CAUSE_RE = re.compile(
-    r"\b(?:так как|поскольку|потому|из-за|в связи с|по причине|причин\w*|связан\w*|вследствие|ввиду|"
-    r"объясня\w*|дело в том)\b",
+_QUESTION_WORDS = (
+    r"когда|где|куда|откуда|кто|кому|кого|почему|зачем|отчего|сколько|как|каким|какой|какая|какое|какие|"
+    r"каких|какого|что|чем|чья|чей|к\s+кому|в\s+какие|до\s+какого|по\s+какой"
+)
+# «…, и будет ли …?», «… и когда …?»: a second question joined to the first (a clause of its own).
+_JOIN_RE = re.compile(
+    rf"(?:,\s*|\s+)(?:и|а|или|также|и\s+также|а\s+также|ну\s+и)\s+(?=(?:{_QUESTION_WORDS})\b|\w+\s+ли\b)"
+    rf"|,\s+(?=(?:{_QUESTION_WORDS})\b[^,]*\?)|;\s+(?=[А-ЯЁа-яё])",
+    re.IGNORECASE,
+)
+# «Куда и к кому обращаться?», «Когда и кто …?»: two interrogatives sharing one predicate.
+_PAIR_RE = re.compile(
+    rf"^(?P<lead>(?:а\s+|и\s+|так\s+)?)(?P<first>{_QUESTION_WORDS})\s+и\s+(?P<second>(?:{_QUESTION_WORDS})\b)",
     re.IGNORECASE,
 )
 
-# Window scores at or above this are "answers" (calibrated on tests/validation/cases.py, see docs).
+# Window scores at or above this are "answers" (calibrated on the development part, see docs).
 COVERAGE_THRESHOLD = 0.5
+TYPED_THRESHOLD = 0.3
 SOFT_MATCH_SIMILARITY = 0.55
+PARAPHRASE_WEIGHT = 0.8
 KEY_WORDS = 3
+
+# Expected answer types.
+TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
+    "time",
+    "number",
+    "cause",
+    "agent",
+    "where_to_go",
+    "yes_no",
+    "action",
+    "any",
+)
+_TYPE_NAMES = {
+    TIME: "срок",
+    NUMBER: "число",
+    CAUSE: "причина",
+    AGENT: "кто отвечает",
+    WHERE_TO_GO: "куда обратиться (адрес, телефон, сайт)",
+    YES_NO: "ответ «да» или «нет»",
+    ACTION: "что будет сделано",
+    ANY: "ответ по существу",
+}
 
 
 @dataclass(frozen=True)
 class _Question:
-    sentence: Sentence
+    sentence: Sentence  # the whole message sentence
+    start: int  # the question's own span in the message (a clause for joined questions)
+    stop: int
+    text: str
     kind: str
     interrogative: str | None
+    expected: str = ANY
+    conditional: bool = False
+    focus_text: str = ""  # where the focus comes from (the sentence, for «Куда» of «Куда и к кому…»)
 
 
 @dataclass(frozen=True)
@@ -71,15 +210,38 @@ class _Window:
     stop: int
     text: str
     lemmas: frozenset[str]
+    clauses: tuple[tuple[int, int, frozenset[str], str], ...] = field(
+        default=()
+    )  # (start, stop, lemmas, head)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    covered: bool
+    answer: AnswerSentence | None
+    confidence: float
+    reason: str
+    missing: tuple[str, ...] = ()
 
 
 class QuestionAnalyzer:
     """Finds questions/requests in a message and maps each to the draft sentence answering it."""
 
-    def __init__(self, vectors: WordVectors | None = None, lexicon: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        vectors: WordVectors | None = None,
+        lexicon: Mapping[str, Any] | None = None,
+        syntax: SyntaxParser | None = None,
+        coverage_lexicon: Mapping[str, Any] | None = None,
+    ) -> None:
         data = lexicon or load_json("questions.json")
+        extra = coverage_lexicon or load_json("coverage.json")
         self.vectors = vectors
-        self.interrogatives = frozenset(data["interrogatives"])
+        self.syntax = syntax
+        self._lemma_cache: dict[str, frozenset[str]] = {}
+        self._similar: dict[tuple[str, frozenset[str]], float] = {}
+        # Oblique forms of «кто/что» ask as much as the nominative (R7 (3): «Кому жаловаться?»).
+        self.interrogatives = frozenset(data["interrogatives"]) | {"кому", "кого", "кем", "чему", "чего"}
         self.request_lemmas = frozenset(data["request_lemmas"])
         self.request_phrases = tuple(fold(p) for p in data["request_phrases"])
         self.imperative_exclude = frozenset(data["imperative_exclude"])
@@ -87,23 +249,139 @@ class QuestionAnalyzer:
         self.time_markers = frozenset(fold(w) for w in data["time_markers"])
         self.action_markers = frozenset(fold(w) for w in data["action_markers"])
         self.closing_markers = tuple(fold(w) for w in data["closing_sentence_markers"])
+        flags = re.IGNORECASE
+        self.rhetorical = [re.compile(p, flags) for p in extra["rhetorical_patterns"]]
+        self.where_verbs = frozenset(extra["where_to_go_verbs"])
+        self.time_phrases = tuple(extra["time_phrases"])
+        self.cause_phrases = tuple(extra["cause_phrases"])
+        self.agent_phrases = tuple(extra["agent_phrases"])
+        self.number_phrases = tuple(extra["number_phrases"])
+        self.contact = [re.compile(p, flags) for p in extra["contact_patterns"]]
+        self.forwarded = [re.compile(p, flags) for p in extra["forwarded_patterns"]]
+        # Abbreviations (УК, МУП) are case-sensitive; the rest is not.
+        self.agent = [re.compile(p) if "УК|" in p else re.compile(p, flags) for p in extra["agent_patterns"]]
+        self.cause = [re.compile(p, flags) for p in extra["cause_patterns"]]
+        self.condition = [re.compile(p, flags) for p in extra["condition_patterns"]]
+        self.yes_no_answer = [re.compile(p, flags) for p in extra["yes_no_answer_patterns"]]
+        self.generic_predicates = frozenset(extra["generic_predicates"])
+        self.start_predicates = frozenset(extra["start_predicates"])
+        self.end_predicates = frozenset(extra["end_predicates"])
+        self.time_markers = self.time_markers - frozenset(extra["weak_time_markers"])
+        self.agent_predicates = frozenset(extra["agent_predicates"])
+        self.agent_pure_predicates = frozenset(extra["agent_pure_predicates"])
+        self.work_nouns = frozenset(extra["work_nouns"])
+        self.paraphrase: dict[str, frozenset[int]] = {}
+        for index, group in enumerate(extra["paraphrase_groups"]):
+            for word in group:
+                key = fold(word)
+                self.paraphrase[key] = self.paraphrase.get(key, frozenset()) | {index}
 
     # --- extraction -------------------------------------------------------------------------
 
     def extract(self, message: str) -> list[QuestionItem]:
         """Every question and request in message order (``covered`` is False until analysed)."""
         return [
-            QuestionItem(q.sentence.text, q.kind, False, q.sentence.start, len(q.sentence.text))
+            QuestionItem(
+                q.text, q.kind, q.kind == "rhetorical", q.start, q.stop - q.start, expected=q.expected
+            )
             for q in self._extract(message)
         ]
 
     def _extract(self, message: str) -> list[_Question]:
         found: list[_Question] = []
         for sentence in sentences(message):
-            kind, interrogative = self._classify(sentence.text)
-            if kind:
-                found.append(_Question(sentence, kind, interrogative))
+            kind, _ = self._classify(sentence.text)
+            if not kind:
+                continue
+            if kind == "explicit" and self._is_rhetorical(sentence.text):
+                found.append(
+                    _Question(sentence, sentence.start, sentence.stop, sentence.text, "rhetorical", None)
+                )
+                continue
+            if kind == "explicit":
+                found.extend(self._split(sentence))
+            else:
+                found.append(self._question(sentence, sentence.start, sentence.stop, kind, sentence.text))
         return found
+
+    def _is_rhetorical(self, text: str) -> bool:
+        folded = fold(text.strip())
+        folded = re.sub(r"^(?:ну|а|и|так|вот|скажите|простите)[,!]?\s+", "", folded)
+        return any(p.search(folded) for p in self.rhetorical)
+
+    def _split(self, sentence: Sentence) -> list[_Question]:
+        """One item per joined question: «Когда починят и будет ли …?», «Куда и к кому обращаться?»."""
+        text = sentence.text
+        pair = _PAIR_RE.match(text)
+        if pair:
+            first_stop = pair.start("first") + len(pair.group("first"))
+            second_start = pair.start("second")
+            return [
+                self._question(sentence, sentence.start, sentence.start + first_stop, "explicit", text),
+                self._question(sentence, sentence.start + second_start, sentence.stop, "explicit", text),
+            ]
+        cuts = [0]
+        for match in _JOIN_RE.finditer(text):
+            left = text[cuts[-1] : match.start()]
+            if self._asks(left) and len([t for t in tokenize(left) if t.is_word]) >= 2:
+                cuts.append(match.end())
+        parts: list[_Question] = []
+        for index, begin in enumerate(cuts):
+            end = len(text) if index + 1 == len(cuts) else _trim_end(text, cuts[index + 1])
+            chunk = text[begin:end]
+            lead = len(chunk) - len(chunk.lstrip())
+            chunk = chunk.strip()
+            if not chunk:
+                continue
+            absolute = sentence.start + begin + lead
+            # A part without its own content takes the sentence's focus.
+            focus = chunk if len(self.content_lemmas(chunk)) >= 1 else text
+            parts.append(self._question(sentence, absolute, absolute + len(chunk), "explicit", focus, chunk))
+        return parts or [self._question(sentence, sentence.start, sentence.stop, "explicit", text)]
+
+    def _asks(self, text: str) -> bool:
+        words = [fold(t.text) for t in tokenize(text) if t.is_word]
+        return "ли" in words or any(w in self.interrogatives for w in words)
+
+    def _question(
+        self, sentence: Sentence, start: int, stop: int, kind: str, focus_text: str, text: str | None = None
+    ) -> _Question:
+        own = text if text is not None else sentence.text[start - sentence.start : stop - sentence.start]
+        if kind == "implicit":
+            return _Question(sentence, start, stop, own, kind, None, ACTION, False, focus_text)
+        folded = fold(own)
+        words = [fold(t.text) for t in tokenize(own) if t.is_word]
+        interrogative = next((w for w in words if w in self.interrogatives), None)
+        if interrogative == "долго" and not re.search(r"\b(?:как|сколько)\s+(?:ещё\s+|еще\s+)?долго", folded):
+            interrogative = None  # «Это законно так долго?» asks yes or no, not how long
+        expected = self._expected(folded, words, interrogative, fold(focus_text))
+        conditional = expected == YES_NO and any(p.search(folded) for p in self.condition)
+        return _Question(sentence, start, stop, own, kind, interrogative, expected, conditional, focus_text)
+
+    def _expected(self, folded: str, words: Sequence[str], interrogative: str | None, context: str) -> str:
+        lemmas = {lemma(w) for w in words} | {lemma(t.text) for t in tokenize(context) if t.is_word}
+        if interrogative in {"куда", "кому", "где"} and lemmas & self.where_verbs:
+            return WHERE_TO_GO
+        if interrogative == "как" and lemmas & _PROCEDURE_VERBS:
+            # «Как оформить субсидию?», «Как записаться к врачу?»: where and how the citizen applies.
+            return WHERE_TO_GO
+        if re.search(r"\bк\s+кому\b", folded):
+            return WHERE_TO_GO
+        if interrogative in {"когда", "долго"} or any(p in folded for p in self.time_phrases):
+            return TIME
+        if any(re.search(rf"\b{re.escape(p)}\b", folded) for p in self.cause_phrases):
+            return CAUSE
+        if interrogative in {"кто", "чей", "чья", "чьё"} or any(
+            re.search(rf"\b{re.escape(p)}\b", folded) for p in self.agent_phrases[1:]
+        ):
+            return AGENT
+        if any(re.search(rf"\b{re.escape(p)}\b", folded) for p in self.number_phrases):
+            return NUMBER
+        if interrogative in {None, "разве", "неужели"}:
+            return YES_NO  # «Будет ли …?», «Пустят до Нового года или нет?», «Разве не положено …?»
+        if interrogative in {"что", "как", "каким"} or interrogative is None:
+            return ACTION if interrogative != "как" else ANY
+        return ANY
 
     def _classify(self, text: str) -> tuple[str | None, str | None]:
         words = [t.text for t in tokenize(text) if t.is_word]
@@ -118,12 +396,16 @@ class QuestionAnalyzer:
         opening = next((w for w in lowered if w not in _OPENING_FILLERS), "")
         if opening in self.interrogatives and opening != "что" and "," not in text.rstrip(",."):
             return "explicit", opening
+        if opening in {"почему", "зачем", "отчего"}:
+            return "explicit", opening  # «Почему так долго, раньше за 3 дня делали»: no «?», still asked
         if opening == "что" and len(lowered) > 1 and lowered[1] != "за" and "," not in text:
             return "explicit", opening
         if _WANT_TO_KNOW.search(text) and interrogative:
             return "explicit", interrogative
         if self._is_request(text, words, lowered):
             return "implicit", None
+        if opening in {"доколе"} or self._is_rhetorical(text):
+            return "explicit", opening
         return None, None
 
     def _is_request(self, text: str, words: Sequence[str], lowered: Sequence[str]) -> bool:
@@ -142,23 +424,85 @@ class QuestionAnalyzer:
             return any("INFN" in p.tag for w in words[1:3] for p in parses(w)[:1])
         return False
 
-    # --- coverage ---------------------------------------------------------------------------
+    # --- focus ------------------------------------------------------------------------------
 
     def content_lemmas(self, text: str) -> set[str]:
+        cached = self._lemma_cache.get(text)
+        if cached is not None:
+            return set(cached)
+        result = self._content_lemmas(text)
+        if len(self._lemma_cache) > 4096:
+            self._lemma_cache.clear()
+        self._lemma_cache[text] = frozenset(result)
+        return result
+
+    def _content_lemmas(self, text: str) -> set[str]:
         result: set[str] = set()
         for token in tokenize(text):
             if token.is_word:
                 found = parses(token.text)
                 pos = found[0].tag.POS if found else None
                 key = _ABBREVIATIONS.get(fold(token.text)) or lemma(token.text)
-                if len(key) >= 3 and key not in self.generic and (pos in _CONTENT_POS or pos is None):
+                content = pos in _CONTENT_POS or pos is None or (pos == "ADVB" and len(key) >= _LONG_ADVERB)
+                if len(key) >= 3 and key not in self.generic and content:
                     result.add(key)
             elif token.text.isdigit():
                 result.add(token.text)
         return result
 
+    def _parse(self, text: str) -> tuple[Word, ...]:
+        if self.syntax is not None:
+            try:
+                return self.syntax.parse(text)
+            except Exception:  # a parser failure must not stop the check: fall back to one clause
+                self.syntax = None
+        return flat_parse(text)
+
+    def focus(self, question: _Question) -> tuple[set[str], str | None]:
+        """The question's content lemmas (predicate and objects) and its predicate lemma.
+
+        ``self.last_direct`` says whether the predicate is the sentence's root («Кто проверяет …?») rather
+        than a verb under «должен», «успеют ли», «подскажите» («Кто должен менять …?»).
+        """
+        text = question.focus_text or question.text
+        words = self._parse(text)
+        own = self.content_lemmas(question.text) if question.focus_text == question.text else set()
+        # The predicate: the root, or — past «подскажите», «успеют ли», «можно ли» — the verb it governs.
+        skip = self.generic | _ASK_VERBS | _MODAL_VERBS
+        root = next((w for w in words if w.head < 0), None)
+        predicate: str | None = None
+        queue = [root] if root is not None else []
+        seen: set[int] = set()
+        while queue and predicate is None:
+            node = queue.pop(0)
+            if node.index in seen:
+                continue
+            seen.add(node.index)
+            if node.lemma in _ASK_VERBS or node.lemma in _MODAL_VERBS:
+                # «Успеют разобраться …», «Подскажите, когда …»: the governed verb is the predicate.
+                queue += [w for w in words if w.head == node.index and w.rel in _GOVERNED_RELS]
+                continue
+            if node.lemma in self.generic or len(node.lemma) < 3:
+                break  # «разобраться», «сделать»: a generic predicate — the objects carry the focus
+            if node.is_predicate or node is root:
+                predicate = node.lemma
+        if predicate is None and (root is None or root.lemma in _ASK_VERBS):
+            predicate = next(
+                (w.lemma for w in words if w.is_predicate and w.lemma not in skip and len(w.lemma) >= 3),
+                None,
+            )
+        self.last_direct = root is not None and predicate == root.lemma
+        focus = (own or self.content_lemmas(text)) - _NOT_FOCUS
+        # «Успеют ли до конца полугодия?»: the condition is not the focus, it is checked separately.
+        for pattern in self.condition:
+            for match in pattern.finditer(text):
+                focus -= self.content_lemmas(match.group(0))
+        return focus, predicate
+
+    # --- coverage ---------------------------------------------------------------------------
+
     def analyse(self, message: str, draft: str) -> list[QuestionItem]:
-        """Questions of ``message`` with ``covered`` and the answering draft window."""
+        """Questions of ``message`` with ``covered``, the evidence and a confidence."""
         questions = self._extract(message)
         if not questions:
             return []
@@ -166,19 +510,62 @@ class QuestionAnalyzer:
         windows = self._windows(draft)
         draft_lemmas = {lemma(t.text) for t in tokenize(draft) if t.is_word}
         draft_numbers = set(_NUMBER_RE.findall(draft))
-        items = [self._cover(q, message_sentences, windows, draft_lemmas, draft_numbers) for q in questions]
-        # Second pass, yes/no questions only («Можно ли увеличить число рейсов?»): a promise on the topic
-        # of the message answers them («Автобус № 5 будет ходить чаще») — but not a sentence that
-        # already answers another question, or «Когда починят фонари?» would also answer «А лавочку?».
+        items: list[QuestionItem] = []
+        verdicts: list[_Verdict | None] = []
+        for question in questions:
+            if question.kind == "rhetorical":
+                verdicts.append(None)
+                continue
+            verdicts.append(self._cover(question, message_sentences, windows, draft_lemmas, draft_numbers))
+        # Yes/no questions («Можно ли увеличить число рейсов?»): a promise on the topic of the message
+        # answers them («Автобус № 5 будет ходить чаще») — but not a sentence that already answers another
+        # question, or «Когда починят фонари?» would also answer «А лавочку?».
         taken = [
-            (i.answer.offset, i.answer.offset + i.answer.length) for i in items if i.covered and i.answer
+            (v.answer.offset, v.answer.offset + v.answer.length)
+            for v in verdicts
+            if v is not None and v.covered and v.answer is not None
         ]
-        for index, (question, item) in enumerate(zip(questions, items, strict=True)):
-            if not item.covered and not item.missing and self._is_yes_no(question):
-                answer = self._topic_answer(question, message_sentences, windows, taken)
-                if answer is not None:
-                    items[index] = replace(item, covered=True, answer=answer, missing=())
-                    taken.append((answer.offset, answer.offset + answer.length))
+        for index, (question, verdict) in enumerate(zip(questions, verdicts, strict=True)):
+            if verdict is None or verdict.covered or verdict.missing or question.expected != YES_NO:
+                continue
+            answer = self._topic_answer(question, message_sentences, windows, taken)
+            if answer is not None and (not question.conditional or self._has_time(answer.text)):
+                verdicts[index] = _Verdict(
+                    True, answer, 0.62, "Ответ обещает или сообщает действие по теме вопроса."
+                )
+                taken.append((answer.offset, answer.offset + answer.length))
+        for question, verdict in zip(questions, verdicts, strict=True):
+            length = question.stop - question.start
+            if verdict is None:
+                items.append(
+                    QuestionItem(
+                        question.text,
+                        "rhetorical",
+                        True,
+                        question.start,
+                        length,
+                        None,
+                        (),
+                        0.8,
+                        "Риторический вопрос: ответа по существу не требует.",
+                        "any",
+                    )
+                )
+                continue
+            items.append(
+                QuestionItem(
+                    question.text,
+                    question.kind,
+                    verdict.covered,
+                    question.start,
+                    length,
+                    verdict.answer,
+                    verdict.missing,
+                    verdict.confidence,
+                    verdict.reason,
+                    question.expected,
+                )
+            )
         return items
 
     def _topic_answer(
@@ -188,7 +575,7 @@ class QuestionAnalyzer:
         windows: Sequence[_Window],
         taken: Sequence[tuple[int, int]],
     ) -> AnswerSentence | None:
-        topic = set(self.content_lemmas(question.sentence.text))
+        topic = set(self.content_lemmas(question.text))
         for sent in [s for s in message_sentences if s.stop <= question.sentence.start][-2:]:
             topic |= self.content_lemmas(sent.text)
         if not topic:
@@ -206,30 +593,77 @@ class QuestionAnalyzer:
             return None
         return AnswerSentence(best[1].start, best[1].stop - best[1].start, best[1].text, best[0])
 
-    @staticmethod
-    def _is_yes_no(question: _Question) -> bool:
-        """A question answered by yes or no: «ли» and no interrogative word."""
-        words = {fold(t.text) for t in tokenize(question.sentence.text) if t.is_word}
-        return question.kind == "explicit" and question.interrogative is None and "ли" in words
-
     def _windows(self, draft: str) -> list[_Window]:
         draft_sentences = [s for s in sentences(draft) if not self._is_formula(s.text)]
+        parsed = [self._sentence_clauses(s) for s in draft_sentences]
         windows: list[_Window] = []
         for index, sent in enumerate(draft_sentences):
             windows.append(
-                _Window(sent.start, sent.stop, sent.text, frozenset(self.content_lemmas(sent.text)))
+                _Window(
+                    sent.start, sent.stop, sent.text, frozenset(self.content_lemmas(sent.text)), parsed[index]
+                )
             )
             if index + 1 < len(draft_sentences):
                 nxt = draft_sentences[index + 1]
                 text = draft[sent.start : nxt.stop]
-                windows.append(_Window(sent.start, nxt.stop, text, frozenset(self.content_lemmas(text))))
+                windows.append(
+                    _Window(
+                        sent.start,
+                        nxt.stop,
+                        text,
+                        frozenset(self.content_lemmas(text)),
+                        parsed[index] + parsed[index + 1],
+                    )
+                )
         return windows
+
+    def _sentence_clauses(self, sent: Sentence) -> tuple[tuple[int, int, frozenset[str], str, str], ...]:
+        """Clauses of one draft sentence; a subordinate clause («…, чтобы …», «после того как …») also
+        counts as part of the clause it depends on, a coordinated one («…, а поставка ожидается …») not."""
+        words = self._parse(sent.text)
+        found = clauses(words)
+        owner = {w.index: c.head.index for c in found for w in c.words}
+        result = []
+        if sum(1 for w in words if w.head < 0) > 1 and len(found) > 1:
+            # Several roots: the parse fell apart, so its clause boundaries mean nothing — one clause.
+            return ((sent.start, sent.stop, frozenset(self.content_lemmas(sent.text)), "", sent.text),)
+        for clause in found:
+            members = list(clause.words)
+            for other in found:
+                head = other.head
+                if other is clause or head.rel in {"conj", "parataxis", "root"} or head.head < 0:
+                    continue
+                if owner.get(head.head) == clause.head.index:
+                    members.extend(other.words)
+            if clause.head.rel == "conj" and not any(w.rel.startswith("nsubj") for w in clause.words):
+                # «Ремонт … включён в программу и пройдёт в июле»: a conjoined verb shares the subject.
+                parent = owner.get(clause.head.head)
+                members.extend(
+                    w
+                    for w in words
+                    if w.rel.startswith("nsubj") and owner.get(w.index) == parent
+                    for w in _subtree(words, w)
+                )
+            members.sort(key=lambda w: w.index)
+            merged = Clause(clause.head, tuple(members))
+            result.append(
+                (
+                    sent.start + clause.start,
+                    sent.start + clause.stop,
+                    _clause_lemmas(merged),
+                    clause.head.lemma,
+                    " ".join(w.text for w in members),
+                )
+            )
+        return tuple(result)
 
     def _is_formula(self, text: str) -> bool:
         """Greeting-only and closing sentences never count as answers."""
         folded = fold(text)
         if any(folded.startswith(m) for m in self.closing_markers):
             return True
+        if _ASKS_AUTHOR_RE.search(text):
+            return True  # «Уточните, пожалуйста, адрес…»: a request for details answers nothing yet
         words = [t for t in tokenize(text) if t.is_word]
         return len(words) <= 4 and bool(re.match(r"(?i)(здравствуй|добр(ый|ое|ого)|уважаем)", text))
 
@@ -240,67 +674,200 @@ class QuestionAnalyzer:
         windows: Sequence[_Window],
         draft_lemmas: set[str],
         draft_numbers: set[str],
-    ) -> QuestionItem:
-        text = question.sentence.text
-        own = self.content_lemmas(text)
+    ) -> _Verdict:
+        own, predicate = self.focus(question)
+        # «Прошу принять меры!», «Когда их починят?», a paraphrase of the complaint: the topic is also in
+        # the sentences before the question (and, for a joined question, the clause before it).
         context: set[str] = set()
-        if len(own) < 3:
-            # «Прошу принять меры!»: the topic is in the sentences before the request.
-            previous = [s for s in message_sentences if s.stop <= question.sentence.start][-2:]
-            for sent in previous:
-                context |= self.content_lemmas(sent.text) - own
+        previous = [s for s in message_sentences if s.stop <= question.sentence.start][-2:]
+        for sent in previous:
+            context |= self.content_lemmas(sent.text)
+        if question.start > question.sentence.start:
+            context |= self.content_lemmas(question.sentence.text[: question.start - question.sentence.start])
+        context -= own
         missing: list[str] = []
-        for number in _NUMBER_RE.findall(text):
-            if number not in draft_numbers:
+        for found in _NUMBER_RE.finditer(question.text):
+            number = found.group(0)
+            if number not in draft_numbers and not _QUANTITY_RE.match(question.text, found.end()):
                 missing.append(number)
-        for street in _STREET_MARKERS.finditer(text):
+        for street in _STREET_MARKERS.finditer(question.text):
             name = street.group("name")
             if not name[:1].isdigit() and lemma(name) not in draft_lemmas:
                 missing.append(name)
-        best: tuple[float, _Window] | None = None
-        for window in windows:
-            if not self._meets_expectation(question, window):
-                continue
-            score = self._score(own, context, window.lemmas)
-            if best is None or score > best[0] + 1e-9:
-                best = (score, window)
-        covered = bool(best and best[0] >= COVERAGE_THRESHOLD and not missing)
-        if best is None:
-            missing.append(self._expectation_name(question))
-        answer = None
-        if best is not None and best[0] >= COVERAGE_THRESHOLD:
-            answer = AnswerSentence(best[1].start, best[1].stop - best[1].start, best[1].text, best[0])
-        return QuestionItem(
-            text,
-            question.kind,
-            covered,
-            question.sentence.start,
-            len(text),
-            answer,
-            tuple(m for m in missing if m),
+        # Best window by focus score; then whether it supplies the expected type for that focus.
+        scored = sorted(
+            ((self._score(own, context, w.lemmas), w) for w in windows),
+            key=lambda x: (-x[0], x[1].stop - x[1].start),
+        )
+        # A typed question (when, why, who, where …) is decided by the type in a clause about its focus,
+        # so a looser topic match is enough; yes/no, action and open questions need the topic itself.
+        typed = question.expected in {TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO}
+        threshold = TYPED_THRESHOLD if typed else COVERAGE_THRESHOLD
+        on_topic = [(score, w) for score, w in scored if score >= threshold]
+        if question.expected == WHERE_TO_GO:
+            # Where the citizen can go: a contact for the citizen anywhere answers it, on topic or not.
+            on_topic += [(score, w) for score, w in scored if score < threshold]
+        best_typed: tuple[float, _Window, str] | None = None
+        for score, window in on_topic:
+            found, why = self._supplies(question, own, predicate, context, window)
+            if found:
+                best_typed = (score, window, why)
+                break
+        type_name = _TYPE_NAMES[question.expected]
+        if best_typed is not None and not missing:
+            score, window, why = best_typed
+            confidence = 0.6 + 0.35 * min(1.0, max(0.0, score - threshold) / (1 - threshold))
+            if question.expected in {ANY, ACTION} and score < 0.7:
+                confidence = min(confidence, 0.62)
+            answer = AnswerSentence(window.start, window.stop - window.start, window.text, score)
+            return _Verdict(True, answer, confidence, why)
+        if best_typed is not None:
+            score, window, _ = best_typed
+            answer = AnswerSentence(window.start, window.stop - window.start, window.text, score)
+            reason = "В ответе не названы " + ", ".join(missing) + " из вопроса."
+            return _Verdict(False, answer, 0.75, reason, tuple(missing))
+        if on_topic:
+            score, window = on_topic[0]
+            answer = AnswerSentence(window.start, window.stop - window.start, window.text, score)
+            why = self._missing_type_reason(question, window)
+            # On topic but without the type: more often a real gap than not, yet worth a second look.
+            confidence = 0.7 if question.expected not in {ACTION, ANY, YES_NO} else 0.6
+            return _Verdict(False, None, confidence, why, tuple(missing) or (type_name,))
+        best_score = scored[0][0] if scored else 0.0
+        confidence = 0.9 if best_score < COVERAGE_THRESHOLD * 0.6 else 0.7
+        return _Verdict(
+            False,
+            None,
+            confidence,
+            f"В ответе нет предложения об этом ({type_name}).",
+            tuple(missing) or (type_name,),
         )
 
-    def _meets_expectation(self, question: _Question, window: _Window) -> bool:
-        lemmas = {lemma(t.text) for t in tokenize(window.text) if t.is_word}
-        if question.kind == "implicit":
-            return bool(lemmas & self.action_markers) or _has_future_or_done(window.text)
-        word = question.interrogative
-        if word in {"когда", "долго"} or (word == "какой" and "срок" in fold(question.sentence.text)):
-            return bool(lemmas & self.time_markers) or bool(_DATE_RE.search(window.text))
-        if word == "сколько":
-            return bool(re.search(r"\d", window.text)) or any(
-                "NUMR" in p.tag for t in tokenize(window.text) if t.is_word for p in parses(t.text)[:1]
-            )
-        if word in {"почему", "зачем", "отчего"}:
-            return bool(_CAUSE_RE.search(window.text))
-        return True
+    def _missing_type_reason(self, question: _Question, window: _Window) -> str:
+        name = _TYPE_NAMES[question.expected]
+        if question.expected == WHERE_TO_GO and any(p.search(window.text) for p in self.forwarded):
+            return "Ответ сообщает, куда передано обращение, но не говорит, куда обратиться автору."
+        if question.conditional:
+            return "Вопрос с условием (срок), а ответ условие не затрагивает."
+        return f"Предложение по теме есть, но в нём нет того, о чём спрашивают: {name}."
 
-    @staticmethod
-    def _expectation_name(question: _Question) -> str:
-        return question.interrogative or ""
+    def _supplies(
+        self, question: _Question, focus: set[str], predicate: str | None, context: set[str], window: _Window
+    ) -> tuple[bool, str]:
+        """Does the window supply the expected type *for this focus*? With the reason."""
+        text = window.text
+        expected = question.expected
+        if expected == ACTION:
+            # «Информация передана в МБУ …» is what we did with the paper, not with the matter.
+            lemmas = {lemma(t.text) for t in tokenize(text) if t.is_word} - _PAPERWORK_LEMMAS
+            ok = bool(lemmas & self.action_markers) or _has_future_or_done(text, skip=_PAPERWORK_LEMMAS)
+            return ok, "Ответ сообщает, что сделано или будет сделано."
+        if expected == ANY:
+            return True, "Ответ говорит о том же предмете."
+        if expected == YES_NO:
+            # Any statement on the focus says yes or no; paperwork («передано», «на контроле») does not.
+            objects = focus - {predicate} if predicate else set(focus)
+            if objects and self._gain(objects | ({predicate} if predicate else set()), window.lemmas) <= 0:
+                return False, ""
+            if question.conditional and not (
+                self._time_for(question, focus, predicate, context, window)
+                or (
+                    self._has_time(text)
+                    and self._gain(focus, window.lemmas) > 0
+                    and not _START_RE.search(text)
+                )
+            ):
+                return False, ""
+            ok = (
+                _has_future_or_done(text)
+                or any(p.search(fold(text)) for p in self.yes_no_answer)
+                or not _PAPERWORK_RE.search(text)
+            )
+            if ok and question.conditional and not self._has_time(text):
+                return False, ""
+            return ok, "Ответ даёт «да» или «нет» по предмету вопроса" + (
+                " и называет срок." if question.conditional else "."
+            )
+        if expected == WHERE_TO_GO:
+            ok = any(p.search(text) for p in self.contact)
+            return ok, "Ответ называет, куда обратиться автору (адрес, телефон или сайт)."
+        detector = {
+            TIME: self._has_time,
+            NUMBER: _has_number,
+            CAUSE: lambda t: any(p.search(t) for p in self.cause),
+            AGENT: lambda t: any(p.search(t) for p in self.agent),
+        }[expected]
+        if not detector(text):
+            return False, ""
+        if expected == CAUSE:  # «…, потому что …» is a clause of its own: the window on topic is enough
+            return True, "Ответ объясняет причину."
+        # The type must sit in a clause about the question's focus («когда?» answered by the date of the
+        # repair, not of the inspection): a clause whose words match the focus, or whose predicate is
+        # generic («работы проведут в мае») next to a sentence that does.
+        clauses_ = window.clauses or ((window.start, window.stop, window.lemmas, "", window.text),)
+        objects = focus - {predicate} if predicate else set(focus)
+        # «Кто отвечает / должен / следит …?»: the matter, not the predicate, is the focus.
+        if expected == AGENT and (predicate is None or predicate in self.agent_predicates):
+            wanted = objects or set(context)
+        else:
+            wanted = set(focus) | ({predicate} if predicate else set())
+        # The clause must be about the same action: «Кто проверяет перевозчиков?» is not answered by who
+        # issues their permits, «Когда откроют движение?» not by the date it was closed.
+        direct = getattr(self, "last_direct", True) or expected != AGENT
+        check_predicate = (
+            direct
+            and predicate is not None
+            and predicate not in self.generic_predicates
+            and predicate not in self.agent_pure_predicates
+            and expected in {TIME, AGENT}
+        )
+        for _start, _stop, lemmas, head, fragment in clauses_:
+            if not detector(fragment):
+                continue
+            if predicate in self.end_predicates and head in self.start_predicates:
+                continue  # «Когда закончится ремонт?» is not answered by the date it began
+            if check_predicate and self._gain({predicate}, lemmas) <= 0:
+                continue
+            local = self._gain(wanted, lemmas) > 0 if wanted else self._gain(context, lemmas) > 0
+            if not local and not objects:
+                # «Включат до выходных?»: only a verb of its own — the matter is in the sentences before.
+                local = self._gain(context, lemmas) >= 1.5
+            # «Работы проведут в мае»: a generic clause about "the works" takes its focus from the window.
+            general = head in self.generic_predicates and not (
+                set(lemmas)
+                - self.generic
+                - self.time_markers
+                - context
+                - self.work_nouns
+                - {head}
+                - {w for w in lemmas if w.isdigit()}
+            )
+            if not wanted - _NOT_FOCUS and not objects:
+                general = True  # «Успеете до весны?»: nothing but the condition — the topic decides
+            if local or (general and self._gain(wanted | context, window.lemmas) > 0):
+                why = {
+                    TIME: "Ответ называет срок для того же действия.",
+                    NUMBER: "Ответ называет число по предмету вопроса.",
+                    CAUSE: "Ответ объясняет причину.",
+                    AGENT: "Ответ называет, кто отвечает за это.",
+                }[expected]
+                return True, why
+        return False, ""
+
+    def _time_for(
+        self, question: _Question, focus: set[str], predicate: str | None, context: set[str], window: _Window
+    ) -> bool:
+        """A time in a clause about the question's focus (for «Успеют ли до …?»)."""
+        timed = replace(question, expected=TIME, conditional=False)
+        return self._supplies(timed, focus, predicate, context, window)[0]
+
+    def _has_time(self, text: str) -> bool:
+        text = _LEGAL_REF_RE.sub(" ", text)  # «Федеральный закон от 24.06.1998 № 89-ФЗ» is no deadline
+        lemmas = {lemma(t.text) for t in tokenize(text) if t.is_word}
+        return bool(lemmas & self.time_markers or _DATE_RE.search(text) or _DURATION_RE.search(text))
 
     def _score(self, own: set[str], context: set[str], lemmas: frozenset[str]) -> float:
-        """Share of the question's key words the window repeats (or nearly: prefix, navec).
+        """Share of the question's key words the window repeats (or nearly: prefix, paraphrase, navec).
 
         A long question needs ``KEY_WORDS`` of its words back; a short one («Когда их починят?»)
         is half its own words and half its topic from the preceding sentences.
@@ -322,19 +889,65 @@ class QuestionAnalyzer:
                 gained += 1.0
             elif len(lem) >= 5 and any(other.startswith(lem[:5]) for other in lemmas):
                 gained += 0.9
+            elif lem in self.paraphrase and any(
+                self.paraphrase[lem] & self.paraphrase.get(o, frozenset()) for o in lemmas
+            ):
+                gained += PARAPHRASE_WEIGHT
             elif self.vectors is not None:
-                similarity = max((self.vectors.similarity(lem, other) for other in lemmas), default=0.0)
+                key = (lem, lemmas)
+                similarity = self._similar.get(key)
+                if similarity is None:
+                    similarity = max((self.vectors.similarity(lem, other) for other in lemmas), default=0.0)
+                    if len(self._similar) > 50_000:
+                        self._similar.clear()
+                    self._similar[key] = similarity
                 if similarity >= SOFT_MATCH_SIMILARITY:
                     gained += similarity
         return gained
 
 
-def _has_future_or_done(text: str) -> bool:
+def _subtree(words: Sequence[Word], top: Word) -> list[Word]:
+    """``top`` and every word under it."""
+    result, frontier = [top], [top.index]
+    while frontier:
+        index = frontier.pop()
+        for word in words:
+            if word.head == index and word not in result:
+                result.append(word)
+                frontier.append(word.index)
+    return result
+
+
+def _clause_lemmas(clause: Clause) -> frozenset[str]:
+    return frozenset(
+        _ABBREVIATIONS.get(fold(w.text)) or w.lemma
+        for w in clause.words
+        if len(w.lemma) >= 3 or w.text.isdigit()
+    )
+
+
+def _trim_end(text: str, cut: int) -> int:
+    """End of the part before a join: back over the joining word and punctuation."""
+    match = re.search(
+        r"(?:[,;]?\s*(?:и|а|или|также|и\s+также|а\s+также|ну\s+и)?\s*)$", text[:cut], re.IGNORECASE
+    )
+    return match.start() if match else cut
+
+
+def _has_number(text: str) -> bool:
+    return bool(re.search(r"\d", text)) or any(
+        "NUMR" in p.tag for t in tokenize(text) if t.is_word for p in parses(t.text)[:1]
+    )
+
+
+def _has_future_or_done(text: str, skip: frozenset[str] = frozenset()) -> bool:
     """«будет выполнен», «отремонтируют», «проведена»: a promised or completed action."""
     for token in tokenize(text):
         if not token.is_word:
             continue
         for parse in parses(token.text)[:1]:
+            if skip and fold(parse.normal_form) in skip:
+                continue
             grammemes = set(parse.tag.grammemes)
             if {"VERB", "perf", "futr"} <= grammemes or {"PRTS", "perf"} <= grammemes:
                 return True

@@ -118,6 +118,33 @@ class QuestionItem:
     length: int
     answer: AnswerSentence | None = None
     missing: tuple[str, ...] = ()  # numbers/addresses/time the answer lacks (for the rework comment, R8)
+    confidence: float = 1.0  # 0–1: how sure the analyzer is of ``covered``
+    reason: str = ""  # one Russian sentence: why answered / not answered (the evidence's "why")
+    expected: str = ""  # expected answer type: time, number, cause, agent, where_to_go, yes_no, action, any
+
+    @property
+    def rhetorical(self) -> bool:
+        """A rhetorical question («Сколько можно?»): acknowledged, never demanded (``covered`` is true)."""
+        return self.kind == "rhetorical"
+
+    @property
+    def uncertain(self) -> bool:
+        """The verdict is a guess: the panel shows «проверьте» instead of passing it silently."""
+        return not self.rhetorical and self.confidence < UNCERTAIN_BELOW
+
+    @property
+    def status(self) -> str:
+        """``answered``, ``unanswered``, ``check`` (uncertain) or ``rhetorical``."""
+        if self.rhetorical:
+            return "rhetorical"
+        if self.uncertain:
+            return "check"
+        return "answered" if self.covered else "unanswered"
+
+    @property
+    def evidence(self) -> str | None:
+        """The draft sentence that answers the question, or None."""
+        return self.answer.text if self.answer is not None else None
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -128,7 +155,43 @@ class QuestionItem:
             "length": self.length,
             "answer": self.answer.to_json_dict() if self.answer else None,
             "missing": list(self.missing),
+            "evidence": self.evidence,
+            "confidence": round(self.confidence, 2),
+            "status": self.status,
+            "reason": self.reason,
+            "expected": self.expected,
         }
+
+
+# Confidence below this marks a verdict «проверьте» (R7: the reviewer confirms what the check cannot).
+UNCERTAIN_BELOW = 0.65
+
+
+@dataclass(frozen=True)
+class QualityHint:
+    """Advisory answer-quality hint (never blocks): a code and one Russian sentence explaining it."""
+
+    code: str
+    message: str
+    offset: int | None = None  # the draft fragment it points at, when there is one
+    length: int | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.offset is not None:
+            data["offset"] = self.offset
+            data["length"] = self.length
+        return data
+
+
+@dataclass(frozen=True)
+class QualitySection:
+    """Answer-quality hints beyond R7; advisory, so they never change ``ValidationReport.ok``."""
+
+    hints: tuple[QualityHint, ...] = ()
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"hints": [h.to_json_dict() for h in self.hints]}
 
 
 @dataclass(frozen=True)
@@ -140,6 +203,7 @@ class ValidationReport:
     questions: tuple[QuestionItem, ...]
     format: IssueSection
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+    quality: QualitySection = field(default_factory=QualitySection)
     # The draft kind's profile (issue 13): an answer must cover every question; an interim answer
     # and a clarification request need not, and are held to their own rules in ``kind_rules``.
     profile: str = "answer"
@@ -160,6 +224,11 @@ class ValidationReport:
         )
 
     @property
+    def uncertain_questions(self) -> tuple[QuestionItem, ...]:
+        """Verdicts the analyzer is unsure of: shown as «проверьте» for the reviewer to confirm."""
+        return tuple(q for q in self.questions if q.uncertain)
+
+    @property
     def uncovered_questions(self) -> tuple[QuestionItem, ...]:
         """Questions the draft leaves unanswered: what a R8 rework comment names (answers only)."""
         if not self.demands_coverage:
@@ -173,5 +242,6 @@ class ValidationReport:
             "spelling": self.spelling.to_json_dict(),
             "questions": [q.to_json_dict() for q in self.questions],
             "format": self.format.to_json_dict(),
+            "quality": self.quality.to_json_dict(),
             "kind": {"profile": self.profile, **self.kind_rules.to_json_dict()},
         }

@@ -37,6 +37,11 @@ class WordVectors:
         self._cache: dict[str, np.ndarray | None] = {}
         self._lock = threading.Lock()
 
+    @property
+    def navec(self) -> object:
+        """The loaded navec model (shared with the slovnet syntax parser, no second copy)."""
+        return self._navec
+
     def vector(self, word: str) -> np.ndarray | None:
         with self._lock:
             if word in self._cache:

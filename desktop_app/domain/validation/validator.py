@@ -16,16 +16,19 @@ from desktop_app.domain.validation.proofreading import (
     ProofreadingMatch,
     ProofreadingUnavailableError,
 )
+from desktop_app.domain.validation.quality import QualityAdvisor
 from desktop_app.domain.validation.questions import QuestionAnalyzer
 from desktop_app.domain.validation.report import (
     Issue,
     IssueSection,
+    QualitySection,
     SpellingMatch,
     SpellingSection,
     ValidationReport,
 )
 from desktop_app.domain.validation.rulepack import RulePack
 from desktop_app.domain.validation.semantics import WordVectors, shared_word_vectors
+from desktop_app.domain.validation.syntax import SyntaxParser, shared_syntax_parser
 
 _UNSET = object()
 
@@ -74,6 +77,8 @@ class DraftValidator:
         format_checker: FormatChecker | None = None,
         greeting_checker: GreetingChecker | None = None,
         vectors: WordVectors | object | None = _UNSET,
+        syntax: SyntaxParser | object | None = _UNSET,
+        quality: QualityAdvisor | None = None,
     ) -> None:
         self.proofreader = proofreader
         self.dictionary = OrganisationDictionary(dictionary_words)
@@ -81,7 +86,13 @@ class DraftValidator:
         self.format_checker = format_checker or FormatChecker()
         self.greeting_checker = greeting_checker or GreetingChecker()
         resolved = shared_word_vectors() if vectors is _UNSET else vectors
-        self.questions = QuestionAnalyzer(resolved if isinstance(resolved, WordVectors) else None)
+        word_vectors = resolved if isinstance(resolved, WordVectors) else None
+        if syntax is _UNSET:  # slovnet reuses navec's model: no second copy in memory
+            syntax = shared_syntax_parser(word_vectors.navec if word_vectors is not None else None)
+        self.questions = QuestionAnalyzer(
+            word_vectors, syntax=syntax if isinstance(syntax, SyntaxParser) else None
+        )
+        self.quality = quality or QualityAdvisor()  # advisory hints beyond R7
 
     def set_dictionary_words(self, words: Iterable[str]) -> None:
         """Replace the organisation dictionary (admins edit it in the database)."""
@@ -115,6 +126,10 @@ class DraftValidator:
         mark = time.perf_counter()
         questions = self.questions.analyse(message_text, draft_text)  # R7 (3), R8
         timings["questions"] = (time.perf_counter() - mark) * 1000
+        mark = time.perf_counter()
+        demanded = sum(1 for q in questions if not q.rhetorical)
+        hints = self.quality.check(message_text, draft_text, platform, attachments, demanded)
+        timings["quality"] = (time.perf_counter() - mark) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         return ValidationReport(
             greeting=IssueSection(greeting_issues),
@@ -122,6 +137,7 @@ class DraftValidator:
             questions=tuple(questions),
             format=IssueSection(format_issues),
             timings_ms=timings,
+            quality=QualitySection(tuple(hints)),
             profile=kind if kind in ("interim", "clarification") else "answer",
             kind_rules=IssueSection(kind_rule_issues(kind, draft_text)),
         )

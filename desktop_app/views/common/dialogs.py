@@ -20,17 +20,21 @@ log = logging.getLogger(__name__)
 def error_text(error: BaseException) -> str:
     if isinstance(error, OtklikError):
         return str(error)
+    # The detail (class, traceback) goes to the log only: the user gets a sentence, never a class name.
     log.error("unexpected failure in a view action", exc_info=error)
-    return (
-        f"Не удалось выполнить действие: внутренняя ошибка ({type(error).__name__}). Подробности в журнале."
-    )
+    return "Не удалось выполнить действие из-за внутренней ошибки. Подробности записаны в журнал."
 
 
 def show_error(parent: QWidget | None, error: BaseException, title: str = "Отклик") -> QMessageBox:
     """Shows the box window-modally (``open()``: never blocks tests) and returns it."""
+    return show_message(parent, error_text(error), title)
+
+
+def show_message(parent: QWidget | None, text: str, title: str = "Отклик") -> QMessageBox:
+    """A plain-text warning box with ``text`` (already a Russian sentence), shown without blocking."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, "", QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(error_text(error))
+    box.setText(text)
     box.setObjectName("error_box")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

@@ -2,12 +2,12 @@
 
 API (stable): ``MessagePanel(context, parent=None)``
 
-- ``show_message(message_id)`` loads ``queries.message_detail`` through ``context.runner``;
+- ``show_message(message_id)`` loads ``queries.message_detail`` through ``context.ops``;
 - ``set_detail(detail)`` shows a ``MessageDetail`` already loaded; ``clear()`` shows nothing;
 - ``detail() -> MessageDetail | None`` the record shown;
 - widgets for tests and embedding: ``text_view`` (QPlainTextEdit), ``author_label``, ``platform_label``,
   ``state_label``, ``link_label``, ``open_link_button``, ``attachments`` (QListWidget with thumbnails),
-  ``thread_view``, ``stages_view``, ``history_view``, ``tabs``.
+  ``thread_view``, ``stages_view``, ``history_view``, ``tabs``, ``presence_label`` (who else has it open).
 
 Untrusted text (the message, the author's name, file names, thread replies, comments) is shown only as
 plain text: QPlainTextEdit, QLabel with ``Qt.TextFormat.PlainText``, item views (which never render HTML).
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -39,9 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.lifecycle import DraftKind
+from desktop_app.domain.lifecycle import DraftKind, MessageState
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
+from desktop_app.services.changes import Changes
+from desktop_app.services.presence import describe
 from desktop_app.services.queries import AttachmentInfo, MessageDetail
+from desktop_app.services.similar import SimilarMessage
 from desktop_app.services.texts import DRAFT_KIND_NAMES, STAGE_NAMES, STATE_NAMES
 from desktop_app.views.common.countdown import STATUS_TITLES, format_instant, plain_tooltip, status_colours
 from desktop_app.views.common.dialogs import error_text
@@ -90,6 +94,50 @@ DETAIL_KEYS: dict[str, str] = {
     "attempt": "попытка",
 }
 THUMBNAIL = QSize(96, 72)
+
+# States whose reason is the reason of the state itself (closed, redirected, returned, handed back).
+_REASON_STATES = {
+    MessageState.NEW,
+    MessageState.CLOSED,
+    MessageState.REDIRECTING,
+    MessageState.REDIRECTED,
+    MessageState.REWORK,
+}
+_ASSIGNED_STATES = {MessageState.ROUTED, MessageState.REWORK, MessageState.UNDER_REVIEW, MessageState.INTERIM}
+
+
+def current_reason(detail: MessageDetail) -> str:
+    """The state's reason while it still holds (issue 18, point 9).
+
+    ``state_reason`` keeps the last reason given (a rework comment stays on record after the answer is
+    published); on the card it is shown only while the state it explains lasts. Under review it is a
+    refusal of the Incident system only when that came after the last submission.
+    """
+    state = detail.row.state
+    if not detail.state_reason:
+        return ""
+    if state in _REASON_STATES:
+        return detail.state_reason
+    if state is MessageState.UNDER_REVIEW:
+        last = next(
+            (e.action for e in reversed(detail.history) if e.action in ("submit_draft", "outbound_failed")),
+            "",
+        )
+        return detail.state_reason if last == "outbound_failed" else ""
+    return ""
+
+
+def routing_comment(detail: MessageDetail) -> tuple[str, str] | None:
+    """(who, comment) of the operator's last routing or reassignment with a comment (issue 18, point 2)."""
+    if detail.row.state not in _ASSIGNED_STATES:
+        return None
+    for event in reversed(detail.history):
+        if event.action in ("route", "reassign"):
+            comment = str(event.details.get("comment") or "").strip()
+            return (event.actor or "отдел по обращениям граждан", comment) if comment else None
+    return None
+
+
 _SAFE_SCHEMES = ("http", "https")
 
 
@@ -181,6 +229,23 @@ class MessagePanel(QWidget):
         )
         body.addWidget(self.reason_label)
 
+        # The operator's comment for the executor, in full (it used to be «коммен…» in the history).
+        self.routing_label = _plain_label(object_name="routing_comment")
+        self.routing_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.routing_label.setStyleSheet(
+            "background: #e8eefc; border: 1px solid #b8c7ef; border-radius: 4px; padding: 4px 6px;"
+        )
+        self.routing_label.hide()
+        body.addWidget(self.routing_label)
+
+        # Who else works on this message right now («открыто у: Иванова»), from the presence table.
+        self.presence_label = _plain_label(object_name="presence")
+        self.presence_label.setStyleSheet(
+            "background: #eef6ee; border: 1px solid #b7d8b7; border-radius: 4px; padding: 2px 6px;"
+        )
+        self.presence_label.hide()
+        body.addWidget(self.presence_label)
+
         self.text_view = QPlainTextEdit()
         self.text_view.setObjectName("message_text")
         self.text_view.setReadOnly(True)
@@ -207,6 +272,9 @@ class MessagePanel(QWidget):
         self.tabs.addTab(self.stages_view, "Сроки")
         self.tabs.addTab(self.thread_view, "Переписка")
         self.tabs.addTab(self.history_view, "История")
+        # Other recent messages about the same address or topic, with their answers (issue 18).
+        self.similar_view = self._tree(["Когда", "Автор", "Почему похоже", "Сообщение и ответ"], "similar")
+        self.tabs.addTab(self.similar_view, "Похожие")
         body.addWidget(self.tabs, 4)
         self.clear()
 
@@ -240,15 +308,54 @@ class MessagePanel(QWidget):
         self._requested = None
         self.body.hide()
         self.placeholder.show()
+        self._announce(None)
 
     def show_message(self, message_id: int) -> None:
         self._requested = message_id
         queries, actor = self.context.services.queries, self.context.actor
-        self.context.runner.run(
+        self.context.ops.query(
+            self,
             lambda: queries.message_detail(actor, message_id),
             lambda detail: self._loaded(message_id, detail),
             self._failed,
+            slot="detail",  # a later selection wins over a slow earlier load
         )
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Re-read the shown message only when a committed change concerns it (issue 17)."""
+        shown = self._detail.row.id if self._detail is not None else None
+        if shown is None:
+            return
+        if changes.everything or changes.touches(shown) or shown in changes.drafts:
+            self.show_message(shown)
+        elif shown in changes.presence:
+            self.load_presence(shown)
+
+    # -- presence --------------------------------------------------------------------------------
+
+    def _announce(self, message_id: int | None) -> None:
+        """Tell the other workstations which message this panel shows (None: none)."""
+        if getattr(self, "_announced", None) == message_id:
+            return
+        self._announced = message_id
+        presence, actor = self.context.services.presence, self.context.actor
+        self.context.ops.write(self, lambda: presence.show(actor, message_id), quiet=True)
+
+    def load_presence(self, message_id: int) -> None:
+        presence = self.context.services.presence
+        self.context.ops.query(
+            self,
+            lambda: presence.others([message_id]),
+            lambda found: self._show_presence(message_id, describe(found.get(message_id, []))),
+            lambda _error: None,  # presence is a courtesy: a failed read leaves the card as it is
+            slot="presence",
+        )
+
+    def _show_presence(self, message_id: int, text: str) -> None:
+        if self._detail is None or self._detail.row.id != message_id:
+            return
+        self.presence_label.setText(text)
+        self.presence_label.setVisible(bool(text))
 
     def _loaded(self, message_id: int, detail: MessageDetail) -> None:
         if self._requested == message_id:  # a later selection wins over a slow earlier load
@@ -261,6 +368,8 @@ class MessagePanel(QWidget):
     def set_detail(self, detail: MessageDetail) -> None:
         self._detail = detail
         self._requested = detail.row.id
+        self._announce(detail.row.id)
+        self.load_presence(detail.row.id)
         row = detail.row
         calendar = self.context.services.calendar.calendar()
         now = self.context.services.now()
@@ -278,8 +387,14 @@ class MessagePanel(QWidget):
         self.link_label.setText(detail.post_url or "ссылки на оригинал нет")
         self.link_label.setToolTip(plain_tooltip(detail.post_url))
         self.open_link_button.setEnabled(QUrl(detail.post_url).scheme() in _SAFE_SCHEMES)
-        self.reason_label.setText(f"Причина: {detail.state_reason}" if detail.state_reason else "")
-        self.reason_label.setVisible(bool(detail.state_reason))
+        reason = current_reason(detail)
+        self.reason_label.setText(f"Причина: {reason}" if reason else "")
+        self.reason_label.setVisible(bool(reason))
+        routed = routing_comment(detail)
+        self.routing_label.setText(
+            f"Комментарий при направлении ({routed[0]}): {routed[1]}" if routed else ""
+        )
+        self.routing_label.setVisible(routed is not None)
         self.text_view.setPlainText(detail.text)
 
         self.attachments.clear()
@@ -341,7 +456,35 @@ class MessagePanel(QWidget):
             )
             self.history_view.addTopLevelItem(item)
         self.tabs.setTabText(2, f"История ({len(detail.history)})")
+        self._load_similar(detail.row.id)
         self.detail_loaded.emit(detail)
+
+    def _load_similar(self, message_id: int) -> None:
+        similar, actor = self.context.services.similar, self.context.actor
+        self.similar_view.clear()
+        self.tabs.setTabText(3, "Похожие")
+        self.context.ops.query(
+            self,
+            lambda: similar.find(actor, message_id),
+            lambda found: self._show_similar(message_id, found),
+            lambda _error: None,  # a hint, not the card: its failure is only logged by the layer
+            slot="similar",
+        )
+
+    def _show_similar(self, message_id: int, found: list[SimilarMessage]) -> None:
+        if self._requested != message_id:
+            return
+        calendar = self.context.services.calendar.calendar()
+        self.similar_view.clear()
+        for item in found:
+            text = item.preview + (f"\nОтвет: {' '.join(item.answer.split())}" if item.answer else "")
+            row = QTreeWidgetItem(
+                [format_instant(calendar, item.arrived_at), item.author_name or "—", item.why, text]
+            )
+            row.setToolTip(3, plain_tooltip(text))
+            row.setData(0, Qt.ItemDataRole.UserRole, item.id)
+            self.similar_view.addTopLevelItem(row)
+        self.tabs.setTabText(3, f"Похожие ({len(found)})" if found else "Похожие")
 
     def _add_attachment(self, info: AttachmentInfo) -> None:
         item = QListWidgetItem(info.filename)
@@ -352,13 +495,16 @@ class MessagePanel(QWidget):
         if not info.media_type.startswith("image/"):
             return
         queries, actor = self.context.services.queries, self.context.actor
-        self.context.runner.run(
+        self.context.ops.query(
+            self,
             lambda: queries.attachment_content(actor, info.id),
             lambda data: self._thumbnail(item, info.id, data),
             lambda _error: None,  # no thumbnail: the file name stays
         )
 
     def _thumbnail(self, item: QListWidgetItem, attachment_id: int, data: bytes) -> None:
+        if not shiboken6.isValid(item):
+            return  # the list was refilled meanwhile
         if self._detail is None or attachment_id not in {a.id for a in self._detail.attachments}:
             return
         pixmap = QPixmap()

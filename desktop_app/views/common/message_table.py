@@ -10,6 +10,11 @@ API (stable):
   (a proxy would call back into Python per row and is too slow for 100,000 rows):
 
   - ``set_rows(rows)`` replace everything; ``rows()`` the visible rows; ``all_rows()`` everything loaded;
+  - ``append_rows(rows)`` more rows of the same load, after the loaded ones (screen-by-screen loading);
+  - ``apply_rows(rows, ids)`` incremental refresh: of the message ``ids`` re-read, ``rows`` are their
+    current versions (inserted in order, or updated in place); ids without a row leave the table.
+    Rows are removed and inserted one by one, so the selection stays on the same message;
+  - ``set_presence({message_id: "открыто у: …"})`` who else has a row's message open (state column);
   - ``row_at(row) -> MessageRow | None``, ``row_of(message_id) -> int`` (−1 when not shown);
   - ``set_filter_text(text)`` instant filter on author, text, department, external id; ``filter_text()``;
   - ``sort(column, order)`` (``QTableView.setSortingEnabled(True)`` calls it; countdowns sort by due);
@@ -30,8 +35,14 @@ Signals of ``MessageTableModel``:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
+import queue
+import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -44,7 +55,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from desktop_app.domain.worktime.deadlines import DeadlineStatus, Stage
@@ -90,6 +101,18 @@ HEADER_TIPS: dict[Column, str] = {
     Column.OVERALL_LEFT: "Оставшееся рабочее время до общего срока ответа (п. 3, 8 часов)",
 }
 COUNTDOWN_COLUMNS = (Column.STAGE_LEFT, Column.OVERALL_LEFT)
+_COLUMNS = tuple(Column)
+_PLAIN_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.SizeHintRole,
+    )
+)
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -97,6 +120,8 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 SORT_ROLE = Qt.ItemDataRole.UserRole + 4
 
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+# (instant, message id, stage code, status it enters, the due instant of that clock)
+DeadlineEvent = tuple[dt.datetime, int, str, DeadlineStatus, dt.datetime]
 _TICK_ROLES = [
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.ToolTipRole,
@@ -112,6 +137,112 @@ def stage_title(row: MessageRow) -> str:
 
 def _haystack(row: MessageRow) -> str:
     return f"{row.author_name}\n{row.preview}\n{row.department_name}\n{row.external_id}".casefold()
+
+
+@dataclass(frozen=True)
+class FilterResult:
+    snapshot: tuple[MessageRow, ...]
+    text: str
+    rows: list[MessageRow]
+    haystacks: list[str]
+
+
+def _matching(
+    rows: Sequence[MessageRow], haystacks: Sequence[str], text: str, sort: tuple[Column, Qt.SortOrder] | None
+) -> list[MessageRow]:
+    words = text.casefold().split()
+    if len(words) == 1:
+        word = words[0]
+        found = [r for r, h in zip(rows, haystacks, strict=True) if word in h]
+    elif words:
+        found = [r for r, h in zip(rows, haystacks, strict=True) if all(w in h for w in words)]
+    else:
+        found = list(rows)
+    if sort is not None:
+        column, order = sort
+        found.sort(key=_sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
+    return found
+
+
+def deadline_events(rows: Iterable[MessageRow]) -> list[DeadlineEvent]:
+    """Every instant at which a row's countdown changes status, sorted (for :meth:`transitions`)."""
+    events: list[DeadlineEvent] = []
+    for row in rows:
+        if row.current_stage and row.stage_due is not None:
+            events.append((row.stage_due, row.id, row.current_stage, DeadlineStatus.OVERDUE, row.stage_due))
+            if row.stage_warn_from is not None:
+                events.append(
+                    (row.stage_warn_from, row.id, row.current_stage, DeadlineStatus.WARNING, row.stage_due)
+                )
+        if row.overall_due is not None and row.overall_closed_at is None:
+            events.append((row.overall_due, row.id, "overall", DeadlineStatus.OVERDUE, row.overall_due))
+            if row.overall_warn_from is not None:
+                events.append(
+                    (row.overall_warn_from, row.id, "overall", DeadlineStatus.WARNING, row.overall_due)
+                )
+    events.sort(key=_event_instant)
+    return events
+
+
+def _find(rows: list[MessageRow], row: MessageRow, key: Callable[[MessageRow], Any], descending: bool) -> int:
+    """Where ``row`` (by id) is in ``rows``, kept in ``key`` order: a binary search, with a plain scan
+    when the list turns out not to be in that order (e.g. rows a test gave in its own order)."""
+    if not descending:
+        value = key(row)
+        n = bisect.bisect_left(rows, value, key=key)
+        while n < len(rows) and key(rows[n]) == value:
+            if rows[n].id == row.id:
+                return n
+            n += 1
+    return next((n for n, r in enumerate(rows) if r.id == row.id), -1)
+
+
+def _event_instant(event: DeadlineEvent) -> dt.datetime:
+    return event[0]
+
+
+def _still_due(row: MessageRow, stage: str, due: dt.datetime) -> bool:
+    if stage == "overall":
+        return row.overall_due == due and row.overall_closed_at is None
+    return row.current_stage == stage and row.stage_due == due
+
+
+class _Chute:
+    """Frees big lists off the UI thread, a slice at a time, so the GIL is never held for long."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[list[Any]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def put(self, items: list[Any]) -> None:
+        self._queue.put(items)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="otklik-free-rows", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            items = self._queue.get()
+            while items:
+                del items[-2000:]
+                time.sleep(0)  # let the UI thread take the GIL between slices
+
+
+_CHUTE = _Chute()
+
+
+def discard_later(*lists: list[Any] | None) -> None:
+    """Let big lists go without freeing their items on the calling (UI) thread: a copy of the
+    references keeps the items alive until the chute's thread frees them in slices (the lists
+    themselves are left alone: a caller may still hold one)."""
+    for items in lists:
+        if items and len(items) > 5000:
+            _CHUTE.put(list(items))
+
+
+def queue_order(row: MessageRow) -> tuple[bool, dt.datetime, dt.datetime]:
+    """The order the database returns a queue in (``MessageQueries.list_queue``)."""
+    return (row.stage_due is None, row.stage_due or _FAR, row.arrived_at)
 
 
 def _sort_key(column: Column) -> Callable[[MessageRow], Any]:
@@ -160,12 +291,145 @@ class MessageTableModel(QAbstractTableModel):
         self._calendar = calendar()
         self._now = now()
         self._cache: dict[tuple[int, int], Countdown | None] = {}
+        self._presence: dict[int, str] = {}
+        self._by_id: dict[int, MessageRow] = {}
+        self._events: list[list[DeadlineEvent]] = []
+        self._events_dirty = False
 
     # -- loading, filtering, sorting --------------------------------------------------------------
 
-    def set_rows(self, rows: Iterable[MessageRow]) -> None:
+    def append_rows(self, rows: Iterable[MessageRow], events: list[DeadlineEvent] | None = None) -> None:
+        """More rows of the same load, after the ones already there (a big queue arrives screen by
+        screen: the first screen is shown at once, the rest follows without blocking the UI).
+
+        ``events``: ``deadline_events(rows)``, when a worker thread already listed them.
+        """
+        rows = list(rows)
+        if not rows:
+            return
+        self._all.extend(rows)
+        self._by_id.update((r.id, r) for r in rows)
+        self._add_events(rows, events)
+        if self._haystacks is not None:
+            self._haystacks.extend(_haystack(r) for r in rows)
+        shown = [r for r in rows if self._passes(r)] if self._filter else rows
+        if shown and self._sort is not None:
+            column, order = self._sort
+            key = _sort_key(column)
+            descending = order == Qt.SortOrder.DescendingOrder
+            shown = sorted(shown, key=key, reverse=descending)
+            last = key(self._rows[-1]) if self._rows else None
+            in_order = last is None or (key(shown[0]) <= last if descending else key(shown[0]) >= last)
+            if not in_order:
+                self._rows.extend(shown)
+                self.sort(column, order)  # keeps the selection on the same message
+                shown = []
+            # else: the chunk continues the order (the usual case: queue order is by stage due)
+        if shown:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(shown) - 1)
+            self._rows.extend(shown)
+            self.endInsertRows()
+        self.filter_applied.emit(len(self._rows), len(self._all))
+
+    def apply_rows(self, rows: Iterable[MessageRow], ids: Iterable[int]) -> None:
+        """Incremental refresh of the message ``ids``: ``rows`` are those still in the queue (issue 17).
+
+        Cost: a binary search per changed row in the shown and the loaded rows (both are kept in
+        order), not a pass over 100,000 rows; the view keeps its selection and scroll position.
+        """
+        rows = list(rows)
+        fresh = {row.id: row for row in rows}
+        touched = set(ids) | set(fresh)
+        if not touched:
+            return
+        self._now = self._now_source()
+        for row_id in touched:
+            self._cache.pop((row_id, Column.STAGE_LEFT), None)
+            self._cache.pop((row_id, Column.OVERALL_LEFT), None)
+        key = self._row_key()
+        descending = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
+        olds = [self._by_id[i] for i in touched if i in self._by_id]
+        shown = [
+            (n, old)
+            for old in olds
+            if self._passes(old) and (n := _find(self._rows, old, key, descending)) >= 0
+        ]
+        for n, old in sorted(shown, key=lambda item: item[0], reverse=True):
+            new = fresh.get(old.id)
+            if new is not None and key(new) == key(old) and self._passes(new):
+                self._rows[n] = new  # same place: repaint the row only
+                self.dataChanged.emit(self.index(n, 0), self.index(n, len(Column) - 1))
+                del fresh[old.id]
+                continue
+            self.beginRemoveRows(QModelIndex(), n, n)
+            del self._rows[n]
+            self.endRemoveRows()
+        for old in olds:
+            n = _find(self._all, old, queue_order, False)
+            if n >= 0:
+                del self._all[n]
+        for row in rows:
+            bisect.insort(self._all, row, key=queue_order)
+        self._haystacks = None
+        for row_id in touched:
+            self._by_id.pop(row_id, None)
+        self._by_id.update((r.id, r) for r in rows)
+        self._add_events(rows, None)
+        for row in sorted(fresh.values(), key=key):
+            if not self._passes(row):
+                continue
+            n = self._insert_position(row, key)
+            self.beginInsertRows(QModelIndex(), n, n)
+            self._rows.insert(n, row)
+            self.endInsertRows()
+        self.filter_applied.emit(len(self._rows), len(self._all))
+
+    def _row_key(self) -> Callable[[MessageRow], Any]:
+        return _sort_key(self._sort[0]) if self._sort is not None else queue_order
+
+    def _insert_position(self, row: MessageRow, key: Callable[[MessageRow], Any]) -> int:
+        if self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder:
+            value = key(row)
+            return next((n for n, r in enumerate(self._rows) if key(r) < value), len(self._rows))
+        return bisect.bisect_right(self._rows, key(row), key=key)
+
+    def _passes(self, row: MessageRow) -> bool:
+        words = self._filter.casefold().split()
+        if not words:
+            return True
+        haystack = _haystack(row)
+        return all(w in haystack for w in words)
+
+    def set_presence(self, presence: dict[int, str]) -> None:
+        """Who else has each message open; repaints only the rows whose note changed."""
+        changed = {i for i in set(presence) | set(self._presence) if presence.get(i) != self._presence.get(i)}
+        self._presence = dict(presence)
+        if not changed:
+            return
+        for n, row in enumerate(self._rows):
+            if row.id in changed:
+                self.dataChanged.emit(self.index(n, Column.STATE), self.index(n, Column.STATE))
+
+    def presence_of(self, message_id: int) -> str:
+        return self._presence.get(message_id, "")
+
+    def _add_events(self, rows: list[MessageRow], events: list[DeadlineEvent] | None) -> None:
+        if self._events_dirty:
+            return  # listed from every row on the next transitions() anyway
+        self._events.append(events if events is not None else deadline_events(rows))
+        if len(self._events) > 64:  # many small refreshes: merge into one sorted list
+            self._events = [list(heapq.merge(*self._events, key=_event_instant))]
+
+    def set_rows(self, rows: Iterable[MessageRow], events: list[DeadlineEvent] | None = None) -> None:
+        # Freeing 100,000 rows takes ~0.1 s: the old lists go to a thread that frees them in slices.
+        discard_later(self._all, self._rows, self._haystacks, *self._events)
+        self._by_id = {}
         self.beginResetModel()
         self._all = list(rows)
+        self._by_id = {r.id: r for r in self._all}
+        self._events = [events] if events is not None else []
+        self._events_dirty = events is None and len(self._all) > 0
         self._haystacks = None  # built on the first filter: loading stays cheap
         self._calendar = self._calendar_source()
         self._now = self._now_source()
@@ -202,24 +466,41 @@ class MessageTableModel(QAbstractTableModel):
         self.endResetModel()
         self.filter_applied.emit(len(self._rows), len(self._all))
 
+    def filter_job(self, text: str) -> Callable[[], FilterResult]:
+        """The work of ``set_filter_text`` as a function for a worker thread (big queues, issue 17):
+        it reads an immutable snapshot of the loaded rows; :meth:`apply_filter` shows its result."""
+        snapshot = tuple(self._all)
+        haystacks = self._haystacks
+        sort = self._sort
+        text = text.strip()
+
+        def run() -> FilterResult:
+            stacks = haystacks if haystacks is not None else [_haystack(r) for r in snapshot]
+            rows = _matching(snapshot, stacks, text, sort)
+            return FilterResult(snapshot, text, rows, stacks)
+
+        return run
+
+    def apply_filter(self, result: FilterResult) -> bool:
+        """Show a worker's filter result; False (nothing done) when the rows changed meanwhile."""
+        if len(result.snapshot) != len(self._all) or any(
+            a is not b for a, b in zip(result.snapshot, self._all, strict=True)
+        ):
+            return False
+        self._haystacks = result.haystacks
+        if result.text == self._filter:
+            return True
+        self.beginResetModel()
+        self._filter = result.text
+        self._rows = result.rows
+        self.endResetModel()
+        self.filter_applied.emit(len(self._rows), len(self._all))
+        return True
+
     def _select(self) -> list[MessageRow]:
-        words = self._filter.casefold().split()
-        if words:
-            if self._haystacks is None:
-                self._haystacks = [_haystack(r) for r in self._all]
-            if len(words) == 1:
-                word = words[0]
-                rows = [r for r, h in zip(self._all, self._haystacks, strict=True) if word in h]
-            else:
-                rows = [
-                    r for r, h in zip(self._all, self._haystacks, strict=True) if all(w in h for w in words)
-                ]
-        else:
-            rows = list(self._all)
-        if self._sort is not None:
-            column, order = self._sort
-            rows.sort(key=_sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
-        return rows
+        if self._filter.split() and self._haystacks is None:
+            self._haystacks = [_haystack(r) for r in self._all]
+        return _matching(self._all, self._haystacks or [], self._filter, self._sort)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):
@@ -260,18 +541,27 @@ class MessageTableModel(QAbstractTableModel):
         self, previous: dt.datetime, current: dt.datetime
     ) -> list[tuple[MessageRow, str, DeadlineStatus]]:
         """Deadlines (stage code, new status) of loaded rows that changed status in (previous, current]."""
+        # Sorted event lists and a binary search: a tick costs nothing per loaded row (issue 17).
         found: list[tuple[MessageRow, str, DeadlineStatus]] = []
-        for row in self._all:
-            clocks = []
-            if row.current_stage and row.stage_due is not None:
-                clocks.append((row.current_stage, row.stage_due, row.stage_warn_from))
-            if row.overall_due is not None and row.overall_closed_at is None:
-                clocks.append(("overall", row.overall_due, row.overall_warn_from))
-            for stage, due, warn_from in clocks:
-                if previous <= due < current:  # overdue means strictly after the due instant
-                    found.append((row, stage, DeadlineStatus.OVERDUE))
-                elif warn_from is not None and previous < warn_from <= current and current <= due:
-                    found.append((row, stage, DeadlineStatus.WARNING))
+        seen: set[tuple[int, str]] = set()
+        if self._events_dirty:
+            self._events = [deadline_events(self._all)]
+            self._events_dirty = False
+        for events in self._events:
+            n = bisect.bisect_left(events, previous, key=_event_instant)
+            while n < len(events) and events[n][0] <= current:
+                instant, row_id, stage, status, due = events[n]
+                n += 1
+                row = self._by_id.get(row_id)
+                if row is None or (row_id, stage) in seen or not _still_due(row, stage, due):
+                    continue  # the row left or its clock moved since these events were listed
+                if status is DeadlineStatus.OVERDUE and previous <= due < current:
+                    # overdue means strictly after the due instant
+                    found.append((row, stage, status))
+                    seen.add((row_id, stage))
+                elif status is DeadlineStatus.WARNING and previous < instant <= current <= due:
+                    found.append((row, stage, status))
+                    seen.add((row_id, stage))
         return found
 
     def countdown(self, row: MessageRow, column: Column) -> Countdown | None:
@@ -317,13 +607,20 @@ class MessageTableModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        # The hot path of every paint (7 roles × every visible cell): no enum construction, early outs.
+        number = index.row()
+        rows = self._rows
+        if not 0 <= number < len(rows):
             return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
+        row = rows[number]
+        column = _COLUMNS[index.column()]
         if column in COUNTDOWN_COLUMNS:
             return self._countdown_data(row, column, role)
+        if role in _PLAIN_ROLES:
+            return None  # font, alignment, colours, check state: the view's defaults
         if role == Qt.ItemDataRole.DisplayRole:
+            if column is Column.STATE and row.id in self._presence:
+                return f"{STATE_NAMES[row.state]} · {self._presence[row.id]}"
             return self._display(row, column)
         if role == ROW_ROLE:
             return row
@@ -396,6 +693,10 @@ class MessageTableModel(QAbstractTableModel):
 class CountdownDelegate(QStyledItemDelegate):
     """Paints a countdown cell as a rounded pill in its status colours, tabular digits."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fonts: dict[str, tuple[QFont, QFontMetrics]] = {}
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         status = index.data(STATUS_ROLE)
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
@@ -408,11 +709,15 @@ class CountdownDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = QFont(option.font)
-        font.setBold(True)
-        font.setStyleHint(QFont.StyleHint.Monospace)
+        key = option.font.key()
+        cached = self._fonts.get(key)
+        if cached is None:  # one bold font and its metrics per view font, not one per cell and tick
+            font = QFont(option.font)
+            font.setBold(True)
+            font.setStyleHint(QFont.StyleHint.Monospace)
+            cached = self._fonts[key] = (font, QFontMetrics(font))
+        font, metrics = cached
         painter.setFont(font)
-        metrics = painter.fontMetrics()
         width = max(metrics.horizontalAdvance(text) + 16, 52)
         height = min(option.rect.height() - 6, metrics.height() + 6)
         rect = QRectF(

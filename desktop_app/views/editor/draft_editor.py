@@ -1,7 +1,11 @@
 """The executor's draft editor (R6, R8, R9, R10; issue 8): live checks, autosave, recovery, submit.
 
-Typing never waits for anything: checks run ``check_delay_ms`` after the last keystroke on the task
-runner's pool and a result for an older text is dropped (generation counter); the working text is
+A view of :class:`desktop_app.services.draft_session.DraftSession` (issue 17): the session decides
+what to save with which revision, what a conflict is, what the recovery copy says and what a submit
+sends; the editor shows it, runs the session's jobs through the operation layer and times them.
+
+Typing never waits for anything: checks run ``check_delay_ms`` after the last keystroke through the
+operation layer (``context.ops``) and a result for an older text is dropped (generation counter); the working text is
 saved ``autosave_delay_ms`` after the last keystroke and whenever the text area loses focus, always
 with the draft revision last seen, so a concurrent edit elsewhere is a shown conflict, never an
 overwrite. A local recovery copy is written before every database save.
@@ -32,17 +36,16 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.lifecycle import DraftKind, MessageState
 from desktop_app.domain.validation import ValidationReport
-from desktop_app.errors import OtklikError
+from desktop_app.services.draft_session import EDITABLE_STATES, DraftSession, SaveJob, failed_checks
 from desktop_app.services.drafting import DraftAttachment
-from desktop_app.services.errors import ConflictError
+from desktop_app.services.presence import EDITING
 from desktop_app.services.queries import MessageDetail
-from desktop_app.services.templates import TemplateInfo
+from desktop_app.services.templates import CHECK_BLANKS, TemplateInfo, merge_template, unfilled_blanks
 from desktop_app.services.texts import STATE_NAMES
 from desktop_app.services.validation import (
     CHECK_QUESTIONS,
     ValidationService,
     attachment_kind,
-    failed_check_codes,
 )
 from desktop_app.services.workflow import DraftSaved
 from desktop_app.views.common.dialogs import error_text
@@ -60,7 +63,6 @@ from desktop_app.views.editor.validation_panel import CHECK_NAMES, ValidationPan
 
 log = logging.getLogger(__name__)
 
-EDITABLE_STATES = frozenset({MessageState.ROUTED, MessageState.REWORK, MessageState.INTERIM})
 KIND_TITLES: dict[DraftKind, str] = {
     DraftKind.ANSWER: "Ответ",
     DraftKind.INTERIM: "Промежуточный ответ (окончательный — в течение 7 рабочих дней)",
@@ -86,11 +88,6 @@ def _banner(name: str, bg: str, border: str) -> tuple[QFrame, QVBoxLayout]:
     layout.setContentsMargins(8, 6, 8, 6)
     frame.hide()
     return frame, layout
-
-
-def _starts_with_greeting(text: str) -> bool:
-    first = text.lstrip().split("\n", 1)[0].casefold()
-    return first.startswith(("здравствуйте", "добрый день", "добрый вечер", "доброе утро"))
 
 
 class DraftEditor(QWidget):
@@ -130,19 +127,12 @@ class DraftEditor(QWidget):
         self.recovery = recovery or RecoveryStore.default(context.actor.user_id)
         self.detail: MessageDetail | None = None
         self.report: ValidationReport | None = None
-        self._revision: int | None = None
+        self.session: DraftSession | None = None
         self._generation = 0
-        self._saved_text = ""
-        self._saved_kind = DraftKind.ANSWER
-        self._saving = False
-        self._save_again = False
-        self._conflict_text: str | None = None
-        self._conflict_revision: int | None = None
         self._loading = False
         self._editable = False
         self._templates: list[TemplateInfo] = []
         self._prefill = ""
-        self._force_save = False
         self._pending_failed: list[str] = []
 
         self._build()
@@ -180,10 +170,10 @@ class DraftEditor(QWidget):
         self.conflict_other.setMaximumHeight(110)
         self.reload_button = QPushButton("Взять текст с другого рабочего места")
         self.keep_mine_button = QPushButton("Оставить мой текст новой версией")
-        row = QHBoxLayout()
-        row.addWidget(self.reload_button)
-        row.addWidget(self.keep_mine_button)
-        row.addStretch(1)
+        # One button a line: the banner must not widen the editor past a 1366-px screen (issue 18).
+        row = QVBoxLayout()
+        row.addWidget(self.reload_button, 0, Qt.AlignmentFlag.AlignLeft)
+        row.addWidget(self.keep_mine_button, 0, Qt.AlignmentFlag.AlignLeft)
         conflict_layout.addWidget(self.conflict_label)
         conflict_layout.addWidget(self.conflict_other)
         conflict_layout.addLayout(row)
@@ -199,6 +189,9 @@ class DraftEditor(QWidget):
             "Запрос уточнения: вопрос автору, если без его ответа нельзя ответить по существу."
         )
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        # Its longest title must not set the editor's minimum width (1366-px screens, issue 18).
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.kind_combo.setMinimumContentsLength(16)
         self.template_button = QToolButton()
         self.template_button.setText("Вставить шаблон")
         self.template_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -232,10 +225,9 @@ class DraftEditor(QWidget):
         self.warning_label = _plain_label("", "submit_warning_text")
         self.submit_anyway_button = QPushButton("Всё равно отправить на проверку")
         self.back_to_draft_button = QPushButton("Вернуться к черновику")
-        row = QHBoxLayout()
-        row.addWidget(self.submit_anyway_button)
-        row.addWidget(self.back_to_draft_button)
-        row.addStretch(1)
+        row = QVBoxLayout()
+        row.addWidget(self.submit_anyway_button, 0, Qt.AlignmentFlag.AlignLeft)
+        row.addWidget(self.back_to_draft_button, 0, Qt.AlignmentFlag.AlignLeft)
         warning_layout.addWidget(self.warning_label)
         warning_layout.addLayout(row)
         self.submit_anyway_button.clicked.connect(self.submit_despite_warnings)
@@ -261,6 +253,10 @@ class DraftEditor(QWidget):
         column.addLayout(top)
         column.addWidget(self.text_edit, 1)
         column.addLayout(status_row)
+        self.blanks_label = _plain_label("", "template_blanks")
+        self.blanks_label.setStyleSheet("color: #b00020;")
+        self.blanks_label.hide()
+        column.addWidget(self.blanks_label)
         column.addWidget(self.attachments)
         column.addWidget(self.warning_banner)
         column.addLayout(bottom)
@@ -286,7 +282,7 @@ class DraftEditor(QWidget):
 
     @property
     def revision(self) -> int | None:
-        return self._revision
+        return self.session.revision if self.session is not None else None
 
     def text(self) -> str:
         return self.text_edit.toPlainText()
@@ -298,8 +294,10 @@ class DraftEditor(QWidget):
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind.value))
 
     def is_dirty(self) -> bool:
-        return self.detail is not None and (
-            self._force_save or self.text() != self._saved_text or self.kind() != self._saved_kind
+        return (
+            self.detail is not None
+            and self.session is not None
+            and self.session.is_dirty(self.text(), self.kind())
         )
 
     def set_message_none(self) -> None:
@@ -307,8 +305,8 @@ class DraftEditor(QWidget):
         self._stop_timers()
         self._generation += 1
         self.detail = None
+        self.session = None
         self.report = None
-        self._conflict_text = None
         self._loading = True
         try:
             self.text_edit.clear()
@@ -345,7 +343,6 @@ class DraftEditor(QWidget):
         self._generation += 1  # a check still running belongs to the previous message
         self.detail = detail
         self.report = None
-        self._conflict_text = None
         self._prefill = ""
         for banner in (self.notice_banner, self.conflict_banner, self.warning_banner):
             banner.hide()
@@ -353,39 +350,21 @@ class DraftEditor(QWidget):
         self.panel.clear()
         self.text_edit.set_matches(())
 
-        draft = detail.draft
-        db_text = draft.working_text if draft else ""
-        self._revision = draft.revision if draft else None
-        kind = draft.kind if draft else DraftKind.ANSWER
-        if detail.row.state is MessageState.INTERIM and kind is DraftKind.INTERIM:
-            kind = DraftKind.ANSWER  # R9: after an interim answer the final answer is due
-        text = db_text
-        self._saved_text = db_text
-        self._saved_kind = kind if draft else DraftKind.ANSWER
-        editable = detail.row.state in EDITABLE_STATES
-
-        recovered = self.recovery.load(detail.row.id)
-        if recovered is not None and editable and not recovered.synced and recovered.text != db_text:
-            if recovered.base_revision == self._revision or (draft is not None and not db_text.strip()):
-                text = recovered.text
-                kind = DraftKind(recovered.kind) if recovered.kind in DraftKind._value2member_map_ else kind
-                self._show_notice(
-                    "Восстановлен текст, который не успел сохраниться в базе "
-                    f"(копия на этом компьютере от {recovered.written_at[:19].replace('T', ' ')})."
-                )
-            else:
-                # The database moved on since this copy was made: show both, overwrite nothing.
-                self._show_conflict(
-                    db_text,
-                    self._revision,
-                    "На этом компьютере остался несохранённый текст, а черновик в базе с тех пор изменён. "
-                    "Ниже — текст из базы; в редакторе — ваш текст.",
-                )
-                text = recovered.text
-        if editable and not text.strip():
-            self._prefill = self.validation.greeting_for(detail.row.author_name) + "\n\n"
-            text = self._prefill
-            self._saved_text = text  # a greeting alone is not worth an autosave
+        self.session = DraftSession(
+            self.context.services.workflow,
+            self.recovery,
+            self.context.actor,
+            detail,
+            self.validation.greeting_for,
+        )
+        opened = self.session.open(detail)
+        text, kind, editable = opened.text, opened.kind, opened.editable
+        if opened.prefilled:
+            self._prefill = text
+        if opened.notice:
+            self._show_notice(opened.notice)
+        if self.session.conflict is not None:
+            self._show_conflict()
 
         self._loading = True
         try:
@@ -406,7 +385,7 @@ class DraftEditor(QWidget):
         self._load_templates()
         if editable:
             self.check_now()
-            if self.is_dirty() and self._conflict_text is None:
+            if self.is_dirty() and self.session.conflict is None:
                 self._autosave_timer.start()
 
     def refresh(self, detail: MessageDetail) -> None:
@@ -489,14 +468,14 @@ class DraftEditor(QWidget):
                 self.attachments.add_attachment(attachment, image)
             self._attachments_changed()
 
-        self.context.runner.run(fetch, done, self._show_error)
+        self.context.ops.query(self, fetch, done, self._show_error, slot="attachments")
 
     def _load_templates(self) -> None:
         def done(templates: list[TemplateInfo]) -> None:
             if self._alive():
                 self._templates = templates
 
-        self.context.runner.run(self.context.services.templates.list, done, lambda _e: None)
+        self.context.ops.query(self, self.context.services.templates.list, done, lambda _e: None)
 
     def _stop_timers(self) -> None:
         for timer in (self._check_timer, self._autosave_timer, self._recovery_timer):
@@ -516,6 +495,16 @@ class DraftEditor(QWidget):
         self._recovery_timer.start()
         self._autosave_timer.start()
         self.save_label.setText("Есть несохранённые изменения…")
+        self._announce_editing()
+
+    def _announce_editing(self) -> None:
+        """Tell the other workstations «редактирует: …» once per opened draft (presence, issue 17)."""
+        session = self.session
+        if session is None or session.announced:
+            return
+        session.announced = True
+        presence, actor, message_id = self.context.services.presence, self.context.actor, session.message_id
+        self.context.ops.write(None, lambda: presence.show(actor, message_id, EDITING), quiet=True)
 
     def _kind_changed(self) -> None:
         if self._loading or self.detail is None:
@@ -576,7 +565,8 @@ class DraftEditor(QWidget):
                 detail.thread_text, text, detail.row.author_name, detail.row.platform, kinds, kind
             )
 
-        self.context.runner.run(
+        self.context.ops.query(
+            self,
             run,
             lambda report: self._check_done(generation, report),
             lambda error: self._check_failed(generation, error),
@@ -588,7 +578,19 @@ class DraftEditor(QWidget):
         self.report = report
         self.panel.show_report(report)
         self.text_edit.set_matches(report.spelling.matches)
+        self._show_blanks()
         self.report_ready.emit(report)
+
+    def _show_blanks(self) -> None:
+        blanks = unfilled_blanks(self.text())
+        self.blanks_label.setText(
+            "Не заполнено место шаблона: "
+            + ", ".join(f"«{b}»" for b in blanks[:3])
+            + " — впишите, что нужно."
+            if blanks
+            else ""
+        )
+        self.blanks_label.setVisible(bool(blanks))
 
     def _check_failed(self, generation: int, error: BaseException) -> None:
         if self._alive() and generation == self._generation:
@@ -617,7 +619,7 @@ class DraftEditor(QWidget):
             )
             self.word_proposed.emit(word)
 
-        self.context.runner.run(lambda: drafting.propose_word(actor, word), done, self._show_error)
+        self.context.ops.write(self, lambda: drafting.propose_word(actor, word), done, self._show_error)
 
     # -- templates ----------------------------------------------------------------------------------
 
@@ -638,7 +640,8 @@ class DraftEditor(QWidget):
             return
         row = self.detail.row
         templates = self.context.services.templates
-        self.context.runner.run(
+        self.context.ops.query(
+            self,
             lambda: templates.render(template_id, row.author_name, row.platform, row.department_name),
             self._insert_rendered,
             self._show_error,
@@ -652,73 +655,53 @@ class DraftEditor(QWidget):
             self.text_edit.selectAll()
             self.text_edit.insertPlainText(body)
             return
-        if _starts_with_greeting(current) and _starts_with_greeting(body):
-            body = body.lstrip().split("\n", 1)[1].lstrip("\n") if "\n" in body.lstrip() else ""
-        self.text_edit.insertPlainText(body)
+        cursor = self.text_edit.textCursor()
+        start, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
+        merged = merge_template(current[:start], current[end:], body, self.validation.starts_with_greeting)
+        if merged:
+            self.text_edit.insertPlainText(merged)
 
     # -- autosave and recovery ----------------------------------------------------------------------
 
     def _write_recovery(self) -> None:
-        if self.detail is None or not self._editable or not self.is_dirty():
+        if self.detail is None or not self._editable or self.session is None:
             return
-        self.recovery.write(self.detail.row.id, self.kind().value, self.text(), self._revision, False)
+        self.session.write_recovery(self.text(), self.kind())
 
     def save_now(self) -> None:
-        """Save the working text if it changed: recovery copy first, then ``save_draft`` on the pool."""
+        """Save the working text if it changed: the session writes the recovery copy first, then
+        ``save_draft`` runs through the operation layer with the revision the session last saw."""
         self._autosave_timer.stop()
-        if self.detail is None or not self._editable or not self.is_dirty():
+        if self.detail is None or not self._editable or self.session is None:
             return
-        if self._conflict_text is not None:
-            self._write_recovery()  # paused until the user chooses: never overwrite the other text
+        job = self.session.begin_save(self.text(), self.kind())
+        if self.session.conflict is None:
+            self._recovery_timer.stop()  # the copy was just written
+        if job is None:
             return
-        message_id = self.detail.row.id
-        text, kind, revision = self.text(), self.kind(), self._revision
-        self.recovery.write(message_id, kind.value, text, revision, False)
-        self._recovery_timer.stop()
-        if self._saving:
-            self._save_again = True
-            return
-        self._saving = True
-        workflow = self.context.services.workflow
-        actor = self.context.actor
-        self.context.runner.run(
-            lambda: workflow.save_draft(actor, message_id, kind, text, revision),
-            lambda saved: self._saved(message_id, text, kind, saved),
-            lambda error: self._save_failed(message_id, error),
+        # Not owned by the editor: the session (and its recovery copy) learns the outcome even if the
+        # editor is gone; the editor shows it only while it still shows that session.
+        self.context.ops.write(
+            None, job.run, lambda saved: self._saved(job, saved), lambda e: self._save_failed(job, e)
         )
 
-    def _saved(self, message_id: int, text: str, kind: DraftKind, saved: DraftSaved) -> None:
-        self._saving = False
-        if not self._alive():
+    def _saved(self, job: SaveJob, saved: DraftSaved) -> None:
+        again = job.session.save_done(job, saved.revision)
+        if not self._alive() or self.session is not job.session:
             return
-        if self.message_id != message_id:
-            self.recovery.write(message_id, kind.value, text, saved.revision, True)
-            return
-        self._revision = saved.revision
-        self._force_save = False
-        self._saved_text = text
-        self._saved_kind = kind
-        self.recovery.write(message_id, kind.value, text, saved.revision, True)
         self._show_saved_state()
         self.saved.emit(saved.revision)
-        if self._save_again or self.is_dirty():
-            self._save_again = False
+        if again or self.is_dirty():
             self._autosave_timer.start()
 
-    def _save_failed(self, message_id: int, error: BaseException) -> None:
-        self._saving = False
-        self._save_again = False
-        if not self._alive() or self.message_id != message_id:
+    def _save_failed(self, job: SaveJob, error: BaseException) -> None:
+        failure = job.session.save_failed(error)
+        if not self._alive() or self.session is not job.session:
             return
-        if isinstance(error, ConflictError):
-            self._fetch_conflict(message_id)
+        if failure.conflict:
+            self._fetch_conflict(job.session)
             return
-        # The recovery copy on this computer holds the text; retry on the next autosave.
-        reason = str(error) if isinstance(error, OtklikError) else "база данных недоступна."
-        log.warning("draft autosave failed: %s", error)
-        self.save_label.setText(
-            f"Не удалось сохранить в базу: {reason} Текст сохранён на этом компьютере, повторим автоматически."
-        )
+        self.save_label.setText(failure.message)
         self._autosave_timer.start()
 
     def _show_saved_state(self) -> None:
@@ -726,62 +709,56 @@ class DraftEditor(QWidget):
             self.save_label.setText("")
         elif self.is_dirty():
             self.save_label.setText("Есть несохранённые изменения…")
-        elif self.detail.draft is not None or self._revision is not None:
+        elif self.detail.draft is not None or self.revision is not None:
             self.save_label.setText("Черновик сохранён.")
         else:
             self.save_label.setText("")
 
     # -- conflicts ------------------------------------------------------------------------------------
 
-    def _fetch_conflict(self, message_id: int) -> None:
+    def _fetch_conflict(self, session: DraftSession) -> None:
         queries = self.context.services.queries
         actor = self.context.actor
 
         def done(detail: MessageDetail) -> None:
-            if not self._alive() or self.message_id != message_id:
+            if not self._alive() or self.session is not session:
                 return
-            other = detail.draft.working_text if detail.draft else ""
-            self._show_conflict(
-                other,
-                detail.draft.revision if detail.draft else None,
-                "Черновик этого сообщения изменён на другом рабочем месте. Ваш текст не записан поверх: "
-                "ниже — текст с другого рабочего места, в редакторе — ваш. Выберите, какой оставить.",
-            )
+            draft = detail.draft
+            session.conflict_found(draft.working_text if draft else "", draft.revision if draft else None)
+            self._show_conflict()
 
-        self.context.runner.run(lambda: queries.message_detail(actor, message_id), done, self._show_error)
+        message_id = session.message_id
+        self.context.ops.query(
+            self, lambda: queries.message_detail(actor, message_id), done, self._show_error
+        )
 
-    def _show_conflict(self, other_text: str, other_revision: int | None, explanation: str) -> None:
-        self._conflict_text = other_text
-        self._conflict_revision = other_revision
-        self.conflict_label.setText(explanation)
-        self.conflict_other.setPlainText(other_text)
+    def _show_conflict(self) -> None:
+        assert self.session is not None and self.session.conflict is not None
+        conflict = self.session.conflict
+        self.conflict_label.setText(conflict.explanation)
+        self.conflict_other.setPlainText(conflict.other_text)
         self.conflict_banner.show()
         self.save_label.setText("Автосохранение приостановлено до вашего выбора.")
-        self.conflict_shown.emit(other_text)
+        self.conflict_shown.emit(conflict.other_text)
 
     def take_other_text(self) -> None:
         """Conflict: replace my text with the other workstation's (mine stays in the recovery copy)."""
-        if self._conflict_text is None or self.detail is None:
+        if self.session is None or self.detail is None:
             return
-        other, revision = self._conflict_text, self._conflict_revision
-        self._conflict_text = None
+        other = self.session.take_other_text()
+        if other is None:
+            return
         self.conflict_banner.hide()
-        self._revision = revision
-        self._saved_text = other
         self.text_edit.selectAll()
         self.text_edit.insertPlainText(other)
-        self.recovery.write(self.detail.row.id, self.kind().value, other, revision, True)
         self._autosave_timer.stop()
         self._show_saved_state()
 
     def keep_my_text(self) -> None:
         """Conflict: save my text as the next revision, on top of the other one (explicit choice)."""
-        if self._conflict_text is None:
+        if self.session is None or not self.session.keep_my_text():
             return
-        self._revision = self._conflict_revision
-        self._conflict_text = None
         self.conflict_banner.hide()
-        self._force_save = True  # save even if the texts happen to match
         self.save_now()
 
     # -- attachments ----------------------------------------------------------------------------------
@@ -821,8 +798,8 @@ class DraftEditor(QWidget):
                 image = thumbnail_image(content) if c.media_type.startswith("image/") else None
                 return attachment, image
 
-            self.context.runner.run(
-                upload, lambda result, m=message_id: self._attached(m, *result), self._attach_failed
+            self.context.ops.write(
+                self, upload, lambda result, m=message_id: self._attached(m, *result), self._attach_failed
             )
 
     def _attached(self, message_id: int, attachment: DraftAttachment, image: QImage | None) -> None:
@@ -848,8 +825,11 @@ class DraftEditor(QWidget):
                 self.attachments.remove_item(attachment_id)
                 self._attachments_changed()
 
-        self.context.runner.run(
-            lambda: drafting.remove_attachment(actor, message_id, attachment_id), done, self._attach_failed
+        self.context.ops.write(
+            self,
+            lambda: drafting.remove_attachment(actor, message_id, attachment_id),
+            done,
+            self._attach_failed,
         )
 
     # -- submit -----------------------------------------------------------------------------------------
@@ -877,12 +857,15 @@ class DraftEditor(QWidget):
                 self.panel.show_report(report)
                 self.text_edit.set_matches(report.spelling.matches)
             failed = self.failed_checks(report)
+            if unfilled_blanks(text):
+                failed.append(CHECK_BLANKS)  # «на ________» left from a template (issue 18)
             if failed:
                 self._show_submit_warning(report, failed)
             else:
                 self._send(failed)
 
-        self.context.runner.run(
+        self.context.ops.query(
+            self,
             lambda: validation.validate(
                 detail.thread_text, text, detail.row.author_name, detail.row.platform, kinds, kind
             ),
@@ -891,12 +874,8 @@ class DraftEditor(QWidget):
         )
 
     def failed_checks(self, report: ValidationReport) -> list[str]:
-        """Failed check codes for this kind: interim answers and clarification requests do not have
-        to answer every question (R9), so question coverage only counts for a final answer."""
-        failed = failed_check_codes(report)
-        if self.kind() is not DraftKind.ANSWER and CHECK_QUESTIONS in failed:
-            failed.remove(CHECK_QUESTIONS)
-        return failed
+        """Failed check codes for this kind (the rule lives in the draft session's module, R9)."""
+        return failed_checks(self.kind(), report)
 
     def _submit_check_failed(self, error: BaseException) -> None:
         if not self._alive():
@@ -923,6 +902,8 @@ class DraftEditor(QWidget):
                 lines.append(f"   нет ответа: «{question.text}»")
         for issue in report.format.issues[:3]:
             lines.append(f"   {issue.message}")
+        for blank in unfilled_blanks(self.text())[:3]:
+            lines.append(f"   не заполнено: «{blank}»")
         lines.append("ОпОГ увидит, какие проверки не пройдены. Отправить всё равно?")
         self._pending_failed = failed
         self.warning_label.setText("\n".join(lines))
@@ -937,23 +918,19 @@ class DraftEditor(QWidget):
         self.text_edit.setFocus()
 
     def _send(self, failed: list[str]) -> None:
-        if self.detail is None:
+        if self.detail is None or self.session is None:
             return
-        detail = self.detail
-        message_id, version = detail.row.id, detail.row.version
-        text, kind = self.text(), self.kind()
-        attachment_ids = self.attachments.attachment_ids()
-        workflow = self.context.services.workflow
-        actor = self.context.actor
+        message_id, version = self.detail.row.id, self.detail.row.version
         self._stop_timers()
-        self.recovery.write(message_id, kind.value, text, self._revision, False)
+        job = self.session.begin_submit(
+            self.text(), self.kind(), version, failed, self.attachments.attachment_ids()
+        )
         self.submit_button.setEnabled(False)
 
         def done(_version_id: int) -> None:
-            self.recovery.clear(message_id)
-            if not self._alive():
+            job.session.submit_done(job)  # the recovery copy goes: the draft is in the database
+            if not self._alive() or self.session is not job.session:
                 return
-            self._saved_text, self._saved_kind = text, kind
             self._set_editable(False)
             self.warning_banner.hide()
             self.save_label.setText("Отправлено на проверку в ОпОГ.")
@@ -964,11 +941,8 @@ class DraftEditor(QWidget):
                 self.submit_button.setEnabled(self._editable)
                 self._show_error(error)
 
-        self.context.runner.run(
-            lambda: workflow.submit_draft(actor, message_id, version, kind, text, failed, attachment_ids),
-            done,
-            failed_to_send,
-        )
+        # Not owned by the editor: a sent draft's recovery copy is cleared even if the editor is gone.
+        self.context.ops.write(None, job.run, done, failed_to_send)
 
     # -- messages -------------------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.validation import QuestionItem, ValidationReport
+from desktop_app.domain.validation import QualityHint, QuestionItem, ValidationReport
+from desktop_app.services.templates import CHECK_BLANKS
 from desktop_app.services.validation import (
     CHECK_FORMAT,
     CHECK_GREETING,
@@ -32,6 +33,7 @@ CHECK_NAMES: dict[str, str] = {
     CHECK_QUESTIONS: "ответы на все вопросы",
     CHECK_FORMAT: "формат площадки и вложения",
     CHECK_KIND: "требования к виду ответа",
+    CHECK_BLANKS: "незаполненные места шаблона",
 }
 
 OK_COLOR = QColor("#1b7f3b")
@@ -53,15 +55,33 @@ def _compact_list() -> QListWidget:
     return widget
 
 
+CHECK_COLOR = QColor("#8a5a00")  # «проверьте»: the analyzer is unsure, the reviewer decides (R7)
+_KIND_NAMES = {"explicit": "вопрос", "implicit": "просьба", "rhetorical": "риторический вопрос"}
+
+
 def question_line(question: QuestionItem) -> str:
-    mark = "✔ отвечен" if question.covered else "✖ нет ответа"
-    kind = "вопрос" if question.kind == "explicit" else "просьба"
+    """One question as plain text: verdict, the question, the evidence (answering sentence) and why."""
+    if question.rhetorical:
+        mark = "• не требует ответа"
+    elif question.uncertain:
+        mark = "? проверьте" + (" (похоже, отвечен)" if question.covered else " (похоже, нет ответа)")
+    else:
+        mark = "✔ отвечен" if question.covered else "✖ нет ответа"
+    kind = _KIND_NAMES.get(question.kind, "вопрос")
     line = f"{mark} — {kind}: «{question.text}»"
-    if question.answer is not None:
+    if question.answer is not None and question.covered:
         line += f"\n   ответ: «{question.answer.text}»"
     elif question.missing:
         line += "\n   не хватает: " + ", ".join(question.missing)
+    if question.reason:
+        line += f"\n   почему: {question.reason}"
+    if not question.rhetorical:
+        line += f"\n   уверенность: {round(question.confidence * 100)} %"
     return line
+
+
+def hint_line(hint: QualityHint) -> str:
+    return f"• {hint.message}"
 
 
 class ValidationPanel(QWidget):
@@ -103,6 +123,9 @@ class ValidationPanel(QWidget):
         self.questions_list = _compact_list()
         self.format_label = _plain_label("")
         self.format_list = _compact_list()
+        self.quality_label = _plain_label("")
+        self.quality_label.setObjectName("validation_quality")
+        self.quality_list = _compact_list()
 
         self.greeting_box = self._section("1. Приветствие", self.greeting_label, self.greeting_list)
         self.spelling_box = self._section(
@@ -117,6 +140,13 @@ class ValidationPanel(QWidget):
             "3. Ответы на вопросы автора", self.questions_label, self.questions_list, hint
         )
         self.format_box = self._section("Формат и вложения", self.format_label, self.format_list)
+        # Advisory only (not an R7 check): never changes the verdict or blocks a submission.
+        self.quality_box = self._section(
+            "4. Качество ответа (советы)",
+            self.quality_label,
+            self.quality_list,
+            "Советы не мешают отправке: они подсказывают, как сделать ответ понятнее.",
+        )
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -128,6 +158,7 @@ class ValidationPanel(QWidget):
             self.greeting_box,
             self.spelling_box,
             self.questions_box,
+            self.quality_box,
             self.format_box,
         ):
             column.addWidget(widget)
@@ -139,7 +170,13 @@ class ValidationPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
-        for widget in (self.greeting_list, self.spelling_list, self.questions_list, self.format_list):
+        for widget in (
+            self.greeting_list,
+            self.spelling_list,
+            self.questions_list,
+            self.format_list,
+            self.quality_list,
+        ):
             widget.itemClicked.connect(self._item_clicked)
         self.clear()
 
@@ -165,9 +202,21 @@ class ValidationPanel(QWidget):
         self.summary_label.setStyleSheet("")
         self.status_label.setText("")
         self.notice_label.hide()
-        for label in (self.greeting_label, self.spelling_label, self.questions_label, self.format_label):
+        for label in (
+            self.greeting_label,
+            self.spelling_label,
+            self.questions_label,
+            self.format_label,
+            self.quality_label,
+        ):
             label.setText("")
-        for widget in (self.greeting_list, self.spelling_list, self.questions_list, self.format_list):
+        for widget in (
+            self.greeting_list,
+            self.spelling_list,
+            self.questions_list,
+            self.format_list,
+            self.quality_list,
+        ):
             widget.clear()
 
     def set_checking(self, checking: bool) -> None:
@@ -202,16 +251,21 @@ class ValidationPanel(QWidget):
         self._fill_greeting(report)
         self._fill_spelling(report)
         self._fill_questions(report)
+        self._fill_quality(report)
         self._fill_format(report)
 
     # -- sections ---------------------------------------------------------------------------
 
     @staticmethod
     def _add(
-        widget: QListWidget, text: str, ok: bool, span: tuple[int, int] | None = None
+        widget: QListWidget,
+        text: str,
+        ok: bool,
+        span: tuple[int, int] | None = None,
+        color: QColor | None = None,
     ) -> QListWidgetItem:
         item = QListWidgetItem(text)
-        item.setForeground(QBrush(OK_COLOR if ok else FAIL_COLOR))
+        item.setForeground(QBrush(color or (OK_COLOR if ok else FAIL_COLOR)))
         item.setData(SPAN_ROLE, span)
         item.setToolTip(plain_tooltip(text))  # the question is the citizen's text (issue 14)
         widget.addItem(item)
@@ -251,17 +305,26 @@ class ValidationPanel(QWidget):
     def _fill_questions(self, report: ValidationReport) -> None:
         self.questions_list.clear()
         questions = report.questions
-        if not questions:
-            self._status(self.questions_label, True, "В сообщении нет вопросов и просьб.")
+        demanded = [q for q in questions if not q.rhetorical]
+        if not demanded:
+            self._status(self.questions_label, True, "В сообщении нет вопросов и просьб, требующих ответа.")
         else:
-            covered = sum(1 for q in questions if q.covered)
-            ok = covered == len(questions)
-            self._status(
-                self.questions_label, ok, f"{'✔' if ok else '✖'} Отвечено {covered} из {len(questions)}."
-            )
+            covered = sum(1 for q in demanded if q.covered)
+            ok = covered == len(demanded)
+            text = f"{'✔' if ok else '✖'} Отвечено {covered} из {len(demanded)}."
+            unsure = len(report.uncertain_questions)
+            if unsure:
+                text += f" Проверьте вручную: {unsure}."
+            self._status(self.questions_label, ok, text)
         for question in questions:
             span = (question.answer.offset, question.answer.length) if question.answer is not None else None
-            self._add(self.questions_list, question_line(question), question.covered, span)
+            if question.rhetorical:
+                color = QColor("#555555")
+            elif question.uncertain:
+                color = CHECK_COLOR
+            else:
+                color = None
+            self._add(self.questions_list, question_line(question), question.covered, span, color)
         if not report.demands_coverage:
             # Issue 13: an interim answer / clarification request is held to its kind's own rules.
             ok = report.kind_rules.ok
@@ -273,6 +336,19 @@ class ValidationPanel(QWidget):
             for issue in report.kind_rules.issues:
                 self._add(self.questions_list, issue.message, False, None)
         self.questions_list.setVisible(bool(questions) or not report.kind_rules.ok)
+
+    def _fill_quality(self, report: ValidationReport) -> None:
+        self.quality_list.clear()
+        hints = report.quality.hints
+        if hints:
+            self.quality_label.setText(f"Советов: {len(hints)}.")
+            self.quality_label.setStyleSheet(f"color: {CHECK_COLOR.name()};")
+        else:
+            self._status(self.quality_label, True, "✔ Замечаний к стилю ответа нет.")
+        for hint in hints:
+            span = (hint.offset, hint.length or 0) if hint.offset is not None else None
+            self._add(self.quality_list, hint_line(hint), False, span, CHECK_COLOR)
+        self.quality_list.setVisible(bool(hints))
 
     def _fill_format(self, report: ValidationReport) -> None:
         self.format_list.clear()

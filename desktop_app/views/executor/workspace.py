@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.lifecycle import MessageState
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
+from desktop_app.services.changes import Changes
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.texts import STAGE_NAMES
 from desktop_app.services.validation import ValidationService
@@ -223,6 +224,7 @@ class ExecutorWorkspace(QWidget):
 
         context.signals.tick.connect(self.on_tick)
         context.signals.data_changed.connect(self.reload)
+        context.ops.changed.connect(self.apply_changes)
         self.reload()
 
     # -- list ------------------------------------------------------------------------------------
@@ -230,8 +232,25 @@ class ExecutorWorkspace(QWidget):
     def reload(self) -> None:
         """Re-read the department's messages (and the shown message, keeping the text being typed)."""
         queries, actor, now = self.services.queries, self.context.actor, self.services.now()
-        self.context.runner.run(lambda: queries.list_queue(actor, Queue.ALL, now), self._loaded, self._failed)
+        self.context.ops.query(
+            self, lambda: queries.list_queue(actor, Queue.ALL, now), self._loaded, self._failed, slot="queue"
+        )
         if self._current is not None:
+            self._load_detail(self._current, refresh=True)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """A committed change here or elsewhere: re-read the list only when a row changed, the card
+        only when it is the shown message (the department's list is small; issue 17)."""
+        if changes.everything or changes.rows:
+            queries, actor, now = self.services.queries, self.context.actor, self.services.now()
+            self.context.ops.query(
+                self,
+                lambda: queries.list_queue(actor, Queue.ALL, now),
+                self._loaded,
+                self._failed,
+                slot="queue",
+            )
+        if self._current is not None and changes.of_message(self._current):
             self._load_detail(self._current, refresh=True)
 
     def _loaded(self, rows: list[MessageRow]) -> None:
@@ -249,12 +268,15 @@ class ExecutorWorkspace(QWidget):
                     self.notifier.notify(
                         f"Возвращено на доработку: {row.author_name} — доработать за 30 рабочих минут",
                         urgent=True,
+                        key=("rework", row.id),
                     )
                 elif row.state is MessageState.ROUTED and before is MessageState.CLARIFICATION:
                     # Issue 13: the author answered our clarification request — the draft clock runs.
                     self.notifier.notify(
                         f"Автор ответил на запрос уточнения: {row.author_name} — {row.preview}", urgent=True
                     )
+                elif before is MessageState.REWORK and row.state is not MessageState.REWORK:
+                    self.notifier.withdraw(("rework", row.id))  # resubmitted: the strip is stale now
                 elif row.state is MessageState.ROUTED and before is None:
                     self.notifier.notify(
                         f"Новое сообщение для подразделения: {row.author_name} — {row.preview}"
@@ -326,9 +348,12 @@ class ExecutorWorkspace(QWidget):
             self.error_label.hide()
             self.message_shown.emit(message_id)
 
-        self.context.runner.run(lambda: queries.message_detail(actor, message_id), done, self._failed)
+        self.context.ops.query(
+            self, lambda: queries.message_detail(actor, message_id), done, self._failed, slot="detail"
+        )
 
     def _submitted(self, message_id: int) -> None:
+        self.notifier.withdraw(("rework", message_id))  # «возвращено» is over once resubmitted
         self.reload()
 
     # -- hand back (misrouted message) -----------------------------------------------------------
@@ -354,11 +379,10 @@ class ExecutorWorkspace(QWidget):
             self.message_panel.clear()
             self.editor.set_message_none()
             self.hand_back_button.setEnabled(False)
-            self.handed_back.emit(message_id)
-            self.reload()
+            self.handed_back.emit(message_id)  # the list follows from the write's changes
 
-        self.context.runner.run(
-            lambda: workflow.hand_back(actor, message_id, version, reason), done, self._failed
+        self.context.ops.write(
+            self, lambda: workflow.hand_back(actor, message_id, version, reason), done, self._failed
         )
 
     def _failed(self, error: BaseException) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,29 +26,27 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.domain.lifecycle import REVIEW_CONFIRMATIONS, DraftKind
 from desktop_app.domain.validation import ValidationReport
+from desktop_app.services.close_reasons import CLOSE_REASONS, suggest_close_reason
 from desktop_app.services.queries import MessageDetail
 from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import DRAFT_KIND_NAMES
 from desktop_app.services.workflow import ReviewChecks, ReviewMaterial
 from desktop_app.views.common.countdown import plain_tooltip
+from desktop_app.views.common.diff import show_diff
 
 DEPARTMENT_ROLE = Qt.ItemDataRole.UserRole
 SUGGESTED_ROLE = Qt.ItemDataRole.UserRole + 1
 TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
-
-CLOSE_REASONS = (
-    "Спам или реклама",
-    "Благодарность, ответ не требуется",
-    "Повтор уже полученного сообщения",
-    "Не содержит вопроса или просьбы к администрации",
-)
+PHOTO_SIZE = QSize(200, 150)  # large enough to judge a photo, small enough for 1366×768
 
 
 def plain_label(text: str = "", *, wrap: bool = True, name: str = "") -> QLabel:
@@ -177,15 +175,12 @@ class RouteDialog(FormDialog):
         form.addRow("Комментарий:", self.comment_edit)
         self.layout_.addLayout(form)
         self.finish_layout()
-        first = next(
-            (
-                i
-                for i in range(self.department_list.count())
-                if self.department_list.item(i).data(DEPARTMENT_ROLE)
-            ),
-            -1,
-        )
-        self.department_list.setCurrentRow(first)
+        # Only a suggested department is preselected (issue 18): with no suggestion nothing is, so
+        # Enter asks the operator to choose instead of routing to the first department of the list.
+        if suggested:
+            self.select_department(suggested[0].department_id)
+        else:
+            self.comment_edit.setFocus()
         self.department_list.itemDoubleClicked.connect(lambda _item: self.accept())
 
     def _header(self, text: str) -> None:
@@ -216,8 +211,9 @@ class RouteDialog(FormDialog):
                 return
 
     def selected_department(self) -> int | None:
-        item = self.department_list.currentItem()
-        value = item.data(DEPARTMENT_ROLE) if item is not None else None
+        # The selection, not the current item (a focused list has a current row nobody chose).
+        items = self.department_list.selectedItems()
+        value = items[0].data(DEPARTMENT_ROLE) if items else None
         return int(value) if value else None
 
     def comment(self) -> str:
@@ -287,29 +283,55 @@ class RedirectDialog(FormDialog):
 
 
 class CloseDialog(FormDialog):
-    """Close a message that needs no answer; the reason is required and goes on record."""
+    """Close a message that needs no answer; the reason is required and goes on record.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Nothing is preselected (issue 18): the operator picks a reason or writes one; only a reason that
+    fits the text (a thank-you) is filled in, marked as a suggestion.
+    """
+
+    def __init__(self, parent: QWidget | None = None, message_text: str = "") -> None:
         super().__init__("Не требует ответа", "Закрыть сообщение", parent)
         self.resize(520, 340)
         self.layout_.addWidget(plain_label("Частые причины:"))
         self.reason_list = QListWidget()
         self.reason_list.setObjectName("close_reasons")
-        self.reason_list.addItems(list(CLOSE_REASONS))
+        self.reason_list.setAccessibleName("Частые причины")
+        self.suggested = suggest_close_reason(message_text)
+        for reason in CLOSE_REASONS:
+            item = QListWidgetItem(reason + (" — подходит по тексту" if reason == self.suggested else ""))
+            item.setData(TEXT_ROLE, reason)
+            self.reason_list.addItem(item)
         self.reason_list.setMaximumHeight(100)
-        self.reason_list.currentTextChanged.connect(lambda text: self.reason_edit.setPlainText(text))
+        # The selection, not the current item: a list given the keyboard focus makes its first row
+        # current without selecting it, which used to fill in «Спам или реклама» for every message.
+        self.reason_list.itemSelectionChanged.connect(self._picked)
         self.layout_.addWidget(self.reason_list)
         self.layout_.addWidget(plain_label("Причина (обязательно):"))
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setObjectName("reason")
+        self.reason_edit.setAccessibleName("Причина")
         self.layout_.addWidget(self.reason_edit, 1)
         self.finish_layout()
+        if self.suggested:
+            self.select_reason(self.suggested)
+        self.reason_edit.setFocus()
+
+    def _picked(self) -> None:
+        items = self.reason_list.selectedItems()
+        if items:
+            self.reason_edit.setPlainText(items[0].data(TEXT_ROLE))
+
+    def select_reason(self, reason: str) -> None:
+        for i in range(self.reason_list.count()):
+            if self.reason_list.item(i).data(TEXT_ROLE) == reason:
+                self.reason_list.setCurrentRow(i)
+                return
 
     def reason(self) -> str:
         return self.reason_edit.toPlainText().strip()
 
     def problem(self) -> str:
-        return "" if self.reason() else "Укажите, почему сообщение не требует ответа."
+        return "" if self.reason() else "Выберите или напишите, почему сообщение не требует ответа."
 
 
 class ReassignDialog(FormDialog):
@@ -439,7 +461,22 @@ class ReviewDialog(QDialog):
         round_number = draft.versions[-1][0] if draft and draft.versions else 0
         texts_layout.addWidget(plain_label(f"Проект ответа ({kind}), версия {round_number}:"))
         self.draft_view = read_only_text(submitted, "draft_text")
-        texts_layout.addWidget(self.draft_view, 1)
+        # What changed since the previous version (issue 18): a returned draft is checked again quickly.
+        self.diff_view: QTextEdit | None = None
+        previous_text = draft.versions[-2][1] if draft and len(draft.versions) >= 2 else None
+        if previous_text is not None:
+            versions = QTabWidget()
+            versions.setObjectName("draft_versions")
+            versions.addTab(self.draft_view, "Проект")
+            self.diff_view = QTextEdit()
+            self.diff_view.setObjectName("version_diff")
+            self.diff_view.setReadOnly(True)
+            self.diff_view.setAcceptRichText(False)
+            show_diff(self.diff_view, previous_text, submitted)
+            versions.addTab(self.diff_view, f"Изменения с версии {draft.versions[-2][0]}")
+            texts_layout.addWidget(versions, 1)
+        else:
+            texts_layout.addWidget(self.draft_view, 1)
         if material is not None:
             files = ", ".join(a.filename for a in material.attachments)
             texts_layout.addWidget(
@@ -447,6 +484,21 @@ class ReviewDialog(QDialog):
                     f"Будут отправлены вложения: {files}" if files else "Вложений нет.", name="outgoing"
                 )
             )
+        # The photos themselves (issue 18, point 3): the reviewer checks what the author will see.
+        self.photos = QListWidget()
+        self.photos.setObjectName("review_photos")
+        self.photos.setAccessibleName("Вложения проекта ответа")
+        self.photos.setViewMode(QListWidget.ViewMode.IconMode)
+        self.photos.setIconSize(PHOTO_SIZE)
+        self.photos.setFlow(QListWidget.Flow.LeftToRight)
+        self.photos.setWrapping(False)
+        self.photos.setMovement(QListWidget.Movement.Static)
+        self.photos.setFixedHeight(PHOTO_SIZE.height() + 40)
+        self.photos.setToolTip("Двойной щелчок или Enter — открыть крупно")
+        self.photos.itemActivated.connect(self._open_photo)  # double click or Enter
+        self.photos.hide()
+        texts_layout.addWidget(self.photos)
+        self.photo_viewer: QDialog | None = None
         if detail.reviews:
             last = detail.reviews[-1]
             previous = plain_label(
@@ -517,6 +569,35 @@ class ReviewDialog(QDialog):
         layout.addLayout(buttons)
         self._busy = False
         self._update_buttons()
+
+    def set_photos(self, photos: Sequence[tuple[int, str, QImage | None]]) -> None:
+        """(attachment id, file name, preview or None for a video or a file) of the outgoing attachments."""
+        self.photos.clear()
+        for attachment_id, filename, image in photos:
+            item = QListWidgetItem(filename)
+            item.setData(DEPARTMENT_ROLE, attachment_id)
+            item.setToolTip(plain_tooltip(filename))
+            if image is not None:
+                item.setIcon(QIcon(QPixmap.fromImage(image)))
+                item.setData(TEXT_ROLE, image)
+            self.photos.addItem(item)
+        self.photos.setVisible(bool(photos))
+
+    def _open_photo(self, item: QListWidgetItem) -> None:
+        image = item.data(TEXT_ROLE)
+        if not isinstance(image, QImage):
+            return
+        viewer = QDialog(self)
+        viewer.setWindowTitle(f"Вложение — {item.text()}")
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        layout = QVBoxLayout(viewer)
+        picture = QLabel()
+        picture.setObjectName("photo")
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        picture.setPixmap(QPixmap.fromImage(image))
+        layout.addWidget(picture)
+        self.photo_viewer = viewer
+        viewer.open()
 
     def checks(self) -> ReviewChecks:
         return ReviewChecks(

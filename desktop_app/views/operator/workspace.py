@@ -2,7 +2,8 @@
 
 Left: queues with live counts. Middle: search and the queue table with working-time countdowns.
 Right: the selected message's whole record. Actions (toolbar, context menu, shortcuts) call the
-workflow services through ``context.runner``; refusals are shown as the services word them.
+workflow services through ``context.ops`` (the operation layer); refusals are shown as the services
+word them. Committed changes (here or on another workstation) refresh only the rows they touched.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,25 +39,35 @@ from desktop_app.domain.lifecycle import ALLOWED_ROLES, Action, MessageState, Ro
 from desktop_app.domain.validation import ValidationReport
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.errors import OtklikError
+from desktop_app.services.changes import Changes
 from desktop_app.services.importing import EncodingConfirmationNeeded, ImportResult
 from desktop_app.services.manual import ManualPublication
+from desktop_app.services.presence import PresenceService, describe
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.routing import RoutingAdvice
+from desktop_app.services.saved_filters import SavedFilter
 from desktop_app.services.templates import TemplateInfo
 from desktop_app.services.texts import STAGE_NAMES
 from desktop_app.services.workflow import ReviewChecks, ReviewMaterial
-from desktop_app.views.common.dialogs import error_text, show_error
+from desktop_app.views.common.countdown import plain_tooltip
+from desktop_app.views.common.dialogs import error_text, show_error, show_message
 from desktop_app.views.common.message_panel import MessagePanel
 from desktop_app.views.common.message_table import (
     Column,
     CountdownDelegate,
+    DeadlineEvent,
+    FilterResult,
     MessageTableModel,
+    deadline_events,
     explain_countdown,
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
 from desktop_app.views.context import ViewContext
+from desktop_app.views.editor.attachments import thumbnail_image
+from desktop_app.views.operations import alive
 from desktop_app.views.operator.dialogs import (
+    PHOTO_SIZE,
     CloseDialog,
     FormDialog,
     ReassignDialog,
@@ -63,7 +76,7 @@ from desktop_app.views.operator.dialogs import (
     RouteDialog,
 )
 from desktop_app.views.operator.manual import ManualPublishDialog, PasteMessageDialog
-from desktop_app.views.operator.queues import QueueDelegate, QueueListModel
+from desktop_app.views.operator.queues import QUEUE_NAMES, QueueDelegate, QueueListModel
 
 # message (whole thread), draft, author, platform, attachment kinds, draft kind
 ValidateFn = Callable[[str, str, str, str, tuple[str, ...], str], ValidationReport]
@@ -79,6 +92,29 @@ SHORTCUTS: dict[str, str] = {
     "paste": "Ctrl+Shift+V",
     "manual_publish": "Ctrl+Shift+P",
 }
+
+
+Loaded = tuple[Queue, list[int], list[MessageRow], list[DeadlineEvent], dict[int, str]]
+FIRST_SCREEN = 300  # rows read with the queue's ids: more than any screen shows
+CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thread
+
+
+def _presence_notes(presence: PresenceService) -> dict[int, str]:
+    """«открыто у: …» per message someone else has open (a handful of rows office-wide)."""
+    return {message_id: describe(viewers) for message_id, viewers in presence.all_others().items()}
+
+
+# Actions that may be applied to several selected messages at once (issue 18).
+BULK_ACTIONS = frozenset({Action.ROUTE, Action.CLOSE, Action.REASSIGN})
+
+
+def _messages(n: int) -> str:
+    """«3 сообщения», «5 сообщений»."""
+    if n % 10 == 1 and n % 100 != 11:
+        return f"{n} сообщение"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return f"{n} сообщения"
+    return f"{n} сообщений"
 
 
 def default_validator(services: Any) -> ValidateFn:
@@ -103,11 +139,15 @@ class OperatorWorkspace(QWidget):
 
     Signals:
         queue_loaded(int): the current queue was (re)loaded with this many rows.
+        first_screen_shown(int): the first rows of a (re)load are shown; the rest follows in chunks.
+        rows_refreshed(int): this many changed messages were re-read into the table (incremental).
         action_done(str): an action succeeded (its code: route, redirect, close, publish, rework, reassign).
         action_failed(str): an action was refused; the Russian reason.
     """
 
     queue_loaded = Signal(int)
+    first_screen_shown = Signal(int)
+    rows_refreshed = Signal(int)
     action_done = Signal(str)
     action_failed = Signal(str)
 
@@ -131,6 +171,9 @@ class OperatorWorkspace(QWidget):
         self._last_tick = self.services.now()
         self._known_new: int | None = None
         self.dialog: QDialog | None = None  # the open action dialog, for tests and screenshots
+        self._full_loading = False
+        self._load_generation = 0
+        self._pending_ids: set[int] = set()  # changed rows still to re-read (issue 17)
         self.last_error: QMessageBox | None = None
         self.import_progress: QProgressDialog | None = None
         self.setObjectName("operator_workspace")
@@ -140,6 +183,7 @@ class OperatorWorkspace(QWidget):
         signals = context.signals
         signals.tick.connect(self.on_tick)
         signals.data_changed.connect(self.reload)
+        context.ops.changed.connect(self.apply_changes)
         signals.sync_status.connect(self.show_sync_status)
         signals.new_messages.connect(self.on_new_messages)
         self.reload()
@@ -193,11 +237,31 @@ class OperatorWorkspace(QWidget):
         self.search_edit.setObjectName("search")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(
-            "Фильтр по автору и тексту; Enter — поиск по всей базе, включая ответы  (Ctrl+F)"
+            "Фильтр этой очереди по автору и тексту; Enter — поиск по всей базе, включая ответы; "
+            "достаточно начала слова  (Ctrl+F)"
         )
         self.search_edit.textChanged.connect(self._search_text_changed)
         self.search_edit.returnPressed.connect(self.search_server_side)
         search_row.addWidget(self.search_edit, 1)
+        # Saved filters per user (issue 18): a queue and a search under a name.
+        self.filters_button = QToolButton()
+        self.filters_button.setObjectName("saved_filters")
+        self.filters_button.setText("Фильтры")
+        self.filters_button.setAccessibleName("Сохранённые фильтры")
+        self.filters_button.setToolTip("Сохранённые фильтры: очередь и поиск")
+        self.filters_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.filters_menu = QMenu(self.filters_button)
+        self.filters_menu.aboutToShow.connect(self._fill_filters_menu)
+        self.filters_button.setMenu(self.filters_menu)
+        search_row.addWidget(self.filters_button)
+        self.saved_filters: list[SavedFilter] = []
+        saved = self.services.saved_filters
+        self.context.ops.query(
+            self,
+            lambda: saved.list(self.actor),
+            lambda found: setattr(self, "saved_filters", found),
+            slot="filters",
+        )
         self.count_label = QLabel()
         self.count_label.setObjectName("row_count")
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -213,7 +277,8 @@ class OperatorWorkspace(QWidget):
         self.table.setObjectName("messages")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows (Ctrl/Shift+click) for the bulk actions: route, close, reassign (issue 18).
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.STAGE_LEFT, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
@@ -243,6 +308,7 @@ class OperatorWorkspace(QWidget):
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.PLATFORM, QHeaderView.ResizeMode.Fixed)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_actions())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         center_layout.addWidget(self.table, 1)
@@ -347,12 +413,26 @@ class OperatorWorkspace(QWidget):
         index = self.table.selectionModel().currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
-    def update_actions(self) -> None:
+    def selected_rows(self) -> list[MessageRow]:
+        """Every selected row (the bulk actions); the current row alone when nothing else is selected."""
+        rows = [self.model.row_at(i.row()) for i in self.table.selectionModel().selectedRows()]
+        found = [r for r in rows if r is not None]
+        if len(found) > 1:
+            return sorted(found, key=lambda r: self.model.row_of(r.id))
         row = self.selected_row()
+        return [row] if row is not None else []
+
+    def update_actions(self) -> None:
+        rows = self.selected_rows()
         for action, qaction in self._actions.items():
+            bulk_ok = len(rows) == 1 or action in BULK_ACTIONS
             qaction.setEnabled(
-                row is not None and self.actor.role in ALLOWED_ROLES[action] and is_allowed(action, row.state)
+                bool(rows)
+                and bulk_ok
+                and self.actor.role in ALLOWED_ROLES[action]
+                and all(is_allowed(action, r.state) for r in rows)
             )
+        row = rows[0] if len(rows) == 1 else None
         self.manual_publish_action.setEnabled(
             row is not None and row.state in (MessageState.PUBLISHING, MessageState.REDIRECTING)
         )
@@ -397,7 +477,7 @@ class OperatorWorkspace(QWidget):
     def _show_count(self, shown: int, total: int) -> None:
         text = f"{shown} из {total}" if shown != total else f"{total}"
         if self.server_search:
-            text += f" · поиск по базе: «{self.server_search}»"
+            text += f" · поиск по всей базе: «{self.server_search}»"
         self.count_label.setText(text)
 
     def _explain(self, row: MessageRow, column: Column) -> str:
@@ -406,36 +486,172 @@ class OperatorWorkspace(QWidget):
     # -- loading -----------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Reload the current queue and the counts off the UI thread, keeping the selection."""
+        """Reload the current queue and the counts off the UI thread, keeping the selection.
+
+        A big queue comes screen by screen (issue 17): the ids in queue order and the first screen's
+        rows first (shown at once), then the rest in chunks, each read off the UI thread.
+        """
         queries, actor, now = self.services.queries, self.actor, self.services.now()
+        presence = self.services.presence
         queue, search = self.queue, self.server_search
 
-        def load() -> tuple[Queue, list[MessageRow], dict[Queue, int]]:
-            return queue, queries.list_queue(actor, queue, now, search), queries.queue_counts(actor, now)
+        def load() -> Loaded:
+            ids = queries.queue_ids(actor, queue, now, search)
+            first = queries.rows_by_ids(actor, ids[:FIRST_SCREEN])
+            return queue, ids, first, deadline_events(first), _presence_notes(presence)
 
-        self.context.runner.run(load, self._loaded, self._load_failed)
+        self._full_loading = True
+        self._load_generation += 1
+        # A newer load of the queue wins over an older one still running (issue 17: stale results).
+        self.context.ops.query(self, load, self._loaded, self._load_failed, slot="queue")
+        # The counts (one grouped query over every message) on another worker, not in the way.
+        self.context.ops.query(
+            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
+        )
 
-    def _loaded(self, result: tuple[Queue, list[MessageRow], dict[Queue, int]]) -> None:
-        queue, rows, counts = result
-        self.queue_model.set_counts(counts)
+    def _loaded(self, result: Loaded) -> None:
+        queue, ids, rows, events, presence = result
         if queue is not self.queue:
             return  # the user switched queues meanwhile; that load is on its way
         selected = self._selected_id
         self._restoring = True
         try:
-            self.model.set_rows(rows)
+            self.model.set_rows(rows, events)
+            self.model.set_presence(presence)
             kept = selected is not None and self.select_message(selected)
         finally:
             self._restoring = False
+        rest = ids[len(rows) :]
+        waiting = selected is not None and not kept and selected in set(rest)
         if kept and selected is not None:
             self.panel.show_message(selected)  # its history or state may have changed
-        else:
+        elif not waiting:
             self._selected_id = None
             self.panel.clear()
         self.update_actions()
-        self.queue_loaded.emit(len(rows))
+        self.first_screen_shown.emit(len(rows))
+        self._load_rest(self._load_generation, rest, len(ids))
+
+    def _load_rest(self, generation: int, rest: list[int], total: int) -> None:
+        if generation != self._load_generation:
+            return  # a newer load started
+        if not rest:
+            self._full_loading = False
+            if self._selected_id is not None and self.model.row_of(self._selected_id) < 0:
+                self._selected_id = None
+                self.panel.clear()
+            self.update_actions()
+            self.queue_loaded.emit(total)
+            if self._pending_ids:
+                self._refresh_rows()  # changes that arrived while the whole queue was being read
+            return
+        chunk, later = rest[:CHUNK], rest[CHUNK:]
+        queries, actor = self.services.queries, self.actor
+
+        def read() -> tuple[list[MessageRow], list[DeadlineEvent]]:
+            rows = queries.rows_by_ids(actor, chunk)
+            return rows, deadline_events(rows)
+
+        def arrived(result: tuple[list[MessageRow], list[DeadlineEvent]]) -> None:
+            rows, events = result
+            if generation != self._load_generation:
+                return
+            selected = self._selected_id
+            self._restoring = True
+            try:
+                self.model.append_rows(rows, events)
+                found = (
+                    selected is not None
+                    and self.selected_row() is None
+                    and any(r.id == selected for r in rows)
+                    and self.select_message(selected)
+                )
+            finally:
+                self._restoring = False
+            if found and selected is not None:
+                self.panel.show_message(selected)
+                self.update_actions()
+            self._load_rest(generation, later, total)
+
+        self.context.ops.query(self, read, arrived, self._load_failed, slot="chunk")
+
+    def apply_changes(self, changes: Changes) -> None:
+        """A committed change (this workstation's or another's): re-read only the rows it touched."""
+        if changes.everything:
+            self.reload()
+            return
+        if changes.presence and not changes.rows:
+            presence = self.services.presence
+            self.context.ops.query(
+                self,
+                lambda: _presence_notes(presence),
+                self.model.set_presence,
+                lambda _e: None,
+                slot="presence",
+            )
+            self.panel.apply_changes(changes)
+            return
+        if not changes.rows and not changes.drafts:
+            return
+        self._pending_ids |= changes.rows
+        if not self._full_loading:
+            self._refresh_rows()
+        if self._selected_id is not None and self._selected_id not in changes.rows:
+            self.panel.apply_changes(changes)  # e.g. its draft changed; the row itself did not
+
+    def _refresh_rows(self) -> None:
+        queries, actor, now = self.services.queries, self.actor, self.services.now()
+        presence = self.services.presence
+        queue, search, ids = self.queue, self.server_search, frozenset(self._pending_ids)
+
+        def load() -> tuple[Queue, frozenset[int], list[MessageRow], dict[int, str]]:
+            rows = queries.queue_rows(actor, queue, now, ids, search)
+            return queue, ids, rows, _presence_notes(presence)
+
+        # The newest refresh covers every pending id, so an older one may be dropped safely.
+        self.context.ops.query(self, load, self._rows_refreshed, self._load_failed, slot="rows")
+
+    def _rows_refreshed(self, result: tuple[Queue, frozenset[int], list[MessageRow], dict[int, str]]) -> None:
+        queue, ids, rows, presence = result
+        self._pending_ids -= ids
+        if queue is not self.queue:
+            self._refresh_counts()
+            return
+        selected = self._selected_id
+        self._restoring = True
+        try:
+            self.model.apply_rows(rows, ids)
+            self.model.set_presence(presence)
+            kept = selected is not None and self.model.row_of(selected) >= 0
+            current = self.selected_row()
+            if kept and (current is None or current.id != selected):
+                # The row moved (removed and inserted elsewhere): Qt left the current index on the
+                # neighbour that took its place, so the next action would hit the wrong message.
+                self.select_message(selected)
+            if selected is not None and not kept:
+                self.table.selectionModel().clearSelection()
+                self.table.selectionModel().setCurrentIndex(
+                    QModelIndex(), QItemSelectionModel.SelectionFlag.Clear
+                )
+        finally:
+            self._restoring = False
+        if selected is not None and not kept:
+            self._selected_id = None
+            self.panel.clear()
+        elif selected is not None and selected in ids:
+            self.panel.show_message(selected)
+        self.update_actions()
+        self.rows_refreshed.emit(len(ids))
+        self._refresh_counts()  # after the rows: the grouped count over every message never delays them
+
+    def _refresh_counts(self) -> None:
+        queries, actor, now = self.services.queries, self.actor, self.services.now()
+        self.context.ops.query(
+            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
+        )
 
     def _load_failed(self, error: BaseException) -> None:
+        self._full_loading = False
         self.strip.show_text(f"Не удалось обновить очередь: {error_text(error)}", True)
 
     # -- search ------------------------------------------------------------------------------------
@@ -450,13 +666,77 @@ class OperatorWorkspace(QWidget):
             self.reload()
         if self.server_search and text.strip() == self.server_search:
             return  # the database search shows matches the table's columns may not contain
-        self.model.set_filter_text(text)
+        self._filter_rows(text)
+
+    def _filter_rows(self, text: str) -> None:
+        """The instant filter, computed off the UI thread (100,000 rows); the newest text wins."""
+        job = self.model.filter_job(text)
+
+        def shown(result: FilterResult) -> None:
+            if not self.model.apply_filter(result):
+                self._filter_rows(self.search_edit.text())  # rows arrived meanwhile: filter those
+
+        self.context.ops.query(self, job, shown, slot="filter")
 
     def search_server_side(self) -> None:
         """Enter: full-text search of the whole queue in the database (message, author, answers)."""
         self.server_search = self.search_edit.text().strip()
         self.model.set_filter_text("")  # the database search also matches text the table does not show
+        if self.server_search and self.queue is not Queue.ALL:
+            # «по всей базе» means every message, not the queue that happens to be open (issue 18).
+            self.set_queue(Queue.ALL)
+            return  # the queue change reloads with the search
         self.reload()
+
+    # -- saved filters -----------------------------------------------------------------------------
+
+    def _fill_filters_menu(self) -> None:
+        menu = self.filters_menu
+        menu.clear()
+        for saved in self.saved_filters:
+            action = menu.addAction(saved.name.replace("&", "&&"))
+            action.setToolTip(
+                plain_tooltip(f"{QUEUE_NAMES[Queue(saved.queue)]}: {saved.search or 'без поиска'}")
+            )
+            action.triggered.connect(lambda _checked=False, f=saved: self.apply_filter(f))
+        if self.saved_filters:
+            menu.addSeparator()
+        menu.addAction("Сохранить текущий…", self._ask_filter_name)
+        if self.saved_filters:
+            remove = menu.addMenu("Удалить")
+            for saved in self.saved_filters:
+                action = remove.addAction(saved.name.replace("&", "&&"))
+                action.triggered.connect(lambda _checked=False, name=saved.name: self.delete_filter(name))
+
+    def apply_filter(self, saved: SavedFilter) -> None:
+        self.set_queue(Queue(saved.queue))
+        self.search_edit.setText(saved.search)
+
+    def _ask_filter_name(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Сохранить фильтр")
+        dialog.setLabelText("Название фильтра:")
+        dialog.setOkButtonText("Сохранить")
+        dialog.setCancelButtonText("Отмена")
+        dialog.textValueSelected.connect(self.save_filter)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def save_filter(self, name: str) -> None:
+        saved, actor = self.services.saved_filters, self.actor
+        queue, search = self.queue.value, self.search_edit.text()
+        self.context.ops.write(
+            self,
+            lambda: saved.save(actor, name, queue, search),
+            lambda found: setattr(self, "saved_filters", found),
+            lambda error: setattr(self, "last_error", show_error(self, error)),
+        )
+
+    def delete_filter(self, name: str) -> None:
+        saved, actor = self.services.saved_filters, self.actor
+        self.context.ops.write(
+            self, lambda: saved.delete(actor, name), lambda found: setattr(self, "saved_filters", found)
+        )
 
     # -- clock and notifications -------------------------------------------------------------------
 
@@ -496,25 +776,96 @@ class OperatorWorkspace(QWidget):
     def _perform(self, code: str, call: Callable[[], Any], dialog: QDialog | None = None) -> None:
         """Run a workflow call off the UI thread; on success close the dialog and refresh."""
 
+        # The dialog may be closed (and deleted) while the call runs: the workspace owns the operation,
+        # so the success signal and the refresh still happen, and a refusal is still shown (issue 17).
+
         def done(_result: Any) -> None:
-            if dialog is not None:
+            if alive(dialog):
                 dialog.done(QDialog.DialogCode.Accepted)
-            self.action_done.emit(code)
-            self.reload()
+            self.action_done.emit(code)  # the table follows from the write's Changes
 
         def failed(error: BaseException) -> None:
-            if isinstance(dialog, ReviewDialog | FormDialog):
-                dialog.set_busy(False)  # keep the dialog and the user's input: fix and retry
-            self.last_error = show_error(dialog or self, error)
+            shown_on = dialog if alive(dialog) else None
+            if isinstance(shown_on, ReviewDialog | FormDialog):
+                shown_on.set_busy(False)  # keep the dialog and the user's input: fix and retry
+            self.last_error = show_error(shown_on or self, error)
             self.action_failed.emit(error_text(error))
             self.reload()  # a conflict means someone else changed it: show the fresh state
 
-        self.context.runner.run(call, done, failed)
+        self.context.ops.write(self, call, done, failed)
+
+    def _bulk_route_dialog(self, rows: list[MessageRow]) -> RouteDialog | None:
+        queries = self.services.queries
+
+        def show(departments: list[tuple[int, str]]) -> QDialog:
+            dialog = RouteDialog(None, departments, self)  # no suggestion for several: the operator picks
+            dialog.setWindowTitle(f"Направить исполнителю: {_messages(len(rows))}")
+            dialog.submitted.connect(
+                lambda: self.bulk(
+                    "route",
+                    rows,
+                    lambda r: self._route_call(r, dialog.selected_department() or 0, dialog.comment()),
+                    dialog,
+                )
+            )
+            return self._show_dialog(dialog)
+
+        found = self._fetch_then(queries.departments, show)
+        return found if isinstance(found, RouteDialog) else None
+
+    def _route_call(self, row: MessageRow, department_id: int, comment: str) -> None:
+        self.services.workflow.route_message(self.actor, row.id, row.version, department_id, comment)
+
+    def _close_call(self, row: MessageRow, reason: str) -> None:
+        self.services.workflow.close_not_needed(self.actor, row.id, row.version, reason)
+
+    def _reassign_call(self, row: MessageRow, department_id: int, comment: str) -> None:
+        self.services.workflow.reassign(self.actor, row.id, row.version, department_id, comment)
+
+    def bulk(
+        self,
+        code: str,
+        rows: list[MessageRow],
+        call: Callable[[MessageRow], None],
+        dialog: QDialog | None = None,
+    ) -> None:
+        """One action on several messages, one transaction each (R11: each on record), in one write.
+
+        A refusal of one (someone else changed it) does not stop the others; the operator is told
+        which were not done and why, in Russian.
+        """
+
+        def run() -> list[tuple[MessageRow, str]]:
+            refused = []
+            for row in rows:
+                try:
+                    call(row)
+                except OtklikError as exc:
+                    refused.append((row, str(exc)))
+            return refused
+
+        def done(refused: list[tuple[MessageRow, str]]) -> None:
+            if alive(dialog):
+                dialog.done(QDialog.DialogCode.Accepted)
+            self.bulk_result = refused
+            if refused:
+                lines = [f"Выполнено: {len(rows) - len(refused)} из {len(rows)}. Не выполнено:"]
+                lines += [f"• {row.author_name}: {reason}" for row, reason in refused[:10]]
+                self.last_error = show_message(self, "\n".join(lines))
+            self.action_done.emit(code)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(dialog, FormDialog) and alive(dialog):
+                dialog.set_busy(False)
+            self.last_error = show_error(dialog if alive(dialog) else self, error)
+            self.action_failed.emit(error_text(error))
+
+        self.context.ops.write(self, run, done, failed)
 
     def _require_row(self) -> MessageRow | None:
-        row = self.selected_row()
+        rows = self.selected_rows()
         self.update_actions()
-        return row
+        return rows[0] if rows else None
 
     def _show_dialog(self, dialog: QDialog) -> QDialog:
         self.dialog = dialog
@@ -533,13 +884,16 @@ class OperatorWorkspace(QWidget):
             self.last_error = show_error(self, error)
             self.action_failed.emit(error_text(error))
 
-        self.context.runner.run(fetch, show, failed)
-        return self.dialog  # set at once by a synchronous runner; later otherwise
+        self.context.ops.query(self, fetch, show, failed, slot="dialog")
+        return self.dialog  # set at once by an inline operation layer; later otherwise
 
     def open_route_dialog(self) -> RouteDialog | None:
         row = self._require_row()
         if row is None or not self.route_action.isEnabled():
             return None
+        rows = self.selected_rows()
+        if len(rows) > 1:
+            return self._bulk_route_dialog(rows)
         routing, queries = self.services.routing, self.services.queries
         dialog = self._fetch_then(
             lambda: (routing.advise(row.id), queries.departments()),
@@ -591,7 +945,16 @@ class OperatorWorkspace(QWidget):
         row = self._require_row()
         if row is None or not self.close_action.isEnabled():
             return None
-        dialog = CloseDialog(self)
+        rows = self.selected_rows()
+        if len(rows) > 1:
+            bulk = CloseDialog(self, "\n".join(r.preview for r in rows))
+            bulk.setWindowTitle(f"Не требуют ответа: {_messages(len(rows))}")
+            bulk.submitted.connect(
+                lambda: self.bulk("close", rows, lambda r: self._close_call(r, bulk.reason()), bulk)
+            )
+            self._show_dialog(bulk)
+            return bulk
+        dialog = CloseDialog(self, row.preview)  # a fitting reason is offered, none preselected
         dialog.submitted.connect(lambda: self.close_not_needed(row, dialog.reason(), dialog))
         self._show_dialog(dialog)
         return dialog
@@ -605,6 +968,24 @@ class OperatorWorkspace(QWidget):
         if row is None or not self.reassign_action.isEnabled():
             return None
         queries, actor = self.services.queries, self.actor
+        rows = self.selected_rows()
+        if len(rows) > 1:
+
+            def show_bulk(departments: list[tuple[int, str]]) -> QDialog:
+                bulk = ReassignDialog(departments, None, self)
+                bulk.setWindowTitle(f"Передать другому подразделению: {_messages(len(rows))}")
+                bulk.submitted.connect(
+                    lambda: self.bulk(
+                        "reassign",
+                        rows,
+                        lambda r: self._reassign_call(r, bulk.department_id() or 0, bulk.comment()),
+                        bulk,
+                    )
+                )
+                return self._show_dialog(bulk)
+
+            found = self._fetch_then(queries.departments, show_bulk)
+            return found if isinstance(found, ReassignDialog) else None
 
         def show(result: tuple[MessageDetail, list[tuple[int, str]]]) -> QDialog:
             dialog = ReassignDialog(result[1], result[0].department_id, self)
@@ -632,9 +1013,10 @@ class OperatorWorkspace(QWidget):
             return None
         queries, workflow, actor = self.services.queries, self.services.workflow, self.actor
 
-        def show(found: tuple[MessageDetail, ReviewMaterial]) -> QDialog:
-            detail, material = found
+        def show(found: tuple[MessageDetail, ReviewMaterial, list[Any]]) -> QDialog:
+            detail, material, photos = found
             dialog = ReviewDialog(detail, self, material)
+            dialog.set_photos(photos)
             dialog.publish_requested.connect(lambda checks: self.publish(detail.row, checks, dialog))
             dialog.rework_requested.connect(
                 lambda comment, checks: self.return_for_rework(detail.row, comment, checks, dialog)
@@ -643,9 +1025,21 @@ class OperatorWorkspace(QWidget):
             self._run_validation(detail, dialog)
             return dialog
 
-        dialog = self._fetch_then(
-            lambda: (queries.message_detail(actor, row.id), workflow.review_material(actor, row.id)), show
-        )
+        def fetch() -> tuple[MessageDetail, ReviewMaterial, list[Any]]:
+            material = workflow.review_material(actor, row.id)
+            photos = [
+                (
+                    a.id,
+                    a.filename,
+                    thumbnail_image(queries.attachment_content(actor, a.id), PHOTO_SIZE)
+                    if a.media_type.startswith("image/")
+                    else None,
+                )
+                for a in material.attachments
+            ]  # QImage, not QPixmap: safe off the UI thread
+            return queries.message_detail(actor, row.id), material, photos
+
+        dialog = self._fetch_then(fetch, show)
         return dialog if isinstance(dialog, ReviewDialog) else None
 
     def _run_validation(self, detail: MessageDetail, dialog: ReviewDialog) -> None:
@@ -669,7 +1063,10 @@ class OperatorWorkspace(QWidget):
             if self.dialog is dialog:
                 dialog.set_report_error(error_text(error))
 
-        self.context.runner.run(lambda: validate(text, draft, author, platform, kinds, kind), shown, failed)
+        # Owned by the dialog: closing it drops the check's result (nothing to show it in).
+        self.context.ops.query(
+            dialog, lambda: validate(text, draft, author, platform, kinds, kind), shown, failed
+        )
 
     def publish(self, row: MessageRow, checks: ReviewChecks, dialog: ReviewDialog | None = None) -> None:
         """R7: publish through the Incident system; the message shows «отправляется» until confirmed (R2)."""
@@ -744,7 +1141,6 @@ class OperatorWorkspace(QWidget):
                 text = f"Загружено сообщений: {result.imported}; уже были в базе: {result.duplicates}."
                 self.strip.show_text(text, False)
                 self.action_done.emit("import")
-                self.reload()
                 return
             lines = [f"строка {error.row}: {error.reason}" for error in result.errors[:30]]
             more = len(result.errors) - len(lines)
@@ -762,7 +1158,8 @@ class OperatorWorkspace(QWidget):
             self.last_error = show_error(self, error)
             self.action_failed.emit(error_text(error))
 
-        self.context.runner.run(
+        self.context.ops.write(
+            self,
             lambda: desk.import_file(actor, path, encoding, report, lambda: bool(state["cancel"])),
             done,
             failed,

@@ -179,7 +179,8 @@ class ReportsDialog(QDialog):
     # -- the one place that runs work off the UI thread -------------------------------------------------
 
     def _run(self, fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        self.context.runner.run(fn, on_done, self._failed)
+        # The operation layer (issue 17): dropped if the dialog closes, failures shown by ``_failed``.
+        self.context.ops.query(self, fn, on_done, self._failed)
 
     # -- loading ----------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from desktop_app.services.bootstrap import build_services
 from desktop_app.settings import Settings
 from desktop_app.views.admin import AdminWorkspace
 from desktop_app.views.context import AppSignals, ViewContext
-from desktop_app.views.tasks import TaskRunner
+from desktop_app.views.operations import Operations
 from tests.support.factories import Clock, World, msk
 
 
@@ -27,8 +27,7 @@ def admin_view(qtbot, tmp_path: Path, sqlite_template: Path):
     db = Database(f"sqlite:///{target}")
     services = build_services(Settings(), db, now=Clock(msk(2026, 5, 12, 10, 0)))
     world = World(services)
-    runner = TaskRunner()
-    runner.synchronous = True
+    runner = Operations(services.changes, inline=True)
     view = AdminWorkspace(ViewContext(services, world.admin, runner, AppSignals()))
     qtbot.addWidget(view)
     yield view, world
@@ -133,11 +132,11 @@ def test_deadline_policy_is_edited_and_applies_to_new_stages(admin_view) -> None
     from desktop_app.domain.worktime.deadlines import Stage
 
     view, world = admin_view
-    assert view.budget_edits[Stage.ROUTE].text() == "1h"
+    assert view.budget_edits[Stage.ROUTE].text() == "1 ч"
     view.budget_edits[Stage.ROUTE].setText("два часа")
     view.save_policy()
     assert "направление исполнителю" in view.last_error
-    view.budget_edits[Stage.ROUTE].setText("2ч")
+    view.budget_edits[Stage.ROUTE].setText("2 ч")
     view.save_policy()
     assert view.policy_result.text() == "Сроки этапов сохранены."
     message_id = world.arrive()  # 10:00 Tuesday: routing is now due in 2 working hours

@@ -12,8 +12,8 @@ from desktop_app.models.database import Database
 from desktop_app.services.bootstrap import build_services
 from desktop_app.settings import Settings
 from desktop_app.views.context import AppSignals, ViewContext
+from desktop_app.views.operations import Operations
 from desktop_app.views.reports import ReportsDialog
-from desktop_app.views.tasks import TaskRunner
 from tests.support.factories import Clock, World, msk
 
 
@@ -26,8 +26,7 @@ def test_report_shows_late_routing_for_the_operator(qtbot, tmp_path: Path, sqlit
     message_id = world.arrive()
     clock.advance(hours=3)
     services.workflow.route_message(world.operator, message_id, world.version(message_id), world.roads.id)
-    runner = TaskRunner()
-    runner.synchronous = True
+    runner = Operations(services.changes, inline=True)
     dialog = ReportsDialog(ViewContext(services, world.supervisor, runner, AppSignals()))
     qtbot.addWidget(dialog)
     QAbstractItemModelTester(dialog.model, QAbstractItemModelTester.FailureReportingMode.Fatal)

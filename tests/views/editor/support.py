@@ -16,7 +16,7 @@ from desktop_app.services.bootstrap import AppServices, build_services
 from desktop_app.services.validation import ValidationService
 from desktop_app.settings import Settings
 from desktop_app.views.context import AppSignals, ViewContext
-from desktop_app.views.tasks import TaskRunner
+from desktop_app.views.operations import Operations
 from tests.support.factories import Clock, World, msk
 
 # Misspellings the fake engine knows, with their corrections (like MORFOLOGIK_RULE_RU_RU).
@@ -76,11 +76,11 @@ class Setup:
     world: World
     clock: Clock
     context: ViewContext
-    runner: TaskRunner
+    ops: Operations
     recovery_dir: Path
 
     def context_for(self, actor) -> ViewContext:  # type: ignore[no-untyped-def]
-        return ViewContext(self.services, actor, self.runner, self.context.signals)
+        return ViewContext(self.services, actor, self.ops, self.context.signals)
 
     def routed_message(self, text: str | None = None, **kw: object) -> int:
         """A message the operator routed to the roads department."""
@@ -103,8 +103,7 @@ def make_setup(tmp_path: Path, sqlite_template: Path) -> Iterator[Setup]:
     clock = Clock(msk(2026, 5, 12, 10, 0))
     services = build_services(Settings(), db, now=clock)
     world = World(services)
-    runner = TaskRunner()
-    runner.synchronous = True
-    context = ViewContext(services, world.roads_executor, runner, AppSignals())
-    yield Setup(services, world, clock, context, runner, tmp_path / "recovery")
+    ops = Operations(services.changes, inline=True)
+    context = ViewContext(services, world.roads_executor, ops, AppSignals())
+    yield Setup(services, world, clock, context, ops, tmp_path / "recovery")
     db.dispose()

@@ -161,13 +161,16 @@ def test_stale_check_results_are_discarded(setup, validation, qtbot) -> None:
         def __init__(self) -> None:
             self.jobs: list[tuple] = []
 
-        def run(self, fn, on_done=None, on_error=None) -> None:  # type: ignore[no-untyped-def]
+        def query(self, _owner, fn, on_done=None, on_error=None, *, slot=None) -> None:  # type: ignore[no-untyped-def]
+            self.jobs.append((fn, on_done))
+
+        def write(self, _owner, fn, on_done=None, on_error=None, *, quiet=False) -> None:  # type: ignore[no-untyped-def]
             self.jobs.append((fn, on_done))
 
     runner = DeferredRunner()
     message_id = setup.routed_message(QUESTION)
     context = setup.context_for(setup.world.roads_executor)
-    context.runner = runner  # type: ignore[assignment]
+    context.ops = runner  # type: ignore[assignment]
     editor = DraftEditor(
         context, validation, recovery=RecoveryStore(setup.recovery_dir, 1), check_delay_ms=10_000
     )
@@ -369,11 +372,11 @@ def test_clean_interim_answer_is_sent_without_a_warning(setup, open_editor) -> N
 
 
 def test_with_the_real_thread_pool_checks_and_saves_arrive_by_signal(qtbot, setup, validation) -> None:
-    from desktop_app.views.tasks import TaskRunner
+    from desktop_app.views.operations import Operations
 
-    runner = TaskRunner()  # asynchronous: work on QThreadPool, results queued back to the UI thread
+    runner = Operations(setup.services.changes)  # the real pool, results queued back to the UI thread
     context = setup.context_for(setup.world.roads_executor)
-    context.runner = runner
+    context.ops = runner
     message_id = setup.routed_message(QUESTION)
     editor = DraftEditor(
         context,

@@ -1,4 +1,4 @@
-"""Fixtures of the executor workspace tests: SQLite only (views sit above the data layer), synchronous runner."""
+"""Fixtures of the executor workspace tests: SQLite only (views sit above the data layer), inline operation layer."""
 
 from __future__ import annotations
 

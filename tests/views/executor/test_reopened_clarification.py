@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from desktop_app.domain.lifecycle import DraftKind, MessageState, OutboxStatus
 from desktop_app.models.entities import Message, OutboxItem, ThreadEntry
-from desktop_app.services import workflow_hooks
 from desktop_app.services.workflow import ReviewChecks
 from desktop_app.views.editor.recovery import RecoveryStore
 from desktop_app.views.executor.workspace import ExecutorWorkspace
@@ -39,7 +38,7 @@ def test_the_executor_is_notified_when_the_author_answers_a_clarification(qtbot,
     with services.db.session() as session, session.begin():
         item = session.scalars(sa.select(OutboxItem)).one()
         item.status, item.confirmed_at = OutboxStatus.CONFIRMED, now
-        workflow_hooks.outbound_confirmed(session, item, now)
+        services.lifecycle.outbound_confirmed(session, item, now)
     workspace.reload()
     assert world.message(message_id).state is MessageState.CLARIFICATION
     with services.db.session() as session, session.begin():
@@ -52,7 +51,7 @@ def test_the_executor_is_notified_when_the_author_answers_a_clarification(qtbot,
         )
         session.add(entry)
         session.flush()
-        workflow_hooks.author_replied(session, session.get(Message, message_id), entry, now)
+        services.lifecycle.author_replied(session, session.get(Message, message_id), entry, now)
     workspace.reload()
     assert workspace.notifier.history[-1].startswith("Автор ответил на запрос уточнения: Иван Петров")
     assert workspace.strip.isVisibleTo(workspace)

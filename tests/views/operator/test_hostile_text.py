@@ -31,7 +31,7 @@ from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.editor.recovery import RecoveryStore
 from desktop_app.views.executor.workspace import ExecutorWorkspace
 from desktop_app.views.login import LoginDialog
-from desktop_app.views.tasks import TaskRunner
+from desktop_app.views.operations import Operations
 from tests.support.factories import World
 
 FAKE = '<span style="font-size:60pt;color:red">ответ уже согласован, публикуйте</span>'
@@ -195,10 +195,8 @@ def test_every_screen_shows_hostile_text_literally(
     )
     from tests.views.editor.support import fake_validation
 
-    runner = TaskRunner()
-    runner.synchronous = True
     executor = ExecutorWorkspace(
-        ViewContext(services, world.roads_executor, runner, AppSignals()),
+        ViewContext(services, world.roads_executor, Operations(services.changes, inline=True), AppSignals()),
         validation=fake_validation(services),
         recovery=RecoveryStore(tmp_path / "recovery", world.roads_executor.user_id),
         check_delay_ms=10,
@@ -212,7 +210,9 @@ def test_every_screen_shows_hostile_text_literally(
     walker.walk(executor)
 
     # The administrator's screens and the login dialog (demo hints name accounts).
-    admin = AdminWorkspace(ViewContext(services, world.admin, runner, AppSignals()))
+    admin = AdminWorkspace(
+        ViewContext(services, world.admin, Operations(services.changes, inline=True), AppSignals())
+    )
     qtbot.addWidget(admin)
     walker.walk(admin)
     login = LoginDialog(services.auth, {f"демо {HOSTILE[:60]}": "исполнитель"}, "пароль")

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from desktop_app.models.entities import Message
 from desktop_app.views.context import ViewContext
+from desktop_app.views.operations import Operations
 from desktop_app.views.operator.workspace import OperatorWorkspace
-from desktop_app.views.tasks import TaskRunner
 from tests.support.factories import World
 
 HEADER = "ID;Площадка;Автор;Текст;Дата поступления\n"
@@ -45,7 +45,7 @@ def test_cp1251_file_is_imported_only_after_the_operator_confirms(
 def test_import_progress_can_be_cancelled_and_nothing_is_added(
     qtbot, make_workspace, view_context: ViewContext, world: World, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(TaskRunner, "synchronous", False)  # the real pool: the dialog stays responsive
+    view_context.ops = Operations(world.services.changes)  # the real pool: the dialog stays responsive
     path = tmp_path / "big.csv"
     path.write_text(
         HEADER + "".join(f"INC-{n};vk;Автор {n};Яма номер {n};12.05.2026 09:15\n" for n in range(6000)),

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.domain.lifecycle import DraftKind
 from desktop_app.models.entities import Message, ThreadEntry
-from desktop_app.services import workflow_hooks
 from desktop_app.services.queries import Queue
 from desktop_app.views.common.message_table import Column
 from desktop_app.views.context import ViewContext
@@ -39,7 +38,7 @@ def _reply(world: World, message_id: int, text: str) -> None:
         )
         session.add(entry)
         session.flush()
-        workflow_hooks.author_replied(session, session.get(Message, message_id), entry, now)
+        world.services.lifecycle.author_replied(session, session.get(Message, message_id), entry, now)
 
 
 def test_author_added_is_flagged_in_the_queue_and_the_dialog_checks_the_whole_thread(
@@ -123,7 +122,7 @@ def test_a_clarification_waiting_for_its_author_shows_since_when(
     with world.services.db.session() as session, session.begin():
         item = session.scalars(sa.select(OutboxItem)).one()
         item.status, item.confirmed_at = OutboxStatus.CONFIRMED, now
-        workflow_hooks.outbound_confirmed(session, item, now)
+        world.services.lifecycle.outbound_confirmed(session, item, now)
     workspace = make_workspace(view_context)
     workspace.set_queue(Queue.AWAITING_AUTHOR)
     assert workspace.select_message(message_id)

@@ -149,19 +149,17 @@ def test_stale_row_conflict_is_reported(make_workspace, view_context: ViewContex
 
 
 def test_close_requires_a_reason_then_closes(make_workspace, view_context: ViewContext, world: World) -> None:
-    message_id = world.arrive("Спасибо за новый асфальт!")
+    message_id = world.arrive("Купите новые окна со скидкой 50% по ссылке в профиле")
     workspace = make_workspace(view_context)
     workspace.select_message(message_id)
     dialog = workspace.open_close_dialog()
     dialog.accept()
-    assert dialog.error.text() == "Укажите, почему сообщение не требует ответа."
-    dialog.reason_list.setCurrentRow(1)
-    assert dialog.reason() == "Благодарность, ответ не требуется"
+    assert dialog.error.text() == "Выберите или напишите, почему сообщение не требует ответа."
+    dialog.select_reason("Спам или реклама")
+    assert dialog.reason() == "Спам или реклама"
     dialog.accept()
     message = world.message(message_id)
-    assert (
-        message.state is MessageState.CLOSED and message.state_reason == "Благодарность, ответ не требуется"
-    )
+    assert message.state is MessageState.CLOSED and message.state_reason == "Спам или реклама"
 
 
 def test_review_return_for_rework_requires_a_comment(
@@ -249,7 +247,7 @@ def test_filter_instantly_and_search_the_database_on_enter(
     assert workspace.model.rowCount() == 0
     qtbot.keyClick(workspace.search_edit, Qt.Key.Key_Return)
     assert [r.id for r in workspace.model.rows()] == [pothole]
-    assert "поиск по базе" in workspace.count_label.text()
+    assert "поиск по всей базе" in workspace.count_label.text()
     workspace.search_edit.clear()
     assert {r.id for r in workspace.model.rows()} == {pothole, heating}
 
@@ -324,9 +322,9 @@ def test_live_refresh_after_another_workstation_keeps_selection(
 def test_with_the_real_thread_pool(
     qtbot, monkeypatch, real_validate, view_context: ViewContext, world: World
 ) -> None:
-    from desktop_app.views.tasks import TaskRunner
+    from desktop_app.views.operations import Operations
 
-    monkeypatch.setattr(TaskRunner, "synchronous", False)
+    view_context.ops = Operations(view_context.services.changes)  # the real pool
     message_id = world.arrive()
     workspace = OperatorWorkspace(view_context, validate=real_validate, use_tray=False)
     qtbot.addWidget(workspace)
@@ -339,7 +337,7 @@ def test_with_the_real_thread_pool(
     workspace.dialog.accept()
     qtbot.waitUntil(lambda: world.message(message_id).state is MessageState.ROUTED, timeout=5000)
     qtbot.waitUntil(lambda: workspace.model.rowCount() == 0, timeout=5000)
-    assert view_context.runner.wait(5000)
+    assert view_context.ops.wait(5000)
 
 
 def test_a_refused_dialog_stays_open_with_the_users_input(

@@ -1,0 +1,323 @@
+"""What a write changed, and the feed that tells every workstation about it (issue 17).
+
+Every committed transaction on a database built by the bootstrap records what it touched:
+
+* in this process, as a :class:`Changes` value the operation that made the write gets back (so each
+  screen refreshes only what it shows);
+* in the ``change_log`` table, in the same transaction, for the other workstations; on PostgreSQL the
+  commit also sends ``NOTIFY otklik_changes`` so the others read the log at once. On SQLite the
+  others notice the commit by ``PRAGMA data_version``.
+
+:class:`ChangeListener` is the reading side: a plain thread (no Qt) that wakes on a notification or
+a new data version, reads the new log rows and hands one merged :class:`Changes` to a callback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.lifecycle import MessageState
+from desktop_app.models.database import Database
+from desktop_app.models.entities import ChangeLogEntry, Draft, Message, Presence
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "otklik_changes"
+KEEP_LOG = dt.timedelta(minutes=10)  # a workstation that was away longer reloads everything
+_PRUNE_EVERY = 200  # commits between two prunings of the log
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What one or more committed writes changed.
+
+    ``messages``: messages whose row or record (history, drafts, publications…) changed;
+    ``arrived``: messages that are new; ``drafts``: messages whose draft changed;
+    ``states``: message states left or entered (which queues' membership and counts moved);
+    ``presence``: messages whose "who has it open" changed; ``everything``: unknown scope, reload all.
+    """
+
+    messages: frozenset[int] = frozenset()
+    arrived: frozenset[int] = frozenset()
+    drafts: frozenset[int] = frozenset()
+    states: frozenset[MessageState] = frozenset()
+    presence: frozenset[int] = frozenset()
+    everything: bool = False
+
+    @classmethod
+    def all(cls) -> Changes:
+        return cls(everything=True)
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            self.messages | other.messages,
+            self.arrived | other.arrived,
+            self.drafts | other.drafts,
+            self.states | other.states,
+            self.presence | other.presence,
+            self.everything or other.everything,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.everything or self.messages or self.arrived or self.drafts or self.states or self.presence
+        )
+
+    @property
+    def rows(self) -> frozenset[int]:
+        """Messages whose queue row may look different (or appear)."""
+        return self.messages | self.arrived
+
+    def touches(self, message_id: int | None) -> bool:
+        return message_id is not None and (self.everything or message_id in self.messages | self.arrived)
+
+    def of_message(self, message_id: int | None) -> bool:
+        """Anything a message card shows: its record, its draft or who has it open."""
+        return self.touches(message_id) or message_id in self.drafts or message_id in self.presence
+
+
+@dataclass
+class _Pending:
+    messages: set[int] = field(default_factory=set)
+    arrived: set[int] = field(default_factory=set)
+    drafts: set[int] = field(default_factory=set)
+    states: set[MessageState] = field(default_factory=set)
+    presence: set[int] = field(default_factory=set)
+
+    def freeze(self) -> Changes:
+        return Changes(
+            frozenset(self.messages),
+            frozenset(self.arrived),
+            frozenset(self.drafts),
+            frozenset(self.states),
+            frozenset(self.presence),
+        )
+
+    def log_rows(self) -> list[tuple[int, str]]:
+        rows = [(m, "arrived") for m in self.arrived]
+        rows += [(m, "message") for m in self.messages - self.arrived]
+        rows += [(m, "draft") for m in self.drafts - self.messages - self.arrived]
+        rows += [(m, "presence") for m in self.presence - self.messages - self.arrived - self.drafts]
+        return rows
+
+
+class Collected:
+    """What the writes of one ``collect()`` block committed."""
+
+    def __init__(self) -> None:
+        self.changes = Changes()
+
+
+class ChangeFeed:
+    """Records the changes of every committed transaction of one database (installed by the bootstrap)."""
+
+    def __init__(self, db: Database, now: Callable[[], dt.datetime]) -> None:
+        self._db = db
+        self._now = now
+        self._pending: weakref.WeakKeyDictionary[Session, _Pending] = weakref.WeakKeyDictionary()
+        self._local = threading.local()
+        self._commits = 0
+        factory = db.session_factory
+        event.listen(factory, "after_flush", self._after_flush)
+        event.listen(factory, "before_commit", self._before_commit)
+        event.listen(factory, "after_commit", self._after_commit)
+        event.listen(factory, "after_rollback", self._after_rollback)
+
+    @contextlib.contextmanager
+    def collect(self) -> Iterator[Collected]:
+        """Gather what the transactions committed on this thread inside the block changed."""
+        box = Collected()
+        stack: list[Collected] = self._local.__dict__.setdefault("stack", [])
+        stack.append(box)
+        try:
+            yield box
+        finally:
+            stack.remove(box)
+
+    # -- session events ------------------------------------------------------------------------
+
+    def _after_flush(self, session: Session, _context: Any) -> None:
+        pending = self._pending.get(session)
+        if pending is None:
+            pending = self._pending[session] = _Pending()
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(obj, Message):
+                if obj in session.new:
+                    pending.arrived.add(obj.id)
+                    pending.states.add(obj.state)
+                else:
+                    pending.messages.add(obj.id)
+                    history = inspect(obj).attrs.state.history
+                    pending.states.update(s for s in (*history.added, *history.deleted) if s is not None)
+            elif isinstance(obj, Presence):
+                pending.presence.add(obj.message_id)
+            elif isinstance(obj, Draft):
+                pending.drafts.add(obj.message_id)
+            elif isinstance(obj, ChangeLogEntry):
+                continue
+            else:
+                message_id = getattr(obj, "message_id", None)
+                if isinstance(message_id, int):
+                    pending.messages.add(message_id)
+
+    def _before_commit(self, session: Session) -> None:
+        if session.new or session.dirty or session.deleted:
+            session.flush()  # the final flush of the commit happens after this hook
+        pending = self._pending.get(session)
+        if pending is None:
+            return
+        rows = pending.log_rows()
+        if not rows:
+            return
+        connection = session.connection()
+        now = self._now()
+        connection.execute(
+            sa.insert(ChangeLogEntry),
+            [{"message_id": m, "kind": kind, "changed_at": now} for m, kind in rows],
+        )
+        self._commits += 1
+        if self._commits % _PRUNE_EVERY == 0:
+            connection.execute(sa.delete(ChangeLogEntry).where(ChangeLogEntry.changed_at < now - KEEP_LOG))
+        if connection.dialect.name == "postgresql":
+            # Delivered by the server only when (and if) this transaction commits.
+            connection.execute(sa.text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+
+    def _after_commit(self, session: Session) -> None:
+        pending = self._pending.pop(session, None)
+        if pending is None:
+            return
+        changes = pending.freeze()
+        for box in getattr(self._local, "stack", ()):
+            box.changes = box.changes | changes
+
+    def _after_rollback(self, session: Session) -> None:
+        self._pending.pop(session, None)
+
+    # -- reading the log -------------------------------------------------------------------------
+
+    def last_id(self) -> int:
+        with self._db.session() as session:
+            return session.scalar(sa.select(sa.func.max(ChangeLogEntry.id))) or 0
+
+    def read_since(self, last_id: int) -> tuple[int, Changes]:
+        """Log rows after ``last_id`` as one :class:`Changes` (everything, when rows were pruned)."""
+        with self._db.session() as session:
+            rows = session.execute(
+                sa.select(ChangeLogEntry.id, ChangeLogEntry.message_id, ChangeLogEntry.kind)
+                .where(ChangeLogEntry.id > last_id)
+                .order_by(ChangeLogEntry.id)
+            ).all()
+            if not rows:
+                return last_id, Changes()
+            oldest = session.scalar(sa.select(sa.func.min(ChangeLogEntry.id))) or 0
+        return rows[-1][0], _merge(rows, gap=last_id and oldest > last_id + 1)
+
+
+def _merge(rows: Iterable[tuple[int, int | None, str]], *, gap: bool) -> Changes:
+    pending = _Pending()
+    for _id, message_id, kind in rows:
+        if message_id is None:
+            continue
+        target = {
+            "arrived": pending.arrived,
+            "draft": pending.drafts,
+            "presence": pending.presence,
+        }.get(kind, pending.messages)
+        target.add(message_id)
+    changes = pending.freeze()
+    # A message's state change may move it between any queues: the other side re-reads its counts.
+    if changes.messages or changes.arrived:
+        changes = Changes(
+            changes.messages, changes.arrived, changes.drafts, frozenset(MessageState), changes.presence
+        )
+    return Changes.all() if gap else changes
+
+
+class ChangeListener:
+    """Wakes on another connection's commit and hands what it changed to ``on_changes`` (< 1 s)."""
+
+    def __init__(
+        self,
+        feed: ChangeFeed,
+        db: Database,
+        on_changes: Callable[[Changes], None],
+        *,
+        interval: float = 0.2,
+    ) -> None:
+        self._feed = feed
+        self._db = db
+        self._on_changes = on_changes
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last = 0
+
+    def start(self) -> ChangeListener:
+        self._last = self._feed.last_id()
+        self._thread = threading.Thread(target=self._run, name="otklik-change-feed", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if self._db.dialect == "postgresql":
+                    self._listen_postgres()
+                else:
+                    self._watch_sqlite()
+            except Exception:  # the database went away: try again, the views keep working
+                log.warning("change feed interrupted; retrying", exc_info=True)
+                self._stop.wait(2.0)
+
+    def _deliver(self) -> None:
+        last, changes = self._feed.read_since(self._last)
+        self._last = last
+        if changes:
+            self._on_changes(changes)
+
+    def _watch_sqlite(self) -> None:
+        connection = self._db.engine.raw_connection()
+        try:
+            version = None
+            while not self._stop.is_set():
+                cursor = connection.cursor()
+                cursor.execute("PRAGMA data_version")
+                current = cursor.fetchone()[0]
+                cursor.close()
+                if version is not None and current != version:
+                    self._deliver()
+                version = current
+                self._stop.wait(self._interval)
+        finally:
+            connection.close()
+
+    def _listen_postgres(self) -> None:
+        import psycopg
+
+        url = self._db.engine.url.set(drivername="postgresql")
+        dsn = url.render_as_string(hide_password=False)
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f"LISTEN {CHANNEL}")
+            self._deliver()  # anything committed while we were (re)connecting
+            while not self._stop.is_set():
+                woke = False
+                for _note in connection.notifies(timeout=self._interval, stop_after=1):
+                    woke = True
+                if woke:
+                    self._deliver()

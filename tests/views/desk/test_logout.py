@@ -1,0 +1,117 @@
+"""Issue 18, point 1: a shared workstation changes hands — log-out back to the login screen."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from desktop_app.models.entities import Presence
+from desktop_app.services.bootstrap import AppServices
+from desktop_app.views.context import AppSignals
+from desktop_app.views.login import LoginDialog
+from desktop_app.views.main_window import MainWindow
+from desktop_app.views.operations import Operations, alive
+from desktop_app.views.session import DeskSession, _belongs_to
+from tests.support.factories import PASSWORD, World
+
+
+def _log_in(qtbot, dialog: LoginDialog, login: str) -> None:
+    dialog.login_edit.setText(login)
+    dialog.password_edit.setText(PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+
+
+def _presence_rows(services: AppServices) -> int:
+    with services.db.session() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(Presence))
+
+
+def test_change_of_user_closes_the_windows_and_clears_presence(
+    qtbot, services: AppServices, world: World
+) -> None:
+    message_id = world.arrive()
+    ops = Operations(services.changes)  # the real pool: the previous user's operations are drained
+    session = DeskSession(services, ops, AppSignals(), watch_changes=False, maximize=False)
+    login = session.show_login()
+    qtbot.addWidget(login)
+    _log_in(qtbot, login, "operator")
+    window = session.window
+    assert isinstance(window, MainWindow)
+    assert window.context.actor.login == "operator"
+    qtbot.waitExposed(window)
+    workspace = window.workspace
+    ops.wait()
+    workspace.select_message(message_id)  # the card shows the message: presence «открыто у»
+    ops.wait()
+    assert _presence_rows(services) == 1
+    assert workspace.open_close_dialog() is not None  # a dialog the operator left open
+    dialogs = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QDialog) and w.isVisible() and _belongs_to(w, window)
+    ]
+    assert dialogs
+
+    window.logout_action.trigger()  # Файл → Сменить пользователя… (a modal dialog blocks the shortcut)
+
+    assert session.window is None
+    assert not window.isVisible()
+    assert all(not alive(d) or not d.isVisible() for d in dialogs)
+    assert ops.pending() == 0
+    assert _presence_rows(services) == 0  # the others stop seeing «открыто у» at once
+    qtbot.waitUntil(lambda: not alive(window))
+    relogin = session.login
+    assert relogin is not None and relogin.isVisible()
+    qtbot.addWidget(relogin)
+    assert relogin.login_edit.text() == ""  # nothing of the previous user is prefilled
+
+    _log_in(qtbot, relogin, "roads")
+    assert session.window is not None
+    assert session.window.context.actor.login == "roads"
+    assert "Сотрудник roads" in session.window.windowTitle()
+    qtbot.addWidget(session.window)
+    ops.wait()
+
+
+def test_the_menu_and_the_shortcut_offer_the_change_of_user(
+    qtbot, services: AppServices, world: World
+) -> None:
+    ops = Operations(services.changes, inline=True)
+    session = DeskSession(services, ops, AppSignals(), watch_changes=False, maximize=False)
+    window = session.enter(world.supervisor)
+    qtbot.addWidget(window)
+    qtbot.waitExposed(window)
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    assert "Сменить пользователя…" in texts
+    seen: list[bool] = []
+    session.logged_out.connect(lambda: seen.append(True))
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.keyClick(
+        window.windowHandle(),
+        Qt.Key.Key_L,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert seen == [True]
+    assert session.login is not None and session.login.isVisible()
+    qtbot.addWidget(session.login)
+    session.login.reject()  # closing the login instead of logging in again quits the app
+
+
+def test_the_demo_login_list_names_the_executors_departments(
+    qtbot, services: AppServices, world: World
+) -> None:
+    ops = Operations(services.changes, inline=True)
+    accounts = {"operator": "operator", "roads": "executor", "housing": "executor"}
+    session = DeskSession(services, ops, AppSignals(), demo_accounts=accounts, demo_password=PASSWORD)
+    dialog = session.show_login()
+    qtbot.addWidget(dialog)
+    items = [dialog.accounts.item(i).text() for i in range(dialog.accounts.count())]
+    assert items == [
+        "operator — отдел по обращениям граждан",
+        "roads — исполнитель: Управление дорог и транспорта",
+        "housing — исполнитель: Управление ЖКХ",
+    ]
+    dialog.reject()
