@@ -6,7 +6,7 @@ is a scan of every stage record (the month's dashboard grew with the table, not 
 instead of every record started in the period.
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0005
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = "0008"
-down_revision = "0002"
+down_revision = "0005"  # chained after main: 0002 → 0005 merged first
 branch_labels = None
 depends_on = None
 
