@@ -372,7 +372,7 @@ def main() -> int:
     count = 1_000 if args.quick else args.messages
     cache = Path(tempfile.gettempdir()) / "otklik-bench-reports"
     cache.mkdir(exist_ok=True)
-    path = cache / f"reports-{count}-{SEED}-v4.sqlite3"
+    path = cache / f"reports-{count}-{SEED}-v5.sqlite3"
     results: dict[str, float] = {}
     if not path.exists():
         partial = path.with_suffix(".building")

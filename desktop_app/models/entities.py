@@ -305,6 +305,14 @@ class StageDeadline(Base):
         # Reports select stage records by start and ask per message which stages it had (issue 19).
         Index("ix_stage_deadlines_started", "started_at"),
         Index("ix_stage_deadlines_message_stage", "message_id", "stage", "completed_at"),
+        # «Overdue now» reads only the open records; the 8-hour clocks are one kind by start (issue 19).
+        Index(
+            "ix_stage_deadlines_open_due",
+            "due_at",
+            sqlite_where=sql_text("completed_at IS NULL"),
+            postgresql_where=sql_text("completed_at IS NULL"),
+        ),
+        Index("ix_stage_deadlines_stage_started", "stage", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
