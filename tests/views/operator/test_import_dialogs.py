@@ -3,6 +3,7 @@ with «Отмена» (cancelling rolls the whole file back)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -51,12 +52,27 @@ def test_import_progress_can_be_cancelled_and_nothing_is_added(
         HEADER + "".join(f"INC-{n};vk;Автор {n};Яма номер {n};12.05.2026 09:15\n" for n in range(6000)),
         encoding="utf-8",
     )
+    # The worker waits at its first progress report until «Отмена» is pressed, so the click always
+    # comes before the file is accepted, however loaded the machine (cancel works until acceptance).
+    clicked = threading.Event()
+    desk = view_context.services.manual
+    real_import = desk.import_file
+
+    def import_held_at_first_report(actor, file, encoding, progress, cancelled):  # type: ignore[no-untyped-def]
+        def report(done: int, total: int) -> None:
+            progress(done, total)
+            clicked.wait(30)
+
+        return real_import(actor, file, encoding, report, cancelled)
+
+    monkeypatch.setattr(desk, "import_file", import_held_at_first_report)
     workspace: OperatorWorkspace = make_workspace(view_context)
     workspace.import_file(path)
     dialog = workspace.import_progress
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.maximum() > 0, timeout=20_000)  # progress reached the dialog
     dialog.findChild(QPushButton).click()  # «Отмена»
+    clicked.set()
     qtbot.waitUntil(lambda: workspace.last_error is not None, timeout=60_000)
     assert "отменена" in workspace.last_error.text()
     workspace.last_error.done(QMessageBox.StandardButton.Ok)
