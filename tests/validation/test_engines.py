@@ -469,6 +469,22 @@ def test_a_system_proxy_never_carries_the_text(fake_lt, monkeypatch) -> None:
     assert [m.rule_id for m in result.matches] == ["MORFOLOGIK_RULE_RU_RU"]
 
 
+def test_no_name_lookup_is_needed_to_reach_the_server(fake_lt, monkeypatch) -> None:
+    """A minimal offline root has no /etc/hosts: "localhost" does not resolve. The client must still
+    reach the server by its address (found by the .deb's clean-root check)."""
+    import socket
+
+    def no_resolver(name: str) -> str:
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "gethostbyname", no_resolver)
+    engine = RemoteLanguageToolProofreader(fake_lt.url)
+    result = engine.proofread("Обращение расмотрено.")
+    engine.close()
+    assert result.notice is None
+    assert [m.rule_id for m in result.matches] == ["MORFOLOGIK_RULE_RU_RU"]
+
+
 def test_a_text_the_real_client_is_refused_keeps_the_server(fake_lt, embedded) -> None:
     """The server answers 413 with a plain-text body (language-tool-python: not JSON): only that
     check goes to the embedded engine, with a Russian notice free of the text; the server stays."""

@@ -101,7 +101,11 @@ def open_tool(
 ) -> language_tool_python.LanguageTool:
     """A language-tool-python client of the server at ``url`` (asks ``/v2/languages`` once)."""
     try:
-        tool = language_tool_python.LanguageTool(language, remote_server=url, proxies=dict(NO_PROXY))
+        # ``host`` given: the library would otherwise resolve "localhost" even in remote mode, which
+        # fails where no /etc/hosts exists (a minimal offline root) and looked like a dead server.
+        tool = language_tool_python.LanguageTool(
+            language, remote_server=url, host="127.0.0.1", proxies=dict(NO_PROXY)
+        )
     except (LanguageToolError, ValueError, OSError) as exc:  # ValueError: language not on the server
         raise ProofreadingUnavailableError(
             texts.LANGUAGETOOL_UNREACHABLE.format(url=url, error=_short(exc))
