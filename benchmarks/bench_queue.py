@@ -77,7 +77,7 @@ class MemoryFeed:
         self._count = count
         self._now = now
 
-    def fetch(self, cursor: str, page_size: int):  # type: ignore[no-untyped-def]
+    def fetch(self, cursor: str, page_size: int, *, deadline: float | None = None):  # type: ignore[no-untyped-def]
         from desktop_app.adapters.incident.gateway import FetchPage, IncomingItem
 
         start = int(cursor or 0)
