@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat
+from PySide6.QtGui import QFont, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -42,6 +42,7 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.texts import ROLE_NAMES, STAGE_NAMES
 from desktop_app.views.admin_quarantine import QuarantineView
 from desktop_app.views.common.dialogs import error_text
+from desktop_app.views.common.theme import Tone, text_colour
 from desktop_app.views.context import ViewContext
 from desktop_app.views.rows_model import RowsTableModel
 
@@ -449,7 +450,7 @@ class AdminWorkspace(QTabWidget):
         for plan in plans:
             fmt = QTextCharFormat()
             if not plan.is_working:
-                fmt.setForeground(QColor("#b00020"))
+                fmt.setForeground(text_colour(Tone.DANGER, role=QPalette.ColorRole.Base))
             if plan.shortened:
                 fmt.setFontItalic(True)
             if plan.kind.value == "custom" or plan.working_weekend:

@@ -24,6 +24,7 @@ from desktop_app.services.presence import HEARTBEAT
 from desktop_app.services.texts import ROLE_NAMES
 from desktop_app.views.common.countdown import plain_tooltip
 from desktop_app.views.common.dialogs import show_message
+from desktop_app.views.common.theme import Tone, style_text
 from desktop_app.views.context import ChangeFeedBridge, ViewContext
 from desktop_app.views.ui_state import UiState
 
@@ -202,7 +203,7 @@ class MainWindow(QMainWindow):
     def show_sync_status(self, text: str, healthy: bool) -> None:
         self.connection_label.setText(text)
         self.connection_label.setToolTip(plain_tooltip(text))
-        self.connection_label.setStyleSheet("" if healthy else "color: #b00020;")
+        style_text(self.connection_label, None if healthy else Tone.DANGER)
 
     def show_failure(self, text: str) -> None:
         """Central failure facility: a window-modal box with the Russian sentence (detail is in the log)."""

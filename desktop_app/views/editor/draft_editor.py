@@ -49,6 +49,7 @@ from desktop_app.services.validation import (
 )
 from desktop_app.services.workflow import DraftSaved
 from desktop_app.views.common.dialogs import error_text
+from desktop_app.views.common.theme import Tone, style_box, style_text
 from desktop_app.views.context import ViewContext
 from desktop_app.views.editor.attachments import (
     AttachmentStrip,
@@ -68,7 +69,6 @@ KIND_TITLES: dict[DraftKind, str] = {
     DraftKind.INTERIM: "Промежуточный ответ (окончательный — в течение 7 рабочих дней)",
     DraftKind.CLARIFICATION: "Запрос уточнения у автора",
 }
-BANNER_STYLE = "QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
 
 
 def _plain_label(text: str = "", name: str = "") -> QLabel:
@@ -80,10 +80,11 @@ def _plain_label(text: str = "", name: str = "") -> QLabel:
     return label
 
 
-def _banner(name: str, bg: str, border: str) -> tuple[QFrame, QVBoxLayout]:
+def _banner(name: str, tone: Tone) -> tuple[QFrame, QVBoxLayout]:
+    """A hidden banner frame tinted in ``tone`` from the palette (readable in a dark palette too)."""
     frame = QFrame()
     frame.setObjectName(name)
-    frame.setStyleSheet(BANNER_STYLE.format(name=name, bg=bg, border=border))
+    style_box(frame, tone, selector=f"QFrame#{name}")
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(8, 6, 8, 6)
     frame.hide()
@@ -155,15 +156,15 @@ class DraftEditor(QWidget):
         self.title_label = _plain_label("", "draft_title")
         self.title_label.setStyleSheet("font-weight: bold;")
 
-        self.rework_banner, rework_layout = _banner("rework_banner", "#fff4d6", "#e0b040")
+        self.rework_banner, rework_layout = _banner("rework_banner", Tone.WARNING)
         self.rework_label = _plain_label("", "rework_comment")
         rework_layout.addWidget(self.rework_label)
 
-        self.notice_banner, notice_layout = _banner("notice_banner", "#e8f1fb", "#90b4dc")
+        self.notice_banner, notice_layout = _banner("notice_banner", Tone.NOTICE)
         self.notice_label = _plain_label("", "recovery_notice")
         notice_layout.addWidget(self.notice_label)
 
-        self.conflict_banner, conflict_layout = _banner("conflict_banner", "#fdecea", "#d9534f")
+        self.conflict_banner, conflict_layout = _banner("conflict_banner", Tone.DANGER)
         self.conflict_label = _plain_label("", "conflict_text")
         self.conflict_other = QPlainTextEdit()
         self.conflict_other.setReadOnly(True)
@@ -211,7 +212,7 @@ class DraftEditor(QWidget):
 
         self.counter_label = _plain_label("", "char_counter")
         self.save_label = _plain_label("", "save_status")
-        self.save_label.setStyleSheet("color: palette(mid);")
+        style_text(self.save_label, Tone.MUTED)
         status_row = QHBoxLayout()
         status_row.addWidget(self.counter_label)
         status_row.addStretch(1)
@@ -221,7 +222,7 @@ class DraftEditor(QWidget):
         self.attachments.add_requested.connect(self.choose_files)
         self.attachments.remove_requested.connect(self.remove_attachment)
 
-        self.warning_banner, warning_layout = _banner("submit_warning", "#fff4d6", "#e0b040")
+        self.warning_banner, warning_layout = _banner("submit_warning", Tone.WARNING)
         self.warning_label = _plain_label("", "submit_warning_text")
         self.submit_anyway_button = QPushButton("Всё равно отправить на проверку")
         self.back_to_draft_button = QPushButton("Вернуться к черновику")
@@ -234,7 +235,7 @@ class DraftEditor(QWidget):
         self.back_to_draft_button.clicked.connect(self._back_to_draft)
 
         self.error_label = _plain_label("", "editor_error")
-        self.error_label.setStyleSheet("color: #b00020;")
+        style_text(self.error_label, Tone.DANGER)
         self.error_label.hide()
         self.submit_button = QPushButton("Отправить на проверку в ОпОГ")
         self.submit_button.setObjectName("submit_draft")
@@ -254,7 +255,7 @@ class DraftEditor(QWidget):
         column.addWidget(self.text_edit, 1)
         column.addLayout(status_row)
         self.blanks_label = _plain_label("", "template_blanks")
-        self.blanks_label.setStyleSheet("color: #b00020;")
+        style_text(self.blanks_label, Tone.DANGER)
         self.blanks_label.hide()
         column.addWidget(self.blanks_label)
         column.addWidget(self.attachments)
@@ -531,7 +532,7 @@ class DraftEditor(QWidget):
         rules = self.validation.platform_rules(self.detail.row.platform)
         if rules is None:
             self.counter_label.setText(f"Знаков: {len(text)}")
-            self.counter_label.setStyleSheet("")
+            style_text(self.counter_label, None)
             return
         length = rules.length(text)
         limit = rules.max_chars
@@ -540,10 +541,14 @@ class DraftEditor(QWidget):
             limit, caption = rules.caption_max_chars, " (подпись к вложениям)"
         if limit is None:
             self.counter_label.setText(f"Знаков: {length} · {rules.title}: без ограничения длины")
-            self.counter_label.setStyleSheet("")
+            style_text(self.counter_label, None)
             return
         self.counter_label.setText(f"Знаков: {length} из {limit}{caption} · {rules.title}")
-        self.counter_label.setStyleSheet("color: #b00020; font-weight: bold;" if length > limit else "")
+        style_text(
+            self.counter_label,
+            Tone.DANGER if length > limit else None,
+            "font-weight: bold;" if length > limit else "",
+        )
 
     # -- live validation --------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from desktop_app.views.common.message_table import (
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
+from desktop_app.views.common.theme import Tone, style_text
 from desktop_app.views.context import ViewContext
 from desktop_app.views.editor.draft_editor import DraftEditor
 from desktop_app.views.editor.recovery import RecoveryStore
@@ -176,7 +177,7 @@ class ExecutorWorkspace(QWidget):
         self.hand_back_button.clicked.connect(self.open_hand_back_dialog)
         self.hand_back_button.setEnabled(False)
         self.error_label = _plain_label("", "workspace_error")
-        self.error_label.setStyleSheet("color: #b00020;")
+        style_text(self.error_label, Tone.DANGER)
         self.error_label.hide()
 
         self.editor = DraftEditor(context, self.validation, recovery=recovery, **editor_options)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPixmap
+from PySide6.QtGui import QFont, QIcon, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +42,7 @@ from desktop_app.services.texts import DRAFT_KIND_NAMES
 from desktop_app.services.workflow import ReviewChecks, ReviewMaterial
 from desktop_app.views.common.countdown import plain_tooltip
 from desktop_app.views.common.diff import show_diff
+from desktop_app.views.common.theme import Tone, style_box, style_text, text_colour
 
 DEPARTMENT_ROLE = Qt.ItemDataRole.UserRole
 SUGGESTED_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,7 +61,7 @@ def plain_label(text: str = "", *, wrap: bool = True, name: str = "") -> QLabel:
 
 def error_label() -> QLabel:
     label = plain_label(name="inline_error")
-    label.setStyleSheet("color: #b00020; font-weight: 600;")
+    style_text(label, Tone.DANGER, "font-weight: 600;")
     label.hide()
     return label
 
@@ -166,7 +167,7 @@ class RouteDialog(FormDialog):
                 "Возможно, сообщение нужно перенаправить.",
                 name="redirect_hint",
             )
-            hint.setStyleSheet("background: #fff7e0; padding: 6px; border-radius: 4px;")
+            style_box(hint, Tone.WARNING, "padding: 6px;")
             self.layout_.addWidget(hint)
         form = QFormLayout()
         self.comment_edit = QLineEdit()
@@ -188,7 +189,7 @@ class RouteDialog(FormDialog):
         item.setData(DEPARTMENT_ROLE, 0)  # read back by Python: never an empty QVariant
         item.setData(SUGGESTED_ROLE, False)
         item.setFlags(Qt.ItemFlag.NoItemFlags)
-        item.setForeground(QColor("#6b7280"))
+        item.setForeground(text_colour(Tone.MUTED, role=QPalette.ColorRole.Base))
         font = QFont()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 0.9)
@@ -456,7 +457,7 @@ class ReviewDialog(QDialog):
                 "Автор дописал после отправки проекта: проверьте, отвечает ли проект и на новое.",
                 name="author_added",
             )
-            added.setStyleSheet("color: #b45309; font-weight: 600;")
+            style_text(added, Tone.WARNING, "font-weight: 600;")
             texts_layout.addWidget(added)
         round_number = draft.versions[-1][0] if draft and draft.versions else 0
         texts_layout.addWidget(plain_label(f"Проект ответа ({kind}), версия {round_number}:"))
@@ -504,7 +505,7 @@ class ReviewDialog(QDialog):
             previous = plain_label(
                 f"Предыдущая проверка: {last.reviewer}: {last.comment}", name="previous_review"
             )
-            previous.setStyleSheet("color: #4b5563;")
+            style_text(previous, Tone.MUTED)
             texts_layout.addWidget(previous)
         split.addWidget(texts)
 
@@ -520,7 +521,7 @@ class ReviewDialog(QDialog):
         else:
             checks_layout.addWidget(self.validation_panel, 1)
         self.report_status = plain_label("Проверка выполняется…", name="report_status")
-        self.report_status.setStyleSheet("color: #4b5563;")
+        style_text(self.report_status, Tone.MUTED)
         checks_layout.addWidget(self.report_status)
 
         confirm = QGroupBox("Подтвердите перед публикацией (п. 7)")

@@ -63,6 +63,7 @@ from desktop_app.views.common.message_table import (
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
+from desktop_app.views.common.theme import Tone, style_text
 from desktop_app.views.context import ViewContext
 from desktop_app.views.editor.attachments import thumbnail_image
 from desktop_app.views.operations import alive
@@ -202,7 +203,7 @@ class OperatorWorkspace(QWidget):
         self.freshness_label = QLabel("«Система Инцидент»: нет данных о синхронизации")
         self.freshness_label.setObjectName("freshness")
         self.freshness_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.freshness_label.setStyleSheet("color: #4b5563; padding: 0 6px;")
+        style_text(self.freshness_label, Tone.MUTED, "padding: 0 6px;")
         top.addWidget(self.freshness_label)
         layout.addLayout(top)
 
@@ -265,7 +266,7 @@ class OperatorWorkspace(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("row_count")
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.count_label.setStyleSheet("color: #4b5563;")
+        style_text(self.count_label, Tone.MUTED)
         search_row.addWidget(self.count_label)
         center_layout.addLayout(search_row)
 
@@ -765,11 +766,10 @@ class OperatorWorkspace(QWidget):
 
     def show_sync_status(self, text: str, healthy: bool) -> None:
         self.freshness_label.setText(text)
-        self.freshness_label.setStyleSheet(
-            "color: #4b5563; padding: 0 6px;"
-            if healthy
-            else "color: #b00020; font-weight: 600; padding: 0 6px;"
-        )
+        if healthy:
+            style_text(self.freshness_label, Tone.MUTED, "padding: 0 6px;")
+        else:
+            style_text(self.freshness_label, Tone.DANGER, "font-weight: 600; padding: 0 6px;")
 
     # -- running service calls ---------------------------------------------------------------------
 
