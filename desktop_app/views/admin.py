@@ -77,6 +77,7 @@ def _plain(text: str) -> QLabel:
 class AdminWorkspace(QTabWidget):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Администрирование")
         self.context = context
         self.addTab(self._users_tab(), "Сотрудники")
         self.addTab(self._departments_tab(), "Подразделения")
@@ -129,6 +130,7 @@ class AdminWorkspace(QTabWidget):
             ],
         )
         self.users_table = QTableView()
+        self.users_table.setAccessibleName("Сотрудники")
         self.users_table.setObjectName("users")
         self.users_table.setAccessibleName("Сотрудники")
         self.users_table.setModel(self.users_model)
@@ -296,6 +298,7 @@ class AdminWorkspace(QTabWidget):
         tab = QWidget()
         layout = QHBoxLayout(tab)
         self.departments_list = QListWidget()
+        self.departments_list.setAccessibleName("Подразделения")
         self.departments_list.currentItemChanged.connect(self._show_department)
         layout.addWidget(self.departments_list, 1)
         right = QVBoxLayout()
@@ -359,6 +362,7 @@ class AdminWorkspace(QTabWidget):
             [lambda y: str(y[0]), lambda y: y[1], lambda y: "предварительный" if y[2] else "официальный"],
         )
         years = QTableView()
+        years.setAccessibleName("Годы производственного календаря")
         years.setModel(self.years_model)
         years.verticalHeader().hide()
         years.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -397,6 +401,7 @@ class AdminWorkspace(QTabWidget):
             [lambda d: d[0].strftime("%d.%m.%Y"), lambda d: d[1], lambda d: d[2]],
         )
         custom_days = QTableView()
+        custom_days.setAccessibleName("Особые дни календаря")
         custom_days.setModel(self.custom_days_model)
         custom_days.verticalHeader().hide()
         custom_days.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -614,6 +619,7 @@ class AdminWorkspace(QTabWidget):
             _plain("Слова, предложенные сотрудниками для словаря организации (улицы, сокращения, имена):")
         )
         self.pending_list = QListWidget()
+        self.pending_list.setAccessibleName("Предложенные слова словаря организации")
         layout.addWidget(self.pending_list)
         buttons = QHBoxLayout()
         approve = QPushButton("Утвердить")

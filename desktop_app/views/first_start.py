@@ -161,6 +161,7 @@ class FirstStartDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(_plain("Структурные подразделения:"))
         self.departments = QListWidget()
+        self.departments.setAccessibleName("Подразделения администрации")
         for department in load_seed()["departments"]:
             item = QListWidgetItem(department["name"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -68,6 +68,7 @@ class LoginDialog(QDialog):
             hint.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(hint)
             self.accounts = QListWidget()
+            self.accounts.setAccessibleName("Демонстрационные учётные записи")
             self.accounts.setObjectName("demo_accounts")
             for login, role in demo_accounts.items():
                 title = ROLE_TITLES.get(role, role)

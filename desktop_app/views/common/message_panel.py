@@ -240,6 +240,7 @@ class MessagePanel(QWidget):
         body.addWidget(self.presence_label)
 
         self.text_view = QPlainTextEdit()
+        self.text_view.setAccessibleName("Текст сообщения")
         self.text_view.setObjectName("message_text")
         self.text_view.setReadOnly(True)
         self.text_view.setFrameShape(QFrame.Shape.StyledPanel)
@@ -258,9 +259,12 @@ class MessagePanel(QWidget):
         body.addWidget(self.attachments)
 
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Сведения о сообщении")
         self.tabs.setDocumentMode(True)
         self.stages_view = self._tree(["Этап", "Начало", "Срок", "Состояние"], "stages")
         self.thread_view = self._tree(["Когда", "Кто", "Текст"], "thread")
+        self.stages_view.setAccessibleName("Этапы и сроки")
+        self.thread_view.setAccessibleName("Переписка и история")
         self.history_view = self._tree(["Когда", "Кто", "Действие", "Подробности"], "history")
         self.tabs.addTab(self.stages_view, "Сроки")
         self.tabs.addTab(self.thread_view, "Переписка")

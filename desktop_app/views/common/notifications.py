@@ -51,6 +51,7 @@ class NotificationHistory(QDialog):
         self.resize(640, 380)
         layout = QVBoxLayout(self)
         self.list = QListWidget()
+        self.list.setAccessibleName("История уведомлений")
         self.list.setObjectName("notification_history")
         self.list.setAccessibleName("Уведомления")
         self.list.setWordWrap(True)

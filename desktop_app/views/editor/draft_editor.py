@@ -167,6 +167,7 @@ class DraftEditor(QWidget):
         self.conflict_banner, conflict_layout = _banner("conflict_banner", Tone.DANGER)
         self.conflict_label = _plain_label("", "conflict_text")
         self.conflict_other = QPlainTextEdit()
+        self.conflict_other.setAccessibleName("Текст, сохранённый на другом рабочем месте")
         self.conflict_other.setReadOnly(True)
         self.conflict_other.setMaximumHeight(110)
         self.reload_button = QPushButton("Взять текст с другого рабочего места")
@@ -205,6 +206,10 @@ class DraftEditor(QWidget):
         top.addWidget(self.template_button)
 
         self.text_edit = DraftTextEdit()
+        self.text_edit.setAccessibleName("Текст ответа")
+        self.text_edit.setAccessibleDescription(
+            "Черновик сохраняется автоматически; проверки — на панели справа"
+        )
         self.text_edit.textChanged.connect(self._text_changed)
         self.text_edit.focus_lost.connect(self.save_now)
         self.text_edit.files_dropped.connect(self.add_files)
@@ -263,8 +268,10 @@ class DraftEditor(QWidget):
         column.addLayout(bottom)
 
         self.panel = ValidationPanel()
+        self.panel.setAccessibleName("Проверки ответа")
         self.panel.jump_requested.connect(self.text_edit.select_span)
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        left.setAccessibleName("Черновик ответа")
         splitter.addWidget(left)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)

@@ -69,6 +69,7 @@ class HandBackDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Вернуть сообщение в отдел по обращениям граждан")
         self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setAccessibleName("Причина возврата в ОпОГ")
         self.reason_edit.setPlaceholderText("Например: вопрос относится к управлению ЖКХ, а не к нашему.")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -138,6 +139,7 @@ class ExecutorWorkspace(QWidget):
         self.scope_combo.addItem("Все сообщения подразделения", SCOPE_ALL)
         self.scope_combo.currentIndexChanged.connect(self._apply_scope)
         self.search_edit = QLineEdit()
+        self.search_edit.setAccessibleName("Поиск сообщений")
         self.search_edit.setPlaceholderText("Поиск: автор, текст, номер")
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = _plain_label("", "count")
@@ -154,6 +156,7 @@ class ExecutorWorkspace(QWidget):
         )
         self.search_edit.textChanged.connect(self.model.set_filter_text)
         self.table = QTableView()
+        self.table.setAccessibleName("Сообщения подразделения")
         self.table.setObjectName("messages")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -181,6 +184,7 @@ class ExecutorWorkspace(QWidget):
         self.error_label.hide()
 
         self.editor = DraftEditor(context, self.validation, recovery=recovery, **editor_options)
+        self.editor.setAccessibleName("Редактор ответа")
         self.editor.submitted.connect(self._submitted)
 
         left = QWidget()
@@ -204,6 +208,9 @@ class ExecutorWorkspace(QWidget):
 
         # The list above the message it opens, both beside the editor: the draft gets the width.
         reading = QSplitter(Qt.Orientation.Vertical)
+        reading.setAccessibleName("Список и карточка сообщения")
+        left.setAccessibleName("Список сообщений")
+        middle.setAccessibleName("Карточка сообщения")
         reading.addWidget(left)
         reading.addWidget(middle)
         reading.setStretchFactor(0, 2)

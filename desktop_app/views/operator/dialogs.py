@@ -136,6 +136,7 @@ class RouteDialog(FormDialog):
         self.resize(620, 460)
         self.layout_.addWidget(plain_label("Подразделение-исполнитель:"))
         self.department_list = QListWidget()
+        self.department_list.setAccessibleName("Подразделение-исполнитель")
         self.department_list.setObjectName("departments")
         self.department_list.setAlternatingRowColors(True)
         self.department_list.setWordWrap(True)
@@ -260,6 +261,7 @@ class RedirectDialog(FormDialog):
         self.layout_.addWidget(plain_label("Причина перенаправления (обязательно):"))
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setObjectName("reason")
+        self.reason_edit.setAccessibleName("Причина перенаправления")
         self.reason_edit.setPlaceholderText("почему вопрос не относится к компетенции администрации")
         self.layout_.addWidget(self.reason_edit, 1)
         self.finish_layout()
@@ -357,6 +359,7 @@ class ReassignDialog(FormDialog):
         self.layout_.addWidget(plain_label("Причина передачи (обязательно):"))
         self.comment_edit = QPlainTextEdit()
         self.comment_edit.setObjectName("comment")
+        self.comment_edit.setAccessibleName("Причина передачи")
         self.layout_.addWidget(self.comment_edit, 1)
         self.finish_layout()
 
@@ -450,6 +453,7 @@ class ReviewDialog(QDialog):
         )
         # The whole thread: the checks and the reviewer see every word the author wrote.
         self.message_view = read_only_text(material.thread_text if material else detail.text, "message_text")
+        self.message_view.setAccessibleName("Сообщение автора")
         self.message_view.setMaximumHeight(180)
         texts_layout.addWidget(self.message_view)
         if (material and material.author_added) or detail.row.author_added:
@@ -462,6 +466,7 @@ class ReviewDialog(QDialog):
         round_number = draft.versions[-1][0] if draft and draft.versions else 0
         texts_layout.addWidget(plain_label(f"Проект ответа ({kind}), версия {round_number}:"))
         self.draft_view = read_only_text(submitted, "draft_text")
+        self.draft_view.setAccessibleName("Проект ответа")
         # What changed since the previous version (issue 18): a returned draft is checked again quickly.
         self.diff_view: QTextEdit | None = None
         previous_text = draft.versions[-2][1] if draft and len(draft.versions) >= 2 else None
@@ -508,6 +513,7 @@ class ReviewDialog(QDialog):
             style_text(previous, Tone.MUTED)
             texts_layout.addWidget(previous)
         split.addWidget(texts)
+        texts.setAccessibleName("Сообщение и проект ответа")
 
         checks_box = QWidget()
         checks_layout = QVBoxLayout(checks_box)
@@ -543,10 +549,12 @@ class ReviewDialog(QDialog):
         checks_layout.addWidget(plain_label("Комментарий исполнителю (обязателен при возврате, п. 8):"))
         self.comment_edit = QPlainTextEdit()
         self.comment_edit.setObjectName("rework_comment")
+        self.comment_edit.setAccessibleName("Комментарий исполнителю")
         self.comment_edit.setPlaceholderText("что нужно доработать: какие вопросы остались без ответа")
         self.comment_edit.setMaximumHeight(90)
         checks_layout.addWidget(self.comment_edit)
         split.addWidget(checks_box)
+        checks_box.setAccessibleName("Проверки и решение")
         split.setSizes([560, 520])
         layout.addWidget(split, 1)
 
