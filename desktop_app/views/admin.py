@@ -451,7 +451,11 @@ class AdminWorkspace(QTabWidget):
         grid = self.month_grid
         grid.setDateTextFormat(QDate(), QTextCharFormat())  # clear the previous month's marks
         self._month_plans = {p.day: p for p in plans}
-        palette = grid.palette()
+        # Qt's own weekend red (#ff0000) reads poorly on either palette: the theme's red instead.
+        weekend = QTextCharFormat()
+        weekend.setForeground(text_colour(Tone.DANGER, role=QPalette.ColorRole.Base))
+        for day in (Qt.DayOfWeek.Saturday, Qt.DayOfWeek.Sunday):
+            grid.setWeekdayTextFormat(day, weekend)
         for plan in plans:
             fmt = QTextCharFormat()
             if not plan.is_working:
@@ -460,7 +464,7 @@ class AdminWorkspace(QTabWidget):
                 fmt.setFontItalic(True)
             if plan.kind.value == "custom" or plan.working_weekend:
                 fmt.setFontWeight(QFont.Weight.Bold)
-                fmt.setForeground(palette.color(QPalette.ColorRole.Link))
+                fmt.setForeground(text_colour(Tone.LINK, role=QPalette.ColorRole.Base))
             grid.setDateTextFormat(QDate(plan.day.year, plan.day.month, plan.day.day), fmt)
         if not plans:
             self.day_label.setText("Для этого года нет производственного календаря.")

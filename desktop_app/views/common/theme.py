@@ -15,7 +15,7 @@ API:
 - ``status_swatch(status, palette=None) -> Swatch`` — the countdown colours of a ``DeadlineStatus``.
 - ``style_text(widget, tone, css="")`` / ``style_box(widget, tone, css="", selector="")`` — apply a style
   sheet generated from those colours and re-apply it whenever the palette changes
-  (``QEvent.PaletteChange`` / ``ApplicationPaletteChange``); ``tone=None`` keeps only ``css``.
+  (the application's ``paletteChanged``, a widget's ``QEvent.PaletteChange``); ``tone=None`` keeps only ``css``.
 - ``applied(widget) -> Swatch | None`` — the colours a widget was styled with (tests measure them).
 - ``contrast(a, b) -> float`` — the WCAG 2 contrast ratio of two colours.
 """
@@ -206,6 +206,15 @@ class _Watcher(QObject):
         self.swatch: Swatch | None = None
         self._css: str | None = None
         widget.installEventFilter(self)
+        # A styled widget's own palette is fixed by its style sheet, so Qt sends it no PaletteChange when
+        # the application's palette changes: the application's signal is what tells it (disconnected by
+        # Qt when this watcher goes with its widget).
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.paletteChanged.connect(self._palette_changed)
+
+    def _palette_changed(self, _palette: QPalette) -> None:
+        self.apply()
 
     def apply(self) -> None:
         widget = self.parent()
