@@ -13,6 +13,7 @@ overwrite. A local recovery copy is written before every database save.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from pathlib import Path
 
@@ -281,6 +282,15 @@ class DraftEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self._order_focus()
+
+    def _order_focus(self) -> None:
+        """Tab goes text → attachments → the checks → «Отправить» (issue 18): checks read before sending."""
+        chain: list[QWidget] = [self.attachments.list]
+        chain += [w for w in self.panel.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        chain += [self.submit_anyway_button, self.back_to_draft_button, self.submit_button]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     # -- state ----------------------------------------------------------------------------------
 

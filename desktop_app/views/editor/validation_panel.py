@@ -171,6 +171,7 @@ class ValidationPanel(QWidget):
             column.addWidget(widget)
         column.addStretch(1)
         scroll = QScrollArea()
+        scroll.setAccessibleName("Проверки ответа")
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
@@ -190,6 +191,7 @@ class ValidationPanel(QWidget):
     @staticmethod
     def _section(title: str, label: QLabel, items: QListWidget, hint: str = "") -> QGroupBox:
         box = QGroupBox(title)
+        items.setAccessibleName("Замечания: " + title.split(". ", 1)[-1])  # «Замечания: Приветствие»
         layout = QVBoxLayout(box)
         layout.addWidget(label)
         if hint:

@@ -157,6 +157,7 @@ class ExecutorWorkspace(QWidget):
         self.search_edit.textChanged.connect(self.model.set_filter_text)
         self.table = QTableView()
         self.table.setAccessibleName("Сообщения подразделения")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap); arrows move in it
         self.table.setObjectName("messages")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

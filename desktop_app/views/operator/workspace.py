@@ -8,6 +8,7 @@ word them. Committed changes (here or on another workstation) refresh only the r
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -278,6 +279,7 @@ class OperatorWorkspace(QWidget):
         self.model.filter_applied.connect(self._show_count)
         self.table = QTableView()
         self.table.setAccessibleName("Сообщения очереди")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap); arrows move in it
         self.table.setObjectName("messages")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -405,7 +407,30 @@ class OperatorWorkspace(QWidget):
         if operator and manual_mode:
             self.toolbar.addAction(self.manual_publish_action)
             self.context_menu.addAction(self.manual_publish_action)
+        self._order_focus()
         self.update_actions()
+
+    def _order_focus(self) -> None:
+        """Tab goes queues → search → list → the card → the actions (issue 18), every action reachable."""
+        buttons = [self.toolbar.widgetForAction(a) for a in self.toolbar.actions()]
+        buttons = [b for b in buttons if isinstance(b, QToolButton)]  # not the separators
+        for button in buttons:
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # toolbar buttons take no focus by default
+        for before, after in itertools.pairwise(
+            [self.queue_view, self.search_edit, self.filters_button, self.table]
+        ):
+            QWidget.setTabOrder(before, after)
+        # The card follows the list in the chain already; the actions go after its last control.
+        last: QWidget = self.table
+        widget = self.table.nextInFocusChain()
+        while widget is not None and widget is not self.table:
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                if not self.panel.isAncestorOf(widget):
+                    break
+                last = widget
+            widget = widget.nextInFocusChain()
+        for before, after in itertools.pairwise([last, *buttons]):
+            QWidget.setTabOrder(before, after)
 
     def _context_menu(self, position: QPoint) -> None:
         index = self.table.indexAt(position)
