@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -240,6 +240,13 @@ class ValidationPanel(QWidget):
     def failed_checks(self) -> list[str]:
         """Codes of the failed checks of the shown report (see ``CHECK_NAMES``)."""
         return failed_check_codes(self.report) if self.report is not None else []
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The list items carry colours picked for the palette they were filled under: refill them when
+        # the palette changes (the system switched to its dark theme), keeping the scroll position.
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.report is not None:
+            self.show_report(self.report)
 
     def show_report(self, report: ValidationReport) -> None:
         self.report = report

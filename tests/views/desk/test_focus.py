@@ -122,7 +122,7 @@ def test_executor_editor_tab_order_and_visible_focus(qtbot, open_window, desk: S
 
 
 @pytest.mark.parametrize("make", list(PALETTES.values()), ids=list(PALETTES))
-def test_the_ring_stands_out_from_the_window(make) -> None:  # type: ignore[no-untyped-def]
+def test_the_ring_stands_out_from_the_window(qapp, make) -> None:  # type: ignore[no-untyped-def]
     chosen = make()
     ring = theme.focus_colour(chosen)
     assert theme.contrast(ring, chosen.color(QPalette.ColorRole.Window)) >= 3.0

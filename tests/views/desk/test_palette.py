@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QWidget
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.views.common import theme
 from desktop_app.views.common.message_panel import MessagePanel
+from desktop_app.views.editor.validation_panel import ValidationPanel
 from tests.views.desk.screens import every_screen
 from tests.views.editor.support import Setup
 
@@ -168,7 +169,7 @@ def test_every_screen_reads_in_the_light_and_the_dark_palette(open_window, desk:
 
 @pytest.mark.parametrize("status", list(DeadlineStatus))
 @pytest.mark.parametrize("make", list(PALETTES.values()), ids=["light", "dark"])
-def test_countdown_and_badge_colours_read_and_follow_the_palette(status, make) -> None:  # type: ignore[no-untyped-def]
+def test_countdown_and_badge_colours_read_and_follow_the_palette(qapp, status, make) -> None:  # type: ignore[no-untyped-def]
     palette = make()
     swatch = theme.status_swatch(status, palette)
     assert theme.contrast(swatch.fg, swatch.bg) >= theme.READABLE
@@ -198,5 +199,28 @@ def test_a_palette_change_restyles_what_is_on_screen(qtbot, desk: Setup, qapp: Q
         assert dark is not None and dark.bg.lightnessF() < 0.4
         assert dark.bg.name() in panel.routing_label.styleSheet()
         assert theme.contrast(dark.fg, dark.bg) >= theme.READABLE
+    finally:
+        QApplication.setPalette(before)
+
+
+def test_check_lists_follow_a_palette_change(qtbot, qapp: QApplication) -> None:
+    """The validation panel's coloured remarks are refilled in the new palette's colours."""
+    from tests.validation.test_panel_quality import _report  # a report with an advisory hint
+
+    before = QApplication.palette()
+    QApplication.setPalette(light_palette())
+    try:
+        panel = ValidationPanel()
+        qtbot.addWidget(panel)
+        panel.show()
+        panel.show_report(_report())
+        item = panel.quality_list.item(0)
+        light = item.foreground().color()
+        QApplication.setPalette(theme.dark_palette())
+        QApplication.processEvents()
+        dark = panel.quality_list.item(0).foreground().color()
+        assert dark != light
+        base = theme.dark_palette().color(QPalette.ColorRole.Base)
+        assert theme.contrast(dark, base) >= theme.READABLE
     finally:
         QApplication.setPalette(before)
