@@ -70,6 +70,8 @@ def main(template: Path, workdir: Path) -> dict[str, object]:
                 workspace.editor.check_now()
                 setup.ops.wait()
             QApplication.processEvents()
+            if role == "operator":
+                result["dialogs"] = dialogs(workspace, setup, submitted, available, clipped)
             maximised = {
                 "window": [window.width(), window.height()],
                 "target": [available.width(), available.height()],
@@ -90,6 +92,37 @@ def main(template: Path, workdir: Path) -> dict[str, object]:
             window.deleteLater()
             QApplication.processEvents()
     return result
+
+
+def dialogs(workspace, setup, submitted: int, available, clipped) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The operator's dialogs on the same screen: each must fit it (a taller one hides its buttons)."""
+    from desktop_app.services.queries import Queue
+
+    found: dict[str, object] = {}
+
+    def measure(name: str, dialog) -> None:  # type: ignore[no-untyped-def]
+        QApplication.processEvents()
+        frame = dialog.frameGeometry()
+        found[name] = {
+            "size": [dialog.width(), dialog.height()],
+            "needs": [dialog.minimumSizeHint().width(), dialog.minimumSizeHint().height()],
+            "fits": dialog.width() <= available.width() and dialog.height() <= available.height(),
+            "on_screen": available.intersects(frame),
+            "clipped": clipped(dialog),
+        }
+        dialog.reject()
+        QApplication.processEvents()
+
+    for name, opener in (("route", workspace.open_route_dialog), ("close", workspace.open_close_dialog)):
+        measure(name, opener())
+    workspace.set_queue(Queue.AWAITING_REVIEW)
+    setup.ops.wait()
+    workspace.select_message(submitted)
+    setup.ops.wait()
+    measure("review", workspace.open_review_dialog())
+    workspace.set_queue(Queue.NEW)
+    setup.ops.wait()
+    return found
 
 
 if __name__ == "__main__":

@@ -65,5 +65,9 @@ def test_main_screens_fit_a_real_screen(tmp_path: Path, sqlite_template: Path, n
             width, height = shown["target"]
             if shown["window"][0] > width or shown["window"][1] > height or shown["clipped"]:
                 problems[role] = screen
+    for dialog, shown in result["dialogs"].items():  # route, close and review dialogs on the same screen
+        if not shown["fits"] or not shown["on_screen"] or shown["clipped"]:
+            problems[dialog] = shown
     assert problems == {}
+    assert set(result["dialogs"]) == {"route", "close", "review"}
     assert set(result["screens"]) == {"operator", "roads_executor", "supervisor", "admin"}
