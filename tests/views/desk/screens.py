@@ -81,6 +81,7 @@ def every_screen(desk: Setup, open_window: Callable[[object], QWidget]) -> Itera
     yield "оператор: проверка проекта", review
     _close(review)
     workspace.notifier.notify("Поступило новых сообщений: 1", urgent=False)
+    yield "оператор: уведомление", window
     history = workspace.notifier.show_history()
     yield "оператор: история уведомлений", history
     _close(history)
