@@ -219,6 +219,7 @@ class OperatorWorkspace(QWidget):
         self.queue_model = QueueListModel(self)
         self.queue_view = QListView()
         self.queue_view.setAccessibleName("Очереди сообщений")
+        self.queue_view.setAccessibleDescription("Выбор очереди; число справа — сколько в ней сообщений")
         self.queue_view.setObjectName("queues")
         self.queue_view.setModel(self.queue_model)
         self.queue_view.setItemDelegate(QueueDelegate(self.queue_view))
@@ -238,6 +239,7 @@ class OperatorWorkspace(QWidget):
         search_row = QHBoxLayout()
         self.search_edit = QLineEdit()
         self.search_edit.setAccessibleName("Поиск сообщений")
+        self.search_edit.setAccessibleDescription("Фильтр этой очереди по мере ввода; Enter — поиск по всей базе")
         self.search_edit.setObjectName("search")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(
@@ -279,6 +281,7 @@ class OperatorWorkspace(QWidget):
         self.model.filter_applied.connect(self._show_count)
         self.table = QTableView()
         self.table.setAccessibleName("Сообщения очереди")
+        self.table.setAccessibleDescription("Стрелки выбирают сообщение; колонки сроков — оставшееся рабочее время")
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap); arrows move in it
         self.table.setObjectName("messages")
         self.table.setModel(self.model)
