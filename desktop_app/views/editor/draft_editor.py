@@ -270,7 +270,9 @@ class DraftEditor(QWidget):
 
         self.panel = ValidationPanel()
         self.panel.setAccessibleName("Проверки ответа")
-        self.panel.setAccessibleDescription("Приветствие, орфография, ответы на вопросы и формат — по мере ввода")
+        self.panel.setAccessibleDescription(
+            "Приветствие, орфография, ответы на вопросы и формат — по мере ввода"
+        )
         self.panel.jump_requested.connect(self.text_edit.select_span)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left.setAccessibleName("Черновик ответа")

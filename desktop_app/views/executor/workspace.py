@@ -157,7 +157,9 @@ class ExecutorWorkspace(QWidget):
         self.search_edit.textChanged.connect(self.model.set_filter_text)
         self.table = QTableView()
         self.table.setAccessibleName("Сообщения подразделения")
-        self.table.setAccessibleDescription("Стрелки выбирают сообщение; колонки сроков — оставшееся рабочее время")
+        self.table.setAccessibleDescription(
+            "Стрелки выбирают сообщение; колонки сроков — оставшееся рабочее время"
+        )
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap); arrows move in it
         self.table.setObjectName("messages")
         self.table.setModel(self.model)

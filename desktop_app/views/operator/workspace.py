@@ -239,7 +239,9 @@ class OperatorWorkspace(QWidget):
         search_row = QHBoxLayout()
         self.search_edit = QLineEdit()
         self.search_edit.setAccessibleName("Поиск сообщений")
-        self.search_edit.setAccessibleDescription("Фильтр этой очереди по мере ввода; Enter — поиск по всей базе")
+        self.search_edit.setAccessibleDescription(
+            "Фильтр этой очереди по мере ввода; Enter — поиск по всей базе"
+        )
         self.search_edit.setObjectName("search")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(
@@ -281,7 +283,9 @@ class OperatorWorkspace(QWidget):
         self.model.filter_applied.connect(self._show_count)
         self.table = QTableView()
         self.table.setAccessibleName("Сообщения очереди")
-        self.table.setAccessibleDescription("Стрелки выбирают сообщение; колонки сроков — оставшееся рабочее время")
+        self.table.setAccessibleDescription(
+            "Стрелки выбирают сообщение; колонки сроков — оставшееся рабочее время"
+        )
         self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap); arrows move in it
         self.table.setObjectName("messages")
         self.table.setModel(self.model)
