@@ -111,6 +111,11 @@ def every_screen(desk: Setup, open_window: Callable[[object], QWidget]) -> Itera
 
     reports = ReportsDialog(chief.context, chief)
     yield "руководитель: отчёты", _shown(reports)
+    from desktop_app.views.reports.dashboard import DrillDialog
+
+    drill = DrillDialog("Просрочено сейчас", [], reports)  # the messages behind a figure
+    yield "руководитель: сообщения за показателем", _shown(drill)
+    _close(drill)
     _close(reports)
     chief.close()
 

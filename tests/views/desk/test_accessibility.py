@@ -89,6 +89,7 @@ def unnamed(root: QWidget) -> list[str]:
     return found
 
 
+@pytest.mark.usefixtures("russian_qt")  # as the app starts: Qt's standard buttons in Russian
 def test_every_control_of_every_screen_has_a_russian_accessible_name(open_window, desk: Setup) -> None:
     missing: dict[str, list[str]] = {}
     for screen, root in every_screen(desk, open_window):
