@@ -43,3 +43,12 @@ def test_standard_buttons_read_in_russian(qtbot) -> None:
 def test_the_supplement_still_answers_and_passes_the_rest_on() -> None:
     assert QCoreApplication.translate("QFileDialog", "&Look in:") == "&Папка:"
     assert QCoreApplication.translate("NoSuchContext", "Отклик") == "Отклик"
+
+
+@pytest.mark.usefixtures("russian_qt")
+def test_shortcuts_keep_their_modifiers() -> None:
+    """The shortcut sheet (F1) said «V» for Ctrl+Shift+V: the modifiers' names were translated to ""."""
+    from PySide6.QtGui import QKeySequence
+
+    text = QKeySequence("Ctrl+Shift+V").toString(QKeySequence.SequenceFormat.NativeText)
+    assert text == "Ctrl+Shift+V"
