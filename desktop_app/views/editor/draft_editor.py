@@ -184,6 +184,7 @@ class DraftEditor(QWidget):
         self.keep_mine_button.clicked.connect(self.keep_my_text)
 
         self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName("Вид ответа")
         self.kind_combo.setObjectName("draft_kind")
         for kind, title in KIND_TITLES.items():
             self.kind_combo.addItem(title, kind.value)

@@ -134,6 +134,7 @@ class ExecutorWorkspace(QWidget):
         self._current: int | None = None
 
         self.scope_combo = QComboBox()
+        self.scope_combo.setAccessibleName("Какие сообщения показать")
         self.scope_combo.setObjectName("scope")
         self.scope_combo.addItem("Требуют работы", SCOPE_WORK)
         self.scope_combo.addItem("Все сообщения подразделения", SCOPE_ALL)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSplitter,
@@ -75,6 +76,7 @@ def _where(widget: QWidget) -> str:
 def unnamed(root: QWidget) -> list[str]:
     """Visible interactive widgets (and panels a splitter holds) without a Russian accessible name."""
     found = []
+    buddies = [label.buddy() for label in root.findChildren(QLabel) if label.buddy() is not None]
     for widget in [root, *root.findChildren(QWidget)]:
         if not widget.isVisible() or isinstance(widget, QHeaderView) or _inside_qt_composite(widget):
             continue
@@ -84,6 +86,8 @@ def unnamed(root: QWidget) -> list[str]:
         if not (isinstance(widget, INTERACTIVE) or hosted):
             continue
         name = accessible_name(widget)
+        if isinstance(widget, QComboBox) and not (widget.accessibleName() or widget in buddies):
+            name = ""  # Qt names a combo box by its current value («Ответ»): a label must say what it is
         if not _CYRILLIC.search(name):
             found.append(f"{type(widget).__name__}:{widget.objectName()} «{name}»{_where(widget)}")
     return found
@@ -125,3 +129,17 @@ def test_a_buddy_label_counts_as_the_name(qtbot, kind) -> None:  # type: ignore[
     form.addRow("Комментарий:", field)
     root.show()
     assert "Комментарий" in accessible_name(field)
+
+
+def test_a_combo_box_needs_a_label_not_its_value(qtbot) -> None:
+    """Guard: Qt names a combo box by its current item; without a label or a name it is reported."""
+    root = QWidget()
+    qtbot.addWidget(root)
+    combo = QComboBox(root)
+    combo.setObjectName("kind")
+    combo.addItems(["Ответ", "Уточнение"])
+    root.show()
+    assert "Ответ" in accessible_name(combo)
+    assert any("kind" in f for f in unnamed(root))
+    combo.setAccessibleName("Вид ответа")
+    assert unnamed(root) == []
