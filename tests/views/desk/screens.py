@@ -100,6 +100,19 @@ def every_screen(desk: Setup, open_window: Callable[[object], QWidget]) -> Itera
     editor.check_now()
     desk.ops.wait()
     yield "исполнитель с редактором", executor
+    # Every banner of the editor at once, with text (the rework reason, recovery, conflict, warnings).
+    for banner, label in (
+        (editor.rework_banner, editor.rework_label),
+        (editor.notice_banner, editor.notice_label),
+        (editor.conflict_banner, editor.conflict_label),
+        (editor.warning_banner, editor.warning_label),
+    ):
+        label.setText("Проверьте ответ: в нём нет срока ремонта.")
+        banner.show()
+    QApplication.processEvents()
+    yield "исполнитель: баннеры редактора", executor
+    for banner in (editor.rework_banner, editor.notice_banner, editor.conflict_banner, editor.warning_banner):
+        banner.hide()
     hand_back = executor.workspace.open_hand_back_dialog()
     yield "исполнитель: вернуть в ОпОГ", hand_back
     _close(hand_back)
