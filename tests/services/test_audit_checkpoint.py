@@ -18,6 +18,7 @@ from desktop_app.models.database import Database
 from desktop_app.models.entities import AuditEvent
 from desktop_app.services import audit
 from desktop_app.services.bootstrap import AppServices, build_services
+from desktop_app.services.errors import PermissionDeniedError
 from desktop_app.settings import Settings
 from tests.support.factories import Clock, World
 
@@ -149,3 +150,124 @@ def test_cli_receipt_then_verify(
     assert audit_cli(["verify", "--receipt", str(receipt)], context) == 1
     assert "удалены" in capsys.readouterr().out
     assert audit_cli(["verify", "--chain-only"], context) == 0
+
+
+# -- every event signed (issue 14, follow-up): a forged append is not laundered by the next action ----
+
+
+def _forge_append(db: Database, signature: str | None = None) -> int:
+    """What a colleague with the database's password can do with the triggers intact: INSERT one
+    well-formed event after the tail, with the right chain hash (the algorithm is public)."""
+    with db.engine.begin() as conn:
+        previous = conn.execute(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+        values = {
+            "occurred_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
+            "actor_id": None,
+            "actor_login": "operator",
+            "action": "approve_and_publish",
+            "entity_type": "message",
+            "entity_id": 1,
+            "message_id": None,
+            "before": None,
+            "after": {"text": "Ответ уже согласован"},
+            "prev_hash": previous or audit.GENESIS_HASH,
+        }
+        values["hash"] = audit.event_hash(AuditEvent(**values))
+        if signature is not None:
+            values["signature"] = signature
+        return conn.execute(sa.insert(AuditEvent.__table__).values(**values)).inserted_primary_key[0]
+
+
+def _cli_context(services: AppServices, audit_dir: Path) -> CliContext:
+    settings_file = audit_dir / "settings.toml"
+    settings_file.write_text(f'[database]\nurl = "{services.db.url}"\n', encoding="utf-8")
+    return CliContext(config_path=settings_file)
+
+
+@pytest.mark.parametrize("signature", [None, "0" * 64], ids=["unsigned", "made-up signature"])
+def test_a_forged_append_is_still_found_after_the_next_action(
+    world: World, services: AppServices, audit_dir: Path, signature: str | None, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    _activity(world)
+    forged = _forge_append(services.db, signature)
+    _activity(world)  # the app's next actions sign a new checkpoint over the forged event
+    assert audit_cli(["verify"], _cli_context(services, audit_dir)) == 1
+    out = capsys.readouterr().out
+    assert f"событие № {forged}" in out and ("в обход приложения" in out or "подпись" in out)
+    checkpoint = _checkpoint(services, audit_dir)
+    sealed = checkpoint.read()
+    assert sealed == audit.chain_head(services.db)  # the head moved on: truncation is still covered …
+    assert sealed.forged_id == forged  # … but the checkpoint never vouches for the forged event
+    verdict = audit.verify_chain(services.db, expected=sealed, key=checkpoint.key())
+    assert not verdict.intact and verdict.first_broken_id == forged
+    assert f"№ {forged}" in services.audit_watch.warning(world.admin)  # the administrator is told
+    with pytest.raises(PermissionDeniedError):
+        services.audit_watch.warning(world.operator)
+    assert audit_cli(["receipt", "--out", str(audit_dir / "r.json")], _cli_context(services, audit_dir)) == 1
+
+
+def test_the_apps_events_are_signed_and_verify(
+    world: World, services: AppServices, audit_dir: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    _activity(world)
+    with services.db.session() as session:
+        signatures = list(session.scalars(sa.select(AuditEvent.signature)))
+    assert len(signatures) == 6 and all(s and len(s) == 64 for s in signatures)
+    context = _cli_context(services, audit_dir)
+    assert audit_cli(["verify"], context) == 0
+    assert audit_cli(["receipt", "--out", str(tmp_path / "r.json")], context) == 0
+    assert audit_cli(["verify", "--receipt", str(tmp_path / "r.json")], context) == 0
+    assert services.audit_watch.warning(world.admin) == ""
+
+
+def test_a_legacy_database_upgraded_verifies_and_legacy_cannot_be_claimed(
+    database_url: str, clock: Clock, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+
+    from desktop_app.models.database import alembic_config, upgrade
+
+    audit_dir = tmp_path / "settings"
+    db = Database(database_url)
+    try:
+        with db.engine.begin() as connection:  # a database as release 0008 left it …
+            cfg = alembic_config(database_url)
+            cfg.attributes["connection"] = connection
+            command.downgrade(cfg, "0008")
+        with db.engine.begin() as conn:  # … holding events written before signatures existed
+            previous = audit.GENESIS_HASH
+            for action in ("login", "route_message", "approve_and_publish"):
+                values = {
+                    "occurred_at": dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC),
+                    "actor_login": "operator",
+                    "action": action,
+                    "entity_type": "message",
+                    "entity_id": 1,
+                    "prev_hash": previous,
+                }
+                values["hash"] = previous = audit.event_hash(AuditEvent(**values))
+                table = sa.table("audit_events", *(sa.column(k) for k in values))
+                conn.execute(sa.insert(table).values(**values))
+        upgrade(db, backup=False)
+        assert audit.stored_legacy_boundary(db) == 3
+        services = build_services(Settings(), db, now=clock, audit_dir=audit_dir)
+        world = World(services)
+        _activity(world)
+        context = _cli_context(services, audit_dir)
+        assert audit_cli(["verify"], context) == 0
+        assert "проверено событий — 9" in capsys.readouterr().out
+        assert audit_cli(["receipt", "--out", str(tmp_path / "r.json")], context) == 0
+        assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["legacy_last_id"] == 3
+        # A forged unsigned event cannot pass as legacy by moving the boundary in the database:
+        # the boundary the app goes by is the one sealed in its signed checkpoint.
+        forged = _forge_append(db)
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text("UPDATE app_settings SET value = :v WHERE key = :k"),
+                {"v": json.dumps(forged), "k": audit.LEGACY_KEY},
+            )
+        assert audit_cli(["verify"], context) == 1
+        assert f"событие № {forged}" in capsys.readouterr().out
+        assert audit_cli(["verify", "--receipt", str(tmp_path / "r.json")], context) == 1
+    finally:
+        db.dispose()
