@@ -452,15 +452,27 @@ def chain_head(db: Database) -> Head:
 CONFIRM_WINDOW = 5000
 
 
-def first_forged(db: Database, key: bytes, after_id: int, legacy_last_id: int, up_to: int) -> int | None:
-    """The first event in (after_id, up_to] with no valid signature (legacy ones excepted)."""
+def first_forged(
+    db: Database,
+    key: bytes,
+    after_id: int,
+    legacy_last_id: int,
+    up_to: int,
+    own: tuple[str, str] | None = None,
+) -> int | None:
+    """The first event in (after_id, up_to] with no valid signature (legacy ones excepted).
+
+    ``own``: (hash before, last hash) of the events this transaction just wrote and signed — skipped.
+    """
     after_id = max(after_id, up_to - CONFIRM_WINDOW)
     with db.session() as session:
-        events = session.scalars(
-            sa.select(AuditEvent)
-            .where(AuditEvent.id > after_id, AuditEvent.id <= up_to)
-            .order_by(AuditEvent.id)
-        )
+        stmt = sa.select(AuditEvent).where(AuditEvent.id > after_id, AuditEvent.id <= up_to)
+        if own is not None:
+            before = session.scalar(sa.select(AuditEvent.id).where(AuditEvent.hash == own[0])) or 0
+            last = session.scalar(sa.select(AuditEvent.id).where(AuditEvent.hash == own[1]))
+            if last is not None:
+                stmt = stmt.where(sa.or_(AuditEvent.id <= before, AuditEvent.id > last))
+        events = session.scalars(stmt.order_by(AuditEvent.id))
         signed_seen = False
         for event in events:
             if event.signature is None:
@@ -620,7 +632,9 @@ def install_checkpoint(db: Database, checkpoint: ChainCheckpoint) -> AuditWatch:
                 head = chain_head(db)
                 if legacy is not None:
                     since = previous.last_id if previous is not None else _sealed_last_id(checkpoint)
-                    forged = first_forged(db, checkpoint.key(), since, legacy, head.last_id)
+                    forged = first_forged(
+                        db, checkpoint.key(), since, legacy, head.last_id, own=(first_prev, last_hash)
+                    )
         except (OSError, ValueError, sa.exc.SQLAlchemyError):
             log.warning("audit checkpoint not advanced", exc_info=True)
             return

@@ -20,6 +20,7 @@ from desktop_app.services import audit
 from desktop_app.services.bootstrap import AppServices, build_services
 from desktop_app.services.errors import PermissionDeniedError
 from desktop_app.settings import Settings
+from tests.support.audit_forgery import forge_append as _forge_append
 from tests.support.factories import Clock, World
 
 
@@ -153,29 +154,6 @@ def test_cli_receipt_then_verify(
 
 
 # -- every event signed (issue 14, follow-up): a forged append is not laundered by the next action ----
-
-
-def _forge_append(db: Database, signature: str | None = None) -> int:
-    """What a colleague with the database's password can do with the triggers intact: INSERT one
-    well-formed event after the tail, with the right chain hash (the algorithm is public)."""
-    with db.engine.begin() as conn:
-        previous = conn.execute(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
-        values = {
-            "occurred_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
-            "actor_id": None,
-            "actor_login": "operator",
-            "action": "approve_and_publish",
-            "entity_type": "message",
-            "entity_id": 1,
-            "message_id": None,
-            "before": None,
-            "after": {"text": "Ответ уже согласован"},
-            "prev_hash": previous or audit.GENESIS_HASH,
-        }
-        values["hash"] = audit.event_hash(AuditEvent(**values))
-        if signature is not None:
-            values["signature"] = signature
-        return conn.execute(sa.insert(AuditEvent.__table__).values(**values)).inserted_primary_key[0]
 
 
 def _cli_context(services: AppServices, audit_dir: Path) -> CliContext:
