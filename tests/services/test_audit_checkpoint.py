@@ -249,3 +249,37 @@ def test_a_legacy_database_upgraded_verifies_and_legacy_cannot_be_claimed(
         assert audit_cli(["verify", "--receipt", str(tmp_path / "r.json")], context) == 1
     finally:
         db.dispose()
+
+
+def test_workstations_on_one_database_share_the_key(database_url: str, clock: Clock, tmp_path: Path) -> None:
+    """Several workstations on one (PostgreSQL) database: the key copied to each, every event verifies;
+    a workstation with a key of its own is told so, and its events do not pass as the trail's."""
+    import shutil
+
+    first_dir, second_dir, stray_dir = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    first_db, second_db, stray_db = Database(database_url), Database(database_url), Database(database_url)
+    try:
+        first = build_services(Settings(), first_db, now=clock, audit_dir=first_dir)
+        world = World(first)
+        message_id = world.arrive()
+        second_dir.mkdir()
+        shutil.copy(first_dir / audit.KEY_FILE, second_dir / audit.KEY_FILE)  # as docs/SECURITY.md says
+        second = build_services(Settings(), second_db, now=clock, audit_dir=second_dir)
+        second.workflow.route_message(world.operator, message_id, world.version(message_id), world.roads.id)
+        world.arrive()  # the first workstation again, after the second's event
+        key = (first_dir / audit.KEY_FILE).read_text(encoding="ascii").strip()
+        assert audit.verify_chain(first_db, key=bytes.fromhex(key)).intact
+        assert audit.verify_chain(
+            first_db, expected=_checkpoint(first, first_dir).read(), key=bytes.fromhex(key)
+        ).intact
+        assert second.audit_watch.warning(world.admin) == ""
+
+        stray = build_services(Settings(), stray_db, now=clock, audit_dir=stray_dir)  # no key copied
+        assert "ключ подписи" in stray.audit_watch.warning(world.admin)
+        stray.saved_filters.save(world.operator, "Мои", "all", "")
+        verdict = audit.verify_chain(first_db, key=bytes.fromhex(key))
+        assert not verdict.intact and verdict.reason == audit.BAD_SIGNATURE
+        assert verdict.first_broken_id == audit.chain_head(first_db).last_id
+    finally:
+        for db in (first_db, second_db, stray_db):
+            db.dispose()
