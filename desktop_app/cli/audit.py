@@ -120,7 +120,15 @@ def _verify(db, checkpoint: ChainCheckpoint, receipt: Path | None, chain_only: b
     key = checkpoint.existing_key()
     if key is None and _needs_key(db):
         return _no_key(checkpoint)
-    verdict = verify_chain(db, expected=expected, key=key)
+    legacy = None
+    if expected is None:
+        # --chain-only skips the head, not the legacy boundary sealed in the checkpoint (issue 14).
+        try:
+            sealed = checkpoint.read()
+        except CheckpointError:
+            sealed = None
+        legacy = sealed.legacy_last_id if sealed is not None else None
+    verdict = verify_chain(db, expected=expected, key=key, legacy_last_id=legacy)
     if verdict.intact:
         against = f"; сверено с подписью {source} ({expected.count} событий)" if expected else ""
         print(f"Журнал действий цел: проверено событий — {verdict.checked}{against}.")

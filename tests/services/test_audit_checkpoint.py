@@ -247,6 +247,8 @@ def test_a_legacy_database_upgraded_verifies_and_legacy_cannot_be_claimed(
         assert audit_cli(["verify"], context) == 1
         assert f"событие № {forged}" in capsys.readouterr().out
         assert audit_cli(["verify", "--receipt", str(tmp_path / "r.json")], context) == 1
+        assert audit_cli(["verify", "--chain-only"], context) == 1  # the sealed boundary still counts
+        assert f"событие № {forged}" in capsys.readouterr().out
     finally:
         db.dispose()
 
