@@ -355,21 +355,6 @@ class IncidentService:
                 ),
             )
 
-    def linked_ids(self, actor: Actor, message_ids: list[int]) -> dict[int, int]:
-        """{message id: group id} of those of ``message_ids`` that are linked (the similar list's buttons)."""
-        if not message_ids:
-            return {}
-        with self._db.session() as session:
-            actor = access.current_actor(session, actor)
-            access.require_message_reader(actor)
-            return dict(
-                session.execute(
-                    sa.select(IncidentLink.message_id, IncidentLink.group_id).where(
-                        IncidentLink.message_id.in_(message_ids)
-                    )
-                ).all()
-            )
-
 
 def linked_departments(session: Session, message_id: int) -> Counter[int]:
     """{department: linked messages routed there} — where each other message of the group went last.

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from desktop_app.domain.lifecycle import DraftKind, MessageState
-from desktop_app.models.entities import AuditEvent, ChangeLogEntry, IncidentGroup, IncidentLink
+from desktop_app.domain.lifecycle import DraftKind, MessageState, Role
+from desktop_app.models.entities import AuditEvent, ChangeLogEntry, IncidentGroup, IncidentLink, User
 from desktop_app.services import audit
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.errors import ConflictError, InputError, NotFoundError, PermissionDeniedError
@@ -80,10 +80,21 @@ def test_the_operator_links_two_messages_and_both_cards_show_the_group(
     incidents.link(world.supervisor, third, current)  # joins the existing group
     group = incidents.group_of(world.operator, third)
     assert group is not None and group.title == "Связаны в один инцидент: 3 сообщения"
-    assert incidents.linked_ids(world.operator, [earlier, third, 999_999]) == {
-        earlier: group.group_id,
-        third: group.group_id,
-    }
+    assert audit.verify_chain(services.db).intact
+
+
+def test_the_actor_is_re_read_on_every_link(services: AppServices, world: World) -> None:
+    a, b = (world.arrive(f"Яма на улице Мира, дом {n}.") for n in range(2))
+    with services.db.session() as session, session.begin():
+        session.get(User, world.operator.user_id).is_active = False  # switched off after login
+    with pytest.raises(PermissionDeniedError, match="отключена"):
+        services.incidents.link(world.operator, a, b)
+    with services.db.session() as session, session.begin():
+        user = session.get(User, world.operator.user_id)
+        user.is_active, user.role, user.department_id = True, Role.EXECUTOR, world.housing.id
+    with pytest.raises(NotFoundError):  # now an executor of housing: the new messages are not theirs
+        services.incidents.link(world.operator, a, b)
+    assert services.incidents.group_of(world.supervisor, a) is None
 
 
 def test_refusals_are_russian_sentences(services: AppServices, world: World) -> None:
