@@ -196,7 +196,8 @@ class IncidentService:
                 added = [message_id, other_id]
             else:
                 group = session.get(IncidentGroup, (own or other).group_id)  # type: ignore[union-attr]
-                assert group is not None
+                if group is None:  # dissolved between the two reads
+                    raise ConflictError(LINK_CONFLICT)
                 before = self._members(session, group.id)
                 if len(before) >= MAX_GROUP:
                     raise InputError(f"В одном инциденте не больше {MAX_GROUP} сообщений.")
@@ -249,7 +250,8 @@ class IncidentService:
                     "Карточка обновлена."
                 )
             group = session.get(IncidentGroup, link.group_id)
-            assert group is not None
+            if group is None:  # dissolved between the two reads
+                raise ConflictError(LINK_CONFLICT)
             before = self._members(session, group.id)
             remaining = [m for m in before if m != message_id]
             removed = [message_id]

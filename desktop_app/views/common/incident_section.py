@@ -7,8 +7,11 @@ API: ``IncidentSection(context, similar_view, parent=None)`` — wraps the panel
   (or «Отвязать» when it is in this message's incident) — for operators and supervisors only:
   executors see the incident read-only;
 - widgets for tests: ``title_label`` («Связаны в один инцидент: N сообщений»), ``group_view`` (one
-  row a linked message: when, author, state and department, text and answer), ``dialog`` (the
-  comment dialog shown, or None).
+  row a linked message: author, when, state and department, then its text and answer), ``dialog``
+  (the comment dialog shown, or None); ``buttons(tree)`` the action buttons by message id.
+
+The card is narrow (a third of a 1366-px screen): each action button sits on a line of its own under
+its message (a child row spanning the width), never in a column scrolled out of sight.
 
 Linking and unlinking ask for an optional comment and run through ``context.ops``; a refusal is shown
 as its Russian sentence and the section re-reads what is true now. Untrusted text (posts, names,
@@ -24,12 +27,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -45,7 +51,7 @@ from desktop_app.views.common.plain_text import plain_label
 from desktop_app.views.context import ViewContext
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-ACTION_COLUMN = 4
+AUTHOR_ROLE = Qt.ItemDataRole.UserRole + 1
 LINK_TEXT = "Связать в один инцидент"
 UNLINK_TEXT = "Отвязать"
 
@@ -128,33 +134,27 @@ class IncidentSection(QWidget):
         self.group_view = QTreeWidget()
         self.group_view.setObjectName("incident_group")
         self.group_view.setAccessibleName("Сообщения, связанные в один инцидент")
-        self.group_view.setHeaderLabels(["Когда", "Автор", "Состояние", "Сообщение и ответ", ""])
+        self.group_view.setColumnCount(1)
+        self.group_view.setHeaderHidden(True)
         self.group_view.setRootIsDecorated(False)
-        self.group_view.setAlternatingRowColors(True)
+        self.group_view.setItemsExpandable(False)
         self.group_view.setWordWrap(True)
-        self.group_view.setMaximumHeight(180)
+        self.group_view.setUniformRowHeights(False)
+        self.group_view.setMaximumHeight(220)
+        self.group_view.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.group_view.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.group_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.group_view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.group_view.setToolTip("Дважды щёлкните сообщение или нажмите Enter, чтобы открыть его")
         self.group_view.itemActivated.connect(self._activated)
-        self._columns(self.group_view)
         layout.addWidget(self.group_view)
 
         self.similar_title = plain_label("Похожие сообщения за последние недели:", "similar_title")
         layout.addWidget(self.similar_title)
         self.similar_view = similar_view
-        similar_view.setColumnCount(ACTION_COLUMN + 1)
-        similar_view.headerItem().setText(ACTION_COLUMN, "")
-        self._columns(similar_view)
+        similar_view.setItemsExpandable(False)
         layout.addWidget(similar_view, 1)
         self._show_group(None)
-
-    @staticmethod
-    def _columns(tree: QTreeWidget) -> None:
-        header = tree.header()
-        header.setStretchLastSection(False)
-        for column in range(ACTION_COLUMN + 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the free text takes the rest
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -194,19 +194,20 @@ class IncidentSection(QWidget):
             plain_tooltip(f"Связал(а): {group.created_by}, {format_instant(calendar, group.created_at)}")
         )
         for linked in group.messages:
-            state = STATE_NAMES[linked.state] + (
-                f"\n{linked.department_name}" if linked.department_name else ""
-            )
-            text = linked.preview
+            # One column: the card is a third of a 1366-px screen; nothing scrolls out of sight.
+            where = STATE_NAMES[linked.state]
+            if linked.department_name:
+                where += f", {linked.department_name}"
+            when = format_instant(calendar, linked.arrived_at)
+            text = f"{linked.author_name or 'Автор не указан'} · {when} · {where}\n{linked.preview}"
             if linked.answer:
                 text += f"\nОтвет: {' '.join(linked.answer.split())}"
             if linked.comment:
                 text += f"\nКомментарий к связи ({linked.linked_by}): {linked.comment}"
-            item = QTreeWidgetItem(
-                [format_instant(calendar, linked.arrived_at), linked.author_name or "—", state, text, ""]
-            )
+            item = QTreeWidgetItem([text])
             item.setData(0, ID_ROLE, linked.id)
-            item.setToolTip(3, plain_tooltip(text))
+            item.setData(0, AUTHOR_ROLE, linked.author_name or "")
+            item.setToolTip(0, plain_tooltip(text))
             self.group_view.addTopLevelItem(item)
             if self.can_link:
                 self._button(self.group_view, item, UNLINK_TEXT, linked.id, linked=True)
@@ -237,9 +238,22 @@ class IncidentSection(QWidget):
     def _button(
         self, tree: QTreeWidget, item: QTreeWidgetItem, text: str, other: int, *, linked: bool
     ) -> None:
+        """The action of ``item``'s message on a line of its own under it (fits a narrow card)."""
+        child = item.child(0)
+        if child is not None:  # a link or unlink changed the action: replace it at once
+            old = tree.itemWidget(child, 0)
+            if old is not None:
+                tree.removeItemWidget(child, 0)
+                old.hide()
+        if child is None:
+            child = QTreeWidgetItem()
+            child.setFlags(Qt.ItemFlag.ItemIsEnabled)  # not selectable: the line is the button
+            item.addChild(child)
+            child.setFirstColumnSpanned(True)
+        item.setExpanded(True)
         button = QPushButton(text)
         button.setObjectName("unlink_incident" if linked else "link_incident")
-        author = item.text(1)
+        author = item.data(0, AUTHOR_ROLE) or item.text(1)
         button.setAccessibleName(
             f"Отвязать от инцидента сообщение автора {author}"
             if linked
@@ -250,15 +264,24 @@ class IncidentSection(QWidget):
             button.clicked.connect(lambda _=False, m=other: self.ask_unlink(m))
         else:
             button.clicked.connect(lambda _=False, m=other: self.ask_link(m))
-        tree.setItemWidget(item, ACTION_COLUMN, button)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(4, 1, 4, 3)
+        row.addWidget(button)
+        row.addStretch(1)
+        child.setSizeHint(0, holder.sizeHint())
+        tree.setItemWidget(child, 0, holder)
 
-    def buttons(self, tree: QTreeWidget) -> dict[int, QPushButton]:
+    @staticmethod
+    def buttons(tree: QTreeWidget) -> dict[int, QPushButton]:
         """{message id: its action button} of ``tree`` (tests and keyboard users' helpers)."""
         found = {}
         for index in range(tree.topLevelItemCount()):
-            widget = tree.itemWidget(tree.topLevelItem(index), ACTION_COLUMN)
-            if isinstance(widget, QPushButton):
-                found[int(widget.property("message_id"))] = widget
+            child = tree.topLevelItem(index).child(0)
+            holder = tree.itemWidget(child, 0) if child is not None else None
+            button = holder.findChild(QPushButton) if holder is not None else None
+            if button is not None:
+                found[int(button.property("message_id"))] = button
         return found
 
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
@@ -273,7 +296,9 @@ class IncidentSection(QWidget):
             for index in range(tree.topLevelItemCount()):
                 item = tree.topLevelItem(index)
                 if item.data(0, ID_ROLE) == other:
-                    return f"{item.text(1)}: {item.text(3).splitlines()[0] if item.text(3) else ''}"
+                    text = item.text(3) or item.text(0).partition("\n")[2]
+                    author = item.data(0, AUTHOR_ROLE) or item.text(1)
+                    return f"{author}: {text.splitlines()[0] if text else ''}"
         return ""
 
     def ask_link(self, other: int) -> CommentDialog | None:

@@ -63,8 +63,8 @@ def test_link_from_the_card_then_the_executor_starts_from_the_linked_answer(
     assert section.dialog is None  # closed on success
     row = section.group_view.topLevelItem(0)
     assert row.data(0, Qt.ItemDataRole.UserRole) == earlier
-    assert "Ответ: Здравствуйте, Иван! Яму на улице Мира у дома 5 заделают" in row.text(3)
-    assert "одна яма у дома 5" in row.text(3)
+    assert "Ответ: Здравствуйте, Иван! Яму на улице Мира у дома 5 заделают" in row.text(0)
+    assert "одна яма у дома 5" in row.text(0)
     assert workspace.panel.tabs.tabText(3) == "Похожие (1) · инцидент: 2"
     qtbot.waitUntil(
         lambda: section.buttons(section.similar_view)[earlier].text() == UNLINK_TEXT, timeout=5000
