@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_app.views.common.incident_section import UNLINK_TEXT
 from desktop_app.views.common.message_panel import MessagePanel
@@ -10,8 +10,9 @@ from desktop_app.views.context import ViewContext
 from tests.support.factories import World
 
 
-def _boxes() -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+def _boxes(dialog: QWidget) -> list[QMessageBox]:
+    """The refusal boxes shown over ``dialog`` (not a box another test left open)."""
+    return [w for w in dialog.findChildren(QMessageBox) if w.isVisible()]
 
 
 def test_a_link_refused_after_another_workstation_acted_explains_and_refreshes(
@@ -37,7 +38,7 @@ def test_a_link_refused_after_another_workstation_acted_explains_and_refreshes(
     incidents.link(world.supervisor, similar, other_b)
     dialog.accept()
 
-    (box,) = _boxes()
+    (box,) = _boxes(dialog)
     assert "разные инциденты" in box.text() and "Error" not in box.text()
     box.close()
     assert section.dialog is dialog and dialog.comment_edit.text() == "одна яма"  # nothing typed is lost
@@ -74,7 +75,7 @@ def test_an_executor_sees_the_incident_without_link_buttons(qtbot, services, wor
     assert not section.buttons(section.group_view) and not section.buttons(section.similar_view)
     assert section.ask_link(other) is not None  # even if reached, the service refuses:
     section.dialog.accept()
-    (box,) = _boxes()
+    (box,) = _boxes(section.dialog)
     assert "сотрудники отдела по обращениям граждан" in box.text()
     box.close()
     section.dialog.reject()
