@@ -17,6 +17,7 @@ from desktop_app.services.calendar import CalendarService
 from desktop_app.services.changes import ChangeFeed
 from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.drafting import DraftingService
+from desktop_app.services.incidents import IncidentService
 from desktop_app.services.manual import ManualDesk
 from desktop_app.services.policy import PolicyService
 from desktop_app.services.presence import PresenceService
@@ -61,6 +62,7 @@ class AppServices:
     quarantine: QuarantineService
     saved_filters: SavedFilterService
     similar: SimilarMessages
+    incidents: IncidentService
     # What this workstation found about the audit trail (forged events, a foreign key), for administrators.
     audit_watch: audit.AuditWatch | None = None
 
@@ -109,6 +111,7 @@ def build_services(
         lifecycle=lifecycle,
         saved_filters=SavedFilterService(db, now),
         similar=SimilarMessages(db, now),
+        incidents=IncidentService(db, now, changes),
         quarantine=_quarantine(settings, db, now, lifecycle),
         audit_watch=watch,
     )

@@ -208,10 +208,10 @@ def test_a_legacy_database_upgraded_verifies_and_legacy_cannot_be_claimed(
     audit_dir = tmp_path / "settings"
     db = Database(database_url)
     try:
-        with db.engine.begin() as connection:  # a database as release 0008 left it …
+        with db.engine.begin() as connection:  # a database as the release before 0009 left it …
             cfg = alembic_config(database_url)
             cfg.attributes["connection"] = connection
-            command.downgrade(cfg, "0008")
+            command.downgrade(cfg, "-1")
         with db.engine.begin() as conn:  # … holding events written before signatures existed
             previous = audit.GENESIS_HASH
             for action in ("login", "route_message", "approve_and_publish"):

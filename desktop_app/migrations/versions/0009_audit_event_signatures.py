@@ -9,14 +9,14 @@ in the same INSERT. Events already in the table stay unsigned: the last of them 
 unsigned event after it is reported as forged.
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0010"  # chained after main: 0008 → 0010 merged first
 branch_labels = None
 depends_on = None
 
