@@ -365,6 +365,9 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC of the canonical content (incl. prev_hash) under the settings directory's key, written with
+    # the event; NULL only for events older than migration 0009 (issue 14).
+    signature: Mapped[str | None] = mapped_column(String(64))
 
 
 class OutboxItem(Base):
