@@ -271,13 +271,15 @@ class MessagePanel(QWidget):
         self.stages_view = self._tree(["Этап", "Начало", "Срок", "Состояние"], "stages")
         self.thread_view = self._tree(["Когда", "Кто", "Текст"], "thread")
         self.stages_view.setAccessibleName("Этапы и сроки")
-        self.thread_view.setAccessibleName("Переписка и история")
+        self.thread_view.setAccessibleName("Переписка с автором")
         self.history_view = self._tree(["Когда", "Кто", "Действие", "Подробности"], "history")
+        self.history_view.setAccessibleName("История действий с сообщением")
         self.tabs.addTab(self.stages_view, "Сроки")
         self.tabs.addTab(self.thread_view, "Переписка")
         self.tabs.addTab(self.history_view, "История")
         # Other recent messages about the same address or topic, with their answers (issue 18).
         self.similar_view = self._tree(["Когда", "Автор", "Почему похоже", "Сообщение и ответ"], "similar")
+        self.similar_view.setAccessibleName("Похожие сообщения за последние недели")
         # Above them, the incident the operator linked this message into, and the link buttons.
         self.incident = IncidentSection(context, self.similar_view)
         self.incident.open_requested.connect(self._open_linked)

@@ -52,6 +52,12 @@ def every_screen(desk: Setup, open_window: Callable[[object], QWidget]) -> Itera
     workspace.select_message(new_id)
     desk.ops.wait()
     yield "оператор", window
+    tabs = workspace.panel.tabs
+    for index in range(1, tabs.count()):  # the card's other tabs: history, thread, similar messages
+        tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        yield f"оператор: карточка, {tabs.tabText(index)}", window
+    tabs.setCurrentIndex(0)
     for name, opener in (
         ("направить", workspace.open_route_dialog),
         ("не требует ответа", workspace.open_close_dialog),
