@@ -34,8 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
 
+from desktop_app.domain.addresses import address_key
 from desktop_app.domain.lifecycle import Role
-from desktop_app.domain.worktime.deadlines import DEFAULT_BUDGETS, Stage
+from desktop_app.domain.worktime.deadlines import DEFAULT_BUDGETS, STAGE_HOLDERS, Holder, Outcome, Stage
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.models.database import Database, open_database
 from desktop_app.services.actor import Actor
@@ -110,15 +111,29 @@ class HistoryBuilder:
                 state,
                 department,
                 executor,
+                address_key(text),  # as the model stores it with the text
             )
             yield message, stages
 
     def stage(self, stage: Stage, start: int, done: int | None, by: int | None, user: int | None,
-              dep: int | None) -> tuple:  # fmt: skip
+              dep: int | None, *, holder: Holder | None = None, operator: int | None = None,
+              transferred: bool = False) -> tuple:  # fmt: skip
+        """One stage record as :class:`DeadlineBook` leaves it (outcome, holder, who answers, R11)."""
         due = self.adders[stage](start)
         warn = due - 600
-        met = None if done is None else done <= due
-        return (stage.value, str(DEFAULT_BUDGETS[stage]), start, due, warn, done, met, user, dep, by)
+        if done is None:
+            met = outcome = None
+        elif transferred:  # handed on: in time it is nobody's, once lapsed it stays late (R11)
+            met = False if done > due else None
+            outcome = Outcome.LATE.value if done > due else Outcome.TRANSFERRED.value
+        else:
+            met = done <= due
+            outcome = (Outcome.MET if met else Outcome.LATE).value
+            if user is None and stage is not Stage.OVERALL:
+                user = by  # close_stages: the person who did the stage's work answers for it
+        holder_value = (holder or STAGE_HOLDERS[stage]).value
+        return (stage.value, str(DEFAULT_BUDGETS[stage]), start, due, warn, done, met, user, dep, by, outcome,
+                holder_value, operator)  # fmt: skip
 
     def history(
         self, t0: int, operators: list[int], executors: dict[int, list[int]], open_tail: bool
@@ -134,12 +149,12 @@ class HistoryBuilder:
             return rows, "new", None, None
         if roll < 0.05:  # R4: redirected out of competence
             rows.append(self.stage(Stage.ROUTE, t0, acted, operator, None, None))
-            rows.append(self.stage(Stage.OVERALL, t0, acted, operator, None, None))
+            rows.append(self.stage(Stage.OVERALL, t0, acted, operator, None, None, operator=operator))
             rows.append(self.stage(Stage.REDIRECT, t0, acted, operator, operator, None))
             return rows, "redirected", None, None
         if roll < 0.08:  # closed as needing no reply
             rows.append(self.stage(Stage.ROUTE, t0, acted, operator, None, None))
-            rows.append(self.stage(Stage.OVERALL, t0, acted, operator, None, None))
+            rows.append(self.stage(Stage.OVERALL, t0, acted, operator, None, None, operator=operator))
             return rows, "closed", None, None
         department = rng.randrange(1, DEPARTMENTS + 1)
         executor = rng.choice(executors[department])
@@ -148,8 +163,15 @@ class HistoryBuilder:
         submitted = self.work(t, rng.choice((40, 90, 180, 300, 360, 420)))
         if open_tail:
             rows.append(self.stage(Stage.DRAFT, t, None, None, None, department))
-            rows.append(self.stage(Stage.OVERALL, t0, None, None, None, None))
+            rows.append(self.stage(Stage.OVERALL, t0, None, None, None, department, holder=Holder.DEPARTMENT,
+                                   operator=operator))  # fmt: skip
             return rows, "routed", department, None
+        if rng.random() < 0.03:  # reassigned within the department before the draft was done
+            moved = self.work(t, rng.choice((20, 200, 400)))
+            first = rng.choice(executors[department])
+            rows.append(self.stage(Stage.DRAFT, t, moved, operator, first, department, transferred=True))
+            t = moved
+            submitted = self.work(t, rng.choice((40, 90, 180, 300)))
         rows.append(self.stage(Stage.DRAFT, t, submitted, executor, None, department))
         t = submitted
         interim = rng.random() < 0.05
@@ -161,7 +183,7 @@ class HistoryBuilder:
             reworked = self.work(decided, rng.choice((10, 20, 25, 45)))  # R8: a return for rework
             rows.append(self.stage(Stage.REWORK, decided, reworked, executor, executor, department))
             t = reworked
-        rows.append(self.stage(Stage.OVERALL, t0, decided, operator, None, None))
+        rows.append(self.stage(Stage.OVERALL, t0, decided, operator, executor, department, operator=operator))
         if interim:  # R9: the final answer after the interim one
             final = self.work(decided, rng.choice((120, 600, 1800, 3400)))
             rows.append(self.stage(Stage.FINAL_AFTER_INTERIM, decided, final, executor, None, department))
@@ -211,14 +233,14 @@ def build_sqlite(path: Path, count: int, seed: int) -> None:
     def flush() -> None:
         conn.executemany(
             "INSERT INTO messages (id, external_id, channel_kind, platform, author_name, author_profile_url,"
-            " post_url, text, posted_at, arrived_at, state, department_id, executor_id, state_reason,"
-            " created_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'',?,?,1)",
+            " post_url, text, posted_at, arrived_at, state, department_id, executor_id, address_key,"
+            " state_reason, created_at, updated_at, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'',?,?,1)",
             [(*m, now, now) for m in messages],
         )
         conn.executemany(
             "INSERT INTO stage_deadlines (id, message_id, stage, budget, started_at, due_at, warn_from,"
-            " completed_at, met, responsible_user_id, responsible_department_id, completed_by_id)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " completed_at, met, responsible_user_id, responsible_department_id, completed_by_id, outcome,"
+            " holder, operator_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             stages,
         )
         messages.clear()
@@ -226,10 +248,11 @@ def build_sqlite(path: Path, count: int, seed: int) -> None:
 
     for message, rows in builder.histories(count, operators, executors):
         messages.append(message)
-        for stage, budget, start, due, warn, done, met, user, dep, by in rows:
+        for stage, budget, start, due, warn, done, met, user, dep, by, outcome, holder, operator in rows:
             stage_id += 1
             stages.append((stage_id, message[0], stage, budget, _utc_text(start), _utc_text(due),
-                           _utc_text(warn), None if done is None else _utc_text(done), met, user, dep, by))  # fmt: skip
+                           _utc_text(warn), None if done is None else _utc_text(done), met, user, dep, by,
+                           outcome, holder, operator))  # fmt: skip
         if len(messages) >= 20_000:
             flush()
     flush()
@@ -281,24 +304,38 @@ def build_postgres(url: str, count: int, seed: int) -> None:
         with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
             with cursor.copy(
                 "COPY messages (id, external_id, channel_kind, platform, author_name, author_profile_url,"
-                " post_url, text, posted_at, arrived_at, state, department_id, executor_id, state_reason,"
-                " created_at, updated_at, version) FROM STDIN"
+                " post_url, text, posted_at, arrived_at, state, department_id, executor_id, address_key,"
+                " state_reason, created_at, updated_at, version) FROM STDIN"
             ) as mcopy:
                 for message, rows in builder.histories(count, operators, executors):
                     m = list(message)
                     m[8] = dt.datetime.strptime(m[8], FMT).replace(tzinfo=dt.UTC)
                     m[9] = dt.datetime.strptime(m[9], FMT).replace(tzinfo=dt.UTC)
                     mcopy.write_row((*m, "", now, now, 1))
-                    for stage, budget, start, due, warn, done, met, user, dep, by in rows:
+                    for (
+                        stage,
+                        budget,
+                        start,
+                        due,
+                        warn,
+                        done,
+                        met,
+                        user,
+                        dep,
+                        by,
+                        outcome,
+                        holder,
+                        op,
+                    ) in rows:
                         stage_id += 1
                         fields = (stage_id, m[0], stage, budget, _pg_ts(start), _pg_ts(due), _pg_ts(warn),
-                                  _pg_ts(done), met, user, dep, by)  # fmt: skip
+                                  _pg_ts(done), met, user, dep, by, outcome, holder, op)  # fmt: skip
                         spool.write("\t".join(_pg_text(v) for v in fields) + "\n")
             spool.seek(0)
             with cursor.copy(
                 "COPY stage_deadlines (id, message_id, stage, budget, started_at, due_at, warn_from,"
-                " completed_at, met, responsible_user_id, responsible_department_id, completed_by_id)"
-                " FROM STDIN"
+                " completed_at, met, responsible_user_id, responsible_department_id, completed_by_id, outcome,"
+                " holder, operator_id) FROM STDIN"
             ) as scopy:
                 while chunk := spool.read(1 << 20):
                     scopy.write(chunk)
@@ -372,7 +409,7 @@ def main() -> int:
     count = 1_000 if args.quick else args.messages
     cache = Path(tempfile.gettempdir()) / "otklik-bench-reports"
     cache.mkdir(exist_ok=True)
-    path = cache / f"reports-{count}-{SEED}-v5.sqlite3"
+    path = cache / f"reports-{count}-{SEED}-v7.sqlite3"
     results: dict[str, float] = {}
     if not path.exists():
         partial = path.with_suffix(".building")
