@@ -308,6 +308,15 @@ def _parties(stage: str, user: Any, department: Any, holder: Any, operator: Any,
     )
 
 
+def _message_groups() -> tuple[Any, ...]:
+    """The message columns a stage-record set is grouped and drilled by (one list for every set)."""
+    return (
+        M.platform.label("platform"),
+        M.channel_kind.label("channel"),
+        M.department_id.label("department"),
+    )
+
+
 def _in(column: Any, since: dt.datetime, until: dt.datetime) -> Any:
     return sa.and_(column >= since, column < until)
 
@@ -380,9 +389,7 @@ class DashboardService:
             sa.select(
                 M.id.label("mid"),
                 M.arrived_at.label("at"),
-                M.platform.label("platform"),
-                M.channel_kind.label("channel"),
-                M.department_id.label("department"),
+                *_message_groups(),
                 M.state.label("state"),
             )
             .where(_in(M.arrived_at, since, until))
@@ -399,9 +406,7 @@ class DashboardService:
                 S.completed_at.label("completed_at"),
                 S.due_at.label("due_at"),
                 S.met.label("met"),
-                M.platform.label("platform"),
-                M.channel_kind.label("channel"),
-                M.department_id.label("department"),
+                *_message_groups(),
             )
             .join(M, M.id == S.message_id)
             .where(
@@ -421,9 +426,7 @@ class DashboardService:
                 S.stage.label("stage"),
                 S.started_at.label("at"),
                 _status(now).label("status"),
-                M.department_id.label("department"),
-                M.platform.label("platform"),
-                M.channel_kind.label("channel"),
+                *_message_groups(),
             )
             .join(M, M.id == S.message_id)
             .where(_in(S.started_at, since, until))
@@ -437,9 +440,7 @@ class DashboardService:
             sa.select(
                 S.message_id.label("mid"),
                 S.stage.label("stage"),
-                M.department_id.label("department"),
-                M.platform.label("platform"),
-                M.channel_kind.label("channel"),
+                *_message_groups(),
             )
             .join(M, M.id == S.message_id)
             .where(S.completed_at.is_(None), S.due_at < now)
@@ -588,20 +589,24 @@ class DashboardService:
         if period_rows:
             lowest = min(row[0] for row in period_rows)
             highest = max(row[0] for row in period_rows)
-            for message_id, *values in session.connection().execute(
-                sa.select(
-                    S.message_id,
-                    has(S.stage == Stage.DRAFT.value),
-                    has(S.stage == Stage.REVIEW.value),
-                    has(S.stage == Stage.FINAL_AFTER_INTERIM.value),
-                    has(S.stage == Stage.REDIRECT.value),
-                    has(sa.and_(S.stage == Stage.OVERALL.value, S.completed_at.is_not(None))),
-                    sa.func.sum(sa.case((S.stage == Stage.REWORK.value, 1), else_=0)),
+            flags = {
+                row[0]: row[1:]
+                for row in session.connection()
+                .execute(
+                    sa.select(
+                        S.message_id,
+                        has(S.stage == Stage.DRAFT.value),
+                        has(S.stage == Stage.REVIEW.value),
+                        has(S.stage == Stage.FINAL_AFTER_INTERIM.value),
+                        has(S.stage == Stage.REDIRECT.value),
+                        has(sa.and_(S.stage == Stage.OVERALL.value, S.completed_at.is_not(None))),
+                        sa.func.sum(sa.case((S.stage == Stage.REWORK.value, 1), else_=0)),
+                    )
+                    .where(S.message_id.between(lowest, highest))
+                    .group_by(S.message_id)
                 )
-                .where(S.message_id.between(lowest, highest))
-                .group_by(S.message_id)
-            ):
-                flags[message_id] = tuple(int(v or 0) for v in values)  # PostgreSQL sums are Decimal
+                .all()  # at once: row-by-row fetching costs more than the rows' memory
+            }
         cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
         none = (0, 0, 0, 0, 0, 0)
         for message_id, _at, arrived, platform, channel, department, state, *_author in period_rows:
@@ -611,7 +616,7 @@ class DashboardService:
                           interim, redirected, answered)]  # fmt: skip
             cell[0] += 1
             cell[1] += rework
-        message_cells = [(*key, n, rework) for key, (n, rework) in cells.items()]
+        message_cells = [(*key, n, int(rework)) for key, (n, rework) in cells.items()]
         # (platform, channel, department, needs, week, routed, submitted, interim, redirected, answered, n, rework)
         out["received_cells"] = [(c[0], c[1], c[2], c[10]) for c in message_cells]
         out["received"] = sum(c[10] for c in message_cells)
@@ -654,13 +659,13 @@ class DashboardService:
         # One pass over the clocks gives both the counts and the answer times (working hours, by the
         # engine on each answered clock's start and completion): plain tuples, no ORM objects.
         calendar = self._calendar()
-        between = calendar.between_seconds_epoch
+        between_many = calendar.between_seconds_epoch_many
         clock_cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
         in_time_by_week: Counter[int] = Counter()
         late_by_week: Counter[int] = Counter()
-        durations = []
-        hours_by_week: dict[int, list[float]] = defaultdict(list)
-        seconds_between: dict[tuple[int, int], float] = {}  # the engine once per distinct pair
+        answered_pairs: list[tuple[int, int]] = []
+        answered_cells: list[tuple[Any, ...]] = []
+        answered_weeks: list[int] = []
         clock_rows = (
             session.connection()
             .execute(
@@ -704,17 +709,22 @@ class DashboardService:
                 cell[2] += 1
                 late_by_week[week] += 1
             if completed is not None:
-                pair = (int(started), int(completed))
-                hours = seconds_between.get(pair)
-                if hours is None:
-                    hours = seconds_between[pair] = between(*pair) / 3600
-                durations.append((platform, channel, department, None, hours))
-                hours_by_week[week].append(hours)
+                answered_pairs.append((int(started), int(completed)))
+                answered_cells.append((platform, channel, department))
+                answered_weeks.append(week)
+        # Answer times in working hours, by the engine in one batch (R3).
+        hours_list = [seconds / 3600 for seconds in between_many(answered_pairs)]
+        durations: dict[tuple[Any, ...], list[float]] = defaultdict(list)
+        hours_by_week: dict[int, list[float]] = defaultdict(list)
+        for key, week, hours in zip(answered_cells, answered_weeks, hours_list, strict=True):
+            durations[key].append(hours)
+            hours_by_week[week].append(hours)
         out["clock_cells"] = [(*key, *values) for key, values in clock_cells.items()]
         out["answered"] = sum(c[3] for c in out["clock_cells"])
         out["in_time"] = sum(c[4] for c in out["clock_cells"])
         out["late"] = sum(c[5] for c in out["clock_cells"])
-        out["durations"] = durations
+        out["durations"] = durations  # (platform, channel, department) -> answer times, working hours
+        out["hours"] = hours_list
         out["trend"] = [
             TrendPoint(
                 b.label,
@@ -1086,7 +1096,7 @@ def _figures(
         )
 
     def hours(d: dict[str, Any]) -> list[float]:
-        return [row[4] for row in d["durations"]]
+        return d["hours"]
 
     figures = [
         fig("received", "Поступило сообщений", "count", "п. 2, 5", lambda d: d["received"], "received"),
@@ -1228,8 +1238,8 @@ def _message_rows(
         row["answered"] += cell[3]
         row["in_time"] += cell[4]
         row["late"] += cell[5]
-    for cell in cur["durations"]:
-        rows[cell[index]]["hours"].append(cell[4])
+    for key, hours in cur["durations"].items():
+        rows[key[index]]["hours"].extend(hours)
     return {
         key: {
             "received": row["received"],
