@@ -325,14 +325,15 @@ def _epoch(column: Any, dialect: str) -> Any:
     """Whole epoch seconds of a stored UTC instant, computed by the database (no per-row parsing)."""
     if dialect == "sqlite":
         return sa.cast(sa.func.strftime("%s", column), sa.Integer)
-    return sa.cast(sa.func.floor(sa.extract("epoch", column)), sa.BigInteger)
+    return sa.cast(sa.func.floor(sa.func.date_part("epoch", column)), sa.BigInteger)
 
 
 def _epoch_exact(column: Any, dialect: str) -> Any:
     """Epoch seconds with their fraction (repeats compare gaps to the exact 30 days)."""
     if dialect == "sqlite":
         return (sa.func.julianday(column) - 2440587.5) * 86400.0
-    return sa.extract("epoch", column)
+    # date_part() is double precision; extract() is numeric since PostgreSQL 14 (a Decimal per row).
+    return sa.func.date_part("epoch", column)
 
 
 def _repeats_of(window: list[Any], since: dt.datetime) -> tuple[int, list[int]]:
