@@ -108,3 +108,33 @@ def test_the_migration_backfills_the_address_of_existing_messages(tmp_path) -> N
     finally:
         db.dispose()
     assert keys == {1: "ул мира 5", 2: None, 3: "пр ленина 12"}
+
+
+def test_a_clock_restarted_long_after_arrival_counts_in_its_period(
+    services: AppServices, world: World, clock: Clock
+) -> None:
+    """The clocks take their message's columns from the messages read for the period and the 30 days
+    before; a message that arrived earlier still (the author wrote again months later, R5) is read
+    apart. Its new 8-hour clock, late by the period's end, counts in the period's figures and drills."""
+    from desktop_app.domain.worktime.deadlines import Stage
+
+    clock.set(msk(2026, 2, 2, 10, 0))
+    old = arrive(services, "OLD-CLOCK", "Автор", "ok", ChannelKind.SOCIAL_NETWORK, "Яма на улице Мира, 5")
+    clock.set(msk(2026, 5, 12, 10, 0))
+    fresh = arrive(services, "NEW-CLOCK", "Другой", "vk", ChannelKind.SOCIAL_NETWORK, "Во дворе темно")
+    with services.db.session() as session, session.begin():
+        message = session.get(Message, old)
+        services.deadlines.close_stages(
+            session, message, {Stage.ROUTE, Stage.OVERALL}, msk(2026, 2, 2, 11, 0), world.operator.user_id
+        )
+        services.deadlines.open_stage(session, message, Stage.OVERALL, msk(2026, 5, 13, 9, 0))
+    period = ReportPeriod(dt.date(2026, 5, 11), dt.date(2026, 5, 17))
+    now = msk(2026, 5, 19, 12, 0)
+    board = services.reports.dashboard(world.supervisor, period, now)
+    ids = services.reports.board.drill_ids
+    late = board.figure("late")
+    assert ids(world.supervisor, late.drill) == sorted([old, fresh])
+    assert late.value == 2
+    platforms = {row.key: row.values["late"] for row in board.groupings["platform"].rows}
+    assert platforms == {"ok": 1, "vk": 1}
+    assert board.figure("received").value == 1  # the old message arrived in February
