@@ -388,6 +388,9 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC of the canonical content (incl. prev_hash) under the settings directory's key, written with
+    # the event; NULL only for events older than migration 0009 (issue 14).
+    signature: Mapped[str | None] = mapped_column(String(64))
 
 
 class OutboxItem(Base):
@@ -557,3 +560,38 @@ class QuarantineEntry(Base):
     resolved_at: Mapped[dt.datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+
+
+class IncidentGroup(Base):
+    """Messages an operator linked as one incident (issue 18): one problem, one consistent answer.
+
+    A group exists while it has at least two messages; its ``revision`` is the optimistic check of
+    every link and unlink, so two workstations changing the same group never both win.
+    """
+
+    __tablename__ = "incident_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    # The service raises the revision itself on every change of membership (links live in another
+    # table, so the group row has nothing else to update); the UPDATE still checks the old value.
+    __mapper_args__ = {"version_id_col": revision, "version_id_generator": False}
+
+
+class IncidentLink(Base):
+    """One message's membership of an incident group.
+
+    The message is the primary key: the database itself keeps a message in at most one group, so two
+    links racing on two workstations cannot put it in two (the loser's insert is refused).
+    """
+
+    __tablename__ = "incident_links"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True, autoincrement=False)
+    group_id: Mapped[int] = mapped_column(ForeignKey("incident_groups.id"), index=True)
+    linked_at: Mapped[dt.datetime]
+    linked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
