@@ -12,7 +12,7 @@ short key instead of parsing every text of the period. Existing messages are bac
 the same function the model uses.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0009
 """
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from alembic import op
 from desktop_app.domain.addresses import address_key
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0009"  # chained after main: 0008 → 0010 → 0009 merged first
 branch_labels = None
 depends_on = None
 
