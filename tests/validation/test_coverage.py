@@ -167,3 +167,30 @@ def test_coverage_works_without_the_syntax_model() -> None:
     message = "Когда восстановят маршрут 12 и будет ли он заходить в микрорайон Северный?"
     items = analyzer.analyse(message, GREETING + "Маршрут № 12 восстановят с 1 апреля.")
     assert [i.covered for i in items] == [True, False]
+
+
+def test_the_syntax_parser_runs_blas_single_threaded(validator: DraftValidator) -> None:
+    # Issue 15: on a shared 2-core machine OpenBLAS's spinning threads made slovnet's small matrix
+    # products 5–10× slower (coverage 215 ms instead of ≈25 ms for a new 750-character draft).
+    import ctypes
+
+    from desktop_app.domain.validation.syntax import _BLAS_SETTERS, _openblas_libraries
+
+    assert validator.questions.syntax is not None
+    libraries = _openblas_libraries()
+    if not libraries:
+        pytest.skip("numpy is not linked against a bundled OpenBLAS here")
+    library = ctypes.CDLL(str(libraries[0]))
+    getter = next(g for s, g in _BLAS_SETTERS if hasattr(library, g))
+    assert getattr(library, getter)() == 1
+
+
+def test_vectorised_similarity_equals_the_pairwise_one() -> None:
+    vectors = shared_word_vectors()
+    if vectors is None:
+        pytest.skip("navec unavailable")
+    others = frozenset(["освещение", "светильник", "дорога", "нетслованавеке"])
+    expected = max(vectors.similarity("фонарь", o) for o in others)
+    assert vectors.max_similarity("фонарь", others) == pytest.approx(expected, abs=1e-6)
+    assert vectors.max_similarity("фонарь", frozenset(["нетслованавеке"])) == 0.0
+    assert vectors.max_similarity("фонарь", frozenset(["фонарь"])) == 1.0

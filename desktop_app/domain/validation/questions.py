@@ -897,7 +897,7 @@ class QuestionAnalyzer:
                 key = (lem, lemmas)
                 similarity = self._similar.get(key)
                 if similarity is None:
-                    similarity = max((self.vectors.similarity(lem, other) for other in lemmas), default=0.0)
+                    similarity = self.vectors.max_similarity(lem, lemmas)
                     if len(self._similar) > 50_000:
                         self._similar.clear()
                     self._similar[key] = similarity
