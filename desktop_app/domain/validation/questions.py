@@ -166,6 +166,7 @@ COVERAGE_THRESHOLD = 0.5
 TYPED_THRESHOLD = 0.3
 SOFT_MATCH_SIMILARITY = 0.55
 PARAPHRASE_WEIGHT = 0.8
+DERIVATION_WEIGHT = 0.85
 KEY_WORDS = 3
 
 # Expected answer types.
@@ -893,6 +894,8 @@ class QuestionAnalyzer:
                 self.paraphrase[lem] & self.paraphrase.get(o, frozenset()) for o in lemmas
             ):
                 gained += PARAPHRASE_WEIGHT
+            elif any(same_root(lem, other) for other in lemmas):
+                gained += DERIVATION_WEIGHT  # «отлавливать» ~ «отлов», «убирать» ~ «уборка»
             elif self.vectors is not None:
                 key = (lem, lemmas)
                 similarity = self._similar.get(key)
@@ -904,6 +907,78 @@ class QuestionAnalyzer:
                 if similarity >= SOFT_MATCH_SIMILARITY:
                     gained += similarity
         return gained
+
+
+# Derivational suffixes stripped before roots are compared (verb ↔ action noun, R7 (3) paraphrase).
+_SUFFIXES = tuple(
+    sorted(
+        [
+            "ировать",
+            "ывать",
+            "ивать",
+            "овать",
+            "евать",
+            "ать",
+            "ять",
+            "ить",
+            "еть",
+            "уть",
+            "ыть",
+            "ти",
+            "чь",
+            "ение",
+            "ание",
+            "тие",
+            "ство",
+            "ние",
+            "ка",
+            "ок",
+            "ие",
+            "ия",
+            "ный",
+            "ной",
+            "ий",
+            "ый",
+            "ой",
+            "а",
+            "я",
+            "о",
+            "е",
+            "ь",
+            "й",
+            "ы",
+            "и",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+_VOWELS = re.compile("[аеёиоуыэюя]")
+_MIN_ROOT = 4
+
+
+@functools.lru_cache(maxsize=8192)
+def _root_shape(word: str) -> str:
+    """The word's stem with every vowel replaced by one mark: «убирать» and «уборка» → «VбVр».
+
+    Russian roots alternate vowels between a verb and its action noun (убир-/убор-, отлав-/отлов-);
+    consonants and vowel positions stay, and prefixes are kept, so «открыть» and «закрыть» differ.
+    """
+    stem = word[:-2] if word.endswith(("ся", "сь")) and len(word) > 5 else word
+    for suffix in _SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
+            stem = stem[: -len(suffix)]
+            break
+    return _VOWELS.sub("V", stem)
+
+
+def same_root(a: str, b: str) -> bool:
+    """A verb and a noun (or two forms) of one root: «отлавливать»/«отлов», «вывозить»/«вывоз»."""
+    if a == b or not a.isalpha() or not b.isalpha():
+        return a == b
+    x, y = _root_shape(a), _root_shape(b)
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    return len(short) >= _MIN_ROOT and long_.startswith(short)
 
 
 def _subtree(words: Sequence[Word], top: Word) -> list[Word]:
