@@ -133,6 +133,16 @@ _PAPERWORK_RE = re.compile(
     r"(?i)\b(?:рассмотрен\w*|передан\w*|направлен\w*|перенаправлен\w*|принят\w*\s+к\s+сведению|"
     r"на\s+контрол\w*|взят\w*\s+на\s+контроль|зарегистрирован\w*|изуча\w+|прорабатыва\w+)"
 )
+# Non-commitments: a promise to consider or to tell later answers neither «когда?» nor «будет ли?».
+_HEDGE_RE = re.compile(
+    r"(?i)\b(?:будет|будут)\s+рассмотрен\w*|\bрассмотр(?:им|ит|ят)\s+возможност\w*|"
+    r"\bрассматрива\w+\s+возможност\w*|\bвозможност\w+\s+\w+\s+(?:будет\s+)?(?:рассмотрен|изуч)\w*|"
+    r"\b(?:будет|будут)\s+(?:доведен|сообщен|направлен)\w*\s+(?:\w+\s+)?дополнительно|"
+    r"\bсообщ(?:им|ат)\s+(?:\w+\s+)?дополнительно|\bдополнительно\s+сообщ\w+|"
+    r"\bсрок\w*\s+(?:\w+\s+){0,3}(?:определ|уточн)\w*\s+(?:после|по\s+итогам|позднее|дополнительно)|"
+    r"\bпо\s+мере\s+(?:поступления\s+)?финансировани\w+|\bпри\s+наличии\s+(?:финансировани|средств)\w*|"
+    r"\bпри\s+формировании\s+(?:программ|бюджет|план)\w*"
+)
 _DURATION_RE = re.compile(
     r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
     r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
@@ -779,8 +789,12 @@ class QuestionAnalyzer:
                 )
             ):
                 return False, ""
+            if _HEDGE_RE.search(text) and not _has_future_or_done(
+                _HEDGE_RE.sub(" ", text), skip=_PAPERWORK_LEMMAS
+            ):
+                return False, ""  # «будет рассмотрено при формировании программы» is neither yes nor no
             ok = (
-                _has_future_or_done(text)
+                _has_future_or_done(text, skip=_PAPERWORK_LEMMAS)
                 or any(p.search(fold(text)) for p in self.yes_no_answer)
                 or not _PAPERWORK_RE.search(text)
             )
@@ -825,6 +839,8 @@ class QuestionAnalyzer:
         for _start, _stop, lemmas, head, fragment in clauses_:
             if not detector(fragment):
                 continue
+            if expected == TIME and _HEDGE_RE.search(fragment):
+                continue  # «Информация о сроках будет доведена дополнительно» names no term
             if predicate in self.end_predicates and head in self.start_predicates:
                 continue  # «Когда закончится ремонт?» is not answered by the date it began
             if check_predicate and self._gain({predicate}, lemmas) <= 0:
