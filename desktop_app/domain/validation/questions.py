@@ -143,6 +143,10 @@ _HEDGE_RE = re.compile(
     r"\bпо\s+мере\s+(?:поступления\s+)?финансировани\w+|\bпри\s+наличии\s+(?:финансировани|средств)\w*|"
     r"\bпри\s+формировании\s+(?:программ|бюджет|план)\w*"
 )
+# A pronoun pointing back at the matter named before the question («Когда его повернут?»).
+_ANAPHOR_RE = re.compile(
+    r"(?i)\b(?:его|её|ее|их|него|неё|нее|них|ним|ней|это|этого|этим|этом|такое|такого|он|она|оно|они)\b"
+)
 _DURATION_RE = re.compile(
     r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
     r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
@@ -779,7 +783,10 @@ class QuestionAnalyzer:
             # Any statement on the focus says yes or no; paperwork («передано», «на контроле») does not.
             objects = focus - {predicate} if predicate else set(focus)
             if objects and self._gain(objects | ({predicate} if predicate else set()), window.lemmas) <= 0:
-                return False, ""
+                # «Можно ли повернуть его в сторону?»: «его» is the lamp named before — the window may
+                # name that matter instead.
+                if not (_ANAPHOR_RE.search(question.text) and self._gain(context, window.lemmas) > 0):
+                    return False, ""
             if question.conditional and not (
                 self._time_for(question, focus, predicate, context, window)
                 or (
