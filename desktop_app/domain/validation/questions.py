@@ -147,6 +147,9 @@ _HEDGE_RE = re.compile(
 _ANAPHOR_RE = re.compile(
     r"(?i)\b(?:его|её|ее|их|него|неё|нее|них|ним|ней|это|этого|этим|этом|такое|такого|он|она|оно|они)\b"
 )
+# «Рекомендуем обратиться в Роспотребнадзор»: a named body the citizen can go to (not «в соответствующие
+# органы»); the case of the first letter after the preposition is what tells them apart.
+_NAMED_BODY_RE = re.compile(r"(?i:\bобра(?:тит|щат|щайт)\w*\s+(?:\w+\s+)?(?:в|во|к)\s+)(?:[А-ЯЁ]|«)")
 _DURATION_RE = re.compile(
     r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
     r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
@@ -811,7 +814,7 @@ class QuestionAnalyzer:
                 " и называет срок." if question.conditional else "."
             )
         if expected == WHERE_TO_GO:
-            ok = any(p.search(text) for p in self.contact)
+            ok = any(p.search(text) for p in self.contact) or bool(_NAMED_BODY_RE.search(text))
             return ok, "Ответ называет, куда обратиться автору (адрес, телефон или сайт)."
         detector = {
             TIME: self._has_time,
