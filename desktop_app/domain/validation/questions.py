@@ -832,6 +832,10 @@ class QuestionAnalyzer:
         clauses_ = window.clauses or ((window.start, window.stop, window.lemmas, "", window.text),)
         objects = focus - {predicate} if predicate else set(focus)
         # «Кто отвечает / должен / следит …?»: the matter, not the predicate, is the focus.
+        if expected == AGENT:
+            # «Кто вообще подрядчик?»: a role noun names the answer type, not the matter — the matter
+            # is then the topic before the question.
+            objects = {w for w in objects if not any(p.search(w) for p in self.agent[:-1])}
         if expected == AGENT and (predicate is None or predicate in self.agent_predicates):
             wanted = objects or set(context)
         else:
