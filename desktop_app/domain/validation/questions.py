@@ -150,6 +150,12 @@ _ANAPHOR_RE = re.compile(
 # «Рекомендуем обратиться в Роспотребнадзор»: a named body the citizen can go to (not «в соответствующие
 # органы»); the case of the first letter after the preposition is what tells them apart.
 _NAMED_BODY_RE = re.compile(r"(?i:\bобра(?:тит|щат|щайт)\w*\s+(?:\w+\s+)?(?:в|во|к)\s+)(?:[А-ЯЁ]|«)")
+# A cause stated without a cause word: what an inspection found («выявили завоздушивание стояка») or
+# the period a measure is for («перенесён на период реконструкции»).
+_FINDING_CAUSE_RE = re.compile(
+    r"(?i)\b(?:выявл\w+|выявил\w*|обнаружен\w*|обнаружил\w*|установлено,\s+что|"
+    r"на\s+(?:период|время)\s+(?:проведения\s+)?(?:ремонт|реконструкц|строительств|работ|замен)\w*)"
+)
 _DURATION_RE = re.compile(
     r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
     r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
@@ -819,7 +825,7 @@ class QuestionAnalyzer:
         detector = {
             TIME: self._has_time,
             NUMBER: _has_number,
-            CAUSE: lambda t: any(p.search(t) for p in self.cause),
+            CAUSE: lambda t: any(p.search(t) for p in self.cause) or bool(_FINDING_CAUSE_RE.search(t)),
             AGENT: lambda t: any(p.search(t) for p in self.agent),
         }[expected]
         if not detector(text):
