@@ -517,6 +517,19 @@ class QuestionAnalyzer:
             )
         self.last_direct = root is not None and predicate == root.lemma
         focus = (own or self.content_lemmas(text)) - _NOT_FOCUS
+        if (
+            question.kind == "implicit"
+            and root is not None
+            and self.syntax is not None
+            and (root.lemma in self.request_lemmas or any("impr" in p.tag for p in parses(root.text)[:1]))
+        ):
+            # «Уберите, пожалуйста, дети ходят мимо»: a request's focus is its predicate and arguments;
+            # a clause giving the reason («дети ходят мимо») is not what must be answered.
+            main = next((c for c in clauses(words) if c.head is root), None)
+            if main is not None and len(main.words) < len(words):
+                core = self.content_lemmas(" ".join(w.text for w in main.words)) - _NOT_FOCUS
+                if core:
+                    focus = core
         # «Успеют ли до конца полугодия?»: the condition is not the focus, it is checked separately.
         for pattern in self.condition:
             for match in pattern.finditer(text):
