@@ -156,6 +156,7 @@ _FINDING_CAUSE_RE = re.compile(
     r"(?i)\b(?:выявл\w+|выявил\w*|обнаружен\w*|обнаружил\w*|установлено,\s+что|"
     r"на\s+(?:период|время)\s+(?:проведения\s+)?(?:ремонт|реконструкц|строительств|работ|замен)\w*)"
 )
+_NORM_REFERENCE_RE = re.compile(r"(?i)\b(?:в\s+соответствии\s+с|согласно)\b")
 _DURATION_RE = re.compile(
     r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
     r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
@@ -838,9 +839,12 @@ class QuestionAnalyzer:
         detector = {
             TIME: self._has_time,
             NUMBER: _has_number,
-            CAUSE: lambda t: any(p.search(t) for p in self.cause) or bool(_FINDING_CAUSE_RE.search(t)),
+            CAUSE: self._has_cause,
             AGENT: lambda t: any(p.search(t) for p in self.agent),
         }[expected]
+        if expected in {CAUSE, TIME} and predicate and self._denies(predicate, text):
+            # «Почему отменили проезд?» — «проезд не отменён»: the answer rejects the premise.
+            return True, "Ответ опровергает то, о чём спрашивают."
         if not detector(text):
             return False, ""
         if expected == CAUSE:  # «…, потому что …» is a clause of its own: the window on topic is enough
@@ -903,6 +907,24 @@ class QuestionAnalyzer:
                 }[expected]
                 return True, why
         return False, ""
+
+    def _denies(self, predicate: str, text: str) -> bool:
+        """«не отменён», «не планируется»: ``text`` negates the question's own predicate."""
+        words = [t.text for t in tokenize(text) if t.is_word]
+        for index, word in enumerate(words[:-1]):
+            if fold(word) in {"не", "нет"}:
+                after = lemma(words[index + 1])
+                if after == predicate or same_root(after, predicate):
+                    return True
+        return False
+
+    def _has_cause(self, text: str) -> bool:
+        """A cause in ``text``; «в соответствии с регламентом», «согласно Правилам» alone cite a norm
+        (the formal reply, «отписка»), they do not say why."""
+        if _FINDING_CAUSE_RE.search(text):
+            return True
+        bare = _NORM_REFERENCE_RE.sub(" ", text)
+        return any(p.search(bare) for p in self.cause)
 
     def _time_for(
         self, question: _Question, focus: set[str], predicate: str | None, context: set[str], window: _Window
