@@ -157,6 +157,13 @@ _FINDING_CAUSE_RE = re.compile(
     r"на\s+(?:период|время)\s+(?:проведения\s+)?(?:ремонт|реконструкц|строительств|работ|замен)\w*)"
 )
 _NORM_REFERENCE_RE = re.compile(r"(?i)\b(?:в\s+соответствии\s+с|согласно)\b")
+_AUTHORISE = frozenset(
+    ["разрешить", "согласовать", "утвердить", "ввести", "установить", "назначить", "принять", "решить"]
+)
+_ACT_BY_BODY_RE = re.compile(
+    r"(?i)\b(?:постановлени|решени|приказ|распоряжени|разрешени)\w*\s+(?:\w+\s+){0,2}"
+    r"(?:администраци|департамент|управлени|комитет|министерств|комисси|глав\w|дум|совет|правительств)"
+)
 _DURATION_RE = re.compile(
     r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
     r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
@@ -881,7 +888,16 @@ class QuestionAnalyzer:
             if predicate in self.end_predicates and head in self.start_predicates:
                 continue  # «Когда закончится ремонт?» is not answered by the date it began
             if check_predicate and self._gain({predicate}, lemmas) <= 0:
-                continue
+                # «Кто разрешил платную парковку?» — «парковка введена постановлением администрации»:
+                # who authorised a thing is named by the act that introduced it.
+                authorised = (
+                    expected == AGENT
+                    and predicate in _AUTHORISE
+                    and _ACT_BY_BODY_RE.search(fragment)
+                    and self._gain(objects, lemmas) > 0
+                )
+                if not authorised:
+                    continue
             local = self._gain(wanted, lemmas) > 0 if wanted else self._gain(context, lemmas) > 0
             if not local and not objects:
                 # «Включат до выходных?»: only a verb of its own — the matter is in the sentences before.
