@@ -164,6 +164,8 @@ _ACT_BY_BODY_RE = re.compile(
     r"(?i)\b(?:постановлени|решени|приказ|распоряжени|разрешени)\w*\s+(?:\w+\s+){0,2}"
     r"(?:администраци|департамент|управлени|комитет|министерств|комисси|глав\w|дум|совет|правительств)"
 )
+_RECEIVE_VERBS = frozenset(["принимать", "принять", "вести", "регистрировать", "зарегистрировать"])
+_REPORTS_RE = re.compile(r"(?i)\b(?:сообщени|заявк|заявлени|вызов|обращени|жалоб|приём|прием)\w*")
 _DURATION_RE = re.compile(
     r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
     r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
@@ -887,6 +889,13 @@ class QuestionAnalyzer:
                 continue  # «Информация о сроках будет доведена дополнительно» names no term
             if predicate in self.end_predicates and head in self.start_predicates:
                 continue  # «Когда закончится ремонт?» is not answered by the date it began
+            if (
+                expected == AGENT
+                and predicate in self.agent_pure_predicates
+                and head in _RECEIVE_VERBS
+                and _REPORTS_RE.search(fragment)
+            ):
+                continue  # «Заявки принимает ЕДДС» says where to report, not who is responsible
             if check_predicate and self._gain({predicate}, lemmas) <= 0:
                 # «Кто разрешил платную парковку?» — «парковка введена постановлением администрации»:
                 # who authorised a thing is named by the act that introduced it.
