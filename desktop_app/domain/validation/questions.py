@@ -127,6 +127,9 @@ _PAPERWORK_LEMMAS = frozenset(
         "контроль",
         "изучить",
         "поступить",
+        # A norm is not an action on the matter: «ответственность предусмотрена Кодексом».
+        "предусмотреть",
+        "предусмотренный",
     ]
 )
 _PAPERWORK_RE = re.compile(
