@@ -169,6 +169,7 @@ _ACT_BY_BODY_RE = re.compile(
 )
 _RECEIVE_VERBS = frozenset(["принимать", "принять", "вести", "регистрировать", "зарегистрировать"])
 _REPORTS_RE = re.compile(r"(?i)\b(?:сообщени|заявк|заявлени|вызов|обращени|жалоб|приём|прием)\w*")
+_ANAPHOR_START_RE = re.compile(r"(?i)\s*(?:его|её|ее|их|он|она|оно|они)\b")
 _DURATION_RE = re.compile(
     r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
     r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
@@ -914,6 +915,10 @@ class QuestionAnalyzer:
             if not local and not objects:
                 # «Включат до выходных?»: only a verb of its own — the matter is in the sentences before.
                 local = self._gain(context, lemmas) >= 1.5
+            if not local and _ANAPHOR_START_RE.match(fragment):
+                # «… резидентное разрешение. Его стоимость — 1000 рублей»: the clause's pronoun points
+                # back at the matter the (on-topic) window named just before.
+                local = self._gain(wanted | context, window.lemmas) > 0
             # «Работы проведут в мае»: a generic clause about "the works" takes its focus from the window.
             general = head in self.generic_predicates and not (
                 set(lemmas)
