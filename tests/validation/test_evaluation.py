@@ -17,15 +17,16 @@ from tests.validation.evaluation import (
     schema_errors,
 )
 
-# figure: minimum on the development part.
+# figure: minimum on the whole development part (both writers' pairs: docs/VALIDATION.md gives the
+# figures per subset; a bar on the subset the analyzer fits best would hide over-fitting).
 BARS = {
-    "coverage_verdict_accuracy": 0.87,
-    "unanswered_named_rate": 0.83,
+    "coverage_verdict_accuracy": 0.91,
+    "unanswered_named_rate": 0.85,
     "greeting_accuracy": 0.95,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.13
+MAX_FALSE_SEND_BACK = 0.09
 MIN_HINT_PRECISION = 0.85
 
 
@@ -66,6 +67,17 @@ def test_development_figures_meet_bars(dev: PartResult) -> None:
 def test_quality_hints_are_precise_on_the_development_part(dev: PartResult, code: str) -> None:
     score = dev.score(f"hint:{code}")
     assert score.precision >= MIN_HINT_PRECISION, "\n".join(score.errors)
+
+
+def test_an_empty_held_out_part_is_reported_as_such(tmp_path, monkeypatch, capsys) -> None:
+    # The held-out part is written apart and may be absent from a branch: the command must still run.
+    from tests.validation import evaluation
+
+    (tmp_path / "dev").mkdir()
+    monkeypatch.setattr(evaluation, "CORPUS_DIR", tmp_path)
+    assert evaluation.load_part("heldout") == []
+    assert evaluation.main(["--part", "heldout", "--coverage-only"]) == 0
+    assert "held-out: no pairs" in capsys.readouterr().out
 
 
 def test_evaluation_runs_on_every_part_present(validator) -> None:

@@ -818,11 +818,15 @@ class QuestionAnalyzer:
         if expected == YES_NO:
             # Any statement on the focus says yes or no; paperwork («передано», «на контроле») does not.
             objects = focus - {predicate} if predicate else set(focus)
-            if objects and self._gain(objects | ({predicate} if predicate else set()), window.lemmas) <= 0:
-                # «Можно ли повернуть его в сторону?»: «его» is the lamp named before — the window may
-                # name that matter instead.
-                if not (_ANAPHOR_RE.search(question.text) and self._gain(context, window.lemmas) > 0):
-                    return False, ""
+            # «Можно ли повернуть его в сторону?»: «его» is the lamp named before — the window may name
+            # that matter instead of the question's own words.
+            anaphoric = bool(_ANAPHOR_RE.search(question.text)) and self._gain(context, window.lemmas) > 0
+            if (
+                objects
+                and self._gain(objects | ({predicate} if predicate else set()), window.lemmas) <= 0
+                and not anaphoric
+            ):
+                return False, ""
             if question.conditional and not (
                 self._time_for(question, focus, predicate, context, window)
                 or (
