@@ -98,8 +98,9 @@ def sentences(text: str) -> list[Sentence]:
     result: list[Sentence] = []
     for sent in razdel.sentenize(text):
         offset = sent.start
-        for part in re.split(r"(\n+)", sent.text):
-            if part and not part.startswith("\n") and part.strip():
+        # «…уже месяц? инсулин выдавать когда начнут?»: posts often go on in lower case after «?»/«!».
+        for part in re.split(r"(\n+|(?<=[?!])\s+(?=[а-яё]))", sent.text):
+            if part and part.strip():
                 lead = len(part) - len(part.lstrip())
                 stripped = part.strip()
                 result.append(Sentence(stripped, offset + lead, offset + lead + len(stripped)))

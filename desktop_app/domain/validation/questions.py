@@ -170,6 +170,9 @@ _ACT_BY_BODY_RE = re.compile(
 _RECEIVE_VERBS = frozenset(["принимать", "принять", "вести", "регистрировать", "зарегистрировать"])
 _REPORTS_RE = re.compile(r"(?i)\b(?:сообщени|заявк|заявлени|вызов|обращени|жалоб|приём|прием)\w*")
 _ANAPHOR_START_RE = re.compile(r"(?i)\s*(?:его|её|ее|их|он|она|оно|они)\b")
+_PREPOSITIONS = frozenset(
+    ["к", "в", "во", "до", "с", "со", "о", "об", "на", "за", "по", "от", "для", "из", "у"]
+)
 _DURATION_RE = re.compile(
     r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
     r"(?:дн|дня|недел|месяц|час|сут)\w*|\b(?:в\s+)?(?:этом|следующем|текущем)\s+году\b|\bежедневно\b"
@@ -432,6 +435,9 @@ class QuestionAnalyzer:
         if "ли" in lowered[1:]:
             return "explicit", interrogative
         opening = next((w for w in lowered if w not in _OPENING_FILLERS), "")
+        rest = [w for w in lowered if w not in _OPENING_FILLERS]
+        if len(rest) > 2 and rest[0] in _PREPOSITIONS and rest[1] in self.interrogatives and "," not in text:
+            return "explicit", rest[1]  # «К кому обращаться насчёт крыс», «В какой срок …» without «?»
         if opening in self.interrogatives and opening != "что" and "," not in text.rstrip(",."):
             return "explicit", opening
         if opening in {"почему", "зачем", "отчего"}:
