@@ -142,7 +142,7 @@ _HEDGE_RE = re.compile(
     r"\bрассматрива\w+\s+возможност\w*|\bвозможност\w+\s+\w+\s+(?:будет\s+)?(?:рассмотрен|изуч)\w*|"
     r"\b(?:будет|будут)\s+(?:доведен|сообщен|направлен)\w*\s+(?:\w+\s+)?дополнительно|"
     r"\bсообщ(?:им|ат)\s+(?:\w+\s+)?дополнительно|\bдополнительно\s+сообщ\w+|"
-    r"\bсрок\w*\s+(?:\w+\s+){0,3}(?:определ|уточн)\w*\s+(?:после|по\s+итогам|позднее|дополнительно)|"
+    r"\bсрок\w*\s+(?:\w+\s+){0,3}(?:определ|уточн)\w*\s+(?:после|по\s+итогам|позднее|дополнительно)[^,.;]*|"
     r"\bпо\s+мере\s+(?:поступления\s+)?финансировани\w+|\bпри\s+наличии\s+(?:финансировани|средств)\w*|"
     r"\bпри\s+формировании\s+(?:программ|бюджет|план)\w*"
 )
@@ -842,9 +842,8 @@ class QuestionAnalyzer:
                 )
             ):
                 return False, ""
-            if _HEDGE_RE.search(text) and not _has_future_or_done(
-                _HEDGE_RE.sub(" ", text), skip=_PAPERWORK_LEMMAS
-            ):
+            bare = _strip_hedges(text, predicate)
+            if bare != text and not _has_future_or_done(bare, skip=_PAPERWORK_LEMMAS):
                 return False, ""  # «будет рассмотрено при формировании программы» is neither yes nor no
             ok = (
                 _has_future_or_done(text, skip=_PAPERWORK_LEMMAS)
@@ -899,7 +898,7 @@ class QuestionAnalyzer:
         for _start, _stop, lemmas, head, fragment in clauses_:
             if not detector(fragment):
                 continue
-            if expected == TIME and _HEDGE_RE.search(fragment):
+            if expected == TIME and not detector(_strip_hedges(fragment, predicate)):
                 continue  # «Информация о сроках будет доведена дополнительно» names no term
             if predicate in self.end_predicates and head in self.start_predicates:
                 continue  # «Когда закончится ремонт?» is not answered by the date it began
@@ -1093,6 +1092,20 @@ def same_root(a: str, b: str) -> bool:
     x, y = _root_shape(a), _root_shape(b)
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     return len(short) >= _MIN_ROOT and long_.startswith(short)
+
+
+def _strip_hedges(text: str, predicate: str | None) -> str:
+    """``text`` without its non-commitments («сообщим дополнительно», «будет рассмотрено»); a hedge whose
+    verb is the question's own predicate stays («Когда рассмотрят заявление?» — «будет рассмотрено 10
+    декабря» is the answer)."""
+
+    def keep(match: re.Match[str]) -> str:
+        words = [lemma(t.text) for t in tokenize(match.group(0)) if t.is_word]
+        if predicate and any(w == predicate or same_root(w, predicate) for w in words):
+            return match.group(0)
+        return " "
+
+    return _HEDGE_RE.sub(keep, text)
 
 
 def _subtree(words: Sequence[Word], top: Word) -> list[Word]:
