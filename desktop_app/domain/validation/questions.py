@@ -1100,7 +1100,12 @@ def _strip_hedges(text: str, predicate: str | None) -> str:
     декабря» is the answer)."""
 
     def keep(match: re.Match[str]) -> str:
-        words = [lemma(t.text) for t in tokenize(match.group(0)) if t.is_word]
+        # The hedge's verb, not a noun in it: «Сроки выплаты определят после …» hedges «Когда выплатят?».
+        words = [
+            lemma(t.text)
+            for t in tokenize(match.group(0))
+            if t.is_word and not any(p.tag.POS == "NOUN" for p in parses(t.text)[:1])
+        ]
         if predicate and any(w == predicate or same_root(w, predicate) for w in words):
             return match.group(0)
         return " "
