@@ -418,7 +418,7 @@ def evaluate(validator: DraftValidator, parts: Sequence[str] = PARTS) -> dict[st
     return {part: evaluate_pairs(validator, load_part(part), part) for part in parts if load_raw(part)}
 
 
-class _NoSpelling:
+class NoSpelling:
     """A proofreader that finds nothing: ``--coverage-only`` skips the slow engine (spelling not scored)."""
 
     name = "none"
@@ -472,7 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop_app.domain.validation import default_dictionary_words
 
     if options.coverage_only:
-        engine: Any = _NoSpelling()
+        engine: Any = NoSpelling()
     else:
         from desktop_app.adapters.proofreading import EmbeddedProofreader
 
