@@ -81,6 +81,9 @@ def run_gui(
     from desktop_app.views.i18n import install_russian
 
     install_russian(app)  # Qt's own menus and dialogs in Russian (issue 18)
+    from desktop_app.views.common.theme import install_focus_ring
+
+    install_focus_ring(app)  # the keyboard focus visible on every control, in any palette (issue 18)
 
     if smoke_test:
         return _smoke(settings, started)

@@ -2,10 +2,13 @@
 
     .venv/bin/python docs/screenshots.py [--out docs/screenshots]
 
-Screens: login (with the executors' departments), the operator workspace on the demo queues at
-1366×768, a selected message with its similar messages, the route and close dialogs, the review dialog,
-the shortcut sheet, the executor's editor, the administrator's accounts and month grid. The clock is fixed (Tuesday 12 May 2026, 11:20 Moscow) so the countdowns and colours
-are the same on every run.
+Screens: the first start (database, administrator), login (with the executors' departments), the
+operator workspace on the demo queues at 1366×768, a selected message with its similar messages, the
+route, redirect and close dialogs, the review dialog, the notification history, the shortcut sheet, the
+executor's editor and its hand-back dialog, the supervisor's desk and timeliness report, every
+administrator tab, and the operator's and executor's screens again in a dark palette (colours come from
+the palette, issue 18). The clock is fixed (Tuesday 12 May 2026, 11:20 Moscow) so the countdowns and
+colours are the same on every run.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from desktop_app.services.bootstrap import build_services
 from desktop_app.services.demo import load_seed, seed_demo
 from desktop_app.services.queries import Queue
 from desktop_app.settings import Settings
+from desktop_app.views.common import theme
 from desktop_app.views.context import AppSignals, ViewContext
+from desktop_app.views.first_start import DatabaseSetupDialog, FirstStartDialog
 from desktop_app.views.login import LoginDialog
 from desktop_app.views.main_window import MainWindow
 from desktop_app.views.operations import Operations
@@ -60,6 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     services = build_services(settings, open_database(f"sqlite:///{folder / 'demo.sqlite3'}"), now=clock)
     accounts = seed_demo(services)
     password = load_seed()["password"]
+
+    database = DatabaseSetupDialog(f"sqlite:///{folder / 'otklik.sqlite3'}")
+    database.show()
+    save(database, options.out / "first-start-database.png")
+    database.reject()
+    first = FirstStartDialog(services)
+    first.name_edit.setText("Морозова Ирина Павловна")
+    first.show()
+    save(first, options.out / "first-start-admin.png")
+    first.reject()
 
     login = LoginDialog(
         services.auth, accounts, password, demo_departments=services.admin.departments_of(list(accounts))
@@ -113,6 +128,16 @@ def main(argv: list[str] | None = None) -> int:
     save(dialog, options.out / "route-dialog.png")
     dialog.reject()
 
+    redirect = workspace.open_redirect_dialog()
+    assert redirect is not None
+    save(redirect, options.out / "redirect-dialog.png")
+    redirect.reject()
+
+    workspace.notifier.notify("Истекает срок этапа «направление исполнителю»: 2 сообщения", urgent=True)
+    history = workspace.notifier.show_history()
+    save(history, options.out / "notification-history.png")
+    history.reject()
+
     workspace.set_queue(Queue.AWAITING_REVIEW)
     review_rows = [r for r in workspace.model.rows() if r.state is MessageState.UNDER_REVIEW]
     if review_rows:
@@ -146,7 +171,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     editor.check_now()
     save(executor_window, options.out / "executor-editor.png")
+    hand_back = executor_workspace.open_hand_back_dialog()
+    save(hand_back, options.out / "hand-back-dialog.png")
+    hand_back.reject()
     executor_window.close()
+
+    # The supervisor: every queue, and the timeliness report of the month so far.
+    chief = services.auth.login("chief", password)
+    chief_context = ViewContext(
+        services=services, actor=chief, ops=Operations(services.changes, inline=True), signals=AppSignals()
+    )
+    chief_window = MainWindow(chief_context, watch_changes=False)
+    chief_window.resize(1366, 728)
+    chief_window.show()
+    chief_window.workspace.set_queue(Queue.ALL)
+    save(chief_window, options.out / "supervisor-workspace.png")
+    from desktop_app.views.reports import ReportsDialog
+
+    reports = ReportsDialog(chief_context, chief_window)
+    reports.resize(1200, 720)
+    reports.show()
+    reports.show_button.click()
+    chief_context.ops.wait()
+    save(reports, options.out / "supervisor-reports.png")
+    reports.reject()
+    chief_window.close()
 
     # The administrator: the working calendar with its years and custom days.
     admin = services.auth.login("admin", password)
@@ -159,11 +208,37 @@ def main(argv: list[str] | None = None) -> int:
     admin_window.workspace.setCurrentIndex(0)
     admin_window.workspace.select_user("roads")
     save(admin_window, options.out / "admin-accounts.png")
-    admin_window.workspace.setCurrentIndex(2)
-    save(admin_window, options.out / "admin-calendar.png")
+    tabs = admin_window.workspace
+    for index, name in enumerate(ADMIN_TABS):
+        if index == 0 or index >= tabs.count():
+            continue
+        tabs.setCurrentIndex(index)
+        save(admin_window, options.out / f"admin-{name}.png")
     admin_window.close()
+
+    # The same desk in a dark system palette: every colour follows it (issue 18).
+    app.setPalette(theme.dark_palette())
+    dark = MainWindow(context, watch_changes=False)
+    dark.resize(1366, 728)
+    dark.show()
+    dark.workspace.set_queue(Queue.NEW)
+    dark.workspace.select_message(target.id)
+    save(dark, options.out / "dark-operator-selected-message.png")
+    dark.close()
+    dark_executor = MainWindow(executor_context, watch_changes=False)
+    dark_executor.resize(1366, 728)
+    dark_executor.show()
+    dark_executor.workspace.select_message(routed.id)
+    dark_executor.workspace.editor.check_now()
+    save(dark_executor, options.out / "dark-executor-editor.png")
+    dark_executor.close()
+    app.setPalette(app.style().standardPalette())
     services.db.dispose()
     return 0
+
+
+# File names of the administrator's tabs, in their order (the first one is shown with a selected user).
+ADMIN_TABS = ("accounts", "departments", "calendar", "stage-durations", "dictionary", "quarantine")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat
+from PySide6.QtGui import QFont, QPalette, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -42,6 +42,7 @@ from desktop_app.services.errors import InputError
 from desktop_app.services.texts import ROLE_NAMES, STAGE_NAMES
 from desktop_app.views.admin_quarantine import QuarantineView
 from desktop_app.views.common.dialogs import error_text
+from desktop_app.views.common.theme import Tone, text_colour
 from desktop_app.views.context import ViewContext
 from desktop_app.views.rows_model import RowsTableModel
 
@@ -76,6 +77,7 @@ def _plain(text: str) -> QLabel:
 class AdminWorkspace(QTabWidget):
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAccessibleName("Администрирование")
         self.context = context
         self.addTab(self._users_tab(), "Сотрудники")
         self.addTab(self._departments_tab(), "Подразделения")
@@ -141,6 +143,7 @@ class AdminWorkspace(QTabWidget):
             ],
         )
         self.users_table = QTableView()
+        self.users_table.setAccessibleName("Сотрудники")
         self.users_table.setObjectName("users")
         self.users_table.setAccessibleName("Сотрудники")
         self.users_table.setModel(self.users_model)
@@ -308,6 +311,7 @@ class AdminWorkspace(QTabWidget):
         tab = QWidget()
         layout = QHBoxLayout(tab)
         self.departments_list = QListWidget()
+        self.departments_list.setAccessibleName("Подразделения")
         self.departments_list.currentItemChanged.connect(self._show_department)
         layout.addWidget(self.departments_list, 1)
         right = QVBoxLayout()
@@ -371,6 +375,7 @@ class AdminWorkspace(QTabWidget):
             [lambda y: str(y[0]), lambda y: y[1], lambda y: "предварительный" if y[2] else "официальный"],
         )
         years = QTableView()
+        years.setAccessibleName("Годы производственного календаря")
         years.setModel(self.years_model)
         years.verticalHeader().hide()
         years.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -409,6 +414,7 @@ class AdminWorkspace(QTabWidget):
             [lambda d: d[0].strftime("%d.%m.%Y"), lambda d: d[1], lambda d: d[2]],
         )
         custom_days = QTableView()
+        custom_days.setAccessibleName("Особые дни календаря")
         custom_days.setModel(self.custom_days_model)
         custom_days.verticalHeader().hide()
         custom_days.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -458,16 +464,20 @@ class AdminWorkspace(QTabWidget):
         grid = self.month_grid
         grid.setDateTextFormat(QDate(), QTextCharFormat())  # clear the previous month's marks
         self._month_plans = {p.day: p for p in plans}
-        palette = grid.palette()
+        # Qt's own weekend red (#ff0000) reads poorly on either palette: the theme's red instead.
+        weekend = QTextCharFormat()
+        weekend.setForeground(text_colour(Tone.DANGER, role=QPalette.ColorRole.Base))
+        for day in (Qt.DayOfWeek.Saturday, Qt.DayOfWeek.Sunday):
+            grid.setWeekdayTextFormat(day, weekend)
         for plan in plans:
             fmt = QTextCharFormat()
             if not plan.is_working:
-                fmt.setForeground(QColor("#b00020"))
+                fmt.setForeground(text_colour(Tone.DANGER, role=QPalette.ColorRole.Base))
             if plan.shortened:
                 fmt.setFontItalic(True)
             if plan.kind.value == "custom" or plan.working_weekend:
                 fmt.setFontWeight(QFont.Weight.Bold)
-                fmt.setForeground(palette.color(QPalette.ColorRole.Link))
+                fmt.setForeground(text_colour(Tone.LINK, role=QPalette.ColorRole.Base))
             grid.setDateTextFormat(QDate(plan.day.year, plan.day.month, plan.day.day), fmt)
         if not plans:
             self.day_label.setText("Для этого года нет производственного календаря.")
@@ -626,6 +636,7 @@ class AdminWorkspace(QTabWidget):
             _plain("Слова, предложенные сотрудниками для словаря организации (улицы, сокращения, имена):")
         )
         self.pending_list = QListWidget()
+        self.pending_list.setAccessibleName("Предложенные слова словаря организации")
         layout.addWidget(self.pending_list)
         buttons = QHBoxLayout()
         approve = QPushButton("Утвердить")

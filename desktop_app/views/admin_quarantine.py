@@ -54,6 +54,7 @@ class QuarantineView(QWidget):
             ],
         )
         self.table = QTableView()
+        self.table.setAccessibleName("Не принятые сообщения")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
@@ -61,6 +62,7 @@ class QuarantineView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_payload())
         layout.addWidget(self.table, 2)
         self.payload = QPlainTextEdit()
+        self.payload.setAccessibleName("Содержимое не принятого сообщения")
         self.payload.setReadOnly(True)
         self.payload.setPlaceholderText("Данные выбранного сообщения в том виде, как они пришли")
         layout.addWidget(self.payload, 1)
@@ -68,6 +70,7 @@ class QuarantineView(QWidget):
         self.retry_button = QPushButton("Повторить")
         self.retry_button.clicked.connect(self.retry_selected)
         self.comment = QLineEdit()
+        self.comment.setAccessibleName("Комментарий администратора")
         self.comment.setPlaceholderText("Почему сообщение не нужно принимать (для журнала)")
         self.dismiss_button = QPushButton("Отклонить")
         self.dismiss_button.clicked.connect(self.dismiss_selected)

@@ -23,6 +23,7 @@ from desktop_app.errors import OtklikError
 from desktop_app.models.database import Database
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.demo import load_seed
+from desktop_app.views.common.theme import Tone, style_text
 
 
 def _plain(text: str, *, error: bool = False) -> QLabel:
@@ -30,7 +31,7 @@ def _plain(text: str, *, error: bool = False) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     if error:
-        label.setStyleSheet("color: #b00020;")
+        style_text(label, Tone.DANGER)
     return label
 
 
@@ -122,7 +123,7 @@ class DatabaseSetupDialog(QDialog):
 
     def _show(self, text: str, *, ok: bool) -> None:
         self.result_label.setText(text)
-        self.result_label.setStyleSheet("color: #1b5e20;" if ok else "color: #b00020;")
+        style_text(self.result_label, Tone.OK if ok else Tone.DANGER)
 
     def choose(self) -> None:
         if self.postgres_choice.isChecked() and not self.check_connection():
@@ -160,6 +161,7 @@ class FirstStartDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(_plain("Структурные подразделения:"))
         self.departments = QListWidget()
+        self.departments.setAccessibleName("Подразделения администрации")
         for department in load_seed()["departments"]:
             item = QListWidgetItem(department["name"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

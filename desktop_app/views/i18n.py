@@ -27,8 +27,13 @@ SUPPLEMENT: dict[tuple[str, str], str] = {
 class SupplementTranslator(QTranslator):
     """Answers only for :data:`SUPPLEMENT`; everything else falls through to Qt's catalogue."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return SUPPLEMENT.get((context, source), "")
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        # ``None`` reaches Qt as a null QString: "not mine, ask the next catalogue". An empty str is a
+        # non-null QString, which Qt takes as the translation itself: every Qt text came out blank
+        # (context menus, «Закрыть» of a button box) while only this supplement was asked.
+        return SUPPLEMENT.get((context, source))
 
     def isEmpty(self) -> bool:
         return False

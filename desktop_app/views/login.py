@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_app.errors import OtklikError
 from desktop_app.services.actor import Actor
 from desktop_app.services.auth import AuthService
+from desktop_app.views.common.theme import Tone, style_text
 
 ROLE_TITLES = {
     "operator": "отдел по обращениям граждан",
@@ -59,7 +60,7 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         self.error_label = QLabel()
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setStyleSheet("color: #b00020;")
+        style_text(self.error_label, Tone.DANGER)
         self.error_label.setWordWrap(True)
         layout.addWidget(self.error_label)
         if demo_accounts:
@@ -67,6 +68,7 @@ class LoginDialog(QDialog):
             hint.setTextFormat(Qt.TextFormat.PlainText)
             layout.addWidget(hint)
             self.accounts = QListWidget()
+            self.accounts.setAccessibleName("Демонстрационные учётные записи")
             self.accounts.setObjectName("demo_accounts")
             for login, role in demo_accounts.items():
                 title = ROLE_TITLES.get(role, role)

@@ -24,6 +24,7 @@ from desktop_app.services.presence import HEARTBEAT
 from desktop_app.services.texts import ROLE_NAMES
 from desktop_app.views.common.countdown import plain_tooltip
 from desktop_app.views.common.dialogs import show_message
+from desktop_app.views.common.theme import Tone, install_focus_ring, style_text
 from desktop_app.views.context import ChangeFeedBridge, ViewContext
 from desktop_app.views.ui_state import UiState
 
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self, context: ViewContext, *, watch_changes: bool = True, ui_state: UiState | None = None
     ) -> None:
         super().__init__()
+        install_focus_ring()  # idempotent; also when a test or a tool builds the window without the app
         self.context = context
         self.ui_state = ui_state  # geometry, splitters and columns between runs (issue 18)
         actor = context.actor
@@ -202,7 +204,7 @@ class MainWindow(QMainWindow):
     def show_sync_status(self, text: str, healthy: bool) -> None:
         self.connection_label.setText(text)
         self.connection_label.setToolTip(plain_tooltip(text))
-        self.connection_label.setStyleSheet("" if healthy else "color: #b00020;")
+        style_text(self.connection_label, None if healthy else Tone.DANGER)
 
     def show_failure(self, text: str) -> None:
         """Central failure facility: a window-modal box with the Russian sentence (detail is in the log)."""

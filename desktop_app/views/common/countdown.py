@@ -7,7 +7,8 @@ API (stable, shared by the operator and executor views):
 - ``compute_countdown(calendar, now, due, warn_from, closed_at=None) -> Countdown | None`` — ``None``
   when there is no deadline; ``Countdown.status`` is the domain's ``DeadlineStatus`` (one definition of
   on time / warning / overdue: ``desktop_app.domain.worktime.deadlines.stage_status``).
-- ``status_colours(status) -> (foreground, background)`` — the palette of every countdown.
+- ``status_colours(status) -> (foreground, background)`` — the colours of every countdown, derived from
+  the active palette by ``theme`` (green / amber / red in a light and a dark palette alike).
 - ``countdown_tooltip(calendar, title, countdown, start=None, explanation="") -> str`` — Russian.
 - ``format_instant(calendar_or_tz, instant) -> str`` — «пн 29.11 09:40» in the administration's zone.
 - ``plain_tooltip(text) -> str`` — a tooltip that shows ``text`` literally. Qt renders a tooltip as rich
@@ -25,6 +26,7 @@ from PySide6.QtGui import QColor
 from desktop_app.domain.worktime.deadlines import DeadlineStatus, stage_status
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.views.common.plain_text import plain_tooltip  # noqa: F401  (re-exported: one helper)
+from desktop_app.views.common.theme import status_swatch
 
 MINUS = "\u2212"
 WORKING_DAY_MINUTES = 8 * 60  # display unit for long countdowns («3 д» = three 8-hour working days)
@@ -36,15 +38,6 @@ STATUS_TITLES: dict[DeadlineStatus, str] = {
     DeadlineStatus.OVERDUE: "просрочено",
     DeadlineStatus.MET: "выполнено в срок",
     DeadlineStatus.MET_LATE: "выполнено с опозданием",
-}
-
-# (text colour, pill background) per status: green / amber / red, greys for finished stages.
-_COLOURS: dict[DeadlineStatus, tuple[str, str]] = {
-    DeadlineStatus.ON_TIME: ("#1b5e20", "#e3f2e5"),
-    DeadlineStatus.WARNING: ("#7a4f00", "#fff0c2"),
-    DeadlineStatus.OVERDUE: ("#ffffff", "#c62828"),
-    DeadlineStatus.MET: ("#4a5a4c", "#eef1ee"),
-    DeadlineStatus.MET_LATE: ("#8e2b2b", "#f6e6e6"),
 }
 
 
@@ -95,8 +88,9 @@ def compute_countdown(
 
 
 def status_colours(status: DeadlineStatus) -> tuple[QColor, QColor]:
-    fg, bg = _COLOURS[status]
-    return QColor(fg), QColor(bg)
+    """(text, pill background) of a status, from the active palette (``theme.status_swatch``)."""
+    swatch = status_swatch(status)
+    return QColor(swatch.fg), QColor(swatch.bg)
 
 
 def format_instant(zone: WorkCalendar | dt.tzinfo, instant: dt.datetime | None) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import re
 
-from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit
+
+from desktop_app.views.common.theme import Tone, tinted
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -36,12 +38,13 @@ def show_diff(view: QTextEdit, old: str, new: str) -> None:
     cursor.movePosition(QTextCursor.MoveOperation.Start)
     plain = QTextCharFormat()
     added = QTextCharFormat()
-    added.setBackground(QColor("#d7f5dd"))
-    added.setForeground(QColor("#0b5a1f"))
+    ok, danger = tinted(Tone.OK), tinted(Tone.DANGER)  # from the palette: readable in a dark one too
+    added.setBackground(ok.bg)
+    added.setForeground(ok.fg)
     added.setFontUnderline(True)
     removed = QTextCharFormat()
-    removed.setBackground(QColor("#fbdada"))
-    removed.setForeground(QColor("#8a1111"))
+    removed.setBackground(danger.bg)
+    removed.setForeground(danger.fg)
     removed.setFontStrikeOut(True)
     formats = {SAME: plain, ADDED: added, REMOVED: removed}
     for op, text in word_diff(old, new):

@@ -53,6 +53,7 @@ from desktop_app.views.common.countdown import STATUS_TITLES, format_instant, pl
 from desktop_app.views.common.dialogs import error_text
 from desktop_app.views.common.incident_section import IncidentSection
 from desktop_app.views.common.platforms import platform_badge, platform_name
+from desktop_app.views.common.theme import Tone, style_box, style_text
 from desktop_app.views.context import ViewContext
 
 CHANNEL_NAMES = {
@@ -189,7 +190,7 @@ class MessagePanel(QWidget):
 
         self.placeholder = _plain_label("Выберите сообщение в списке", object_name="panel_placeholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setStyleSheet("color: #6b7280; padding: 40px;")
+        style_text(self.placeholder, Tone.MUTED, "padding: 40px;")
         layout.addWidget(self.placeholder)
 
         self.body = QWidget()
@@ -206,21 +207,19 @@ class MessagePanel(QWidget):
         self.author_label = _plain_label(object_name="author")
         self.author_label.setStyleSheet("font-size: 12pt; font-weight: 600;")
         self.platform_label = _plain_label(object_name="platform")
-        self.platform_label.setStyleSheet("color: #4b5563;")
+        style_text(self.platform_label, Tone.MUTED)
         names.addWidget(self.author_label)
         names.addWidget(self.platform_label)
         header.addLayout(names, 1)
         self.state_label = _plain_label(object_name="state")
         self.state_label.setWordWrap(False)
-        self.state_label.setStyleSheet(
-            "background: #e8eefc; color: #1e3a8a; border-radius: 9px; padding: 2px 10px; font-weight: 600;"
-        )
+        style_box(self.state_label, Tone.NOTICE, "padding: 2px 10px; font-weight: 600;", radius=9)
         header.addWidget(self.state_label, 0, Qt.AlignmentFlag.AlignTop)
         body.addLayout(header)
 
         link_row = QHBoxLayout()
         self.link_label = _plain_label(object_name="post_url")
-        self.link_label.setStyleSheet("color: #1d4ed8;")
+        style_text(self.link_label, Tone.LINK)
         self.link_label.setWordWrap(False)
         self.open_link_button = QPushButton("Открыть оригинал")
         self.open_link_button.setObjectName("open_post")
@@ -231,29 +230,24 @@ class MessagePanel(QWidget):
         body.addLayout(link_row)
 
         self.reason_label = _plain_label(object_name="state_reason")
-        self.reason_label.setStyleSheet(
-            "background: #fff7e0; border: 1px solid #f0d58c; border-radius: 4px; padding: 4px 6px;"
-        )
+        style_box(self.reason_label, Tone.WARNING, "padding: 4px 6px;")
         body.addWidget(self.reason_label)
 
         # The operator's comment for the executor, in full (it used to be «коммен…» in the history).
         self.routing_label = _plain_label(object_name="routing_comment")
         self.routing_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.routing_label.setStyleSheet(
-            "background: #e8eefc; border: 1px solid #b8c7ef; border-radius: 4px; padding: 4px 6px;"
-        )
+        style_box(self.routing_label, Tone.NOTICE, "padding: 4px 6px;")
         self.routing_label.hide()
         body.addWidget(self.routing_label)
 
         # Who else works on this message right now («открыто у: Иванова»), from the presence table.
         self.presence_label = _plain_label(object_name="presence")
-        self.presence_label.setStyleSheet(
-            "background: #eef6ee; border: 1px solid #b7d8b7; border-radius: 4px; padding: 2px 6px;"
-        )
+        style_box(self.presence_label, Tone.OK, "padding: 2px 6px;")
         self.presence_label.hide()
         body.addWidget(self.presence_label)
 
         self.text_view = QPlainTextEdit()
+        self.text_view.setAccessibleName("Текст сообщения")
         self.text_view.setObjectName("message_text")
         self.text_view.setReadOnly(True)
         self.text_view.setFrameShape(QFrame.Shape.StyledPanel)
@@ -272,15 +266,20 @@ class MessagePanel(QWidget):
         body.addWidget(self.attachments)
 
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Сведения о сообщении")
         self.tabs.setDocumentMode(True)
         self.stages_view = self._tree(["Этап", "Начало", "Срок", "Состояние"], "stages")
         self.thread_view = self._tree(["Когда", "Кто", "Текст"], "thread")
+        self.stages_view.setAccessibleName("Этапы и сроки")
+        self.thread_view.setAccessibleName("Переписка с автором")
         self.history_view = self._tree(["Когда", "Кто", "Действие", "Подробности"], "history")
+        self.history_view.setAccessibleName("История действий с сообщением")
         self.tabs.addTab(self.stages_view, "Сроки")
         self.tabs.addTab(self.thread_view, "Переписка")
         self.tabs.addTab(self.history_view, "История")
         # Other recent messages about the same address or topic, with their answers (issue 18).
         self.similar_view = self._tree(["Когда", "Автор", "Почему похоже", "Сообщение и ответ"], "similar")
+        self.similar_view.setAccessibleName("Похожие сообщения за последние недели")
         # Above them, the incident the operator linked this message into, and the link buttons.
         self.incident = IncidentSection(context, self.similar_view)
         self.incident.open_requested.connect(self._open_linked)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.views.common.countdown import format_instant, plain_tooltip
+from desktop_app.views.common.theme import Tone, style_box
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class NotificationHistory(QDialog):
         self.resize(640, 380)
         layout = QVBoxLayout(self)
         self.list = QListWidget()
+        self.list.setAccessibleName("История уведомлений")
         self.list.setObjectName("notification_history")
         self.list.setAccessibleName("Уведомления")
         self.list.setWordWrap(True)
@@ -120,11 +122,9 @@ class NotificationStrip(QFrame):
         font = self.label.font()
         font.setBold(urgent)
         self.label.setFont(font)
-        palette = self.palette()
-        role = QPalette.ColorRole
-        palette.setColor(role.Window, palette.color(role.ToolTipBase))
-        palette.setColor(role.WindowText, palette.color(role.ToolTipText))
-        self.setPalette(palette)
+        # Amber when urgent, the highlight's tint otherwise; from the palette, following a change of it.
+        tone = Tone.WARNING if urgent else Tone.NOTICE
+        style_box(self, tone, selector="QFrame#notification_strip", radius=0)
         self.history_button.setText(f"Все ({count})" if count else "Все")
         self._elide()
         self.show()

@@ -22,6 +22,7 @@ from desktop_app.domain.validation.format import PlatformRules
 from desktop_app.services.drafting import MAX_ATTACHMENT_BYTES, DraftAttachment
 from desktop_app.services.validation import attachment_kind, media_type_of
 from desktop_app.views.common.plain_text import plain_tooltip
+from desktop_app.views.common.theme import Tone, style_text
 
 THUMBNAIL = QSize(96, 72)
 MB = 1024 * 1024
@@ -118,6 +119,7 @@ class AttachmentStrip(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = QListWidget()
+        self.list.setAccessibleName("Вложения к ответу")
         self.list.setObjectName("draft_attachments")
         self.list.setViewMode(QListWidget.ViewMode.IconMode)
         self.list.setIconSize(THUMBNAIL)
@@ -131,7 +133,7 @@ class AttachmentStrip(QWidget):
         self.error_label = QLabel()
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        style_text(self.error_label, Tone.DANGER)
         self.error_label.setObjectName("attachment_errors")
         self.error_label.hide()
         buttons = QHBoxLayout()

@@ -13,6 +13,7 @@ overwrite. A local recovery copy is written before every database save.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from pathlib import Path
 
@@ -50,6 +51,7 @@ from desktop_app.services.validation import (
 )
 from desktop_app.services.workflow import DraftSaved
 from desktop_app.views.common.dialogs import error_text
+from desktop_app.views.common.theme import Tone, style_box, style_text
 from desktop_app.views.context import ViewContext
 from desktop_app.views.editor.attachments import (
     AttachmentStrip,
@@ -69,7 +71,6 @@ KIND_TITLES: dict[DraftKind, str] = {
     DraftKind.INTERIM: "Промежуточный ответ (окончательный — в течение 7 рабочих дней)",
     DraftKind.CLARIFICATION: "Запрос уточнения у автора",
 }
-BANNER_STYLE = "QFrame#{name} {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
 
 
 def _plain_label(text: str = "", name: str = "") -> QLabel:
@@ -81,10 +82,11 @@ def _plain_label(text: str = "", name: str = "") -> QLabel:
     return label
 
 
-def _banner(name: str, bg: str, border: str) -> tuple[QFrame, QVBoxLayout]:
+def _banner(name: str, tone: Tone) -> tuple[QFrame, QVBoxLayout]:
+    """A hidden banner frame tinted in ``tone`` from the palette (readable in a dark palette too)."""
     frame = QFrame()
     frame.setObjectName(name)
-    frame.setStyleSheet(BANNER_STYLE.format(name=name, bg=bg, border=border))
+    style_box(frame, tone, selector=f"QFrame#{name}")
     layout = QVBoxLayout(frame)
     layout.setContentsMargins(8, 6, 8, 6)
     frame.hide()
@@ -157,17 +159,18 @@ class DraftEditor(QWidget):
         self.title_label = _plain_label("", "draft_title")
         self.title_label.setStyleSheet("font-weight: bold;")
 
-        self.rework_banner, rework_layout = _banner("rework_banner", "#fff4d6", "#e0b040")
+        self.rework_banner, rework_layout = _banner("rework_banner", Tone.WARNING)
         self.rework_label = _plain_label("", "rework_comment")
         rework_layout.addWidget(self.rework_label)
 
-        self.notice_banner, notice_layout = _banner("notice_banner", "#e8f1fb", "#90b4dc")
+        self.notice_banner, notice_layout = _banner("notice_banner", Tone.NOTICE)
         self.notice_label = _plain_label("", "recovery_notice")
         notice_layout.addWidget(self.notice_label)
 
-        self.conflict_banner, conflict_layout = _banner("conflict_banner", "#fdecea", "#d9534f")
+        self.conflict_banner, conflict_layout = _banner("conflict_banner", Tone.DANGER)
         self.conflict_label = _plain_label("", "conflict_text")
         self.conflict_other = QPlainTextEdit()
+        self.conflict_other.setAccessibleName("Текст, сохранённый на другом рабочем месте")
         self.conflict_other.setReadOnly(True)
         self.conflict_other.setMaximumHeight(110)
         self.reload_button = QPushButton("Взять текст с другого рабочего места")
@@ -183,6 +186,7 @@ class DraftEditor(QWidget):
         self.keep_mine_button.clicked.connect(self.keep_my_text)
 
         self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName("Вид ответа")
         self.kind_combo.setObjectName("draft_kind")
         for kind, title in KIND_TITLES.items():
             self.kind_combo.addItem(title, kind.value)
@@ -221,6 +225,10 @@ class DraftEditor(QWidget):
         top.addWidget(self.linked_answer_button)
 
         self.text_edit = DraftTextEdit()
+        self.text_edit.setAccessibleName("Текст ответа")
+        self.text_edit.setAccessibleDescription(
+            "Черновик сохраняется автоматически; проверки — на панели справа"
+        )
         self.text_edit.textChanged.connect(self._text_changed)
         self.text_edit.focus_lost.connect(self.save_now)
         self.text_edit.files_dropped.connect(self.add_files)
@@ -228,7 +236,7 @@ class DraftEditor(QWidget):
 
         self.counter_label = _plain_label("", "char_counter")
         self.save_label = _plain_label("", "save_status")
-        self.save_label.setStyleSheet("color: palette(mid);")
+        style_text(self.save_label, Tone.MUTED)
         status_row = QHBoxLayout()
         status_row.addWidget(self.counter_label)
         status_row.addStretch(1)
@@ -238,7 +246,7 @@ class DraftEditor(QWidget):
         self.attachments.add_requested.connect(self.choose_files)
         self.attachments.remove_requested.connect(self.remove_attachment)
 
-        self.warning_banner, warning_layout = _banner("submit_warning", "#fff4d6", "#e0b040")
+        self.warning_banner, warning_layout = _banner("submit_warning", Tone.WARNING)
         self.warning_label = _plain_label("", "submit_warning_text")
         self.submit_anyway_button = QPushButton("Всё равно отправить на проверку")
         self.back_to_draft_button = QPushButton("Вернуться к черновику")
@@ -251,7 +259,7 @@ class DraftEditor(QWidget):
         self.back_to_draft_button.clicked.connect(self._back_to_draft)
 
         self.error_label = _plain_label("", "editor_error")
-        self.error_label.setStyleSheet("color: #b00020;")
+        style_text(self.error_label, Tone.DANGER)
         self.error_label.hide()
         self.submit_button = QPushButton("Отправить на проверку в ОпОГ")
         self.submit_button.setObjectName("submit_draft")
@@ -271,7 +279,7 @@ class DraftEditor(QWidget):
         column.addWidget(self.text_edit, 1)
         column.addLayout(status_row)
         self.blanks_label = _plain_label("", "template_blanks")
-        self.blanks_label.setStyleSheet("color: #b00020;")
+        style_text(self.blanks_label, Tone.DANGER)
         self.blanks_label.hide()
         column.addWidget(self.blanks_label)
         column.addWidget(self.attachments)
@@ -279,8 +287,13 @@ class DraftEditor(QWidget):
         column.addLayout(bottom)
 
         self.panel = ValidationPanel()
+        self.panel.setAccessibleName("Проверки ответа")
+        self.panel.setAccessibleDescription(
+            "Приветствие, орфография, ответы на вопросы и формат — по мере ввода"
+        )
         self.panel.jump_requested.connect(self.text_edit.select_span)
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        left.setAccessibleName("Черновик ответа")
         splitter.addWidget(left)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
@@ -290,6 +303,15 @@ class DraftEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
+        self._order_focus()
+
+    def _order_focus(self) -> None:
+        """Tab goes text → attachments → the checks → «Отправить» (issue 18): checks read before sending."""
+        chain: list[QWidget] = [self.attachments.list]
+        chain += [w for w in self.panel.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        chain += [self.submit_anyway_button, self.back_to_draft_button, self.submit_button]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -552,7 +574,7 @@ class DraftEditor(QWidget):
         rules = self.validation.platform_rules(self.detail.row.platform)
         if rules is None:
             self.counter_label.setText(f"Знаков: {len(text)}")
-            self.counter_label.setStyleSheet("")
+            style_text(self.counter_label, None)
             return
         length = rules.length(text)
         limit = rules.max_chars
@@ -561,10 +583,14 @@ class DraftEditor(QWidget):
             limit, caption = rules.caption_max_chars, " (подпись к вложениям)"
         if limit is None:
             self.counter_label.setText(f"Знаков: {length} · {rules.title}: без ограничения длины")
-            self.counter_label.setStyleSheet("")
+            style_text(self.counter_label, None)
             return
         self.counter_label.setText(f"Знаков: {length} из {limit}{caption} · {rules.title}")
-        self.counter_label.setStyleSheet("color: #b00020; font-weight: bold;" if length > limit else "")
+        style_text(
+            self.counter_label,
+            Tone.DANGER if length > limit else None,
+            "font-weight: bold;" if length > limit else "",
+        )
 
     # -- live validation --------------------------------------------------------------------------
 

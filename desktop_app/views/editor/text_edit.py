@@ -7,20 +7,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QContextMenuEvent,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
     QFocusEvent,
+    QPalette,
     QTextCharFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from desktop_app.domain.validation import SpellingMatch
+from desktop_app.views.common.theme import Tone, text_colour
 
-UNDERLINE_COLOR = QColor("#d32f2f")
 ADD_TO_DICTIONARY = "Добавить в словарь организации"
 
 
@@ -81,7 +81,7 @@ class DraftTextEdit(QPlainTextEdit):
         text = self.toPlainText()
         fmt = QTextCharFormat()
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-        fmt.setUnderlineColor(UNDERLINE_COLOR)
+        fmt.setUnderlineColor(text_colour(Tone.DANGER, role=QPalette.ColorRole.Base))
         selections: list[QTextEdit.ExtraSelection] = []
         self._marks = []
         for match in matches:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
@@ -25,6 +25,7 @@ from desktop_app.services.validation import (
     failed_check_codes,
 )
 from desktop_app.views.common.plain_text import plain_label, plain_tooltip
+from desktop_app.views.common.theme import Tone, style_text, text_colour
 
 # Russian names of the check codes recorded with a submission (also used by the review screen).
 CHECK_NAMES: dict[str, str] = {
@@ -36,8 +37,6 @@ CHECK_NAMES: dict[str, str] = {
     CHECK_BLANKS: "незаполненные места шаблона",
 }
 
-OK_COLOR = QColor("#1b7f3b")
-FAIL_COLOR = QColor("#b00020")
 ENGINE_NAMES = {"languagetool": "LanguageTool", "embedded": "встроенный модуль pylat-ru"}
 SPAN_ROLE = Qt.ItemDataRole.UserRole  # (offset, length) into the draft, or None
 MATCH_ROLE = Qt.ItemDataRole.UserRole + 1  # index into report.spelling.matches
@@ -55,7 +54,15 @@ def _compact_list() -> QListWidget:
     return widget
 
 
-CHECK_COLOR = QColor("#8a5a00")  # «проверьте»: the analyzer is unsure, the reviewer decides (R7)
+# «проверьте» (amber): the analyzer is unsure, the reviewer decides (R7). Colours come from the palette.
+CHECK_TONE = Tone.WARNING
+
+
+def _item_colour(tone: Tone) -> QColor:
+    """A list item's text colour: the tone, readable on the list's base colour."""
+    return text_colour(tone, role=QPalette.ColorRole.Base)
+
+
 _KIND_NAMES = {"explicit": "вопрос", "implicit": "просьба", "rhetorical": "риторический вопрос"}
 
 
@@ -112,7 +119,7 @@ class ValidationPanel(QWidget):
         self.status_label.setObjectName("validation_status")
         self.notice_label = _plain_label("")
         self.notice_label.setObjectName("validation_notice")
-        self.notice_label.setStyleSheet("color: #8a5a00;")
+        style_text(self.notice_label, Tone.WARNING)
         self.notice_label.hide()
 
         self.greeting_label = _plain_label("")
@@ -164,6 +171,7 @@ class ValidationPanel(QWidget):
             column.addWidget(widget)
         column.addStretch(1)
         scroll = QScrollArea()
+        scroll.setAccessibleName("Проверки ответа")
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
@@ -183,11 +191,12 @@ class ValidationPanel(QWidget):
     @staticmethod
     def _section(title: str, label: QLabel, items: QListWidget, hint: str = "") -> QGroupBox:
         box = QGroupBox(title)
+        items.setAccessibleName("Замечания: " + title.split(". ", 1)[-1])  # «Замечания: Приветствие»
         layout = QVBoxLayout(box)
         layout.addWidget(label)
         if hint:
             hint_label = _plain_label(hint)
-            hint_label.setStyleSheet("color: palette(mid);")
+            style_text(hint_label, Tone.MUTED)
             layout.addWidget(hint_label)
         layout.addWidget(items)
         items.setMaximumHeight(160)
@@ -199,7 +208,7 @@ class ValidationPanel(QWidget):
         self.report = None
         self.spelling_box.setTitle("2. Орфография и грамматика")
         self.summary_label.setText("Проверка ещё не выполнялась.")
-        self.summary_label.setStyleSheet("")
+        style_text(self.summary_label, None)
         self.status_label.setText("")
         self.notice_label.hide()
         for label in (
@@ -232,16 +241,23 @@ class ValidationPanel(QWidget):
         """Codes of the failed checks of the shown report (see ``CHECK_NAMES``)."""
         return failed_check_codes(self.report) if self.report is not None else []
 
+    def changeEvent(self, event: QEvent) -> None:
+        # The list items carry colours picked for the palette they were filled under: refill them when
+        # the palette changes (the system switched to its dark theme), keeping the scroll position.
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.report is not None:
+            self.show_report(self.report)
+
     def show_report(self, report: ValidationReport) -> None:
         self.report = report
         self.status_label.setText("")
         failed = failed_check_codes(report)
         if failed:
             self.summary_label.setText("Есть замечания: " + "; ".join(CHECK_NAMES[c] for c in failed) + ".")
-            self.summary_label.setStyleSheet(f"color: {FAIL_COLOR.name()}; font-weight: bold;")
+            style_text(self.summary_label, Tone.DANGER, "font-weight: bold;")
         else:
             self.summary_label.setText("Все проверки пройдены.")
-            self.summary_label.setStyleSheet(f"color: {OK_COLOR.name()}; font-weight: bold;")
+            style_text(self.summary_label, Tone.OK, "font-weight: bold;")
         # R7 (2): the reviewer sees which engine checked the spelling (LanguageTool or the fallback).
         engine = ENGINE_NAMES.get(report.spelling.engine, report.spelling.engine)
         self.spelling_box.setTitle(f"2. Орфография и грамматика ({engine})")
@@ -265,7 +281,7 @@ class ValidationPanel(QWidget):
         color: QColor | None = None,
     ) -> QListWidgetItem:
         item = QListWidgetItem(text)
-        item.setForeground(QBrush(color or (OK_COLOR if ok else FAIL_COLOR)))
+        item.setForeground(QBrush(color or _item_colour(Tone.OK if ok else Tone.DANGER)))
         item.setData(SPAN_ROLE, span)
         item.setToolTip(plain_tooltip(text))  # the question is the citizen's text (issue 14)
         widget.addItem(item)
@@ -274,7 +290,7 @@ class ValidationPanel(QWidget):
     @staticmethod
     def _status(label: QLabel, ok: bool, text: str) -> None:
         label.setText(text)
-        label.setStyleSheet(f"color: {(OK_COLOR if ok else FAIL_COLOR).name()};")
+        style_text(label, Tone.OK if ok else Tone.DANGER)
 
     def _fill_greeting(self, report: ValidationReport) -> None:
         self.greeting_list.clear()
@@ -319,9 +335,9 @@ class ValidationPanel(QWidget):
         for question in questions:
             span = (question.answer.offset, question.answer.length) if question.answer is not None else None
             if question.rhetorical:
-                color = QColor("#555555")
+                color = _item_colour(Tone.MUTED)
             elif question.uncertain:
-                color = CHECK_COLOR
+                color = _item_colour(CHECK_TONE)
             else:
                 color = None
             self._add(self.questions_list, question_line(question), question.covered, span, color)
@@ -342,12 +358,12 @@ class ValidationPanel(QWidget):
         hints = report.quality.hints
         if hints:
             self.quality_label.setText(f"Советов: {len(hints)}.")
-            self.quality_label.setStyleSheet(f"color: {CHECK_COLOR.name()};")
+            style_text(self.quality_label, CHECK_TONE)
         else:
             self._status(self.quality_label, True, "✔ Замечаний к стилю ответа нет.")
         for hint in hints:
             span = (hint.offset, hint.length or 0) if hint.offset is not None else None
-            self._add(self.quality_list, hint_line(hint), False, span, CHECK_COLOR)
+            self._add(self.quality_list, hint_line(hint), False, span, _item_colour(CHECK_TONE))
         self.quality_list.setVisible(bool(hints))
 
     def _fill_format(self, report: ValidationReport) -> None:

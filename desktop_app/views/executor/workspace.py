@@ -35,6 +35,7 @@ from desktop_app.views.common.message_table import (
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
+from desktop_app.views.common.theme import Tone, style_text
 from desktop_app.views.context import ViewContext
 from desktop_app.views.editor.draft_editor import DraftEditor
 from desktop_app.views.editor.recovery import RecoveryStore
@@ -68,6 +69,7 @@ class HandBackDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Вернуть сообщение в отдел по обращениям граждан")
         self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setAccessibleName("Причина возврата в ОпОГ")
         self.reason_edit.setPlaceholderText("Например: вопрос относится к управлению ЖКХ, а не к нашему.")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -132,11 +134,13 @@ class ExecutorWorkspace(QWidget):
         self._current: int | None = None
 
         self.scope_combo = QComboBox()
+        self.scope_combo.setAccessibleName("Какие сообщения показать")
         self.scope_combo.setObjectName("scope")
         self.scope_combo.addItem("Требуют работы", SCOPE_WORK)
         self.scope_combo.addItem("Все сообщения подразделения", SCOPE_ALL)
         self.scope_combo.currentIndexChanged.connect(self._apply_scope)
         self.search_edit = QLineEdit()
+        self.search_edit.setAccessibleName("Поиск сообщений")
         self.search_edit.setPlaceholderText("Поиск: автор, текст, номер")
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = _plain_label("", "count")
@@ -153,6 +157,11 @@ class ExecutorWorkspace(QWidget):
         )
         self.search_edit.textChanged.connect(self.model.set_filter_text)
         self.table = QTableView()
+        self.table.setAccessibleName("Сообщения подразделения")
+        self.table.setAccessibleDescription(
+            "Стрелки выбирают сообщение; колонки сроков — оставшееся рабочее время"
+        )
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap); arrows move in it
         self.table.setObjectName("messages")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -177,10 +186,11 @@ class ExecutorWorkspace(QWidget):
         self.hand_back_button.clicked.connect(self.open_hand_back_dialog)
         self.hand_back_button.setEnabled(False)
         self.error_label = _plain_label("", "workspace_error")
-        self.error_label.setStyleSheet("color: #b00020;")
+        style_text(self.error_label, Tone.DANGER)
         self.error_label.hide()
 
         self.editor = DraftEditor(context, self.validation, recovery=recovery, **editor_options)
+        self.editor.setAccessibleName("Редактор ответа")
         self.editor.submitted.connect(self._submitted)
 
         left = QWidget()
@@ -204,6 +214,9 @@ class ExecutorWorkspace(QWidget):
 
         # The list above the message it opens, both beside the editor: the draft gets the width.
         reading = QSplitter(Qt.Orientation.Vertical)
+        reading.setAccessibleName("Список и карточка сообщения")
+        left.setAccessibleName("Список сообщений")
+        middle.setAccessibleName("Карточка сообщения")
         reading.addWidget(left)
         reading.addWidget(middle)
         reading.setStretchFactor(0, 2)

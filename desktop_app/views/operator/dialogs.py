@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPixmap
+from PySide6.QtGui import QFont, QIcon, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +42,7 @@ from desktop_app.services.texts import DRAFT_KIND_NAMES
 from desktop_app.services.workflow import ReviewChecks, ReviewMaterial
 from desktop_app.views.common.countdown import plain_tooltip
 from desktop_app.views.common.diff import show_diff
+from desktop_app.views.common.theme import Tone, style_box, style_text, text_colour
 
 DEPARTMENT_ROLE = Qt.ItemDataRole.UserRole
 SUGGESTED_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,7 +61,7 @@ def plain_label(text: str = "", *, wrap: bool = True, name: str = "") -> QLabel:
 
 def error_label() -> QLabel:
     label = plain_label(name="inline_error")
-    label.setStyleSheet("color: #b00020; font-weight: 600;")
+    style_text(label, Tone.DANGER, "font-weight: 600;")
     label.hide()
     return label
 
@@ -135,6 +136,7 @@ class RouteDialog(FormDialog):
         self.resize(620, 460)
         self.layout_.addWidget(plain_label("Подразделение-исполнитель:"))
         self.department_list = QListWidget()
+        self.department_list.setAccessibleName("Подразделение-исполнитель")
         self.department_list.setObjectName("departments")
         self.department_list.setAlternatingRowColors(True)
         self.department_list.setWordWrap(True)
@@ -166,7 +168,7 @@ class RouteDialog(FormDialog):
                 "Возможно, сообщение нужно перенаправить.",
                 name="redirect_hint",
             )
-            hint.setStyleSheet("background: #fff7e0; padding: 6px; border-radius: 4px;")
+            style_box(hint, Tone.WARNING, "padding: 6px;")
             self.layout_.addWidget(hint)
         form = QFormLayout()
         self.comment_edit = QLineEdit()
@@ -188,7 +190,7 @@ class RouteDialog(FormDialog):
         item.setData(DEPARTMENT_ROLE, 0)  # read back by Python: never an empty QVariant
         item.setData(SUGGESTED_ROLE, False)
         item.setFlags(Qt.ItemFlag.NoItemFlags)
-        item.setForeground(QColor("#6b7280"))
+        item.setForeground(text_colour(Tone.MUTED, role=QPalette.ColorRole.Base))
         font = QFont()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 0.9)
@@ -259,6 +261,7 @@ class RedirectDialog(FormDialog):
         self.layout_.addWidget(plain_label("Причина перенаправления (обязательно):"))
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setObjectName("reason")
+        self.reason_edit.setAccessibleName("Причина перенаправления")
         self.reason_edit.setPlaceholderText("почему вопрос не относится к компетенции администрации")
         self.layout_.addWidget(self.reason_edit, 1)
         self.finish_layout()
@@ -356,6 +359,7 @@ class ReassignDialog(FormDialog):
         self.layout_.addWidget(plain_label("Причина передачи (обязательно):"))
         self.comment_edit = QPlainTextEdit()
         self.comment_edit.setObjectName("comment")
+        self.comment_edit.setAccessibleName("Причина передачи")
         self.layout_.addWidget(self.comment_edit, 1)
         self.finish_layout()
 
@@ -449,6 +453,7 @@ class ReviewDialog(QDialog):
         )
         # The whole thread: the checks and the reviewer see every word the author wrote.
         self.message_view = read_only_text(material.thread_text if material else detail.text, "message_text")
+        self.message_view.setAccessibleName("Сообщение автора")
         self.message_view.setMaximumHeight(180)
         texts_layout.addWidget(self.message_view)
         if (material and material.author_added) or detail.row.author_added:
@@ -456,11 +461,12 @@ class ReviewDialog(QDialog):
                 "Автор дописал после отправки проекта: проверьте, отвечает ли проект и на новое.",
                 name="author_added",
             )
-            added.setStyleSheet("color: #b45309; font-weight: 600;")
+            style_text(added, Tone.WARNING, "font-weight: 600;")
             texts_layout.addWidget(added)
         round_number = draft.versions[-1][0] if draft and draft.versions else 0
         texts_layout.addWidget(plain_label(f"Проект ответа ({kind}), версия {round_number}:"))
         self.draft_view = read_only_text(submitted, "draft_text")
+        self.draft_view.setAccessibleName("Проект ответа")
         # What changed since the previous version (issue 18): a returned draft is checked again quickly.
         self.diff_view: QTextEdit | None = None
         previous_text = draft.versions[-2][1] if draft and len(draft.versions) >= 2 else None
@@ -504,9 +510,10 @@ class ReviewDialog(QDialog):
             previous = plain_label(
                 f"Предыдущая проверка: {last.reviewer}: {last.comment}", name="previous_review"
             )
-            previous.setStyleSheet("color: #4b5563;")
+            style_text(previous, Tone.MUTED)
             texts_layout.addWidget(previous)
         split.addWidget(texts)
+        texts.setAccessibleName("Сообщение и проект ответа")
 
         checks_box = QWidget()
         checks_layout = QVBoxLayout(checks_box)
@@ -520,7 +527,7 @@ class ReviewDialog(QDialog):
         else:
             checks_layout.addWidget(self.validation_panel, 1)
         self.report_status = plain_label("Проверка выполняется…", name="report_status")
-        self.report_status.setStyleSheet("color: #4b5563;")
+        style_text(self.report_status, Tone.MUTED)
         checks_layout.addWidget(self.report_status)
 
         confirm = QGroupBox("Подтвердите перед публикацией (п. 7)")
@@ -542,10 +549,12 @@ class ReviewDialog(QDialog):
         checks_layout.addWidget(plain_label("Комментарий исполнителю (обязателен при возврате, п. 8):"))
         self.comment_edit = QPlainTextEdit()
         self.comment_edit.setObjectName("rework_comment")
+        self.comment_edit.setAccessibleName("Комментарий исполнителю")
         self.comment_edit.setPlaceholderText("что нужно доработать: какие вопросы остались без ответа")
         self.comment_edit.setMaximumHeight(90)
         checks_layout.addWidget(self.comment_edit)
         split.addWidget(checks_box)
+        checks_box.setAccessibleName("Проверки и решение")
         split.setSizes([560, 520])
         layout.addWidget(split, 1)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_app.services.queries import Queue
+from desktop_app.views.common.theme import Tone, strong, tinted
 
 QUEUE_NAMES: dict[Queue, str] = {
     Queue.NEW: "Новые",
@@ -118,13 +119,17 @@ class QueueDelegate(QStyledItemDelegate):
             option.rect.right() - width - 8, option.rect.center().y() - height // 2 + 1, width, height
         )
         urgent = queue is Queue.OVERDUE and count > 0
-        background = QColor("#c62828") if urgent else QColor("#e5e9f0")
-        if not urgent and queue is Queue.NEW and count > 0:
-            background = QColor("#1d4ed8")
+        # Colours from the palette (issue 18): red when overdue, the highlight for new, else a soft tint.
+        if urgent:
+            swatch = strong(Tone.DANGER)
+        elif queue is Queue.NEW and count > 0:
+            swatch = strong(Tone.NOTICE)
+        else:
+            swatch = tinted(Tone.MUTED)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(background)
+        painter.setBrush(swatch.bg)
         painter.drawRoundedRect(rect, height / 2, height / 2)
-        painter.setPen(QColor("#ffffff") if background != QColor("#e5e9f0") else QColor("#374151"))
+        painter.setPen(swatch.fg)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 

@@ -8,6 +8,7 @@ word them. Committed changes (here or on another workstation) refresh only the r
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,7 @@ from desktop_app.views.common.message_table import (
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
+from desktop_app.views.common.theme import Tone, style_text
 from desktop_app.views.context import ViewContext
 from desktop_app.views.editor.attachments import thumbnail_image
 from desktop_app.views.operations import alive
@@ -202,7 +204,7 @@ class OperatorWorkspace(QWidget):
         self.freshness_label = QLabel("«Система Инцидент»: нет данных о синхронизации")
         self.freshness_label.setObjectName("freshness")
         self.freshness_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.freshness_label.setStyleSheet("color: #4b5563; padding: 0 6px;")
+        style_text(self.freshness_label, Tone.MUTED, "padding: 0 6px;")
         top.addWidget(self.freshness_label)
         layout.addLayout(top)
 
@@ -216,6 +218,8 @@ class OperatorWorkspace(QWidget):
         self.splitter.setObjectName("workspace_splitter")
         self.queue_model = QueueListModel(self)
         self.queue_view = QListView()
+        self.queue_view.setAccessibleName("Очереди сообщений")
+        self.queue_view.setAccessibleDescription("Выбор очереди; число справа — сколько в ней сообщений")
         self.queue_view.setObjectName("queues")
         self.queue_view.setModel(self.queue_model)
         self.queue_view.setItemDelegate(QueueDelegate(self.queue_view))
@@ -234,6 +238,10 @@ class OperatorWorkspace(QWidget):
         center_layout.setSpacing(4)
         search_row = QHBoxLayout()
         self.search_edit = QLineEdit()
+        self.search_edit.setAccessibleName("Поиск сообщений")
+        self.search_edit.setAccessibleDescription(
+            "Фильтр этой очереди по мере ввода; Enter — поиск по всей базе"
+        )
         self.search_edit.setObjectName("search")
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setPlaceholderText(
@@ -265,7 +273,7 @@ class OperatorWorkspace(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("row_count")
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.count_label.setStyleSheet("color: #4b5563;")
+        style_text(self.count_label, Tone.MUTED)
         search_row.addWidget(self.count_label)
         center_layout.addLayout(search_row)
 
@@ -274,6 +282,11 @@ class OperatorWorkspace(QWidget):
         )
         self.model.filter_applied.connect(self._show_count)
         self.table = QTableView()
+        self.table.setAccessibleName("Сообщения очереди")
+        self.table.setAccessibleDescription(
+            "Стрелки выбирают сообщение; колонки сроков — оставшееся рабочее время"
+        )
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (no keyboard trap); arrows move in it
         self.table.setObjectName("messages")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -313,8 +326,10 @@ class OperatorWorkspace(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         center_layout.addWidget(self.table, 1)
         self.splitter.addWidget(center)
+        center.setAccessibleName("Список сообщений")
 
         self.panel = MessagePanel(self.context)
+        self.panel.setAccessibleName("Карточка сообщения")
         self.panel.setMinimumWidth(360)
         self.panel.load_failed.connect(self._panel_failed)
         self.panel.open_requested.connect(self.open_linked)
@@ -400,7 +415,30 @@ class OperatorWorkspace(QWidget):
         if operator and manual_mode:
             self.toolbar.addAction(self.manual_publish_action)
             self.context_menu.addAction(self.manual_publish_action)
+        self._order_focus()
         self.update_actions()
+
+    def _order_focus(self) -> None:
+        """Tab goes queues → search → list → the card → the actions (issue 18), every action reachable."""
+        buttons = [self.toolbar.widgetForAction(a) for a in self.toolbar.actions()]
+        buttons = [b for b in buttons if isinstance(b, QToolButton)]  # not the separators
+        for button in buttons:
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # toolbar buttons take no focus by default
+        for before, after in itertools.pairwise(
+            [self.queue_view, self.search_edit, self.filters_button, self.table]
+        ):
+            QWidget.setTabOrder(before, after)
+        # The card follows the list in the chain already; the actions go after its last control.
+        last: QWidget = self.table
+        widget = self.table.nextInFocusChain()
+        while widget is not None and widget is not self.table:
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                if not self.panel.isAncestorOf(widget):
+                    break
+                last = widget
+            widget = widget.nextInFocusChain()
+        for before, after in itertools.pairwise([last, *buttons]):
+            QWidget.setTabOrder(before, after)
 
     def _context_menu(self, position: QPoint) -> None:
         index = self.table.indexAt(position)
@@ -785,11 +823,10 @@ class OperatorWorkspace(QWidget):
 
     def show_sync_status(self, text: str, healthy: bool) -> None:
         self.freshness_label.setText(text)
-        self.freshness_label.setStyleSheet(
-            "color: #4b5563; padding: 0 6px;"
-            if healthy
-            else "color: #b00020; font-weight: 600; padding: 0 6px;"
-        )
+        if healthy:
+            style_text(self.freshness_label, Tone.MUTED, "padding: 0 6px;")
+        else:
+            style_text(self.freshness_label, Tone.DANGER, "font-weight: 600; padding: 0 6px;")
 
     # -- running service calls ---------------------------------------------------------------------
 

@@ -7,10 +7,12 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QPalette
 
 from desktop_app.domain.lifecycle import Role
 from desktop_app.errors import OtklikError
 from desktop_app.models.entities import AuditEvent
+from desktop_app.views.common.theme import Tone, text_colour
 from tests.support.factories import PASSWORD
 from tests.views.admin.test_admin_workspace import admin_view  # noqa: F401  (fixture)
 
@@ -87,8 +89,9 @@ def test_the_month_grid_marks_holidays_and_describes_a_day(admin_view) -> None: 
     assert (grid.yearShown(), grid.monthShown()) == (2026, 5)
     may_9 = grid.dateTextFormat(QDate(2026, 5, 9))
     may_12 = grid.dateTextFormat(QDate(2026, 5, 12))
-    assert may_9.foreground().color().name() == "#b00020"  # Victory Day, a holiday
-    assert may_12.foreground().color().name() != "#b00020"
+    holiday = text_colour(Tone.DANGER, role=QPalette.ColorRole.Base)
+    assert may_9.foreground().color() == holiday  # Victory Day, a holiday: red from the palette
+    assert may_12.foreground().color() != holiday
     grid.setSelectedDate(QDate(2026, 5, 12))
     assert view.day_label.text() == "12.05.2026: рабочий день, 09:00–13:00, 14:00–18:00"
     grid.setSelectedDate(QDate(2026, 5, 1))

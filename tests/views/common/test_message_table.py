@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QTableView
 
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.domain.worktime.engine import WorkCalendar
+from desktop_app.views.common.countdown import status_colours
 from desktop_app.views.common.message_table import (
     ID_ROLE,
     STATUS_ROLE,
@@ -50,12 +51,18 @@ def test_countdown_text_colour_and_tooltip_at_a_given_clock(qapp) -> None:
     clock.set(msk(2026, 5, 12, 9, 50))
     model.tick()
     assert (cell.data(), cell.data(STATUS_ROLE)) == ("0:10", DeadlineStatus.WARNING)
-    assert cell.data(Qt.ItemDataRole.BackgroundRole).name() == "#fff0c2"
+    assert (
+        cell.data(Qt.ItemDataRole.BackgroundRole) == status_colours(DeadlineStatus.WARNING)[1]
+    )  # amber, from the palette
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).hue() in range(30, 55)
 
     clock.set(msk(2026, 5, 12, 11, 15))
     model.tick()
     assert (cell.data(), cell.data(STATUS_ROLE)) == ("−1:15", DeadlineStatus.OVERDUE)
-    assert cell.data(Qt.ItemDataRole.BackgroundRole).name() == "#c62828"
+    assert (
+        cell.data(Qt.ItemDataRole.BackgroundRole) == status_colours(DeadlineStatus.OVERDUE)[1]
+    )  # a red fill
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).hue() in (*range(340, 360), *range(0, 10))
     assert "Просрочено на 1 ч 15 мин" in cell.data(Qt.ItemDataRole.ToolTipRole)
 
 

@@ -9,12 +9,13 @@ import pytest
 import shiboken6
 import sqlalchemy as sa
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QTextCursor
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.domain.lifecycle import DraftKind, MessageState
 from desktop_app.models.entities import DictionaryWord, DraftVersion
 from desktop_app.services.validation import ValidationService
+from desktop_app.views.common.theme import Tone, text_colour
 from desktop_app.views.editor.draft_editor import DraftEditor
 from desktop_app.views.editor.recovery import RecoveryStore
 from desktop_app.views.editor.text_edit import ADD_TO_DICTIONARY, utf16_position
@@ -91,7 +92,7 @@ def test_typing_is_checked_once_after_the_pause_and_typos_are_underlined(qtbot, 
     ]
     assert editor.panel.spelling_list.count() == 2
     selection = editor.text_edit.extraSelections()[0]
-    assert selection.format.underlineColor() == QColor("#d32f2f")
+    assert selection.format.underlineColor() == text_colour(Tone.DANGER, role=QPalette.ColorRole.Base)
 
 
 def test_underlines_land_on_the_right_characters_after_an_emoji(qtbot, setup, open_editor) -> None:

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QMessageBox
 from desktop_app.domain.lifecycle import DraftKind, MessageState
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
 from desktop_app.services.queries import Queue
+from desktop_app.views.common import theme
 from desktop_app.views.common.message_table import STATUS_ROLE, Column
 from desktop_app.views.context import ViewContext
 from desktop_app.views.operator.dialogs import SUGGESTED_ROLE
@@ -299,7 +300,8 @@ def test_sync_status_is_visible(make_workspace, view_context: ViewContext, world
     view_context.signals.sync_status.emit("«Система Инцидент»: обновлено 10:00", True)
     assert workspace.freshness_label.text() == "«Система Инцидент»: обновлено 10:00"
     view_context.signals.sync_status.emit("«Система Инцидент»: нет связи 5 мин", False)
-    assert "b00020" in workspace.freshness_label.styleSheet()
+    swatch = theme.applied(workspace.freshness_label)
+    assert swatch is not None and swatch.fg == theme.text_colour(theme.Tone.DANGER)  # red, from the palette
 
 
 def test_live_refresh_after_another_workstation_keeps_selection(
