@@ -95,6 +95,8 @@ def test_route_shortcut_opens_the_dialog(
     workspace.activateWindow()
     qtbot.waitActive(workspace)
     workspace.table.setFocus()
+    # Focus arrives through the (offscreen) window system: a key sent before it lands goes nowhere.
+    qtbot.waitUntil(workspace.table.hasFocus, timeout=3000)
     assert workspace.route_action.shortcut().toString() == "Ctrl+D"
     # Through the window, as a real key press arrives (shortcuts are resolved there).
     qtbot.keyClick(workspace.window().windowHandle(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
