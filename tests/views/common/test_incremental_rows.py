@@ -7,7 +7,6 @@ import datetime as dt
 import random
 
 import pytest
-
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
@@ -75,9 +74,9 @@ def _random_change(rng, rows: dict, next_id: list[int]):
         return [], {victim.id}
     if kind == 2:  # its deadline moved (it moves in the order); ties with others are common
         shift = dt.timedelta(minutes=rng.choice([-60, 0, 30, 120]))
-        return [dataclasses.replace(victim, stage_due=victim.stage_due + shift, version=victim.version + 1)], {
-            victim.id
-        }
+        return [
+            dataclasses.replace(victim, stage_due=victim.stage_due + shift, version=victim.version + 1)
+        ], {victim.id}
     return [dataclasses.replace(victim, state=MessageState.ROUTED, version=victim.version + 1)], {victim.id}
 
 
