@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -35,6 +35,9 @@ from desktop_app.services import access
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import StageView
 from desktop_app.services.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from desktop_app.services.queue_counts import CountState
 
 
 class Queue(StrEnum):
@@ -464,6 +467,13 @@ class MessageQueries:
         counts[Queue.OVERDUE] = overdue_count
         counts[Queue.ALL] = sum(per_state.values())
         return {queue: counts[queue] for queue in Queue}
+
+    def counts_since(self, state: CountState | None, actor: Actor, now: dt.datetime) -> CountState:
+        """The queue counts brought up to date from ``state`` by the logged changes' deltas (None:
+        a full count); ``.counts()`` gives them per queue (issue 17: no grouped scan per change)."""
+        from desktop_app.services.queue_counts import QueueCounter
+
+        return QueueCounter(self._db).advance(state, actor, now)
 
     def message_detail(self, actor: Actor, message_id: int) -> MessageDetail:
         with self._db.session() as session:
