@@ -400,6 +400,21 @@ class MessageQueries:
             departments = self._department_names(session)
             return _rows(session.connection().execute(stmt).fetchall(), departments, dialect)
 
+    def queue_page(
+        self, actor: Actor, queue: Queue, now: dt.datetime, limit: int, search: str = ""
+    ) -> list[MessageRow]:
+        """The first ``limit`` rows of ``queue`` in its order: the first screen, read before anything
+        else (an index range read of a few hundred rows, not the whole queue's ids; issue 17)."""
+        with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
+            dialect = self._db.dialect
+            stmt = self._visible(sa.select(*_row_columns(dialect)), actor)
+            stmt = self._queue_filter(stmt, queue, now)
+            stmt = self._search_filter(session, stmt, search)
+            stmt = stmt.order_by(*_QUEUE_ORDER).limit(limit)
+            departments = self._department_names(session)
+            return _rows(session.connection().execute(stmt).fetchall(), departments, dialect)
+
     def queue_ids(self, actor: Actor, queue: Queue, now: dt.datetime, search: str = "") -> list[int]:
         """The message ids of ``queue`` in its order: cheap (an index scan), for loading a big queue
         screen by screen (:meth:`rows_by_ids`) instead of all at once."""
