@@ -214,6 +214,44 @@ class StallWatch:
         self._timer.stop()
 
 
+class StallSampler:
+    """``--profile``: while the UI thread is late for its beat (> 20 ms), sample its Python stack
+    every 2 ms from another thread; prints the stacks seen most (where the stalls are spent)."""
+
+    def __init__(self, watch: StallWatch) -> None:
+        import collections
+
+        self._watch = watch
+        self._main = threading.main_thread().ident
+        self.samples: collections.Counter[str] = collections.Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(1)
+
+    def _run(self) -> None:
+        import traceback
+
+        while not self._stop.wait(0.002):
+            if time.perf_counter() - self._watch._last < 0.02 or not self._watch._timer.isActive():
+                continue
+            frame = sys._current_frames().get(self._main)  # type: ignore[arg-type]
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)[-6:]
+            key = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
+            self.samples[f"[{self._watch.phase}] {key}"] += 1
+
+    def report(self) -> None:
+        for key, count in self.samples.most_common(15):
+            print(f"{count * 2:5d} ms  {key}", file=sys.stderr)
+
+
 def wait_for(app, condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
     deadline = time.perf_counter() + timeout
     while not condition():
@@ -223,7 +261,7 @@ def wait_for(app, condition, timeout: float = 60.0) -> None:  # type: ignore[no-
         time.sleep(0.001)
 
 
-def measure(url: str) -> dict[str, float]:
+def measure(url: str, profile: bool = False) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.models.database import Database
@@ -260,6 +298,9 @@ def measure(url: str) -> dict[str, float]:
     workspace.queue_loaded.connect(loads.append)
     wait_for(app, lambda: bool(loads))  # the initial «Новые»
     watch.start()
+    sampler = StallSampler(watch) if profile else None
+    if sampler is not None:
+        sampler.start()
 
     watch.phase = "first load"
     loads.clear()
@@ -360,6 +401,9 @@ def measure(url: str) -> dict[str, float]:
 
     app.processEvents()
     watch.stop()
+    if sampler is not None:
+        sampler.stop()
+        sampler.report()
     figures["max_stall_ms"] = watch.worst * 1000
     figures["max_stall_during"] = watch.worst_phase  # type: ignore[assignment]
     figures["max_stall_cpu_ms"] = watch.worst_cpu * 1000
@@ -407,13 +451,16 @@ def main(argv: list[str] | None = None) -> int:
         help="also measure on this empty PostgreSQL database («auto»: a throwaway local server)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the UI thread's stalls are spent (stderr)"
+    )
     options = parser.parse_args(args)
     count = 5_000 if options.quick else options.messages
     started = time.perf_counter()
     path = cached_sqlite(count)
     result: dict[str, float | int | bool | str] = {"messages": count}
     try:
-        for key, value in measure(f"sqlite:///{path}").items():
+        for key, value in measure(f"sqlite:///{path}", options.profile).items():
             result[f"sqlite_{key}"] = round(value, 3) if isinstance(value, float) else value
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)

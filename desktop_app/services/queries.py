@@ -213,6 +213,10 @@ _TIME_COLUMNS = (
 # The id last: a total order, so the table finds a row by binary search (ties are common: every
 # message that arrived out of hours has the same stage deadline, the next morning's).
 _QUEUE_ORDER = (Message.stage_due_at.is_(None), Message.stage_due_at, Message.arrived_at, Message.id)
+# The same order as two index range reads (rows with a stage deadline, then those without): an
+# ``IS NULL`` sort term serves from no index, so SQLite sorted the whole queue for its first screen.
+_DUE_ORDER = (Message.stage_due_at, Message.arrived_at, Message.id)
+_UNDATED_ORDER = (Message.arrived_at, Message.id)
 _USER_NAMES_TTL = dt.timedelta(minutes=5)
 _STATES = {s.value: s for s in MessageState}
 _CHANNELS = {c.value: c for c in ChannelKind}
@@ -291,6 +295,14 @@ def _rows(result: Any, departments: dict[int, str], dialect: str) -> list[Messag
         )
         for r in result
     ]
+
+
+def _in_queue_order(stmt: sa.Select[Any]) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """``stmt`` in ``_QUEUE_ORDER`` as two ordered reads whose concatenation is that order."""
+    return (
+        stmt.where(Message.stage_due_at.is_not(None)).order_by(*_DUE_ORDER),
+        stmt.where(Message.stage_due_at.is_(None)).order_by(*_UNDATED_ORDER),
+    )
 
 
 class MessageQueries:
@@ -411,9 +423,15 @@ class MessageQueries:
             stmt = self._visible(sa.select(*_row_columns(dialect)), actor)
             stmt = self._queue_filter(stmt, queue, now)
             stmt = self._search_filter(session, stmt, search)
-            stmt = stmt.order_by(*_QUEUE_ORDER).limit(limit)
             departments = self._department_names(session)
-            return _rows(session.connection().execute(stmt).fetchall(), departments, dialect)
+            connection = session.connection()
+            found: list[MessageRow] = []
+            for part in _in_queue_order(stmt):
+                if len(found) >= limit:
+                    break
+                result = connection.execute(part.limit(limit - len(found))).fetchall()
+                found += _rows(result, departments, dialect)
+            return found
 
     def queue_ids(self, actor: Actor, queue: Queue, now: dt.datetime, search: str = "") -> list[int]:
         """The message ids of ``queue`` in its order: cheap (an index scan), for loading a big queue
@@ -423,7 +441,8 @@ class MessageQueries:
             stmt = self._visible(sa.select(Message.id), actor)
             stmt = self._queue_filter(stmt, queue, now)
             stmt = self._search_filter(session, stmt, search)
-            return list(session.connection().execute(stmt.order_by(*_QUEUE_ORDER)).scalars())
+            connection = session.connection()
+            return [i for part in _in_queue_order(stmt) for i in connection.execute(part).scalars()]
 
     def rows_by_ids(self, actor: Actor, message_ids: Sequence[int]) -> list[MessageRow]:
         """The rows of ``message_ids`` (those visible to ``actor``), in the order given."""

@@ -117,3 +117,22 @@ def test_deadlines_passing_move_overdue_without_any_change(
         == 1
         == services.queries.queue_counts(world.operator, clock())[Queue.OVERDUE]
     )
+
+
+def test_the_first_screen_and_the_ids_come_in_the_queue_order(
+    services: AppServices, world: World, clock
+) -> None:
+    """Read as two index ranges (with a stage deadline, then without): the same order as one sort."""
+    ids = []
+    for minutes in (30, 0, 10, 0):
+        clock.advance(minutes=minutes)
+        ids.append(world.arrive())
+    services.workflow.close_not_needed(world.operator, ids[1], world.version(ids[1]), "дубль")  # no deadline
+    services.workflow.route_message(world.operator, ids[2], world.version(ids[2]), world.roads.id)
+    queries = services.queries
+    for queue in (Queue.ALL, Queue.NEW, Queue.OVERDUE):
+        order = [r.id for r in queries.list_queue(world.operator, queue, clock())]
+        assert queries.queue_ids(world.operator, queue, clock()) == order
+        assert [r.id for r in queries.queue_page(world.operator, queue, clock(), 100)] == order
+        assert [r.id for r in queries.queue_page(world.operator, queue, clock(), 2)] == order[:2]
+    assert queries.queue_ids(world.operator, Queue.ALL, clock())[-1] == ids[1]  # undated last
