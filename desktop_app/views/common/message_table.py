@@ -114,6 +114,17 @@ _PLAIN_ROLES = frozenset(
     )
 )
 
+# Roles as plain ints: data() runs for every role of every visible cell on each paint, and each
+# ``Qt.ItemDataRole.X`` lookup goes through the enum machinery (a third of a repaint's Python time).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -266,7 +277,9 @@ def queue_order(row: MessageRow) -> tuple[bool, dt.datetime, dt.datetime, int]:
 def _sort_key(column: Column) -> Callable[[MessageRow], Any]:
     """A column's sort key, ending with the id: a total order, so a row is found by binary search."""
     if column is Column.STAGE_LEFT:
-        return lambda r: (r.stage_due or _FAR, r.id)
+        # = queue_order: a queue loaded in chunks from the database continues this order, so no
+        # chunk makes the UI thread re-sort the rows already shown.
+        return lambda r: (r.stage_due or _FAR, r.arrived_at, r.id)
     if column is Column.OVERALL_LEFT:
         return lambda r: (r.overall_closed_at is not None, r.overall_due or _FAR, r.id)
     if column is Column.PLATFORM:
@@ -649,7 +662,7 @@ class MessageTableModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ITEM_FLAGS
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -665,7 +678,7 @@ class MessageTableModel(QAbstractTableModel):
             return self._countdown_data(row, column, role)
         if role in _PLAIN_ROLES:
             return None  # font, alignment, colours, check state: the view's defaults
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if column is self.presence_column and row.id in self._presence:
                 return f"{self._display(row, column)} · {self._presence[row.id]}"
             return self._display(row, column)
@@ -673,9 +686,9 @@ class MessageTableModel(QAbstractTableModel):
             return row
         if role == ID_ROLE:
             return row.id
-        if role == Qt.ItemDataRole.DecorationRole and column is Column.PLATFORM:
+        if role == _DECORATION and column is Column.PLATFORM:
             return platform_badge(row.platform)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             # Untrusted text: a tooltip that looks like HTML would be rendered as HTML.
             if column is Column.PLATFORM:
                 return plain_tooltip(platform_name(row.platform))
@@ -709,10 +722,10 @@ class MessageTableModel(QAbstractTableModel):
             return row
         if role == ID_ROLE:
             return row.id
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == _ALIGNMENT:
+            return _CENTER
         value = self.countdown(row, column)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return value.text if value else "—"
         if role == SORT_ROLE:
             return _sort_value(column, row)
@@ -723,11 +736,11 @@ class MessageTableModel(QAbstractTableModel):
             return value.status.value if value else ""
         if value is None:
             return None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             return status_colours(value.status)[0]
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return status_colours(value.status)[1]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if column is Column.STAGE_LEFT:
                 title, start = stage_title(row), row.stage_started_at
             else:
@@ -746,9 +759,10 @@ class CountdownDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         status = index.data(STATUS_ROLE)
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        text = index.data(_DISPLAY) or ""
+        # Only the cell's panel (selection, alternate row) from the style: no initStyleOption, which
+        # asks the model for a dozen roles per cell on every paint (the pill below is all we draw).
         opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
         opt.text = ""
         opt.backgroundBrush = Qt.BrushStyle.NoBrush
         style = opt.widget.style() if opt.widget else None
