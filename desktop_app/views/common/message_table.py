@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import heapq
 import queue
 import threading
@@ -131,8 +132,12 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 SORT_ROLE = Qt.ItemDataRole.UserRole + 4
 
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
-# (instant, message id, stage code, status it enters, the due instant of that clock)
-DeadlineEvent = tuple[dt.datetime, int, str, DeadlineStatus, dt.datetime]
+# (instant, message id, stage code, status it enters, the due instant of that clock). Only atomic
+# values (the status as its plain string): the garbage collector stops tracking such tuples, so
+# 400,000 of them never make a full collection longer (issue 17: those collections were the stalls).
+DeadlineEvent = tuple[dt.datetime, int, str, str, dt.datetime]
+_OVERDUE = str(DeadlineStatus.OVERDUE.value)
+_WARNING = str(DeadlineStatus.WARNING.value)
 _TICK_ROLES = [
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.ToolTipRole,
@@ -181,16 +186,16 @@ def deadline_events(rows: Iterable[MessageRow]) -> list[DeadlineEvent]:
     events: list[DeadlineEvent] = []
     for row in rows:
         if row.current_stage and row.stage_due is not None:
-            events.append((row.stage_due, row.id, row.current_stage, DeadlineStatus.OVERDUE, row.stage_due))
+            events.append((row.stage_due, row.id, row.current_stage, _OVERDUE, row.stage_due))
             if row.stage_warn_from is not None:
                 events.append(
-                    (row.stage_warn_from, row.id, row.current_stage, DeadlineStatus.WARNING, row.stage_due)
+                    (row.stage_warn_from, row.id, row.current_stage, _WARNING, row.stage_due)
                 )
         if row.overall_due is not None and row.overall_closed_at is None:
-            events.append((row.overall_due, row.id, "overall", DeadlineStatus.OVERDUE, row.overall_due))
+            events.append((row.overall_due, row.id, "overall", _OVERDUE, row.overall_due))
             if row.overall_warn_from is not None:
                 events.append(
-                    (row.overall_warn_from, row.id, "overall", DeadlineStatus.WARNING, row.overall_due)
+                    (row.overall_warn_from, row.id, "overall", _WARNING, row.overall_due)
                 )
     events.sort(key=_event_instant)
     return events
@@ -258,6 +263,20 @@ class _Chute:
 
 
 _CHUTE = _Chute()
+
+
+_SETTLE_AFTER = 2000  # rows: a load this big is moved out of the collector's way
+
+
+def settle_heap() -> None:
+    """Move every object alive now out of the cyclic garbage collector's generations (``gc.freeze``).
+
+    A loaded queue is 100,000 rows; every full collection walked them all (0.1–0.8 s with the GIL
+    held, on whichever thread it fell: the UI thread's longest stalls, issue 17). Rows hold no
+    reference cycles and are still freed by reference counting when they go; what the freeze costs
+    is that a reference cycle alive now and dropped later is not collected.
+    """
+    gc.freeze()
 
 
 def discard_later(*lists: list[Any] | None) -> None:
@@ -373,6 +392,8 @@ class MessageTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(shown) - 1)
             self._rows.extend(shown)
             self.endInsertRows()
+        if len(rows) >= _SETTLE_AFTER:
+            settle_heap()
         self.filter_applied.emit(len(self._rows), len(self._all))
 
     def apply_rows(self, rows: Iterable[MessageRow], ids: Iterable[int]) -> None:
@@ -495,6 +516,8 @@ class MessageTableModel(QAbstractTableModel):
         self._cache.clear()
         self._rows = self._select()
         self.endResetModel()
+        if len(self._all) >= _SETTLE_AFTER:
+            settle_heap()
         self.filter_applied.emit(len(self._rows), len(self._all))
 
     def rows(self) -> Sequence[MessageRow]:
@@ -615,12 +638,12 @@ class MessageTableModel(QAbstractTableModel):
                 row = self._by_id.get(row_id)
                 if row is None or (row_id, stage) in seen or not _still_due(row, stage, due):
                     continue  # the row left or its clock moved since these events were listed
-                if status is DeadlineStatus.OVERDUE and previous <= due < current:
+                if status == _OVERDUE and previous <= due < current:
                     # overdue means strictly after the due instant
-                    found.append((row, stage, status))
+                    found.append((row, stage, DeadlineStatus.OVERDUE))
                     seen.add((row_id, stage))
-                elif status is DeadlineStatus.WARNING and previous < instant <= current <= due:
-                    found.append((row, stage, status))
+                elif status == _WARNING and previous < instant <= current <= due:
+                    found.append((row, stage, DeadlineStatus.WARNING))
                     seen.add((row_id, stage))
         return found
 
