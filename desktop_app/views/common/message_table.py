@@ -188,15 +188,11 @@ def deadline_events(rows: Iterable[MessageRow]) -> list[DeadlineEvent]:
         if row.current_stage and row.stage_due is not None:
             events.append((row.stage_due, row.id, row.current_stage, _OVERDUE, row.stage_due))
             if row.stage_warn_from is not None:
-                events.append(
-                    (row.stage_warn_from, row.id, row.current_stage, _WARNING, row.stage_due)
-                )
+                events.append((row.stage_warn_from, row.id, row.current_stage, _WARNING, row.stage_due))
         if row.overall_due is not None and row.overall_closed_at is None:
             events.append((row.overall_due, row.id, "overall", _OVERDUE, row.overall_due))
             if row.overall_warn_from is not None:
-                events.append(
-                    (row.overall_warn_from, row.id, "overall", _WARNING, row.overall_due)
-                )
+                events.append((row.overall_warn_from, row.id, "overall", _WARNING, row.overall_due))
     events.sort(key=_event_instant)
     return events
 
