@@ -97,10 +97,12 @@ class QueueCounter:
         Cost: the new log rows and the messages whose deadline fell in ``(state.at, now]``, not the
         number of messages. ``None`` or a gap in the log (pruned rows): a full count.
         """
-        if state is None or state.department_id != _scope(actor):
+        if state is None:
             return self.full(actor, now)
         with self._snapshot() as session:
-            access.require_message_reader(actor)
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
+            if state.department_id != _scope(actor):
+                return self.full(actor, now)  # moved to another department meanwhile
             rows = session.execute(
                 sa.select(
                     ChangeLogEntry.id,
@@ -116,7 +118,7 @@ class QueueCounter:
             ).all()
             if rows and state.log_id:
                 oldest = session.scalar(sa.select(sa.func.min(ChangeLogEntry.id))) or 0
-                if oldest > state.log_id + 1 and rows[0][0] == oldest:
+                if oldest > state.log_id + 1:
                     return self.full(actor, now)  # rows this state never saw were pruned
             per_state = dict(state.per_state)
             overdue = state.overdue

@@ -136,3 +136,20 @@ def test_the_first_screen_and_the_ids_come_in_the_queue_order(
         assert [r.id for r in queries.queue_page(world.operator, queue, clock(), 100)] == order
         assert [r.id for r in queries.queue_page(world.operator, queue, clock(), 2)] == order[:2]
     assert queries.queue_ids(world.operator, Queue.ALL, clock())[-1] == ids[1]  # undated last
+
+
+def test_a_workstation_away_longer_than_the_log_is_kept_counts_everything_again(
+    services: AppServices, world: World, clock
+) -> None:
+    from desktop_app.models.entities import ChangeLogEntry
+
+    first = world.arrive()
+    counter = QueueCounter(services.db)
+    state = counter.full(world.operator, clock())
+    services.workflow.route_message(world.operator, first, world.version(first), world.roads.id)
+    world.arrive()
+    with services.db.session() as session, session.begin():  # pruned while this one was away
+        newest = session.scalar(sa.select(sa.func.max(ChangeLogEntry.id)))
+        session.execute(sa.delete(ChangeLogEntry).where(ChangeLogEntry.id < newest))
+    state = counter.advance(state, world.operator, clock())
+    assert state.counts() == services.queries.queue_counts(world.operator, clock())
