@@ -59,7 +59,10 @@ def _no_hooks() -> dict[str, Any]:
 
 def _intake(db_url: str, messages: int, seed: int, bad_items: int = 0) -> tuple[float, Any]:
     db = open_database(db_url)
-    services = build_services(Settings(), db)
+    # As the app runs: signed audit events and the checkpoint in a settings directory (issue 14).
+    services = build_services(
+        Settings(), db, audit_dir=Path(db_url.removeprefix("sqlite:///")).parent / "settings"
+    )
     with start_simulator(seed=seed) as sim:
         sim.store.seed_backlog(messages)
         for _ in range(bad_items):

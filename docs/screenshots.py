@@ -92,6 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     save(window, options.out / "operator-selected-message.png")
     workspace.panel.tabs.setCurrentIndex(3)
     save(workspace.panel, options.out / "similar-messages.png")
+    # Issue 18: a message with similar ones, the first of them linked as one incident by the operator.
+    linkable = next((r for r in workspace.model.rows() if services.similar.find(actor, r.id)), None)
+    if linkable is not None:
+        workspace.select_message(linkable.id)
+        workspace.panel.tabs.setCurrentIndex(3)
+        first = services.similar.find(actor, linkable.id)[0]
+        workspace.panel.incident.link(linkable.id, first.id, "одна проблема")
+        save(workspace.panel, options.out / "incident-linked.png")
+        services.incidents.unlink(actor, first.id)  # the other screens show the demo as seeded
     workspace.panel.tabs.setCurrentIndex(0)
 
     close = workspace.open_close_dialog()

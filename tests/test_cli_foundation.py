@@ -27,17 +27,24 @@ def otklik(
     )
 
 
-def test_db_upgrade_then_audit_verify_detects_tampering(tmp_path: Path) -> None:
+def test_db_upgrade_then_audit_verify_detects_tampering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The settings directory (audit key and checkpoint) of this test only, never the user's own.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
     url = f"sqlite:///{tmp_path / 'o.sqlite3'}"
-    result = otklik("db", "upgrade", "--url", url)
+    result = otklik("db", "upgrade", "--url", url, env=env)
     assert result.returncode == 0, result.stderr
     assert "обновлена" in result.stdout
-    assert otklik("audit", "verify", "--url", url).returncode == 0
+    assert otklik("audit", "verify", "--url", url, env=env).returncode == 0
 
+    from desktop_app import paths
     from desktop_app.models.database import Database
     from desktop_app.services import audit
 
     db = Database(url)
+    audit.install_checkpoint(db, audit.ChainCheckpoint(paths.config_dir(), url))  # as the app: signed
     import datetime as dt
 
     with db.session() as session, session.begin():
@@ -46,11 +53,11 @@ def test_db_upgrade_then_audit_verify_detects_tampering(tmp_path: Path) -> None:
                 session, action=action, entity_type="x", entity_id=None, occurred_at=dt.datetime.now(dt.UTC)
             )
     db.dispose()
-    assert otklik("audit", "verify", "--url", url).returncode == 0
+    assert otklik("audit", "verify", "--url", url, env=env).returncode == 0
     with sqlite3.connect(tmp_path / "o.sqlite3") as conn:
         conn.execute("DROP TRIGGER audit_events_no_update")
         conn.execute("UPDATE audit_events SET action = 'forged' WHERE action = 'two'")
-    result = otklik("audit", "verify", "--url", url)
+    result = otklik("audit", "verify", "--url", url, env=env)
     assert result.returncode == 1
     assert "№ 2" in result.stdout
 

@@ -3,8 +3,9 @@
 ``verify`` walks the hash chain and, when this workstation has a signed checkpoint of the chain's
 head (or ``--receipt FILE`` is given), checks that the database still holds that head at that
 position: deleted newest events, a re-hashed history and events appended behind the app's back are
-found as well as a changed event (issue 14). ``receipt`` exports the current head, signed, for an
-auditor to keep.
+found as well as a changed event (issue 14). Every event must also carry its own valid signature
+(migration 0009; older events are legacy up to the sealed boundary): the first unsigned or forged one
+is named. ``receipt`` exports the current head, signed, for an auditor to keep.
 """
 
 from __future__ import annotations
@@ -12,12 +13,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from desktop_app.cli import CliContext, fail
 from desktop_app.errors import OtklikError
 from desktop_app.models.database import open_database
-from desktop_app.services.audit import ChainCheckpoint, CheckpointError, chain_head, verify_chain
+from desktop_app.services.audit import (
+    KEY_FILE,
+    ChainCheckpoint,
+    CheckpointError,
+    chain_head,
+    stored_legacy_boundary,
+    verify_chain,
+)
 from desktop_app.settings import audit_checkpoint_dir
 
 
@@ -50,11 +59,38 @@ def run(argv: list[str], context: CliContext) -> int:
         db.dispose()
 
 
+def _no_key(checkpoint: ChainCheckpoint) -> int:
+    print(
+        f"Журнал действий не проверен: на этом рабочем месте нет ключа подписи «{checkpoint.directory / KEY_FILE}». "
+        "Скопируйте его с рабочего места, где журнал ведётся (docs/SECURITY.md)."
+    )
+    return 1
+
+
+def _needs_key(db) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the database holds any event that must be signed (any after the legacy boundary)."""
+    boundary = stored_legacy_boundary(db)
+    head = chain_head(db)
+    return boundary is not None and head.last_id > boundary
+
+
 def _receipt(db, checkpoint: ChainCheckpoint, out: Path) -> int:  # type: ignore[no-untyped-def]
-    verdict = verify_chain(db)
+    key = checkpoint.existing_key()
+    if key is None and _needs_key(db):
+        return _no_key(checkpoint)
+    try:
+        sealed = checkpoint.read()
+    except CheckpointError as exc:
+        return fail(f"журнал не подтверждён ({exc}): квитанция не выдана", 1)
+    legacy = sealed.legacy_last_id if sealed is not None else None
+    if legacy is None:
+        legacy = stored_legacy_boundary(db)
+    verdict = verify_chain(db, key=key, legacy_last_id=legacy)
+    if verdict.intact and sealed is not None and sealed.forged_id is not None:
+        verdict = replace(verdict, intact=False, first_broken_id=sealed.forged_id)
     if not verdict.intact:
         return fail(f"журнал нарушен (событие № {verdict.first_broken_id}): квитанция не выдана", 1)
-    head = chain_head(db)
+    head = replace(chain_head(db), legacy_last_id=legacy)
     try:
         out.write_text(
             json.dumps(checkpoint.signed(head, dt.datetime.now(dt.UTC), kind="receipt"), indent=2) + "\n",
@@ -81,7 +117,18 @@ def _verify(db, checkpoint: ChainCheckpoint, receipt: Path | None, chain_only: b
     except CheckpointError as exc:
         print(f"Журнал действий не подтверждён: {exc}.")
         return 1
-    verdict = verify_chain(db, expected=expected)
+    key = checkpoint.existing_key()
+    if key is None and _needs_key(db):
+        return _no_key(checkpoint)
+    legacy = None
+    if expected is None:
+        # --chain-only skips the head, not the legacy boundary sealed in the checkpoint (issue 14).
+        try:
+            sealed = checkpoint.read()
+        except CheckpointError:
+            sealed = None
+        legacy = sealed.legacy_last_id if sealed is not None else None
+    verdict = verify_chain(db, expected=expected, key=key, legacy_last_id=legacy)
     if verdict.intact:
         against = f"; сверено с подписью {source} ({expected.count} событий)" if expected else ""
         print(f"Журнал действий цел: проверено событий — {verdict.checked}{against}.")

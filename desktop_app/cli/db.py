@@ -7,6 +7,8 @@ import argparse
 from desktop_app.cli import CliContext, fail
 from desktop_app.errors import OtklikError
 from desktop_app.models.database import current_revision, open_database
+from desktop_app.services import audit
+from desktop_app.settings import audit_checkpoint_dir
 
 
 def run(argv: list[str], context: CliContext) -> int:
@@ -21,6 +23,9 @@ def run(argv: list[str], context: CliContext) -> int:
     except OtklikError as exc:
         return fail(str(exc), 1)
     try:
+        # Issue 14: the boundary of the unsigned (pre-0009) audit events is sealed into this
+        # workstation's signed checkpoint right away, before anyone can move it in the database.
+        audit.seal(db, audit.ChainCheckpoint(audit_checkpoint_dir(context.settings), url))
         print(f"База данных обновлена до версии схемы {current_revision(db)}: {db.describe()}")
     finally:
         db.dispose()

@@ -19,8 +19,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy import text as sql_text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from desktop_app.domain.addresses import address_key
 from desktop_app.domain.lifecycle import (
     ChannelKind,
     DraftKind,
@@ -102,9 +103,17 @@ class Message(Base):
     # «автор дописал»: the author wrote again after a draft was submitted (issue 13); cleared when a
     # new draft version that has seen the addition is submitted.
     author_added_at: Mapped[dt.datetime | None]
+    # The street address the text names (repeat complaints, R2/R11), kept with the text it is read from
+    # (see ``_keep_address_key``), so reports group by it instead of parsing every text (issue 19).
+    address_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @validates("text")
+    def _keep_address_key(self, _key: str, text: str) -> str:
+        self.address_key = address_key(text or "")
+        return text
 
     # Optimistic concurrency: a second workstation's stale update fails instead of overwriting (issue 4.6).
     __mapper_args__ = {"version_id_col": version}
@@ -313,6 +322,20 @@ class StageDeadline(Base):
             postgresql_where=sql_text("completed_at IS NULL"),
         ),
         Index("ix_stage_deadlines_stage_started", "stage", "started_at"),
+        # The dashboard's attribution cells, walked in group order with no sort (issue 19, 0011).
+        Index(
+            "ix_stage_deadlines_cells",
+            "stage",
+            "responsible_user_id",
+            "responsible_department_id",
+            "holder",
+            "operator_id",
+            "outcome",
+            "met",
+            "started_at",
+            "completed_at",
+            "due_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -365,6 +388,9 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC of the canonical content (incl. prev_hash) under the settings directory's key, written with
+    # the event; NULL only for events older than migration 0009 (issue 14).
+    signature: Mapped[str | None] = mapped_column(String(64))
 
 
 class OutboxItem(Base):
@@ -545,3 +571,38 @@ class QuarantineEntry(Base):
     resolved_at: Mapped[dt.datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+
+
+class IncidentGroup(Base):
+    """Messages an operator linked as one incident (issue 18): one problem, one consistent answer.
+
+    A group exists while it has at least two messages; its ``revision`` is the optimistic check of
+    every link and unlink, so two workstations changing the same group never both win.
+    """
+
+    __tablename__ = "incident_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    # The service raises the revision itself on every change of membership (links live in another
+    # table, so the group row has nothing else to update); the UPDATE still checks the old value.
+    __mapper_args__ = {"version_id_col": revision, "version_id_generator": False}
+
+
+class IncidentLink(Base):
+    """One message's membership of an incident group.
+
+    The message is the primary key: the database itself keeps a message in at most one group, so two
+    links racing on two workstations cannot put it in two (the loser's insert is refused).
+    """
+
+    __tablename__ = "incident_links"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), primary_key=True, autoincrement=False)
+    group_id: Mapped[int] = mapped_column(ForeignKey("incident_groups.id"), index=True)
+    linked_at: Mapped[dt.datetime]
+    linked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")

@@ -53,6 +53,17 @@ def current_actor(session: Session, actor: Actor) -> Actor:
     )
 
 
+def acting_as(
+    session: Session, actor: Actor, roles: tuple[Role, ...] | frozenset[Role], refusal: str
+) -> Actor:
+    """The person as they are now, if they still hold one of ``roles``: the check of every
+    administration use case (accounts, calendar, deadline policy, templates, dictionary, quarantine,
+    reports), so a deactivated or demoted administrator is refused at once (issue 14)."""
+    actor = current_actor(session, actor)
+    require_role(actor, roles, refusal)
+    return actor
+
+
 def require_role(actor: Actor, roles: tuple[Role, ...] | frozenset[Role], refusal: str) -> None:
     if actor.role not in roles:
         raise PermissionDeniedError(refusal)

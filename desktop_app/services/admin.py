@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import Role
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Department, User
-from desktop_app.services import audit
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
 from desktop_app.services.auth import MIN_PASSWORD_LENGTH, hash_password
-from desktop_app.services.errors import InputError, PermissionDeniedError
+from desktop_app.services.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -40,20 +40,27 @@ class DepartmentInfo:
     keywords: list[str]
 
 
+ADMIN_ONLY = "Это действие доступно только администратору."
+
+
 class AdminService:
     def __init__(self, db: Database, now: Callable[[], dt.datetime]) -> None:
         self._db = db
         self._now = now
 
     @staticmethod
-    def _require_admin(actor: Actor) -> None:
-        if actor.role is not Role.ADMIN:
-            raise PermissionDeniedError("Это действие доступно только администратору.")
+    def _admin(session: sa.orm.Session, actor: Actor) -> Actor:
+        """The administrator as the database knows them now (issue 14: not the role from login)."""
+        return access.acting_as(session, actor, (Role.ADMIN,), ADMIN_ONLY)
 
     def users(self, actor: Actor) -> list[UserInfo]:
-        if actor.role not in (Role.ADMIN, Role.SUPERVISOR):
-            raise PermissionDeniedError("Список сотрудников доступен администратору и руководителю.")
         with self._db.session() as session:
+            access.acting_as(
+                session,
+                actor,
+                (Role.ADMIN, Role.SUPERVISOR),
+                "Список сотрудников доступен администратору и руководителю.",
+            )
             return [
                 UserInfo(
                     u.id,
@@ -80,12 +87,12 @@ class AdminService:
 
     def save_department(self, actor: Actor, name: str, short_name: str, keywords: list[str]) -> int:
         """Create a department or update its competence keywords (routing suggestions use them)."""
-        self._require_admin(actor)
         name = name.strip()
-        if not name:
-            raise InputError("Укажите название подразделения.")
         now = self._now()
         with self._db.session() as session, session.begin():
+            actor = self._admin(session, actor)
+            if not name:
+                raise InputError("Укажите название подразделения.")
             department = session.scalars(sa.select(Department).where(Department.name == name)).first()
             before = None
             if department is None:
@@ -128,16 +135,16 @@ class AdminService:
         self, actor: Actor, user_id: int, full_name: str, role: Role, department_id: int | None
     ) -> None:
         """Change a person's name, role or department (an executor needs a department)."""
-        self._require_admin(actor)
         full_name = full_name.strip()
-        if not full_name:
-            raise InputError("Укажите фамилию, имя и отчество сотрудника.")
-        role = Role(role)
-        if role is Role.EXECUTOR and department_id is None:
-            raise InputError("Для исполнителя укажите структурное подразделение.")
-        if role is not Role.EXECUTOR:
-            department_id = None
         with self._db.session() as session, session.begin():
+            actor = self._admin(session, actor)
+            if not full_name:
+                raise InputError("Укажите фамилию, имя и отчество сотрудника.")
+            role = Role(role)
+            if role is Role.EXECUTOR and department_id is None:
+                raise InputError("Для исполнителя укажите структурное подразделение.")
+            if role is not Role.EXECUTOR:
+                department_id = None
             user = self._user(session, user_id)
             if department_id is not None and session.get(Department, department_id) is None:
                 raise InputError("Подразделение не найдено.")
@@ -166,8 +173,8 @@ class AdminService:
 
     def set_active(self, actor: Actor, user_id: int, active: bool) -> None:
         """Deactivate (the person can no longer log in; their history stays) or reactivate an account."""
-        self._require_admin(actor)
         with self._db.session() as session, session.begin():
+            actor = self._admin(session, actor)
             user = self._user(session, user_id)
             if not active and user.id == actor.user_id:
                 raise InputError("Нельзя отключить собственную учётную запись.")
@@ -189,11 +196,13 @@ class AdminService:
 
     def reset_password(self, actor: Actor, user_id: int, new_password: str) -> None:
         """Set a new password the administrator hands over (the old one stops working at once)."""
-        self._require_admin(actor)
+        with self._db.session() as session:
+            self._admin(session, actor)  # before the slow hash: a refused person waits for nothing
         if len(new_password) < MIN_PASSWORD_LENGTH:
             raise InputError(f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов.")
         hashed = hash_password(new_password)
         with self._db.session() as session, session.begin():
+            actor = self._admin(session, actor)  # and again where the change is made
             user = self._user(session, user_id)
             user.password_hash = hashed
             audit.record_by(

@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from desktop_app.domain.lifecycle import Role
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Department, LoginThrottle, User
-from desktop_app.services import audit
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
 from desktop_app.services.errors import AuthenticationError, InputError, PermissionDeniedError
 from desktop_app.settings import LoginSettings
@@ -212,9 +212,11 @@ class AuthService:
     def create_user(
         self, actor: Actor, login: str, full_name: str, password: str, role: Role, department_id: int | None
     ) -> Actor:
-        if actor.role is not Role.ADMIN:
-            raise PermissionDeniedError("Учётные записи создаёт только администратор.")
         with self._db.session() as session, session.begin():
+            # Issue 14: the role as the database knows it now, not as it was at login.
+            actor = access.acting_as(
+                session, actor, (Role.ADMIN,), "Учётные записи создаёт только администратор."
+            )
             user = self._new_user(session, login, full_name, password, role, department_id, actor)
             return Actor.from_user(user)
 

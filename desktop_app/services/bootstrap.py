@@ -17,6 +17,7 @@ from desktop_app.services.calendar import CalendarService
 from desktop_app.services.changes import ChangeFeed
 from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.drafting import DraftingService
+from desktop_app.services.incidents import IncidentService
 from desktop_app.services.manual import ManualDesk
 from desktop_app.services.policy import PolicyService
 from desktop_app.services.presence import PresenceService
@@ -61,6 +62,9 @@ class AppServices:
     quarantine: QuarantineService
     saved_filters: SavedFilterService
     similar: SimilarMessages
+    incidents: IncidentService
+    # What this workstation found about the audit trail (forged events, a foreign key), for administrators.
+    audit_watch: audit.AuditWatch | None = None
 
 
 def build_services(
@@ -70,9 +74,9 @@ def build_services(
     *,
     audit_dir: Path | None = None,
 ) -> AppServices:
-    """Wire the services; with ``audit_dir`` every commit also advances the audit checkpoint there."""
-    if audit_dir is not None:
-        audit.install_checkpoint(db, audit.ChainCheckpoint(audit_dir, db.url))
+    """Wire the services; with ``audit_dir`` every audit event is signed with the key there and every
+    commit advances the audit checkpoint there (issue 14)."""
+    watch = audit.install_checkpoint(db, audit.ChainCheckpoint(audit_dir, db.url)) if audit_dir else None
     calendar = CalendarService(
         db, settings.administration.timezone, settings.calendar.allow_provisional_years, now
     )
@@ -107,7 +111,9 @@ def build_services(
         lifecycle=lifecycle,
         saved_filters=SavedFilterService(db, now),
         similar=SimilarMessages(db, now),
+        incidents=IncidentService(db, now, changes),
         quarantine=_quarantine(settings, db, now, lifecycle),
+        audit_watch=watch,
     )
 
 

@@ -24,10 +24,10 @@ from desktop_app.domain.worktime.importers import (
 from desktop_app.domain.worktime.model import CustomDay, Interval, YearData
 from desktop_app.models.database import Database
 from desktop_app.models.entities import CalendarDayOverride, CalendarYear
-from desktop_app.services import audit
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import DeadlineBook
-from desktop_app.services.errors import InputError, PermissionDeniedError
+from desktop_app.services.errors import InputError
 
 
 class CalendarService:
@@ -89,15 +89,17 @@ class CalendarService:
                 for row in rows
             ]
 
-    def _require_admin(self, actor: Actor) -> None:
-        if actor.role is not Role.ADMIN:
-            raise PermissionDeniedError("Рабочий календарь изменяет только администратор.")
+    @staticmethod
+    def _admin(session: sa.orm.Session, actor: Actor) -> Actor:
+        """The administrator as the database knows them now (issue 14: not the role from login)."""
+        return access.acting_as(
+            session, actor, (Role.ADMIN,), "Рабочий календарь изменяет только администратор."
+        )
 
     def import_year(self, actor: Actor, data: YearData, source: str) -> int:
         """Store an imported year (already parsed whole by the importer); returns deadlines moved."""
-        self._require_admin(actor)
         with self._db.session() as session, session.begin():
-            moved = self._store_year(session, actor, data, source)
+            moved = self._store_year(session, self._admin(session, actor), data, source)
         self.invalidate()  # again after commit: a reader may have cached the old calendar meanwhile
         return moved
 
@@ -132,7 +134,8 @@ class CalendarService:
 
         Returns (year, open deadlines moved) per imported year.
         """
-        self._require_admin(actor)
+        with self._db.session() as session:
+            self._admin(session, actor)  # refused before the file is parsed
         suffix = filename.lower().rsplit(".", 1)[-1]
         if suffix == "xml":
             years = [parse_xmlcalendar_xml(content)]
@@ -145,17 +148,18 @@ class CalendarService:
         source = f"импорт из файла {filename}"
         digest = hashlib.sha256(content).hexdigest()  # R11: which file exactly was imported
         with self._db.session() as session, session.begin():
+            actor = self._admin(session, actor)
             moved = [(data.year, self._store_year(session, actor, data, source, digest)) for data in years]
         self.invalidate()
         return moved
 
     def set_custom_day(self, actor: Actor, day: dt.date, intervals: list[tuple[str, str]], note: str) -> int:
         """An administrator's own day (e.g. a sanitary day: no intervals = day off)."""
-        self._require_admin(actor)
         now = self._now()
         for start, end in intervals:
             Interval.parse(start, end)  # validate before writing anything
         with self._db.session() as session, session.begin():
+            actor = self._admin(session, actor)
             row = session.get(CalendarDayOverride, day)
             if row is None:
                 row = CalendarDayOverride(day=day, kind="custom", intervals=[], note="")

@@ -208,6 +208,13 @@ class ChangeFeed:
         finally:
             stack.remove(box)
 
+    def touch(self, session: Session, message_ids: Iterable[int]) -> None:
+        """Record messages whose card changed though no row of theirs did (an incident group, issue 18)."""
+        pending = self._pending.get(session)
+        if pending is None:
+            pending = self._pending[session] = _Pending()
+        pending.messages.update(message_ids)
+
     # -- session events ------------------------------------------------------------------------
 
     def _before_flush(self, session: Session, _context: Any, _instances: Any) -> None:

@@ -15,7 +15,7 @@ from desktop_app.models.entities import Attachment, DictionaryWord, Draft
 from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
 from desktop_app.services.blobs import store_blob
-from desktop_app.services.errors import InputError, NotFoundError, PermissionDeniedError
+from desktop_app.services.errors import InputError, NotFoundError
 
 MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
 ALLOWED_PREFIXES = ("image/", "video/")
@@ -152,6 +152,8 @@ class DraftingService:
             raise InputError("В словарь добавляется одно слово без пробелов.")
         now = self._now()
         with self._db.session() as session, session.begin():
+            # Issue 14: only an administrator *now* approves at once (not one demoted since login).
+            actor = access.current_actor(session, actor)
             if session.scalars(sa.select(DictionaryWord.id).where(DictionaryWord.word == word)).first():
                 return False
             approved = actor.role is Role.ADMIN
@@ -175,10 +177,11 @@ class DraftingService:
             return True
 
     def approve_word(self, actor: Actor, word_id: int, approve: bool = True) -> None:
-        if actor.role is not Role.ADMIN:
-            raise PermissionDeniedError("Слова в словарь организации утверждает администратор.")
         now = self._now()
         with self._db.session() as session, session.begin():
+            actor = access.acting_as(
+                session, actor, (Role.ADMIN,), "Слова в словарь организации утверждает администратор."
+            )
             row = session.get(DictionaryWord, word_id)
             if row is None:
                 raise NotFoundError("Слово не найдено.")

@@ -18,12 +18,13 @@ from desktop_app.domain.worktime.duration import parse_duration
 from desktop_app.errors import OtklikError
 from desktop_app.models.database import Database
 from desktop_app.models.entities import AppSetting
-from desktop_app.services import audit
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
-from desktop_app.services.errors import InputError, PermissionDeniedError
+from desktop_app.services.errors import InputError
 from desktop_app.services.texts import STAGE_NAMES
 
 POLICY_KEY = "deadline_policy"
+ADMIN_ONLY = "Сроки этапов изменяет только администратор."
 REFRESH_SECONDS = 60.0  # another workstation's change reaches this one within a minute
 
 
@@ -59,8 +60,8 @@ class PolicyService:
         warn_min_minutes: int,
     ) -> DeadlinePolicy:
         """An administrator's new policy; it applies to deadlines that start from now on."""
-        if actor.role is not Role.ADMIN:
-            raise PermissionDeniedError("Сроки этапов изменяет только администратор.")
+        with self._db.session() as session:
+            access.acting_as(session, actor, (Role.ADMIN,), ADMIN_ONLY)  # issue 14: as the person is now
         parsed = {}
         for stage, text in budgets.items():
             try:
@@ -78,6 +79,7 @@ class PolicyService:
             raise InputError(f"Политика сроков не сохранена: {exc}") from exc
         now = self._now()
         with self._db.session() as session, session.begin():
+            actor = access.acting_as(session, actor, (Role.ADMIN,), ADMIN_ONLY)
             row = session.get(AppSetting, POLICY_KEY)
             before = row.value if row else None
             if row is None:

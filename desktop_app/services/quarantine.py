@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from desktop_app.domain.lifecycle import Role
 from desktop_app.models.database import Database
 from desktop_app.models.entities import QuarantineEntry
-from desktop_app.services import audit
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
-from desktop_app.services.errors import InputError, PermissionDeniedError
+from desktop_app.services.errors import InputError
 
+ADMIN_ONLY = "Не принятые сообщения доступны только администратору."
 OPEN = "open"
 STORED = "stored"
 DISMISSED = "dismissed"
@@ -132,13 +133,17 @@ class QuarantineService:
         self._retry = retry
 
     @staticmethod
-    def _require_admin(actor: Actor) -> None:
-        if actor.role is not Role.ADMIN:
-            raise PermissionDeniedError("Не принятые сообщения доступны только администратору.")
+    def _admin(session: Session, actor: Actor) -> Actor:
+        """The administrator as the database knows them now (issue 14: not the role from login)."""
+        return access.acting_as(session, actor, (Role.ADMIN,), ADMIN_ONLY)
+
+    def _require_admin(self, actor: Actor) -> None:
+        with self._db.session() as session:
+            self._admin(session, actor)
 
     def open_entries(self, actor: Actor) -> list[QuarantineRow]:
-        self._require_admin(actor)
         with self._db.session() as session:
+            self._admin(session, actor)
             return [
                 QuarantineRow(
                     e.id,
@@ -166,9 +171,9 @@ class QuarantineService:
 
     def dismiss(self, actor: Actor, entry_id: int, comment: str = "") -> None:
         """The administrator decides the item will not be taken in; recorded in the audit trail (R11)."""
-        self._require_admin(actor)
         now = self._now()
         with self._db.session() as session, session.begin():
+            actor = self._admin(session, actor)
             entry = session.get(QuarantineEntry, entry_id, with_for_update=True)
             if entry is None or entry.status != OPEN:
                 raise InputError("Это сообщение уже принято или отклонено: обновите список.")

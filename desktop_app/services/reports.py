@@ -19,9 +19,9 @@ from desktop_app.domain.lifecycle import Role
 from desktop_app.domain.worktime.deadlines import Outcome, Stage
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Department, StageDeadline, User
+from desktop_app.services import access
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import Party, attributed_parties
-from desktop_app.services.errors import PermissionDeniedError
 from desktop_app.services.texts import STAGE_NAMES
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ class TimelinessRow:
 
 APPEALS_DEPARTMENT = "Отдел по обращениям граждан"
 OPOG_NAME = APPEALS_DEPARTMENT  # the name the dashboard uses
+REPORT_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+REPORT_REFUSAL = "Отчёты о соблюдении сроков доступны руководителю."
 
 
 def party_key(party: Party) -> str | None:
@@ -123,9 +125,8 @@ class ReportService:
         a posted overall clock (R3) counts for both the executor and the ОпОГ employee who posted
         it; an open one for whoever holds the message. A stage handed on in time counts for nobody.
         """
-        if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
-            raise PermissionDeniedError("Отчёты о соблюдении сроков доступны руководителю.")
         with self._db.session() as session:
+            access.acting_as(session, actor, REPORT_ROLES, REPORT_REFUSAL)  # issue 14: as the person is now
             people = {u.id: u.full_name for u in session.scalars(sa.select(User))}
             departments = {d.id: d.name for d in session.scalars(sa.select(Department))}
             rows = session.scalars(
@@ -155,9 +156,8 @@ class ReportService:
         self, actor: Actor, since: dt.datetime, until: dt.datetime, now: dt.datetime
     ) -> list[MissedDeadline]:
         """Every missed deadline of stages started in [since, until), each naming who answers for it."""
-        if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
-            raise PermissionDeniedError("Отчёты о соблюдении сроков доступны руководителю.")
         with self._db.session() as session:
+            access.acting_as(session, actor, REPORT_ROLES, REPORT_REFUSAL)  # issue 14: as the person is now
             users = {u.id: u for u in session.scalars(sa.select(User))}
             people = {u.id: u.full_name for u in users.values()}
             departments = {d.id: d.name for d in session.scalars(sa.select(Department))}

@@ -1,7 +1,9 @@
 """Routing suggestions (issue 4.7): which department, and whether to redirect out (R4, R5).
 
 Departments are ranked by their competence keywords and by where similar past messages went,
-both compared as Russian lemmas (pymorphy3), so «дороги», «дорогу» and «дорожный» count.
+both compared as Russian lemmas (pymorphy3), so «дороги», «дорогу» and «дорожный» count. A message
+an operator linked with others as one incident (issue 18) gets first the department those went to:
+one problem, one department — still only a suggestion the operator confirms.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from desktop_app.domain.lifecycle import MessageState
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Assignment, Department, Message
 from desktop_app.paths import resources_dir
+from desktop_app.services.incidents import linked_departments
 
 _WORD = re.compile(r"[а-яёa-z0-9-]+", re.IGNORECASE)
 _STOP = frozenset(
@@ -157,10 +160,15 @@ class RoutingAdvisor:
                 .order_by(Assignment.id.desc())
                 .limit(self.HISTORY_LIMIT)
             ).all()
-        return self.advise_text(text, departments, history)
+            linked = linked_departments(session, message_id)
+        return self.advise_text(text, departments, history, linked)
 
     def advise_text(
-        self, text: str, departments: list[Department], history: list[tuple[str, int]]
+        self,
+        text: str,
+        departments: list[Department],
+        history: list[tuple[str, int]],
+        linked: Counter[int] | None = None,
     ) -> RoutingAdvice:
         words = lemmas(text)
         similar: Counter[int] = Counter()
@@ -175,10 +183,14 @@ class RoutingAdvisor:
                 for keyword in department.competence_keywords.splitlines()
                 if keyword.strip() and _phrase_matches(keyword, words)
             )
-            score = len(matched) * 2.0 + similar[department.id]
+            # A linked message's department outranks any keyword evidence (issue 18).
+            in_incident = (linked or Counter())[department.id]
+            score = len(matched) * 2.0 + similar[department.id] + in_incident * 1000.0
             if score <= 0:
                 continue
             parts = []
+            if in_incident:
+                parts.append(f"сюда направлены связанные сообщения этого инцидента: {in_incident}")
             if matched:
                 parts.append("совпадения: " + ", ".join(matched[:5]))
             if similar[department.id]:

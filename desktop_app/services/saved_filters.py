@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from desktop_app.models.database import Database
 from desktop_app.models.entities import AppSetting
-from desktop_app.services import audit
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
 from desktop_app.services.errors import InputError
 
@@ -37,12 +37,14 @@ class SavedFilterService:
 
     def list(self, actor: Actor) -> list[SavedFilter]:
         with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: a switched-off account is refused
             row = session.get(AppSetting, _key(actor))
             items = row.value if row and isinstance(row.value, list) else []
             return [SavedFilter(str(i["name"]), str(i["queue"]), str(i.get("search", ""))) for i in items]
 
     def _write(self, actor: Actor, filters: list[SavedFilter], action: str, name: str) -> None:
         with self._db.session() as session, session.begin():
+            actor = access.current_actor(session, actor)
             row = session.get(AppSetting, _key(actor))
             value = [{"name": f.name, "queue": f.queue, "search": f.search} for f in filters]
             if row is None:

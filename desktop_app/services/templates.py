@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import Role
 from desktop_app.models.database import Database
 from desktop_app.models.entities import AppSetting, Template
-from desktop_app.services import audit
+from desktop_app.services import access, audit
 from desktop_app.services.actor import Actor
-from desktop_app.services.errors import InputError, PermissionDeniedError
+from desktop_app.services.errors import InputError
 
 SIGNATURE_KEY = "signature"
 DEFAULT_SIGNATURE = "Администрация городского округа город Елец"
@@ -89,11 +89,16 @@ class TemplateService:
         )
 
     def save(self, actor: Actor, title: str, body: str, kind: str = "answer") -> int:
-        if actor.role not in (Role.ADMIN, Role.SUPERVISOR, Role.OPERATOR):
-            raise PermissionDeniedError("Шаблоны ведут сотрудники отдела по обращениям граждан.")
-        if not title.strip() or not body.strip():
-            raise InputError("У шаблона должны быть название и текст.")
         with self._db.session() as session, session.begin():
+            # Issue 14: the role as the database knows it now, not as it was at login.
+            actor = access.acting_as(
+                session,
+                actor,
+                (Role.ADMIN, Role.SUPERVISOR, Role.OPERATOR),
+                "Шаблоны ведут сотрудники отдела по обращениям граждан.",
+            )
+            if not title.strip() or not body.strip():
+                raise InputError("У шаблона должны быть название и текст.")
             template = session.scalars(sa.select(Template).where(Template.title == title.strip())).first()
             if template is None:
                 template = Template(title=title.strip(), body=body, kind=kind)

@@ -44,6 +44,7 @@ from desktop_app.models.entities import (
     Publication,
     Redirect,
     Review,
+    StageDeadline,
     ThreadEntry,
 )
 from desktop_app.services import access, audit
@@ -240,7 +241,10 @@ class WorkflowService:
         department: Department,
         now: dt.datetime,
         comment: str,
+        interim_clock: StageDeadline | None = None,
     ) -> None:
+        """The message goes to ``department``: the assignment on record, and the department's clock —
+        a new draft clock, or (after an interim answer) R9's clock continued in the new hands."""
         session.add(
             Assignment(
                 message_id=message.id,
@@ -251,9 +255,12 @@ class WorkflowService:
             )
         )
         message.department_id = department.id
-        message.state = MessageState.ROUTED
+        message.state = MessageState.ROUTED if interim_clock is None else MessageState.INTERIM
         message.state_reason = ""
-        self._deadlines.open_stage(session, message, Stage.DRAFT, now, department_id=department.id)
+        if interim_clock is None:
+            self._deadlines.open_stage(session, message, Stage.DRAFT, now, department_id=department.id)
+        else:
+            self._deadlines.continue_stage(session, message, interim_clock, department_id=department.id)
         self._deadlines.hand_overall(
             session, message, Holder.DEPARTMENT, department_id=department.id, user_id=None
         )
@@ -696,25 +703,7 @@ class WorkflowService:
                 if self._interim_published(session, message)
                 else None
             )
-            if interim_clock is None:
-                self._start_assignment(session, actor, message, department, now, comment)
-            else:
-                session.add(
-                    Assignment(
-                        message_id=message.id,
-                        department_id=department.id,
-                        assigned_by_id=actor.user_id,
-                        assigned_at=now,
-                        comment=comment.strip(),
-                    )
-                )
-                message.department_id = department.id
-                message.state = MessageState.INTERIM
-                message.state_reason = ""
-                self._deadlines.continue_stage(session, message, interim_clock, department_id=department.id)
-                self._deadlines.hand_overall(
-                    session, message, Holder.DEPARTMENT, department_id=department.id, user_id=None
-                )
+            self._start_assignment(session, actor, message, department, now, comment, interim_clock)
             self._audit(
                 session,
                 actor,

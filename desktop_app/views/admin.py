@@ -110,13 +110,26 @@ class AdminWorkspace(QTabWidget):
         self._read(services.calendar.years_overview, self.years_model.set_rows, "years")
         self._read(services.calendar.custom_days, self.custom_days_model.set_rows, "custom_days")
         self._read(services.drafting.pending_words, self._set_pending, "pending_words")
+        if services.audit_watch is not None:
+            watch = services.audit_watch
+            self._read(lambda: watch.warning(actor), self._set_audit_warning, "audit_warning")
         self.show_month(self.month_grid.yearShown(), self.month_grid.monthShown())
+
+    def _set_audit_warning(self, text: str) -> None:
+        self.audit_warning.setText(text)
+        self.audit_warning.setVisible(bool(text))
 
     # -- users ---------------------------------------------------------------------------------
 
     def _users_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
+        # Issue 14: an event forged into the audit trail, or a foreign audit key, is told here.
+        self.audit_warning = _plain("")
+        self.audit_warning.setObjectName("audit_warning")
+        self.audit_warning.setAccessibleName("Предупреждение о журнале действий")
+        self.audit_warning.setVisible(False)
+        layout.addWidget(self.audit_warning)
         self.users_model = RowsTableModel(
             ["Имя пользователя", "ФИО", "Роль", "Подразделение", "Доступ"],
             [

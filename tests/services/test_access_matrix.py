@@ -8,18 +8,20 @@ housing by the administrator; "disabled" was switched off after logging in: both
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
 
-from desktop_app.domain.lifecycle import DraftKind
-from desktop_app.models.entities import Attachment, DraftVersion, User
+from desktop_app.domain.lifecycle import DraftKind, Role
+from desktop_app.domain.worktime.deadlines import Stage
+from desktop_app.models.entities import Attachment, DraftVersion, QuarantineEntry, User
 from desktop_app.services.actor import Actor
 from desktop_app.services.blobs import store_blob
 from desktop_app.services.bootstrap import AppServices
-from desktop_app.services.errors import NotFoundError, PermissionDeniedError
+from desktop_app.services.errors import InputError, NotFoundError, PermissionDeniedError
 from desktop_app.services.queries import Queue
 from desktop_app.services.workflow import ReviewChecks
 from tests.support.factories import World
@@ -238,3 +240,145 @@ def test_another_departments_draft_photo_is_not_readable(world: World, services:
     with pytest.raises(NotFoundError):
         services.queries.attachment_content(world.roads_executor, photo.id)
     assert services.queries.attachment_content(world.housing_executor, photo.id) == PNG
+
+
+# -- administration use cases (issue 14: the role is re-read, not taken from login) ------------------
+#
+# "admin_off" logged in as an administrator and was then switched off; "admin_demoted" was made an
+# operator after logging in. Both must be refused at once, in Russian, by every administration
+# method; an operator never gets through. A Russian InputError (bad or missing input) means the call
+# got past the permission check, so the cases need no perfect input to show who is let in.
+
+ADMIN_ALL = ("admin", "admin_off", "admin_demoted", "operator", "supervisor", "roads")
+ACTIVE = {"admin", "admin_demoted", "operator", "supervisor", "roads"}
+_logins = iter(range(1_000_000))
+
+
+def _admin_actors(world: World, services: AppServices) -> dict[str, Actor]:
+    actors = {
+        "admin": world.admin,
+        "operator": world.operator,
+        "supervisor": world.supervisor,
+        "roads": world.roads_executor,
+    }
+    with services.db.session() as session, session.begin():
+        for login in ("admin_off", "admin_demoted"):
+            user = User(login=login, full_name=login, role=Role.ADMIN, password_hash="x")
+            session.add(user)
+            session.flush()
+            actors[login] = Actor(user.id, login, login, Role.ADMIN)  # what login returned
+            if login == "admin_off":
+                user.is_active = False
+            else:
+                user.role = Role.OPERATOR
+    return actors
+
+
+def _pending_word(services: AppServices, world: World) -> int:
+    word = f"Слово{next(_logins)}"
+    services.drafting.propose_word(world.operator, word)
+    return next(i for i, w in services.drafting.pending_words() if w == word)
+
+
+def _quarantined(services: AppServices) -> int:
+    with services.db.session() as session, session.begin():
+        entry = QuarantineEntry(
+            item_id=f"bad-{next(_logins)}",
+            reason="нет поля",
+            payload="{}",
+            first_seen_at=services.now(),
+            last_tried_at=services.now(),
+        )
+        session.add(entry)
+        session.flush()
+        return entry.id
+
+
+ADMIN_CASES: dict[str, tuple[Callable[[AppServices, World, Actor], object], set[str]]] = {
+    "admin.users": (lambda s, w, a: s.admin.users(a), {"admin", "supervisor"}),
+    "admin.save_department": (
+        lambda s, w, a: s.admin.save_department(a, "Управление дорог и транспорта", "УДТ", ["яма"]),
+        {"admin"},
+    ),
+    "admin.update_user": (
+        lambda s, w, a: s.admin.update_user(
+            a, w.housing_executor.user_id, "Иванов", Role.EXECUTOR, w.housing.id
+        ),
+        {"admin"},
+    ),
+    "admin.set_active": (
+        lambda s, w, a: s.admin.set_active(a, w.housing_executor.user_id, False),
+        {"admin"},
+    ),
+    "admin.reset_password": (
+        lambda s, w, a: s.admin.reset_password(a, w.housing_executor.user_id, "короткий"),
+        {"admin"},
+    ),
+    "auth.create_user": (
+        lambda s, w, a: s.auth.create_user(a, f"new{next(_logins)}", "Новый", "", Role.OPERATOR, None),
+        {"admin"},
+    ),
+    "calendar.import_year": (
+        lambda s, w, a: s.calendar.import_year(a, s.calendar.calendar().spec.years[0], "тест"),
+        {"admin"},
+    ),
+    "calendar.import_file": (lambda s, w, a: s.calendar.import_file(a, "год.txt", b""), {"admin"}),
+    "calendar.set_custom_day": (
+        lambda s, w, a: s.calendar.set_custom_day(a, dt.date(2026, 5, 13), [], "санитарный день"),
+        {"admin"},
+    ),
+    "policy.save": (lambda s, w, a: s.policy.save(a, {Stage.DRAFT: "4h"}, "working", 0.2, 10), {"admin"}),
+    "templates.save": (
+        lambda s, w, a: s.templates.save(a, "Ремонт", "Здравствуйте, {first_name}!"),
+        {"admin", "operator", "supervisor", "admin_demoted"},
+    ),
+    "saved_filters.list": (lambda s, w, a: s.saved_filters.list(a), ACTIVE),
+    "saved_filters.save": (lambda s, w, a: s.saved_filters.save(a, "Мои", "all", "яма"), ACTIVE),
+    "saved_filters.delete": (lambda s, w, a: s.saved_filters.delete(a, "Мои"), ACTIVE),
+    "drafting.propose_word": (lambda s, w, a: s.drafting.propose_word(a, f"Елецкий{next(_logins)}"), ACTIVE),
+    "drafting.approve_word": (
+        lambda s, w, a: s.drafting.approve_word(a, _pending_word(s, w)),
+        {"admin"},
+    ),
+    "quarantine.open_entries": (lambda s, w, a: s.quarantine.open_entries(a), {"admin"}),
+    "quarantine.dismiss": (lambda s, w, a: s.quarantine.dismiss(a, _quarantined(s), "мусор"), {"admin"}),
+    "reports.timeliness": (
+        lambda s, w, a: s.reports.timeliness(a, s.now() - dt.timedelta(days=30), s.now(), s.now()),
+        {"admin", "supervisor"},
+    ),
+    "reports.missed": (
+        lambda s, w, a: s.reports.missed(a, s.now() - dt.timedelta(days=30), s.now(), s.now()),
+        {"admin", "supervisor"},
+    ),
+}
+
+
+@pytest.mark.parametrize("method", list(ADMIN_CASES))
+def test_admin_access_matrix(method: str, world: World, services: AppServices) -> None:
+    call, allowed = ADMIN_CASES[method]
+    actors = _admin_actors(world, services)
+    got: set[str] = set()
+    for name in ADMIN_ALL:
+        try:
+            call(services, world, actors[name])
+        except PermissionDeniedError as exc:
+            assert any("а" <= ch <= "я" for ch in str(exc).lower()), str(exc)  # a Russian sentence
+            continue
+        except InputError:
+            pass  # past the permission check: the input itself was refused
+        got.add(name)
+    assert got == allowed
+
+
+def test_a_demoted_admins_word_waits_for_approval(world: World, services: AppServices) -> None:
+    actors = _admin_actors(world, services)
+    services.drafting.propose_word(actors["admin_demoted"], "Елецкий")
+    assert "Елецкий" in [w for _i, w in services.drafting.pending_words()]
+    assert "Елецкий" not in services.drafting.dictionary_words()
+
+
+def test_a_switched_off_admin_is_told_in_russian(world: World, services: AppServices) -> None:
+    actors = _admin_actors(world, services)
+    with pytest.raises(PermissionDeniedError, match="отключена"):
+        services.admin.set_active(actors["admin_off"], world.roads_executor.user_id, False)
+    assert any(u.is_active for u in services.admin.users(world.admin) if u.login == "roads")

@@ -77,6 +77,7 @@ class Pair:
     spelling_errors: tuple[str, ...]
     quality_hints: tuple[str, ...]
     format_ok: bool | None = None  # optional (the legacy pairs carry it)
+    origin: str = ""  # the corpus file's name (``seen2026-roads``): dev subsets by writer
     attachment_kinds: tuple[str, ...] | None = None  # optional; default: ``attachments`` photos
 
     @property
@@ -137,8 +138,9 @@ def schema_errors(raw: dict[str, Any]) -> list[str]:
     return errors
 
 
-def _pair(raw: dict[str, Any]) -> Pair:
+def _pair(raw: dict[str, Any], origin: str = "") -> Pair:
     return Pair(
+        origin=origin,
         id=raw["id"],
         topic=raw["topic"],
         platform=raw["platform"],
@@ -169,7 +171,19 @@ def load_raw(part: str) -> list[dict[str, Any]]:
 
 
 def load_part(part: str) -> list[Pair]:
-    return [_pair(raw) for raw in load_raw(part)]
+    pairs: list[Pair] = []
+    for path in sorted((CORPUS_DIR / part).glob("*.json")):
+        pairs.extend(_pair(raw, path.stem) for raw in json.loads(path.read_text(encoding="utf-8")))
+    return pairs
+
+
+# Development subsets by writer (docs/VALIDATION.md): the pairs the analyzer was developed on, and the
+# former held-out part (written by an independent writer, measured once in session 2, then moved into dev).
+SUBSETS = {
+    "original": lambda pair: not pair.origin.startswith(SEEN_PREFIX),
+    "seen2026": lambda pair: pair.origin.startswith(SEEN_PREFIX),
+}
+SEEN_PREFIX = "seen2026-"
 
 
 @dataclass
@@ -404,34 +418,91 @@ def evaluate(validator: DraftValidator, parts: Sequence[str] = PARTS) -> dict[st
     return {part: evaluate_pairs(validator, load_part(part), part) for part in parts if load_raw(part)}
 
 
+class NoSpelling:
+    """A proofreader that finds nothing: ``--coverage-only`` skips the slow engine (spelling not scored)."""
+
+    name = "none"
+
+    def __init__(self) -> None:
+        import threading
+
+        self.ready = threading.Event()
+        self.ready.set()
+
+    def start(self) -> None:
+        pass
+
+    def proofread(self, text: str) -> Any:
+        from desktop_app.domain.validation.proofreading import ProofreadingResult
+
+        return ProofreadingResult("none", ())
+
+    def close(self) -> None:
+        pass
+
+
+def _print(title: str, result: PartResult, errors: bool, coverage_only: bool) -> None:
+    print(f"== {title} ==")
+    for name, value in result.figures().items():
+        if coverage_only and name in {"spelling", "overall"}:
+            continue  # no engine ran: these figures would be meaningless
+        print(f"{name}: {value}")
+    if errors:
+        for note in result.notes:
+            print("   ", note)
+        for name, score in result.scores.items():
+            if coverage_only and name in {"spelling", "overall"}:
+                continue
+            for error in score.errors:
+                print(f"    [{name}] {error}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--part", choices=PARTS, action="append")
     parser.add_argument("--errors", action="store_true", help="list the dev part's errors (never held-out)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--coverage-only",
+        action="store_true",
+        help="no spelling engine (fast): greeting, questions, format and hints only",
+    )
     options = parser.parse_args(argv)
 
-    from desktop_app.adapters.proofreading import EmbeddedProofreader
     from desktop_app.domain.validation import default_dictionary_words
 
-    validator = DraftValidator(EmbeddedProofreader(), default_dictionary_words())
-    results = evaluate(validator, options.part or PARTS)
+    if options.coverage_only:
+        engine: Any = NoSpelling()
+    else:
+        from desktop_app.adapters.proofreading import EmbeddedProofreader
+
+        engine = EmbeddedProofreader()
+    validator = DraftValidator(engine, default_dictionary_words())
+    parts = options.part or list(PARTS)
+    results = evaluate(validator, parts)
+    # The development part also by writer: tune on one subset, check on the other (docs/VALIDATION.md).
+    subsets: dict[str, PartResult] = {}
+    if "dev" in results:
+        pairs = load_part("dev")
+        for name, belongs in SUBSETS.items():
+            chosen = [p for p in pairs if belongs(p)]
+            if chosen:
+                subsets[name] = evaluate_pairs(validator, chosen, f"dev/{name}")
     if options.json:
-        print(json.dumps({p: r.figures() for p, r in results.items()}, ensure_ascii=False, indent=1))
+        data = {p: r.figures() for p, r in results.items()}
+        data.update({f"dev/{n}": r.figures() for n, r in subsets.items()})
+        for part in parts:
+            data.setdefault(part, None)  # a part with no pairs on disk
+        print(json.dumps(data, ensure_ascii=False, indent=1))
         return 0
-    for part, result in results.items():
-        print(f"== {part} ==")
-        for name, value in result.figures().items():
-            print(f"{name}: {value}")
-        if options.errors and part == "dev":
-            for note in result.notes:
-                print("   ", note)
-            for name, score in result.scores.items():
-                for error in score.errors:
-                    print(f"    [{name}] {error}")
-    missing = [p for p in (options.part or PARTS) if p not in results]
-    for part in missing:
-        print(f"== {part} == (no pairs on disk)")
+    for part in parts:
+        if part not in results:
+            print(f"{'held-out' if part == 'heldout' else part}: no pairs")
+            continue
+        _print(part, results[part], options.errors and part == "dev", options.coverage_only)
+        if part == "dev":
+            for name, result in subsets.items():
+                _print(f"dev/{name}", result, False, options.coverage_only)
     return 0
 
 

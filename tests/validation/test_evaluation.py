@@ -10,6 +10,7 @@ import pytest
 
 from tests.validation.evaluation import (
     HINT_CODES,
+    NoSpelling,
     PartResult,
     evaluate_pairs,
     load_part,
@@ -17,21 +18,32 @@ from tests.validation.evaluation import (
     schema_errors,
 )
 
-# figure: minimum on the development part.
+# figure: minimum on the whole development part (both writers' pairs: docs/VALIDATION.md gives the
+# figures per subset; a bar on the subset the analyzer fits best would hide over-fitting).
 BARS = {
-    "coverage_verdict_accuracy": 0.87,
-    "unanswered_named_rate": 0.83,
+    "coverage_verdict_accuracy": 0.91,
+    "unanswered_named_rate": 0.85,
     "greeting_accuracy": 0.95,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.13
+MAX_FALSE_SEND_BACK = 0.09
 MIN_HINT_PRECISION = 0.85
 
 
 @pytest.fixture(scope="module")
-def dev(validator) -> PartResult:
-    return evaluate_pairs(validator, load_part("dev"), "dev")
+def dev() -> PartResult:
+    # Coverage, greeting, format and hints do not depend on the spelling engine, which is most of the
+    # time of a validation: the whole dev part runs without it (the suite stays fast) ...
+    from desktop_app.domain.validation import DraftValidator, default_dictionary_words
+
+    return evaluate_pairs(DraftValidator(NoSpelling(), default_dictionary_words()), load_part("dev"), "dev")
+
+
+@pytest.fixture(scope="module")
+def dev_spelling(validator) -> PartResult:
+    # ... and spelling recall (a share of the labelled spans) needs only the pairs that have some.
+    return evaluate_pairs(validator, [p for p in load_part("dev") if p.spelling_errors], "dev")
 
 
 def test_development_part_follows_the_schema_and_covers_the_traps() -> None:
@@ -47,8 +59,9 @@ def test_development_part_follows_the_schema_and_covers_the_traps() -> None:
     )
 
 
-def test_development_figures_meet_bars(dev: PartResult) -> None:
+def test_development_figures_meet_bars(dev: PartResult, dev_spelling: PartResult) -> None:
     figures = dev.figures()
+    figures["spelling"] = dev_spelling.figures()["spelling"]
     flat = {
         "coverage_verdict_accuracy": figures["coverage_verdict_accuracy"],
         "unanswered_named_rate": figures["unanswered_named_rate"],
@@ -66,6 +79,17 @@ def test_development_figures_meet_bars(dev: PartResult) -> None:
 def test_quality_hints_are_precise_on_the_development_part(dev: PartResult, code: str) -> None:
     score = dev.score(f"hint:{code}")
     assert score.precision >= MIN_HINT_PRECISION, "\n".join(score.errors)
+
+
+def test_an_empty_held_out_part_is_reported_as_such(tmp_path, monkeypatch, capsys) -> None:
+    # The held-out part is written apart and may be absent from a branch: the command must still run.
+    from tests.validation import evaluation
+
+    (tmp_path / "dev").mkdir()
+    monkeypatch.setattr(evaluation, "CORPUS_DIR", tmp_path)
+    assert evaluation.load_part("heldout") == []
+    assert evaluation.main(["--part", "heldout", "--coverage-only"]) == 0
+    assert "held-out: no pairs" in capsys.readouterr().out
 
 
 def test_evaluation_runs_on_every_part_present(validator) -> None:

@@ -161,6 +161,42 @@ def test_dashboard_loads_off_the_ui_thread(
     supervisor_context.ops.wait()
 
 
+def test_the_window_answers_while_the_dashboard_is_computed(
+    qtbot, supervisor_context: ViewContext, seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The computation is held until the UI thread has handled a timer: on the UI thread it would wait
+    for itself and the figures would never come (the year of 100,000 messages takes seconds)."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    supervisor_context.ops = Operations(supervisor_context.services.changes)  # the real pool
+    reports = supervisor_context.services.reports
+    ui_ticked = threading.Event()
+    worker_threads: list[threading.Thread] = []
+    compute = reports.dashboard
+
+    def held(*args, **kwargs):
+        worker_threads.append(threading.current_thread())
+        assert ui_ticked.wait(10), "the UI thread did not run while the dashboard was computed"
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "dashboard", held)
+    dialog = ReportsDialog(supervisor_context)
+    qtbot.addWidget(dialog)
+    dialog.since_edit.setDate(QDate(FIRST.year, FIRST.month, FIRST.day))
+    dialog.until_edit.setDate(QDate(LAST.year, LAST.month, LAST.day))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    QTimer.singleShot(50, ui_ticked.set)
+    with qtbot.waitSignal(dialog.loaded, timeout=20_000):
+        qtbot.mouseClick(dialog.show_button, Qt.MouseButton.LeftButton)
+        assert not dialog.show_button.isEnabled()  # the click returned at once, the work is running
+    assert worker_threads and worker_threads[0] is not threading.main_thread()
+    assert dialog.status.text() != "Считаю показатели…"
+    supervisor_context.ops.wait()
+
+
 def test_a_period_ending_before_it_starts_is_explained_in_russian(qtbot, supervisor_context) -> None:
     dialog = ReportsDialog(supervisor_context)
     qtbot.addWidget(dialog)

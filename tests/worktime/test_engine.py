@@ -190,3 +190,25 @@ def test_explain_mentions_holidays_and_shortened_days(calendar: WorkCalendar) ->
     days = calendar.explain(msk("2026-04-29T10:00"), WorkDuration.days(7))
     assert "7 рабочих дней (считая со следующего дня)" in days
     assert "с пт 01.05 по вс 03.05 — нерабочие праздничные дни" in days
+
+
+def test_between_many_is_between_of_each_pair() -> None:
+    """The dashboard's batch of answer times (issue 19) is the engine's own arithmetic, pair by pair:
+    within a year, across New Year, backwards and at interval edges."""
+    import random
+
+    from desktop_app.domain.worktime.engine import WorkCalendar
+
+    calendar = WorkCalendar.builtin("Europe/Moscow")
+    rng = random.Random(7)
+    lo = int(dt.datetime(2025, 1, 1, tzinfo=dt.UTC).timestamp())
+    hi = int(dt.datetime(2026, 12, 31, tzinfo=dt.UTC).timestamp())
+    edge = calendar.next_working_epoch(lo + 86400 * 10)
+    pairs = [(edge, edge), (edge - 1, edge), (edge, edge + 1), (edge + 5, edge)]
+    for _ in range(3000):
+        a = rng.randrange(lo, hi)
+        b = a + rng.choice((0, 60, 3600, 8 * 3600, 86400 * 3, 86400 * 40, -3600))
+        pairs.append((a, min(b, hi)))
+    assert calendar.between_seconds_epoch_many(pairs) == [
+        calendar.between_seconds_epoch(a, b) for a, b in pairs
+    ]

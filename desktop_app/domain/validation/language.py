@@ -51,10 +51,22 @@ def parses(word: str) -> tuple[Any, ...]:
     return tuple(morph().parse(word.lower()))
 
 
+@functools.lru_cache(maxsize=50_000)
 def lemma(word: str) -> str:
-    """Most likely normal form, with ё folded to е."""
+    """Most likely normal form, with ё folded to е.
+
+    On a tie between a substantivised neuter adjective and the adjective («холодные»: «холодное»
+    NOUN 0.25 vs «холодный» ADJF 0.25) the adjective wins: «батареи холодные» is about being cold.
+    """
     found = parses(word)
-    return (found[0].normal_form if found else word.lower()).replace("ё", "е")
+    if not found:
+        return word.lower().replace("ё", "е")
+    best = found[0]
+    if best.tag.POS == "NOUN":
+        rival = next((p for p in found[1:] if p.score >= best.score - 1e-9 and p.tag.POS == "ADJF"), None)
+        if rival is not None and best.normal_form.endswith(("ое", "ее")):
+            best = rival
+    return best.normal_form.replace("ё", "е")
 
 
 @dataclass(frozen=True)
@@ -86,8 +98,9 @@ def sentences(text: str) -> list[Sentence]:
     result: list[Sentence] = []
     for sent in razdel.sentenize(text):
         offset = sent.start
-        for part in re.split(r"(\n+)", sent.text):
-            if part and not part.startswith("\n") and part.strip():
+        # «…уже месяц? инсулин выдавать когда начнут?»: posts often go on in lower case after «?»/«!».
+        for part in re.split(r"(\n+|(?<=[?!])\s+(?=[а-яё]))", sent.text):
+            if part and part.strip():
                 lead = len(part) - len(part.lstrip())
                 stripped = part.strip()
                 result.append(Sentence(stripped, offset + lead, offset + lead + len(stripped)))

@@ -127,11 +127,51 @@ _PAPERWORK_LEMMAS = frozenset(
         "контроль",
         "изучить",
         "поступить",
+        # A norm is not an action on the matter: «ответственность предусмотрена Кодексом».
+        "предусмотреть",
+        "предусмотренный",
     ]
 )
 _PAPERWORK_RE = re.compile(
     r"(?i)\b(?:рассмотрен\w*|передан\w*|направлен\w*|перенаправлен\w*|принят\w*\s+к\s+сведению|"
     r"на\s+контрол\w*|взят\w*\s+на\s+контроль|зарегистрирован\w*|изуча\w+|прорабатыва\w+)"
+)
+# Non-commitments: a promise to consider or to tell later answers neither «когда?» nor «будет ли?».
+_HEDGE_RE = re.compile(
+    r"(?i)\b(?:будет|будут)\s+рассмотрен\w*|\bрассмотр(?:им|ит|ят)\s+возможност\w*|"
+    r"\bрассматрива\w+\s+возможност\w*|\bвозможност\w+\s+\w+\s+(?:будет\s+)?(?:рассмотрен|изуч)\w*|"
+    r"\b(?:будет|будут)\s+(?:доведен|сообщен|направлен)\w*\s+(?:\w+\s+)?дополнительно|"
+    r"\bсообщ(?:им|ат)\s+(?:\w+\s+)?дополнительно|\bдополнительно\s+сообщ\w+|"
+    r"\bсрок\w*\s+(?:\w+\s+){0,3}(?:определ|уточн)\w*\s+(?:после|по\s+итогам|позднее|дополнительно)[^,.;]*|"
+    r"\bпо\s+мере\s+(?:поступления\s+)?финансировани\w+|\bпри\s+наличии\s+(?:финансировани|средств)\w*|"
+    r"\bпри\s+формировании\s+(?:программ|бюджет|план)\w*"
+)
+# A pronoun pointing back at the matter named before the question («Когда его повернут?»).
+_ANAPHOR_RE = re.compile(
+    r"(?i)\b(?:его|её|ее|их|него|неё|нее|них|ним|ней|это|этого|этим|этом|такое|такого|он|она|оно|они)\b"
+)
+# «Рекомендуем обратиться в Роспотребнадзор»: a named body the citizen can go to (not «в соответствующие
+# органы»); the case of the first letter after the preposition is what tells them apart.
+_NAMED_BODY_RE = re.compile(r"(?i:\bобра(?:тит|щат|щайт)\w*\s+(?:\w+\s+)?(?:в|во|к)\s+)(?:[А-ЯЁ]|«)")
+# A cause stated without a cause word: what an inspection found («выявили завоздушивание стояка») or
+# the period a measure is for («перенесён на период реконструкции»).
+_FINDING_CAUSE_RE = re.compile(
+    r"(?i)\b(?:выявл\w+|выявил\w*|обнаружен\w*|обнаружил\w*|установлено,\s+что|"
+    r"на\s+(?:период|время)\s+(?:проведения\s+)?(?:ремонт|реконструкц|строительств|работ|замен)\w*)"
+)
+_NORM_REFERENCE_RE = re.compile(r"(?i)\b(?:в\s+соответствии\s+с|согласно)\b")
+_AUTHORISE = frozenset(
+    ["разрешить", "согласовать", "утвердить", "ввести", "установить", "назначить", "принять", "решить"]
+)
+_ACT_BY_BODY_RE = re.compile(
+    r"(?i)\b(?:постановлени|решени|приказ|распоряжени|разрешени)\w*\s+(?:\w+\s+){0,2}"
+    r"(?:администраци|департамент|управлени|комитет|министерств|комисси|глав\w|дум|совет|правительств)"
+)
+_RECEIVE_VERBS = frozenset(["принимать", "принять", "вести", "регистрировать", "зарегистрировать"])
+_REPORTS_RE = re.compile(r"(?i)\b(?:сообщени|заявк|заявлени|вызов|обращени|жалоб|приём|прием)\w*")
+_ANAPHOR_START_RE = re.compile(r"(?i)\s*(?:его|её|ее|их|он|она|оно|они)\b")
+_PREPOSITIONS = frozenset(
+    ["к", "в", "во", "до", "с", "со", "о", "об", "на", "за", "по", "от", "для", "из", "у"]
 )
 _DURATION_RE = re.compile(
     r"(?i)\b(?:\d+|одн\w*|дв\w+|тр\w+|четыр\w+|пят\w*|десят\w*|нескольк\w+)\s+(?:рабоч\w+\s+)?"
@@ -166,6 +206,7 @@ COVERAGE_THRESHOLD = 0.5
 TYPED_THRESHOLD = 0.3
 SOFT_MATCH_SIMILARITY = 0.55
 PARAPHRASE_WEIGHT = 0.8
+DERIVATION_WEIGHT = 0.85
 KEY_WORDS = 3
 
 # Expected answer types.
@@ -394,6 +435,9 @@ class QuestionAnalyzer:
         if "ли" in lowered[1:]:
             return "explicit", interrogative
         opening = next((w for w in lowered if w not in _OPENING_FILLERS), "")
+        rest = [w for w in lowered if w not in _OPENING_FILLERS]
+        if len(rest) > 2 and rest[0] in _PREPOSITIONS and rest[1] in self.interrogatives and "," not in text:
+            return "explicit", rest[1]  # «К кому обращаться насчёт крыс», «В какой срок …» without «?»
         if opening in self.interrogatives and opening != "что" and "," not in text.rstrip(",."):
             return "explicit", opening
         if opening in {"почему", "зачем", "отчего"}:
@@ -493,6 +537,19 @@ class QuestionAnalyzer:
             )
         self.last_direct = root is not None and predicate == root.lemma
         focus = (own or self.content_lemmas(text)) - _NOT_FOCUS
+        if (
+            question.kind == "implicit"
+            and root is not None
+            and self.syntax is not None
+            and (root.lemma in self.request_lemmas or any("impr" in p.tag for p in parses(root.text)[:1]))
+        ):
+            # «Уберите, пожалуйста, дети ходят мимо»: a request's focus is its predicate and arguments;
+            # a clause giving the reason («дети ходят мимо») is not what must be answered.
+            main = next((c for c in clauses(words) if c.head is root), None)
+            if main is not None and len(main.words) < len(words):
+                core = self.content_lemmas(" ".join(w.text for w in main.words)) - _NOT_FOCUS
+                if core:
+                    focus = core
         # «Успеют ли до конца полугодия?»: the condition is not the focus, it is checked separately.
         for pattern in self.condition:
             for match in pattern.finditer(text):
@@ -767,7 +824,14 @@ class QuestionAnalyzer:
         if expected == YES_NO:
             # Any statement on the focus says yes or no; paperwork («передано», «на контроле») does not.
             objects = focus - {predicate} if predicate else set(focus)
-            if objects and self._gain(objects | ({predicate} if predicate else set()), window.lemmas) <= 0:
+            # «Можно ли повернуть его в сторону?»: «его» is the lamp named before — the window may name
+            # that matter instead of the question's own words.
+            anaphoric = bool(_ANAPHOR_RE.search(question.text)) and self._gain(context, window.lemmas) > 0
+            if (
+                objects
+                and self._gain(objects | ({predicate} if predicate else set()), window.lemmas) <= 0
+                and not anaphoric
+            ):
                 return False, ""
             if question.conditional and not (
                 self._time_for(question, focus, predicate, context, window)
@@ -778,8 +842,11 @@ class QuestionAnalyzer:
                 )
             ):
                 return False, ""
+            bare = _strip_hedges(text, predicate)
+            if bare != text and not _has_future_or_done(bare, skip=_PAPERWORK_LEMMAS):
+                return False, ""  # «будет рассмотрено при формировании программы» is neither yes nor no
             ok = (
-                _has_future_or_done(text)
+                _has_future_or_done(text, skip=_PAPERWORK_LEMMAS)
                 or any(p.search(fold(text)) for p in self.yes_no_answer)
                 or not _PAPERWORK_RE.search(text)
             )
@@ -789,14 +856,17 @@ class QuestionAnalyzer:
                 " и называет срок." if question.conditional else "."
             )
         if expected == WHERE_TO_GO:
-            ok = any(p.search(text) for p in self.contact)
+            ok = any(p.search(text) for p in self.contact) or bool(_NAMED_BODY_RE.search(text))
             return ok, "Ответ называет, куда обратиться автору (адрес, телефон или сайт)."
         detector = {
             TIME: self._has_time,
             NUMBER: _has_number,
-            CAUSE: lambda t: any(p.search(t) for p in self.cause),
+            CAUSE: self._has_cause,
             AGENT: lambda t: any(p.search(t) for p in self.agent),
         }[expected]
+        if expected in {CAUSE, TIME} and predicate and self._denies(predicate, text):
+            # «Почему отменили проезд?» — «проезд не отменён»: the answer rejects the premise.
+            return True, "Ответ опровергает то, о чём спрашивают."
         if not detector(text):
             return False, ""
         if expected == CAUSE:  # «…, потому что …» is a clause of its own: the window on topic is enough
@@ -807,6 +877,10 @@ class QuestionAnalyzer:
         clauses_ = window.clauses or ((window.start, window.stop, window.lemmas, "", window.text),)
         objects = focus - {predicate} if predicate else set(focus)
         # «Кто отвечает / должен / следит …?»: the matter, not the predicate, is the focus.
+        if expected == AGENT:
+            # «Кто вообще подрядчик?»: a role noun names the answer type, not the matter — the matter
+            # is then the topic before the question.
+            objects = {w for w in objects if not any(p.search(w) for p in self.agent[:-1])}
         if expected == AGENT and (predicate is None or predicate in self.agent_predicates):
             wanted = objects or set(context)
         else:
@@ -824,14 +898,36 @@ class QuestionAnalyzer:
         for _start, _stop, lemmas, head, fragment in clauses_:
             if not detector(fragment):
                 continue
+            if expected == TIME and not detector(_strip_hedges(fragment, predicate)):
+                continue  # «Информация о сроках будет доведена дополнительно» names no term
             if predicate in self.end_predicates and head in self.start_predicates:
                 continue  # «Когда закончится ремонт?» is not answered by the date it began
+            if (
+                expected == AGENT
+                and predicate in self.agent_pure_predicates
+                and head in _RECEIVE_VERBS
+                and _REPORTS_RE.search(fragment)
+            ):
+                continue  # «Заявки принимает ЕДДС» says where to report, not who is responsible
             if check_predicate and self._gain({predicate}, lemmas) <= 0:
-                continue
+                # «Кто разрешил платную парковку?» — «парковка введена постановлением администрации»:
+                # who authorised a thing is named by the act that introduced it.
+                authorised = (
+                    expected == AGENT
+                    and predicate in _AUTHORISE
+                    and _ACT_BY_BODY_RE.search(fragment)
+                    and self._gain(objects, lemmas) > 0
+                )
+                if not authorised:
+                    continue
             local = self._gain(wanted, lemmas) > 0 if wanted else self._gain(context, lemmas) > 0
             if not local and not objects:
                 # «Включат до выходных?»: only a verb of its own — the matter is in the sentences before.
                 local = self._gain(context, lemmas) >= 1.5
+            if not local and _ANAPHOR_START_RE.match(fragment):
+                # «… резидентное разрешение. Его стоимость — 1000 рублей»: the clause's pronoun points
+                # back at the matter the (on-topic) window named just before.
+                local = self._gain(wanted | context, window.lemmas) > 0
             # «Работы проведут в мае»: a generic clause about "the works" takes its focus from the window.
             general = head in self.generic_predicates and not (
                 set(lemmas)
@@ -853,6 +949,24 @@ class QuestionAnalyzer:
                 }[expected]
                 return True, why
         return False, ""
+
+    def _denies(self, predicate: str, text: str) -> bool:
+        """«не отменён», «не планируется»: ``text`` negates the question's own predicate."""
+        words = [t.text for t in tokenize(text) if t.is_word]
+        for index, word in enumerate(words[:-1]):
+            if fold(word) in {"не", "нет"}:
+                after = lemma(words[index + 1])
+                if after == predicate or same_root(after, predicate):
+                    return True
+        return False
+
+    def _has_cause(self, text: str) -> bool:
+        """A cause in ``text``; «в соответствии с регламентом», «согласно Правилам» alone cite a norm
+        (the formal reply, «отписка»), they do not say why."""
+        if _FINDING_CAUSE_RE.search(text):
+            return True
+        bare = _NORM_REFERENCE_RE.sub(" ", text)
+        return any(p.search(bare) for p in self.cause)
 
     def _time_for(
         self, question: _Question, focus: set[str], predicate: str | None, context: set[str], window: _Window
@@ -893,17 +1007,110 @@ class QuestionAnalyzer:
                 self.paraphrase[lem] & self.paraphrase.get(o, frozenset()) for o in lemmas
             ):
                 gained += PARAPHRASE_WEIGHT
+            elif any(same_root(lem, other) for other in lemmas):
+                gained += DERIVATION_WEIGHT  # «отлавливать» ~ «отлов», «убирать» ~ «уборка»
             elif self.vectors is not None:
                 key = (lem, lemmas)
                 similarity = self._similar.get(key)
                 if similarity is None:
-                    similarity = max((self.vectors.similarity(lem, other) for other in lemmas), default=0.0)
+                    similarity = self.vectors.max_similarity(lem, lemmas)
                     if len(self._similar) > 50_000:
                         self._similar.clear()
                     self._similar[key] = similarity
                 if similarity >= SOFT_MATCH_SIMILARITY:
                     gained += similarity
         return gained
+
+
+# Derivational suffixes stripped before roots are compared (verb ↔ action noun, R7 (3) paraphrase).
+_SUFFIXES = tuple(
+    sorted(
+        [
+            "ировать",
+            "ывать",
+            "ивать",
+            "овать",
+            "евать",
+            "ать",
+            "ять",
+            "ить",
+            "еть",
+            "уть",
+            "ыть",
+            "ти",
+            "чь",
+            "ение",
+            "ание",
+            "тие",
+            "ство",
+            "ние",
+            "ка",
+            "ок",
+            "ие",
+            "ия",
+            "ный",
+            "ной",
+            "ий",
+            "ый",
+            "ой",
+            "а",
+            "я",
+            "о",
+            "е",
+            "ь",
+            "й",
+            "ы",
+            "и",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+_VOWELS = re.compile("[аеёиоуыэюя]")
+_MIN_ROOT = 4
+
+
+@functools.lru_cache(maxsize=8192)
+def _root_shape(word: str) -> str:
+    """The word's stem with every vowel replaced by one mark: «убирать» and «уборка» → «VбVр».
+
+    Russian roots alternate vowels between a verb and its action noun (убир-/убор-, отлав-/отлов-);
+    consonants and vowel positions stay, and prefixes are kept, so «открыть» and «закрыть» differ.
+    """
+    stem = word[:-2] if word.endswith(("ся", "сь")) and len(word) > 5 else word
+    for suffix in _SUFFIXES:
+        if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
+            stem = stem[: -len(suffix)]
+            break
+    return _VOWELS.sub("V", stem)
+
+
+def same_root(a: str, b: str) -> bool:
+    """A verb and a noun (or two forms) of one root: «отлавливать»/«отлов», «вывозить»/«вывоз»."""
+    if a == b or not a.isalpha() or not b.isalpha():
+        return a == b
+    x, y = _root_shape(a), _root_shape(b)
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    return len(short) >= _MIN_ROOT and long_.startswith(short)
+
+
+def _strip_hedges(text: str, predicate: str | None) -> str:
+    """``text`` without its non-commitments («сообщим дополнительно», «будет рассмотрено»); a hedge whose
+    verb is the question's own predicate stays («Когда рассмотрят заявление?» — «будет рассмотрено 10
+    декабря» is the answer)."""
+
+    def keep(match: re.Match[str]) -> str:
+        # The hedge's verb, not a noun in it: «Сроки выплаты определят после …» hedges «Когда выплатят?».
+        words = [
+            lemma(t.text)
+            for t in tokenize(match.group(0))
+            if t.is_word and not any(p.tag.POS == "NOUN" for p in parses(t.text)[:1])
+        ]
+        if predicate and any(w == predicate or same_root(w, predicate) for w in words):
+            return match.group(0)
+        return " "
+
+    return _HEDGE_RE.sub(keep, text)
 
 
 def _subtree(words: Sequence[Word], top: Word) -> list[Word]:

@@ -35,6 +35,7 @@ class WordVectors:
             raise FileNotFoundError("navec embeddings not found")
         self._navec = Navec.load(str(resolved))
         self._cache: dict[str, np.ndarray | None] = {}
+        self._matrices: dict[frozenset[str], np.ndarray | None] = {}
         self._lock = threading.Lock()
 
     @property
@@ -54,6 +55,32 @@ class WordVectors:
         with self._lock:
             self._cache[word] = vec
         return vec
+
+    def _matrix(self, words: frozenset[str]) -> np.ndarray | None:
+        """The unit vectors of ``words`` stacked (rows), cached: a draft window is compared many times."""
+        with self._lock:
+            if words in self._matrices:
+                return self._matrices[words]
+        rows = [v for v in (self.vector(w) for w in words) if v is not None]
+        matrix = np.vstack(rows) if rows else None
+        with self._lock:
+            if len(self._matrices) > 2000:
+                self._matrices.clear()
+            self._matrices[words] = matrix
+        return matrix
+
+    def max_similarity(self, word: str, others: frozenset[str]) -> float:
+        """The highest cosine similarity of ``word`` to any of ``others`` (0.0 when none has a vector).
+
+        One matrix-vector product instead of a Python loop over pairs (coverage's p50, issue 15).
+        """
+        if word in others:
+            return 1.0
+        vec = self.vector(word)
+        matrix = self._matrix(others) if vec is not None else None
+        if vec is None or matrix is None:
+            return 0.0
+        return max(0.0, float(np.max(matrix @ vec)))
 
     def similarity(self, a: str, b: str) -> float:
         if a == b:

@@ -7,11 +7,14 @@ off the sentence's first word and a sentence is one clause (coverage then works 
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from desktop_app.domain.validation.language import fold, lemma, parses
@@ -61,11 +64,57 @@ class Clause:
         return frozenset(w.lemma for w in self.words)
 
 
+# OpenBLAS entry points, newest wheels first (numpy ≥ 2 ships scipy-openblas with 64-bit symbols).
+_BLAS_SETTERS = (
+    ("scipy_openblas_set_num_threads64_", "scipy_openblas_get_num_threads64_"),
+    ("scipy_openblas_set_num_threads", "scipy_openblas_get_num_threads"),
+    ("openblas_set_num_threads64_", "openblas_get_num_threads64_"),
+    ("openblas_set_num_threads", "openblas_get_num_threads"),
+)
+
+
+def _openblas_libraries() -> list[Path]:
+    """numpy's bundled OpenBLAS (a wheel's ``numpy.libs``/``numpy/.libs``, or what the process mapped)."""
+    import numpy
+
+    root = Path(numpy.__file__).resolve().parent
+    found = [*root.parent.glob("numpy.libs/*openblas*"), *root.glob(".libs/*openblas*")]
+    maps = Path("/proc/self/maps")
+    if not found and maps.exists():
+        with contextlib.suppress(OSError):
+            lines = maps.read_text().splitlines()
+            found = sorted({Path(line.split()[-1]) for line in lines if "openblas" in line})
+    return [p for p in found if p.is_file()]
+
+
+def limit_blas_threads(threads: int = 1) -> int | None:
+    """Run numpy's OpenBLAS single-threaded; returns the thread count now in force (None: not found).
+
+    slovnet multiplies small matrices (a sentence × 300 dimensions). OpenBLAS splits even those over
+    every core and its threads spin-wait for each other: on the shared 2-core box a new 750-character
+    draft's coverage took 130–330 ms instead of 28 ms (benchmarks/bench_validation.py, issue 15).
+    Nothing else in the app needs multi-threaded BLAS, so the limit is process-wide.
+    """
+    for path in _openblas_libraries():
+        try:
+            library = ctypes.CDLL(str(path))
+        except OSError:
+            continue
+        for setter, getter in _BLAS_SETTERS:
+            if hasattr(library, setter) and hasattr(library, getter):
+                getattr(library, setter)(ctypes.c_int(threads))
+                return int(getattr(library, getter)())
+    log.debug("OpenBLAS not found: BLAS threads left as they are")
+    return None
+
+
 class SyntaxParser:
     """Thread-safe, cached slovnet parse of single sentences."""
 
     def __init__(self, navec: Any | None = None) -> None:
         from natasha import NewsEmbedding, NewsSyntaxParser, Segmenter
+
+        limit_blas_threads(1)  # p50 budget: multi-threaded BLAS is 5–10× slower for slovnet's matrices
 
         self._segmenter = Segmenter()
         self._parser = NewsSyntaxParser(navec if navec is not None else NewsEmbedding())

@@ -7,7 +7,8 @@ API (stable): ``MessagePanel(context, parent=None)``
 - ``detail() -> MessageDetail | None`` the record shown;
 - widgets for tests and embedding: ``text_view`` (QPlainTextEdit), ``author_label``, ``platform_label``,
   ``state_label``, ``link_label``, ``open_link_button``, ``attachments`` (QListWidget with thumbnails),
-  ``thread_view``, ``stages_view``, ``history_view``, ``tabs``, ``presence_label`` (who else has it open).
+  ``thread_view``, ``stages_view``, ``history_view``, ``tabs``, ``presence_label`` (who else has it open),
+  ``similar_view`` and ``incident`` (the «Похожие» tab: the message's incident group, link buttons).
 
 Untrusted text (the message, the author's name, file names, thread replies, comments) is shown only as
 plain text: QPlainTextEdit, QLabel with ``Qt.TextFormat.PlainText``, item views (which never render HTML).
@@ -15,6 +16,7 @@ plain text: QPlainTextEdit, QLabel with ``Qt.TextFormat.PlainText``, item views 
 Signals:
     detail_loaded(object): a ``MessageDetail`` was shown.
     load_failed(str): loading failed; the Russian reason.
+    open_requested(int): the user asked to open a linked message (unconnected: the panel shows it).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QMetaMethod, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -49,6 +51,7 @@ from desktop_app.services.similar import SimilarMessage
 from desktop_app.services.texts import DRAFT_KIND_NAMES, STAGE_NAMES, STATE_NAMES
 from desktop_app.views.common.countdown import STATUS_TITLES, format_instant, plain_tooltip, status_colours
 from desktop_app.views.common.dialogs import error_text
+from desktop_app.views.common.incident_section import IncidentSection
 from desktop_app.views.common.platforms import platform_badge, platform_name
 from desktop_app.views.context import ViewContext
 
@@ -82,6 +85,9 @@ HISTORY_ACTIONS: dict[str, str] = {
     "post_edited": "автор изменил текст (прежний сохранён)",
     "follow_up_opened": "автор написал после ответа",
     "deadline_moved_by_calendar": "срок перенесён изменением календаря",
+    # issue 18
+    "link_incident": "связано с похожими сообщениями в один инцидент",
+    "unlink_incident": "отвязано от инцидента",
 }
 DETAIL_KEYS: dict[str, str] = {
     "comment": "комментарий",
@@ -169,6 +175,7 @@ class MessagePanel(QWidget):
 
     detail_loaded = Signal(object)
     load_failed = Signal(str)
+    open_requested = Signal(int)
 
     def __init__(self, context: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -274,7 +281,12 @@ class MessagePanel(QWidget):
         self.tabs.addTab(self.history_view, "История")
         # Other recent messages about the same address or topic, with their answers (issue 18).
         self.similar_view = self._tree(["Когда", "Автор", "Почему похоже", "Сообщение и ответ"], "similar")
-        self.tabs.addTab(self.similar_view, "Похожие")
+        # Above them, the incident the operator linked this message into, and the link buttons.
+        self.incident = IncidentSection(context, self.similar_view)
+        self.incident.open_requested.connect(self._open_linked)
+        self.incident.group_loaded.connect(lambda _group: self._similar_tab_title())
+        self._similar_count = 0
+        self.tabs.addTab(self.incident, "Похожие")
         body.addWidget(self.tabs, 4)
         self.clear()
 
@@ -462,7 +474,9 @@ class MessagePanel(QWidget):
     def _load_similar(self, message_id: int) -> None:
         similar, actor = self.context.services.similar, self.context.actor
         self.similar_view.clear()
-        self.tabs.setTabText(3, "Похожие")
+        self._similar_count = 0
+        self.incident.load(message_id)
+        self._similar_tab_title()
         self.context.ops.query(
             self,
             lambda: similar.find(actor, message_id),
@@ -484,7 +498,23 @@ class MessagePanel(QWidget):
             row.setToolTip(3, plain_tooltip(text))
             row.setData(0, Qt.ItemDataRole.UserRole, item.id)
             self.similar_view.addTopLevelItem(row)
-        self.tabs.setTabText(3, f"Похожие ({len(found)})" if found else "Похожие")
+        self._similar_count = len(found)
+        self._similar_tab_title()
+        self.incident.show_similar(message_id, found)
+
+    def _similar_tab_title(self) -> None:
+        title = f"Похожие ({self._similar_count})" if self._similar_count else "Похожие"
+        group = self.incident.group()
+        if group is not None:
+            title += f" · инцидент: {group.size}"
+        self.tabs.setTabText(3, title)
+
+    def _open_linked(self, message_id: int) -> None:
+        """A linked message was activated: the workstation opens it, or (unconnected) this panel."""
+        if self.isSignalConnected(QMetaMethod.fromSignal(self.open_requested)):
+            self.open_requested.emit(message_id)
+        else:
+            self.show_message(message_id)
 
     def _add_attachment(self, info: AttachmentInfo) -> None:
         item = QListWidgetItem(info.filename)

@@ -38,6 +38,7 @@ from desktop_app.domain.lifecycle import DraftKind, MessageState
 from desktop_app.domain.validation import ValidationReport
 from desktop_app.services.draft_session import EDITABLE_STATES, DraftSession, SaveJob, failed_checks
 from desktop_app.services.drafting import DraftAttachment
+from desktop_app.services.incidents import IncidentGroupView, LinkedMessage, answer_as_start
 from desktop_app.services.presence import EDITING
 from desktop_app.services.queries import MessageDetail
 from desktop_app.services.templates import CHECK_BLANKS, TemplateInfo, merge_template, unfilled_blanks
@@ -132,6 +133,7 @@ class DraftEditor(QWidget):
         self._loading = False
         self._editable = False
         self._templates: list[TemplateInfo] = []
+        self._linked_answers: tuple[LinkedMessage, ...] = ()
         self._prefill = ""
         self._pending_failed: list[str] = []
 
@@ -198,10 +200,25 @@ class DraftEditor(QWidget):
         self.template_menu = QMenu(self.template_button)
         self.template_button.setMenu(self.template_menu)
         self.template_menu.aboutToShow.connect(self._fill_template_menu)
+        # Issue 18: one problem, one answer — the answer of a message linked into the same incident
+        # as a starting text. Shown only when such an answer exists; the executor edits it as usual.
+        self.linked_answer_button = QToolButton()
+        self.linked_answer_button.setObjectName("linked_answer")
+        self.linked_answer_button.setText("Взять ответ из связанного сообщения")
+        self.linked_answer_button.setAccessibleName("Взять ответ из связанного сообщения")
+        self.linked_answer_button.setToolTip(
+            "Сообщение связано в один инцидент с другими: начать с уже данного им ответа"
+        )
+        self.linked_answer_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.linked_answer_menu = QMenu(self.linked_answer_button)
+        self.linked_answer_button.setMenu(self.linked_answer_menu)
+        self.linked_answer_menu.aboutToShow.connect(self._fill_linked_answer_menu)
+        self.linked_answer_button.hide()
         top = QHBoxLayout()
         top.addWidget(QLabel("Вид:"))
         top.addWidget(self.kind_combo, 1)
         top.addWidget(self.template_button)
+        top.addWidget(self.linked_answer_button)
 
         self.text_edit = DraftTextEdit()
         self.text_edit.textChanged.connect(self._text_changed)
@@ -319,6 +336,7 @@ class DraftEditor(QWidget):
             widget.hide()
         self.counter_label.setText("")
         self.save_label.setText("")
+        self._show_linked_answers(None)
         self._set_editable(False)
         self.title_label.setText("Выберите сообщение в списке слева.")
 
@@ -327,6 +345,7 @@ class DraftEditor(QWidget):
         self.text_edit.setReadOnly(not editable)
         self.kind_combo.setEnabled(editable)
         self.template_button.setEnabled(editable)
+        self.linked_answer_button.setEnabled(editable)
         self.submit_button.setEnabled(editable)
         self.attachments.set_editable(editable)
 
@@ -383,6 +402,7 @@ class DraftEditor(QWidget):
         self.text_edit.setTextCursor(cursor)
         self._load_attachments()
         self._load_templates()
+        self._load_linked_answers()
         if editable:
             self.check_now()
             if self.is_dirty() and self.session.conflict is None:
@@ -403,6 +423,7 @@ class DraftEditor(QWidget):
         self._update_kind_choices()
         self._update_title()
         self._update_rework_banner()
+        self._load_linked_answers()  # a link made meanwhile on another workstation
 
     def _update_title(self) -> None:
         assert self.detail is not None
@@ -658,6 +679,62 @@ class DraftEditor(QWidget):
         cursor = self.text_edit.textCursor()
         start, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
         merged = merge_template(current[:start], current[end:], body, self.validation.starts_with_greeting)
+        if merged:
+            self.text_edit.insertPlainText(merged)
+
+    # -- the answer of a linked message (issue 18) ------------------------------------------------
+
+    def _load_linked_answers(self) -> None:
+        message_id = self.message_id
+        if message_id is None:
+            return
+        incidents, actor = self.context.services.incidents, self.context.actor
+
+        def done(group: IncidentGroupView | None) -> None:
+            if self._alive() and self.message_id == message_id:
+                self._show_linked_answers(group)
+
+        self.context.ops.query(
+            self, lambda: incidents.group_of(actor, message_id), done, lambda _e: None, slot="incident"
+        )
+
+    def _show_linked_answers(self, group: IncidentGroupView | None) -> None:
+        self._linked_answers = group.answers if group is not None else ()
+        self.linked_answer_button.setVisible(bool(self._linked_answers))
+
+    def linked_answers(self) -> tuple[LinkedMessage, ...]:
+        """Answers of the linked messages the editor offers (the confirmed ones first)."""
+        return self._linked_answers
+
+    def _fill_linked_answer_menu(self) -> None:
+        self.linked_answer_menu.clear()
+        for linked in self._linked_answers:
+            answer = " ".join(linked.answer.split())
+            title = (
+                f"{linked.author_name or 'автор не указан'}: {answer[:70]}{'…' if len(answer) > 70 else ''}"
+            )
+            action = self.linked_answer_menu.addAction(title)  # a QMenu item is plain text
+            action.setToolTip(answer)
+            action.triggered.connect(lambda _=False, m=linked.id: self.take_linked_answer(m))
+
+    def take_linked_answer(self, linked_id: int) -> None:
+        """Start from a linked message's answer, greeting this author; a typed text is kept around it."""
+        if self.detail is None or not self._editable:
+            return
+        linked = next((m for m in self._linked_answers if m.id == linked_id), None)
+        if linked is None:
+            return
+        greeting = self.validation.greeting_for(self.detail.row.author_name)
+        start = answer_as_start(linked.answer, greeting, self.validation.starts_with_greeting)
+        current = self.text()
+        if not current.strip() or current.strip() == self._prefill.strip():
+            self.text_edit.selectAll()
+            self.text_edit.insertPlainText(start)
+            return
+        # Something is typed already: nothing of it is lost, the answer joins it like a template.
+        cursor = self.text_edit.textCursor()
+        begin, end = sorted((cursor.selectionStart(), cursor.selectionEnd()))
+        merged = merge_template(current[:begin], current[end:], start, self.validation.starts_with_greeting)
         if merged:
             self.text_edit.insertPlainText(merged)
 

@@ -173,6 +173,7 @@ class ExecutorWorkspace(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.message_panel = MessagePanel(context)
+        self.message_panel.open_requested.connect(self.select_message)  # a linked message (issue 18)
         self.hand_back_button = QPushButton("Вернуть в ОпОГ: не наше…")
         self.hand_back_button.setObjectName("hand_back")
         self.hand_back_button.setToolTip("Сообщение направлено не по адресу: вернуть с указанием причины")

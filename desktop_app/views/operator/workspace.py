@@ -319,6 +319,7 @@ class OperatorWorkspace(QWidget):
         self.panel = MessagePanel(self.context)
         self.panel.setMinimumWidth(360)
         self.panel.load_failed.connect(self._panel_failed)
+        self.panel.open_requested.connect(self.open_linked)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
@@ -449,6 +450,25 @@ class OperatorWorkspace(QWidget):
         )
         self.table.scrollTo(self.model.index(row, 0))
         return True
+
+    def open_linked(self, message_id: int) -> None:
+        """A message of the shown incident (issue 18): select it here, or show its card alone.
+
+        Outside the current queue nothing stays selected, so no action can hit the row that was.
+        """
+        if self.select_message(message_id):
+            return
+        self._restoring = True
+        try:
+            self.table.selectionModel().clearSelection()
+            self.table.selectionModel().setCurrentIndex(
+                QModelIndex(), QItemSelectionModel.SelectionFlag.Clear
+            )
+        finally:
+            self._restoring = False
+        self._selected_id = None
+        self.update_actions()
+        self.panel.show_message(message_id)
 
     def set_queue(self, queue: Queue) -> None:
         self.queue_view.setCurrentIndex(self.queue_model.index(self.queue_model.row_of(queue), 0))

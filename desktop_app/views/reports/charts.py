@@ -74,18 +74,31 @@ def _legend(painter: QPainter, rect: QRectF, series: Sequence[Series]) -> QRectF
     return rect.adjusted(0, height, 0, 0)
 
 
+def _frame(
+    painter: QPainter, rect: QRectF, title: str, labels: Sequence[str], series: Sequence[Series]
+) -> tuple[QRectF, QFontMetricsF, float] | None:
+    """Title and legend of a chart with axes; the plot's rectangle, font metrics and peak value.
+
+    None (after saying so in the chart) when there is nothing to plot.
+    """
+    rect = _legend(painter, _title(painter, rect, title), series)
+    if not labels:
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "Нет данных за период")
+        return None
+    peak = max([v for s in series for v in s.values] + [1])
+    return rect, QFontMetricsF(painter.font(), painter.device()), peak
+
+
 def paint_bars(
     painter: QPainter, rect: QRectF, title: str, labels: Sequence[str], series: Sequence[Series]
 ) -> HitAreas:
     """Horizontal grouped bars, one group per label (department names are long)."""
-    rect = _legend(painter, _title(painter, rect, title), series)
     hits: HitAreas = []
-    if not labels:
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "Нет данных за период")
+    frame = _frame(painter, rect, title, labels, series)
+    if frame is None:
         return hits
-    metrics = QFontMetricsF(painter.font(), painter.device())
+    rect, metrics, peak = frame
     label_width = min(max(metrics.horizontalAdvance(label) for label in labels) + 8, rect.width() * 0.4)
-    peak = max([v for s in series for v in s.values] + [1])
     group_height = rect.height() / len(labels)
     bar_height = max(group_height * 0.8 / max(len(series), 1), 1.0)
     plot_left = rect.left() + label_width
@@ -117,17 +130,15 @@ def paint_trend(
     painter: QPainter, rect: QRectF, title: str, labels: Sequence[str], series: Sequence[Series]
 ) -> HitAreas:
     """A line per series over the weeks, with a dot per week (a click opens that week's messages)."""
-    rect = _legend(painter, _title(painter, rect, title), series)
     hits: HitAreas = []
-    if not labels:
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "Нет данных за период")
+    frame = _frame(painter, rect, title, labels, series)
+    if frame is None:
         return hits
-    metrics = QFontMetricsF(painter.font(), painter.device())
+    rect, metrics, peak = frame
     axis_left = rect.left() + metrics.horizontalAdvance("00000")
     plot = QRectF(
         axis_left, rect.top() + 4, rect.right() - axis_left - 8, rect.height() - metrics.height() * 1.6
     )
-    peak = max([v for s in series for v in s.values] + [1])
     painter.setPen(QPen(AXIS))
     painter.drawLine(plot.bottomLeft(), plot.bottomRight())
     painter.drawLine(plot.bottomLeft(), plot.topLeft())

@@ -141,3 +141,33 @@ def test_deadline_policy_is_edited_and_applies_to_new_stages(admin_view) -> None
     assert view.policy_result.text() == "Сроки этапов сохранены."
     message_id = world.arrive()  # 10:00 Tuesday: routing is now due in 2 working hours
     assert world.message(message_id).stage_due_at == msk(2026, 5, 12, 12, 0)
+
+
+def test_a_forged_audit_event_is_shown_to_the_administrator(
+    qtbot, tmp_path: Path, sqlite_template: Path
+) -> None:
+    """Issue 14: an event appended behind the app's back is named on the administrator's screen."""
+    import shutil
+
+    from tests.support.audit_forgery import forge_append
+
+    target = tmp_path / "db.sqlite3"
+    shutil.copyfile(sqlite_template, target)
+    db = Database(f"sqlite:///{target}")
+    try:
+        services = build_services(
+            Settings(), db, now=Clock(msk(2026, 5, 12, 10, 0)), audit_dir=tmp_path / "settings"
+        )
+        world = World(services)
+        world.arrive()
+        forged = forge_append(db)
+        world.arrive()  # the next legitimate action finds it
+        view = AdminWorkspace(
+            ViewContext(services, world.admin, Operations(services.changes, inline=True), AppSignals())
+        )
+        qtbot.addWidget(view)
+        assert not view.audit_warning.isHidden()
+        assert f"событие № {forged}" in view.audit_warning.text()
+        assert "в обход приложения" in view.audit_warning.text()
+    finally:
+        db.dispose()
