@@ -7,14 +7,14 @@ deadline lets «Просроченные» be advanced by the messages whose dea
 (a range read) instead of a scan of every open message.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0011"  # chained after main: 0008 → 0010 → 0009 → 0011 merged first
 branch_labels = None
 depends_on = None
 
