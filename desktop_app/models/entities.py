@@ -477,6 +477,15 @@ class ChangeLogEntry(Base):
     message_id: Mapped[int | None]
     kind: Mapped[str] = mapped_column(String(20))  # message, arrived, draft, presence
     changed_at: Mapped[dt.datetime] = mapped_column(default=utc_now, index=True)
+    # The message's counting key before and after the transaction (state, department, earliest open
+    # deadline; all None: the message did not exist), so the others apply the queue counts' delta
+    # instead of re-counting every message (issue 17). Both states None: membership unchanged.
+    old_state: Mapped[str | None] = mapped_column(String(20))
+    old_department_id: Mapped[int | None]
+    old_due_at: Mapped[dt.datetime | None]
+    new_state: Mapped[str | None] = mapped_column(String(20))
+    new_department_id: Mapped[int | None]
+    new_due_at: Mapped[dt.datetime | None]
 
 
 class Presence(Base):
@@ -512,6 +521,8 @@ Index(
     Message.overall_due_at,
 )
 Index("ix_messages_order", Message.stage_due_at, Message.arrived_at)
+# «Просроченные» advances by the messages whose 8-hour deadline passed since the last count (issue 17).
+Index("ix_messages_overall_due", Message.overall_due_at)
 
 
 class LoginThrottle(Base):

@@ -27,13 +27,17 @@ import sqlalchemy as sa
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from desktop_app.domain.lifecycle import MessageState
+from desktop_app.domain.lifecycle import OPEN_STATES, MessageState
 from desktop_app.models.database import Database
 from desktop_app.models.entities import ChangeLogEntry, Draft, Message, Presence
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "otklik_changes"
+# Held from the log insert to the commit on PostgreSQL: log ids then grow in commit order, so a reader
+# that saw id N has seen every change below N (a sequence alone hands out ids before the commit).
+_LOG_LOCK = 0x6F746B6C
+_KEY_CHUNK = 500  # ids per key read (well under every driver's bound-parameter limit)
 KEEP_LOG = dt.timedelta(minutes=10)  # a workstation that was away longer reloads everything
 _PRUNE_EVERY = 200  # commits between two prunings of the log
 
@@ -87,6 +91,52 @@ class Changes:
         return self.touches(message_id) or message_id in self.drafts or message_id in self.presence
 
 
+# What a message counts under in the queue counts: state, department, earliest open deadline.
+CountKey = tuple[str, int | None, dt.datetime | None]
+_OPEN_VALUES = frozenset(s.value for s in OPEN_STATES)
+
+
+def count_key(
+    state: str,
+    department_id: int | None,
+    stage_due_at: dt.datetime | None,
+    overall_due_at: dt.datetime | None,
+    overall_closed_at: dt.datetime | None,
+) -> CountKey:
+    """The counting key of a message row; ``due`` is when it becomes «просрочено» (None: never).
+
+    Same condition as ``queries._overdue``: an open message whose stage or 8-hour clock ran out.
+    """
+    state = state.value if isinstance(state, MessageState) else state
+    due = None
+    if state in _OPEN_VALUES:
+        clocks = [stage_due_at, overall_due_at if overall_closed_at is None else None]
+        present = [c for c in clocks if c is not None]
+        due = min(present) if present else None
+    return state, department_id, due
+
+
+def read_keys(session: Session, message_ids: Iterable[int]) -> dict[int, CountKey]:
+    """The counting keys of ``message_ids`` as the session's transaction sees them now."""
+    ids = sorted(message_ids)
+    found: dict[int, CountKey] = {}
+    connection = session.connection()
+    for start in range(0, len(ids), _KEY_CHUNK):
+        chunk = ids[start : start + _KEY_CHUNK]
+        for row in connection.execute(
+            sa.select(
+                Message.id,
+                Message.state,
+                Message.department_id,
+                Message.stage_due_at,
+                Message.overall_due_at,
+                Message.overall_closed_at,
+            ).where(Message.id.in_(chunk))
+        ):
+            found[row[0]] = count_key(*row[1:])
+    return found
+
+
 @dataclass
 class _Pending:
     messages: set[int] = field(default_factory=set)
@@ -94,6 +144,8 @@ class _Pending:
     drafts: set[int] = field(default_factory=set)
     states: set[MessageState] = field(default_factory=set)
     presence: set[int] = field(default_factory=set)
+    # message id -> its counting key before this transaction (None: it did not exist)
+    old_keys: dict[int, CountKey | None] = field(default_factory=dict)
 
     def freeze(self) -> Changes:
         return Changes(
@@ -110,6 +162,16 @@ class _Pending:
         rows += [(m, "draft") for m in self.drafts - self.messages - self.arrived]
         rows += [(m, "presence") for m in self.presence - self.messages - self.arrived - self.drafts]
         return rows
+
+
+_KEY_FIELDS = (
+    "old_state",
+    "old_department_id",
+    "old_due_at",
+    "new_state",
+    "new_department_id",
+    "new_due_at",
+)
 
 
 class Collected:
@@ -129,6 +191,7 @@ class ChangeFeed:
         self._local = threading.local()
         self._commits = 0
         factory = db.session_factory
+        event.listen(factory, "before_flush", self._before_flush)
         event.listen(factory, "after_flush", self._after_flush)
         event.listen(factory, "before_commit", self._before_commit)
         event.listen(factory, "after_commit", self._after_commit)
@@ -154,6 +217,22 @@ class ChangeFeed:
 
     # -- session events ------------------------------------------------------------------------
 
+    def _before_flush(self, session: Session, _context: Any, _instances: Any) -> None:
+        # The counting key of each message before this transaction first writes it, read from the
+        # database (an attribute's history is empty when it was expired before being set).
+        pending = self._pending.get(session)
+        if pending is None:
+            pending = self._pending[session] = _Pending()
+        unseen = {
+            obj.id
+            for obj in (*session.dirty, *session.deleted)
+            if isinstance(obj, Message) and obj.id is not None and obj.id not in pending.old_keys
+        }
+        if unseen:
+            keys = read_keys(session, unseen)
+            for message_id in unseen:
+                pending.old_keys[message_id] = keys.get(message_id)
+
     def _after_flush(self, session: Session, _context: Any) -> None:
         pending = self._pending.get(session)
         if pending is None:
@@ -162,6 +241,7 @@ class ChangeFeed:
             if isinstance(obj, Message):
                 if obj in session.new:
                     pending.arrived.add(obj.id)
+                    pending.old_keys.setdefault(obj.id, None)
                     pending.states.add(obj.state)
                 else:
                     pending.messages.add(obj.id)
@@ -188,15 +268,27 @@ class ChangeFeed:
         if not rows:
             return
         connection = session.connection()
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOG_LOCK})
+        new_keys = read_keys(session, pending.old_keys)
         now = self._now()
-        connection.execute(
-            sa.insert(ChangeLogEntry),
-            [{"message_id": m, "kind": kind, "changed_at": now} for m, kind in rows],
-        )
+        entries = []
+        for m, kind in rows:
+            entry: dict[str, Any] = {"message_id": m, "kind": kind, "changed_at": now}
+            entry.update(dict.fromkeys(_KEY_FIELDS))
+            if m in pending.old_keys and kind in ("arrived", "message"):
+                old, new = pending.old_keys[m], new_keys.get(m)
+                if old is not None:
+                    entry.update(zip(_KEY_FIELDS[:3], old, strict=True))
+                if new is not None:
+                    entry.update(zip(_KEY_FIELDS[3:], new, strict=True))
+            entries.append(entry)
+        connection.execute(sa.insert(ChangeLogEntry), entries)
         self._commits += 1
         if self._commits % _PRUNE_EVERY == 0:
             connection.execute(sa.delete(ChangeLogEntry).where(ChangeLogEntry.changed_at < now - KEEP_LOG))
-        if connection.dialect.name == "postgresql":
+        if postgres:
             # Delivered by the server only when (and if) this transaction commits.
             connection.execute(sa.text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
 

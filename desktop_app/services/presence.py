@@ -114,6 +114,10 @@ class PresenceService:
                 found.setdefault(message_id, []).append(Viewer(name, activity))
         return found
 
+    def notes(self) -> dict[int, str]:
+        """«открыто у: …» per message someone else has open: what a queue row shows (issue 17)."""
+        return {message_id: describe(viewers) for message_id, viewers in self.all_others().items()}
+
     def all_others(self) -> dict[int, list[Viewer]]:
         """Every message someone else has open (few rows: one per open card in the office)."""
         since = self._now() - STALE_AFTER

@@ -1,4 +1,4 @@
-"""Read side for the views: queues, counts, a message's whole record, search, change token."""
+"""Read side for the views: queues, counts, a message's whole record, search."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -35,6 +35,9 @@ from desktop_app.services import access
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import StageView
 from desktop_app.services.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from desktop_app.services.queue_counts import CountState
 
 
 class Queue(StrEnum):
@@ -207,7 +210,13 @@ _TIME_COLUMNS = (
     Message.overall_warn_from,
     Message.overall_closed_at,
 )
-_QUEUE_ORDER = (Message.stage_due_at.is_(None), Message.stage_due_at, Message.arrived_at)
+# The id last: a total order, so the table finds a row by binary search (ties are common: every
+# message that arrived out of hours has the same stage deadline, the next morning's).
+_QUEUE_ORDER = (Message.stage_due_at.is_(None), Message.stage_due_at, Message.arrived_at, Message.id)
+# The same order as two index range reads (rows with a stage deadline, then those without): an
+# ``IS NULL`` sort term serves from no index, so SQLite sorted the whole queue for its first screen.
+_DUE_ORDER = (Message.stage_due_at, Message.arrived_at, Message.id)
+_UNDATED_ORDER = (Message.arrived_at, Message.id)
 _USER_NAMES_TTL = dt.timedelta(minutes=5)
 _STATES = {s.value: s for s in MessageState}
 _CHANNELS = {c.value: c for c in ChannelKind}
@@ -247,6 +256,9 @@ def _overdue(now: dt.datetime) -> sa.ColumnElement[bool]:
     )
 
 
+overdue_condition = _overdue  # the «Просроченные» queue's condition, for the incremental counts
+
+
 def _sqlite_time(value: str | None) -> dt.datetime | None:
     # SQLite keeps UTC as naive ISO text (models.base.UTCDateTime); parse it as UTC.
     return _fromisoformat(value + "+00:00") if value else None  # 10× faster than .replace(tzinfo=)
@@ -283,6 +295,14 @@ def _rows(result: Any, departments: dict[int, str], dialect: str) -> list[Messag
         )
         for r in result
     ]
+
+
+def _in_queue_order(stmt: sa.Select[Any]) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """``stmt`` in ``_QUEUE_ORDER`` as two ordered reads whose concatenation is that order."""
+    return (
+        stmt.where(Message.stage_due_at.is_not(None)).order_by(*_DUE_ORDER),
+        stmt.where(Message.stage_due_at.is_(None)).order_by(*_UNDATED_ORDER),
+    )
 
 
 class MessageQueries:
@@ -392,6 +412,27 @@ class MessageQueries:
             departments = self._department_names(session)
             return _rows(session.connection().execute(stmt).fetchall(), departments, dialect)
 
+    def queue_page(
+        self, actor: Actor, queue: Queue, now: dt.datetime, limit: int, search: str = ""
+    ) -> list[MessageRow]:
+        """The first ``limit`` rows of ``queue`` in its order: the first screen, read before anything
+        else (an index range read of a few hundred rows, not the whole queue's ids; issue 17)."""
+        with self._db.session() as session:
+            actor = access.current_actor(session, actor)  # issue 14: as the person is now
+            dialect = self._db.dialect
+            stmt = self._visible(sa.select(*_row_columns(dialect)), actor)
+            stmt = self._queue_filter(stmt, queue, now)
+            stmt = self._search_filter(session, stmt, search)
+            departments = self._department_names(session)
+            connection = session.connection()
+            found: list[MessageRow] = []
+            for part in _in_queue_order(stmt):
+                if len(found) >= limit:
+                    break
+                result = connection.execute(part.limit(limit - len(found))).fetchall()
+                found += _rows(result, departments, dialect)
+            return found
+
     def queue_ids(self, actor: Actor, queue: Queue, now: dt.datetime, search: str = "") -> list[int]:
         """The message ids of ``queue`` in its order: cheap (an index scan), for loading a big queue
         screen by screen (:meth:`rows_by_ids`) instead of all at once."""
@@ -400,7 +441,8 @@ class MessageQueries:
             stmt = self._visible(sa.select(Message.id), actor)
             stmt = self._queue_filter(stmt, queue, now)
             stmt = self._search_filter(session, stmt, search)
-            return list(session.connection().execute(stmt.order_by(*_QUEUE_ORDER)).scalars())
+            connection = session.connection()
+            return [i for part in _in_queue_order(stmt) for i in connection.execute(part).scalars()]
 
     def rows_by_ids(self, actor: Actor, message_ids: Sequence[int]) -> list[MessageRow]:
         """The rows of ``message_ids`` (those visible to ``actor``), in the order given."""
@@ -460,10 +502,12 @@ class MessageQueries:
         counts[Queue.ALL] = sum(per_state.values())
         return {queue: counts[queue] for queue in Queue}
 
-    def change_token(self) -> int:
-        """Grows with every recorded action on any workstation (every change writes an audit event)."""
-        with self._db.session() as session:
-            return session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+    def counts_since(self, state: CountState | None, actor: Actor, now: dt.datetime) -> CountState:
+        """The queue counts brought up to date from ``state`` by the logged changes' deltas (None:
+        a full count); ``.counts()`` gives them per queue (issue 17: no grouped scan per change)."""
+        from desktop_app.services.queue_counts import QueueCounter
+
+        return QueueCounter(self._db).advance(state, actor, now)
 
     def message_detail(self, actor: Actor, message_id: int) -> MessageDetail:
         with self._db.session() as session:

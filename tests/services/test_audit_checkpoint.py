@@ -211,7 +211,7 @@ def test_a_legacy_database_upgraded_verifies_and_legacy_cannot_be_claimed(
         with db.engine.begin() as connection:  # a database as the release before 0009 left it …
             cfg = alembic_config(database_url)
             cfg.attributes["connection"] = connection
-            command.downgrade(cfg, "-1")
+            command.downgrade(cfg, "0009-1")  # by name: later migrations are chained after 0009
         with db.engine.begin() as conn:  # … holding events written before signatures existed
             previous = audit.GENESIS_HASH
             for action in ("login", "route_message", "approve_and_publish"):

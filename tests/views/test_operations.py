@@ -132,11 +132,11 @@ def test_an_older_reload_of_the_same_queue_does_not_overwrite_a_newer_one(
     workspace = _workspace(qtbot, pooled)
     qtbot.waitUntil(lambda: workspace.model.rowCount() == 1, timeout=5000)
     gate = Gate()
-    original = services.queries.queue_ids
-    monkeypatch.setattr(services.queries, "queue_ids", gate.wrap(original))
+    original = services.queries.queue_page  # the reload's first read (the first screen)
+    monkeypatch.setattr(services.queries, "queue_page", gate.wrap(original))
     workspace.reload()  # reads the queue as it is now (one message) and waits at the gate
     assert gate.entered.wait(5)
-    monkeypatch.setattr(services.queries, "queue_ids", original)
+    monkeypatch.setattr(services.queries, "queue_page", original)
     second = world.arrive()
     workspace.reload()  # a newer reload: two messages
     qtbot.waitUntil(lambda: workspace.model.rowCount() == 2, timeout=5000)

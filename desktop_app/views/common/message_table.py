@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import heapq
 import queue
 import threading
@@ -114,14 +115,29 @@ _PLAIN_ROLES = frozenset(
     )
 )
 
+# Roles as plain ints: data() runs for every role of every visible cell on each paint, and each
+# ``Qt.ItemDataRole.X`` lookup goes through the enum machinery (a third of a repaint's Python time).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
 SORT_ROLE = Qt.ItemDataRole.UserRole + 4
 
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
-# (instant, message id, stage code, status it enters, the due instant of that clock)
-DeadlineEvent = tuple[dt.datetime, int, str, DeadlineStatus, dt.datetime]
+# (instant, message id, stage code, status it enters, the due instant of that clock). Only atomic
+# values (the status as its plain string): the garbage collector stops tracking such tuples, so
+# 400,000 of them never make a full collection longer (issue 17: those collections were the stalls).
+DeadlineEvent = tuple[dt.datetime, int, str, str, dt.datetime]
+_OVERDUE = str(DeadlineStatus.OVERDUE.value)
+_WARNING = str(DeadlineStatus.WARNING.value)
 _TICK_ROLES = [
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.ToolTipRole,
@@ -141,6 +157,7 @@ def _haystack(row: MessageRow) -> str:
 
 @dataclass(frozen=True)
 class FilterResult:
+    generation: int  # of the loaded rows it was computed from
     snapshot: tuple[MessageRow, ...]
     text: str
     rows: list[MessageRow]
@@ -169,32 +186,45 @@ def deadline_events(rows: Iterable[MessageRow]) -> list[DeadlineEvent]:
     events: list[DeadlineEvent] = []
     for row in rows:
         if row.current_stage and row.stage_due is not None:
-            events.append((row.stage_due, row.id, row.current_stage, DeadlineStatus.OVERDUE, row.stage_due))
+            events.append((row.stage_due, row.id, row.current_stage, _OVERDUE, row.stage_due))
             if row.stage_warn_from is not None:
-                events.append(
-                    (row.stage_warn_from, row.id, row.current_stage, DeadlineStatus.WARNING, row.stage_due)
-                )
+                events.append((row.stage_warn_from, row.id, row.current_stage, _WARNING, row.stage_due))
         if row.overall_due is not None and row.overall_closed_at is None:
-            events.append((row.overall_due, row.id, "overall", DeadlineStatus.OVERDUE, row.overall_due))
+            events.append((row.overall_due, row.id, "overall", _OVERDUE, row.overall_due))
             if row.overall_warn_from is not None:
-                events.append(
-                    (row.overall_warn_from, row.id, "overall", DeadlineStatus.WARNING, row.overall_due)
-                )
+                events.append((row.overall_warn_from, row.id, "overall", _WARNING, row.overall_due))
     events.sort(key=_event_instant)
     return events
 
 
 def _find(rows: list[MessageRow], row: MessageRow, key: Callable[[MessageRow], Any], descending: bool) -> int:
-    """Where ``row`` (by id) is in ``rows``, kept in ``key`` order: a binary search, with a plain scan
-    when the list turns out not to be in that order (e.g. rows a test gave in its own order)."""
-    if not descending:
-        value = key(row)
-        n = bisect.bisect_left(rows, value, key=key)
-        while n < len(rows) and key(rows[n]) == value:
-            if rows[n].id == row.id:
-                return n
-            n += 1
+    """Where ``row`` (by id) is in ``rows``, kept in ``key`` order (keys end with the id, so the order
+    is total): a binary search, with a plain scan when the list turns out not to be in that order
+    (e.g. rows a test gave in its own order)."""
+    value = key(row)
+    n = _bisect(rows, value, key, descending, right=False)
+    while n < len(rows) and key(rows[n]) == value:
+        if rows[n].id == row.id:
+            return n
+        n += 1
     return next((n for n, r in enumerate(rows) if r.id == row.id), -1)
+
+
+def _bisect(
+    rows: Sequence[MessageRow], value: Any, key: Callable[[MessageRow], Any], descending: bool, *, right: bool
+) -> int:
+    """``bisect_left``/``bisect_right`` of ``value`` in ``rows`` ordered by ``key`` (either direction)."""
+    if not descending:
+        return (bisect.bisect_right if right else bisect.bisect_left)(rows, value, key=key)
+    low, high = 0, len(rows)
+    while low < high:  # rows[i] sorts before value iff its key is greater (descending)
+        middle = (low + high) // 2
+        current = key(rows[middle])
+        if current > value or (right and current == value):
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def _event_instant(event: DeadlineEvent) -> dt.datetime:
@@ -231,6 +261,20 @@ class _Chute:
 _CHUTE = _Chute()
 
 
+_SETTLE_AFTER = 2000  # rows: a load this big is moved out of the collector's way
+
+
+def settle_heap() -> None:
+    """Move every object alive now out of the cyclic garbage collector's generations (``gc.freeze``).
+
+    A loaded queue is 100,000 rows; every full collection walked them all (0.1–0.8 s with the GIL
+    held, on whichever thread it fell: the UI thread's longest stalls, issue 17). Rows hold no
+    reference cycles and are still freed by reference counting when they go; what the freeze costs
+    is that a reference cycle alive now and dropped later is not collected.
+    """
+    gc.freeze()
+
+
 def discard_later(*lists: list[Any] | None) -> None:
     """Let big lists go without freeing their items on the calling (UI) thread: a copy of the
     references keeps the items alive until the chute's thread frees them in slices (the lists
@@ -240,27 +284,36 @@ def discard_later(*lists: list[Any] | None) -> None:
             _CHUTE.put(list(items))
 
 
-def queue_order(row: MessageRow) -> tuple[bool, dt.datetime, dt.datetime]:
-    """The order the database returns a queue in (``MessageQueries.list_queue``)."""
-    return (row.stage_due is None, row.stage_due or _FAR, row.arrived_at)
+def queue_order(row: MessageRow) -> tuple[bool, dt.datetime, dt.datetime, int]:
+    """The order the database returns a queue in (``MessageQueries.list_queue``), ending with the id."""
+    return (row.stage_due is None, row.stage_due or _FAR, row.arrived_at, row.id)
 
 
 def _sort_key(column: Column) -> Callable[[MessageRow], Any]:
+    """A column's sort key, ending with the id: a total order, so a row is found by binary search."""
     if column is Column.STAGE_LEFT:
-        return lambda r: r.stage_due or _FAR
+        # = queue_order: a queue loaded in chunks from the database continues this order, so no
+        # chunk makes the UI thread re-sort the rows already shown.
+        return lambda r: (r.stage_due or _FAR, r.arrived_at, r.id)
     if column is Column.OVERALL_LEFT:
-        return lambda r: (r.overall_closed_at is not None, r.overall_due or _FAR)
+        return lambda r: (r.overall_closed_at is not None, r.overall_due or _FAR, r.id)
     if column is Column.PLATFORM:
-        return lambda r: r.platform
+        return lambda r: (r.platform, r.id)
     if column is Column.AUTHOR:
-        return lambda r: r.author_name.casefold()
+        return lambda r: (r.author_name.casefold(), r.id)
     if column is Column.TEXT:
-        return lambda r: r.preview.casefold()
+        return lambda r: (r.preview.casefold(), r.id)
     if column is Column.DEPARTMENT:
-        return lambda r: r.department_name.casefold()
+        return lambda r: (r.department_name.casefold(), r.id)
     if column is Column.STATE:
-        return lambda r: STATE_NAMES[r.state]
-    return lambda r: stage_title(r)
+        return lambda r: (STATE_NAMES[r.state], r.id)
+    return lambda r: (stage_title(r), r.id)
+
+
+def _sort_value(column: Column, row: MessageRow) -> Any:
+    """What ``SORT_ROLE`` shows: the sort key without its id tie-break."""
+    value = _sort_key(column)(row)[:-1]
+    return value[0] if len(value) == 1 else value
 
 
 class MessageTableModel(QAbstractTableModel):
@@ -293,8 +346,12 @@ class MessageTableModel(QAbstractTableModel):
         self._cache: dict[tuple[int, int], Countdown | None] = {}
         self._presence: dict[int, str] = {}
         self._by_id: dict[int, MessageRow] = {}
-        self._events: list[list[DeadlineEvent]] = []
+        self._events: list[list[DeadlineEvent]] = []  # a load's chunks, each sorted
+        self._refresh_events: list[list[DeadlineEvent]] = []  # refreshes', merged as they come
         self._events_dirty = False
+        self._generation = 0  # grows whenever the loaded rows change (a filter result is for one)
+        # The column that says who else has a row's message open (the executor hides «Состояние»).
+        self.presence_column = Column.STATE
 
     # -- loading, filtering, sorting --------------------------------------------------------------
 
@@ -307,6 +364,7 @@ class MessageTableModel(QAbstractTableModel):
         rows = list(rows)
         if not rows:
             return
+        self._generation += 1
         self._all.extend(rows)
         self._by_id.update((r.id, r) for r in rows)
         self._add_events(rows, events)
@@ -330,25 +388,30 @@ class MessageTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(shown) - 1)
             self._rows.extend(shown)
             self.endInsertRows()
+        if len(rows) >= _SETTLE_AFTER:
+            settle_heap()
         self.filter_applied.emit(len(self._rows), len(self._all))
 
     def apply_rows(self, rows: Iterable[MessageRow], ids: Iterable[int]) -> None:
         """Incremental refresh of the message ``ids``: ``rows`` are those still in the queue (issue 17).
 
-        Cost: a binary search per changed row in the shown and the loaded rows (both are kept in
-        order), not a pass over 100,000 rows; the view keeps its selection and scroll position.
+        Cost on the UI thread: a binary search per changed row in the shown and the loaded rows (both
+        are kept in a total order), one list insert or delete, and one ``dataChanged`` (the row stays
+        in place) or one row removal and insertion (it moved) per changed row; never a reset, never a
+        pass over the other rows. The view keeps its selection and scroll position.
         """
         rows = list(rows)
         fresh = {row.id: row for row in rows}
         touched = set(ids) | set(fresh)
         if not touched:
             return
+        self._generation += 1
         self._now = self._now_source()
         for row_id in touched:
             self._cache.pop((row_id, Column.STAGE_LEFT), None)
             self._cache.pop((row_id, Column.OVERALL_LEFT), None)
         key = self._row_key()
-        descending = self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
+        descending = self._descending()
         olds = [self._by_id[i] for i in touched if i in self._by_id]
         shown = [
             (n, old)
@@ -365,21 +428,26 @@ class MessageTableModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), n, n)
             del self._rows[n]
             self.endRemoveRows()
+        haystacks = self._haystacks
         for old in olds:
             n = _find(self._all, old, queue_order, False)
             if n >= 0:
                 del self._all[n]
+                if haystacks is not None:
+                    del haystacks[n]
         for row in rows:
-            bisect.insort(self._all, row, key=queue_order)
-        self._haystacks = None
+            n = bisect.bisect_right(self._all, queue_order(row), key=queue_order)
+            self._all.insert(n, row)
+            if haystacks is not None:
+                haystacks.insert(n, _haystack(row))  # the filter's index follows, never rebuilt
         for row_id in touched:
             self._by_id.pop(row_id, None)
         self._by_id.update((r.id, r) for r in rows)
         self._add_events(rows, None)
-        for row in sorted(fresh.values(), key=key):
+        for row in sorted(fresh.values(), key=key, reverse=descending):
             if not self._passes(row):
                 continue
-            n = self._insert_position(row, key)
+            n = _bisect(self._rows, key(row), key, descending, right=True)
             self.beginInsertRows(QModelIndex(), n, n)
             self._rows.insert(n, row)
             self.endInsertRows()
@@ -388,11 +456,8 @@ class MessageTableModel(QAbstractTableModel):
     def _row_key(self) -> Callable[[MessageRow], Any]:
         return _sort_key(self._sort[0]) if self._sort is not None else queue_order
 
-    def _insert_position(self, row: MessageRow, key: Callable[[MessageRow], Any]) -> int:
-        if self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder:
-            value = key(row)
-            return next((n for n, r in enumerate(self._rows) if key(r) < value), len(self._rows))
-        return bisect.bisect_right(self._rows, key(row), key=key)
+    def _descending(self) -> bool:
+        return self._sort is not None and self._sort[1] == Qt.SortOrder.DescendingOrder
 
     def _passes(self, row: MessageRow) -> bool:
         words = self._filter.casefold().split()
@@ -402,14 +467,15 @@ class MessageTableModel(QAbstractTableModel):
         return all(w in haystack for w in words)
 
     def set_presence(self, presence: dict[int, str]) -> None:
-        """Who else has each message open; repaints only the rows whose note changed."""
+        """Who else has each message open; repaints only the rows whose note changed (found by
+        binary search: the cost is the number of changed notes, not of rows)."""
         changed = {i for i in set(presence) | set(self._presence) if presence.get(i) != self._presence.get(i)}
         self._presence = dict(presence)
-        if not changed:
-            return
-        for n, row in enumerate(self._rows):
-            if row.id in changed:
-                self.dataChanged.emit(self.index(n, Column.STATE), self.index(n, Column.STATE))
+        column = self.presence_column
+        for message_id in changed:
+            n = self.row_of(message_id)
+            if n >= 0:
+                self.dataChanged.emit(self.index(n, column), self.index(n, column))
 
     def presence_of(self, message_id: int) -> str:
         return self._presence.get(message_id, "")
@@ -417,9 +483,17 @@ class MessageTableModel(QAbstractTableModel):
     def _add_events(self, rows: list[MessageRow], events: list[DeadlineEvent] | None) -> None:
         if self._events_dirty:
             return  # listed from every row on the next transitions() anyway
-        self._events.append(events if events is not None else deadline_events(rows))
-        if len(self._events) > 64:  # many small refreshes: merge into one sorted list
-            self._events = [list(heapq.merge(*self._events, key=_event_instant))]
+        added = events if events is not None else deadline_events(rows)
+        if events is not None:
+            self._events.append(added)  # a chunk of a load: kept apart, never merged on the UI thread
+            return
+        # A refresh's few events: merged with the previous refreshes' like a binary counter, so each
+        # event is merged O(log n) times in all and the lists a tick searches stay few.
+        small = self._refresh_events
+        small.append(added)
+        while len(small) > 1 and len(small[-2]) <= 2 * len(small[-1]):
+            last = small.pop()
+            small[-1] = list(heapq.merge(small[-1], last, key=_event_instant))
 
     def set_rows(self, rows: Iterable[MessageRow], events: list[DeadlineEvent] | None = None) -> None:
         # Freeing 100,000 rows takes ~0.1 s: the old lists go to a thread that frees them in slices.
@@ -429,6 +503,8 @@ class MessageTableModel(QAbstractTableModel):
         self._all = list(rows)
         self._by_id = {r.id: r for r in self._all}
         self._events = [events] if events is not None else []
+        self._refresh_events = []
+        self._generation += 1
         self._events_dirty = events is None and len(self._all) > 0
         self._haystacks = None  # built on the first filter: loading stays cheap
         self._calendar = self._calendar_source()
@@ -436,6 +512,8 @@ class MessageTableModel(QAbstractTableModel):
         self._cache.clear()
         self._rows = self._select()
         self.endResetModel()
+        if len(self._all) >= _SETTLE_AFTER:
+            settle_heap()
         self.filter_applied.emit(len(self._rows), len(self._all))
 
     def rows(self) -> Sequence[MessageRow]:
@@ -448,10 +526,11 @@ class MessageTableModel(QAbstractTableModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, message_id: int) -> int:
-        for number, row in enumerate(self._rows):
-            if row.id == message_id:
-                return number
-        return -1
+        """The shown row of a message (−1: not shown): a binary search in the sort order."""
+        row = self._by_id.get(message_id)
+        if row is None or not self._passes(row):
+            return -1
+        return _find(self._rows, row, self._row_key(), self._descending())
 
     def filter_text(self) -> str:
         return self._filter
@@ -470,23 +549,22 @@ class MessageTableModel(QAbstractTableModel):
         """The work of ``set_filter_text`` as a function for a worker thread (big queues, issue 17):
         it reads an immutable snapshot of the loaded rows; :meth:`apply_filter` shows its result."""
         snapshot = tuple(self._all)
-        haystacks = self._haystacks
+        haystacks = tuple(self._haystacks) if self._haystacks is not None else None
         sort = self._sort
         text = text.strip()
+        generation = self._generation
 
         def run() -> FilterResult:
-            stacks = haystacks if haystacks is not None else [_haystack(r) for r in snapshot]
+            stacks = list(haystacks) if haystacks is not None else [_haystack(r) for r in snapshot]
             rows = _matching(snapshot, stacks, text, sort)
-            return FilterResult(snapshot, text, rows, stacks)
+            return FilterResult(generation, snapshot, text, rows, stacks)
 
         return run
 
     def apply_filter(self, result: FilterResult) -> bool:
         """Show a worker's filter result; False (nothing done) when the rows changed meanwhile."""
-        if len(result.snapshot) != len(self._all) or any(
-            a is not b for a, b in zip(result.snapshot, self._all, strict=True)
-        ):
-            return False
+        if result.generation != self._generation:
+            return False  # O(1): no comparison of 100,000 rows on the UI thread
         self._haystacks = result.haystacks
         if result.text == self._filter:
             return True
@@ -546,8 +624,9 @@ class MessageTableModel(QAbstractTableModel):
         seen: set[tuple[int, str]] = set()
         if self._events_dirty:
             self._events = [deadline_events(self._all)]
+            self._refresh_events = []
             self._events_dirty = False
-        for events in self._events:
+        for events in (*self._events, *self._refresh_events):
             n = bisect.bisect_left(events, previous, key=_event_instant)
             while n < len(events) and events[n][0] <= current:
                 instant, row_id, stage, status, due = events[n]
@@ -555,12 +634,12 @@ class MessageTableModel(QAbstractTableModel):
                 row = self._by_id.get(row_id)
                 if row is None or (row_id, stage) in seen or not _still_due(row, stage, due):
                     continue  # the row left or its clock moved since these events were listed
-                if status is DeadlineStatus.OVERDUE and previous <= due < current:
+                if status == _OVERDUE and previous <= due < current:
                     # overdue means strictly after the due instant
-                    found.append((row, stage, status))
+                    found.append((row, stage, DeadlineStatus.OVERDUE))
                     seen.add((row_id, stage))
-                elif status is DeadlineStatus.WARNING and previous < instant <= current <= due:
-                    found.append((row, stage, status))
+                elif status == _WARNING and previous < instant <= current <= due:
+                    found.append((row, stage, DeadlineStatus.WARNING))
                     seen.add((row_id, stage))
         return found
 
@@ -602,7 +681,7 @@ class MessageTableModel(QAbstractTableModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ITEM_FLAGS
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -618,17 +697,17 @@ class MessageTableModel(QAbstractTableModel):
             return self._countdown_data(row, column, role)
         if role in _PLAIN_ROLES:
             return None  # font, alignment, colours, check state: the view's defaults
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column is Column.STATE and row.id in self._presence:
-                return f"{STATE_NAMES[row.state]} · {self._presence[row.id]}"
+        if role == _DISPLAY:
+            if column is self.presence_column and row.id in self._presence:
+                return f"{self._display(row, column)} · {self._presence[row.id]}"
             return self._display(row, column)
         if role == ROW_ROLE:
             return row
         if role == ID_ROLE:
             return row.id
-        if role == Qt.ItemDataRole.DecorationRole and column is Column.PLATFORM:
+        if role == _DECORATION and column is Column.PLATFORM:
             return platform_badge(row.platform)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             # Untrusted text: a tooltip that looks like HTML would be rendered as HTML.
             if column is Column.PLATFORM:
                 return plain_tooltip(platform_name(row.platform))
@@ -637,7 +716,7 @@ class MessageTableModel(QAbstractTableModel):
             if column in (Column.AUTHOR, Column.DEPARTMENT, Column.STATE, Column.STAGE):
                 return plain_tooltip(self._display(row, column) or "")
         if role == SORT_ROLE:
-            return _sort_key(column)(row)
+            return _sort_value(column, row)
         return None
 
     def _display(self, row: MessageRow, column: Column) -> str | None:
@@ -662,13 +741,13 @@ class MessageTableModel(QAbstractTableModel):
             return row
         if role == ID_ROLE:
             return row.id
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == _ALIGNMENT:
+            return _CENTER
         value = self.countdown(row, column)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return value.text if value else "—"
         if role == SORT_ROLE:
-            return _sort_key(column)(row)
+            return _sort_value(column, row)
         if role == STATUS_ROLE:
             # A plain str through QVariant (DeadlineStatus(value) converts), "" without a deadline: never
             # None, because PySide6 6.12 on Python 3.11 loses a reference to None each time Python code
@@ -676,11 +755,11 @@ class MessageTableModel(QAbstractTableModel):
             return value.status.value if value else ""
         if value is None:
             return None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             return status_colours(value.status)[0]
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return status_colours(value.status)[1]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if column is Column.STAGE_LEFT:
                 title, start = stage_title(row), row.stage_started_at
             else:
@@ -699,9 +778,10 @@ class CountdownDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         status = index.data(STATUS_ROLE)
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        text = index.data(_DISPLAY) or ""
+        # Only the cell's panel (selection, alternate row) from the style: no initStyleOption, which
+        # asks the model for a dozen roles per cell on every paint (the pill below is all we draw).
         opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
         opt.text = ""
         opt.backgroundBrush = Qt.BrushStyle.NoBrush
         style = opt.widget.style() if opt.widget else None

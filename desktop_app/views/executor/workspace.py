@@ -130,8 +130,10 @@ class ExecutorWorkspace(QWidget):
         self.validation = validation or context.services.validation
         self._known_states: dict[int, MessageState] | None = None  # None until the first load
         self._last_tick = self.services.now()
-        self._rows: list[MessageRow] = []
+        self._rows: dict[int, MessageRow] = {}  # the department's messages, both scopes
         self._current: int | None = None
+        self._pending_ids: set[int] = set()  # changed rows still to re-read (issue 17)
+        self._loading = False
 
         self.scope_combo = QComboBox()
         self.scope_combo.setAccessibleName("Какие сообщения показать")
@@ -173,6 +175,7 @@ class ExecutorWorkspace(QWidget):
         self.table.verticalHeader().hide()
         self.table.setColumnHidden(Column.DEPARTMENT, True)  # always the executor's own department
         self.table.setColumnHidden(Column.STATE, True)  # the stage column says what is due
+        self.model.presence_column = Column.STAGE  # «редактирует: …» where the executor looks
         delegate = CountdownDelegate(self.table)
         for column in (Column.STAGE_LEFT, Column.OVERALL_LEFT):
             self.table.setItemDelegateForColumn(column, delegate)
@@ -246,35 +249,79 @@ class ExecutorWorkspace(QWidget):
     def reload(self) -> None:
         """Re-read the department's messages (and the shown message, keeping the text being typed)."""
         queries, actor, now = self.services.queries, self.context.actor, self.services.now()
+        presence = self.services.presence
+        self._loading = True
         self.context.ops.query(
-            self, lambda: queries.list_queue(actor, Queue.ALL, now), self._loaded, self._failed, slot="queue"
+            self,
+            lambda: (queries.list_queue(actor, Queue.ALL, now), presence.notes()),
+            self._loaded,
+            self._load_failed,
+            slot="queue",
         )
         if self._current is not None:
             self._load_detail(self._current, refresh=True)
 
     def apply_changes(self, changes: Changes) -> None:
-        """A committed change here or elsewhere: re-read the list only when a row changed, the card
-        only when it is the shown message (the department's list is small; issue 17)."""
-        if changes.everything or changes.rows:
-            queries, actor, now = self.services.queries, self.context.actor, self.services.now()
+        """A committed change here or elsewhere: re-read only the changed rows and apply them row by
+        row (no reset: selection and scroll stay); presence alone re-reads only who has what open;
+        the card only when it is the shown message (issue 17)."""
+        if changes.everything:
+            self.reload()
+            return
+        if changes.rows:
+            self._pending_ids |= changes.rows
+            self._refresh_rows()
+        elif changes.presence:
+            presence = self.services.presence
             self.context.ops.query(
-                self,
-                lambda: queries.list_queue(actor, Queue.ALL, now),
-                self._loaded,
-                self._failed,
-                slot="queue",
+                self, presence.notes, self.model.set_presence, lambda _e: None, slot="presence"
             )
         if self._current is not None and changes.of_message(self._current):
             self._load_detail(self._current, refresh=True)
 
-    def _loaded(self, rows: list[MessageRow]) -> None:
-        self._announce_arrivals(rows)
-        self._rows = rows
-        self._apply_scope()
+    def _refresh_rows(self) -> None:
+        queries, actor, now = self.services.queries, self.context.actor, self.services.now()
+        presence, ids = self.services.presence, frozenset(self._pending_ids)
 
-    def _announce_arrivals(self, rows: list[MessageRow]) -> None:
-        """R6/R8: tell the executor when a message arrives or comes back for rework (30 minutes!)."""
-        states = {row.id: row.state for row in rows}
+        def load() -> tuple[frozenset[int], list[MessageRow], dict[int, str]]:
+            return ids, queries.queue_rows(actor, Queue.ALL, now, ids), presence.notes()
+
+        # The newest refresh covers every pending id, so an older one may be dropped safely.
+        self.context.ops.query(self, load, self._rows_refreshed, self._failed, slot="rows")
+
+    def _rows_refreshed(self, result: tuple[frozenset[int], list[MessageRow], dict[int, str]]) -> None:
+        ids, rows, presence = result
+        if not self._loading:
+            self._pending_ids -= ids  # else the full load may be older: refreshed again after it
+        self._announce_arrivals(rows, ids)
+        for message_id in ids:
+            self._rows.pop(message_id, None)
+        self._rows.update((r.id, r) for r in rows)
+        scope = self.scope_combo.currentData()
+        shown = [r for r in rows if scope == SCOPE_ALL or r.state in WORK_STATES]
+        self.model.apply_rows(shown, ids)
+        self.model.set_presence(presence)
+        self._keep_selection()
+
+    def _loaded(self, result: tuple[list[MessageRow], dict[int, str]]) -> None:
+        rows, presence = result
+        self._loading = False
+        self._announce_arrivals(rows)
+        self._rows = {r.id: r for r in rows}
+        self._apply_scope()
+        self.model.set_presence(presence)
+        if self._pending_ids:
+            self._refresh_rows()  # changes that arrived while the list was being read
+
+    def _announce_arrivals(self, rows: list[MessageRow], ids: frozenset[int] | None = None) -> None:
+        """R6/R8: tell the executor when a message arrives or comes back for rework (30 minutes!).
+
+        ``ids``: an incremental refresh of these messages (``rows`` are those still visible)."""
+        if ids is None or self._known_states is None:
+            states = {row.id: row.state for row in rows}
+        else:
+            states = {i: s for i, s in self._known_states.items() if i not in ids}
+            states.update((row.id, row.state) for row in rows)
         if self._known_states is not None:
             for row in rows:
                 before = self._known_states.get(row.id)
@@ -299,16 +346,22 @@ class ExecutorWorkspace(QWidget):
 
     def _apply_scope(self) -> None:
         scope = self.scope_combo.currentData()
-        rows = [r for r in self._rows if scope == SCOPE_ALL or r.state in WORK_STATES]
-        keep = self._current
+        rows = [r for r in self._rows.values() if scope == SCOPE_ALL or r.state in WORK_STATES]
         self.model.set_rows(rows)
         self.model.sort(Column.STAGE_LEFT, Qt.SortOrder.AscendingOrder)
-        if keep is not None:
-            row = self.model.row_of(keep)
-            if row >= 0:
-                self.table.selectionModel().blockSignals(True)
-                self.table.selectRow(row)
-                self.table.selectionModel().blockSignals(False)
+        self._keep_selection()
+
+    def _keep_selection(self) -> None:
+        """The shown message stays selected when its row moved (a removal and an insertion)."""
+        keep = self._current
+        if keep is None:
+            return
+        row = self.model.row_of(keep)
+        current = self.table.selectionModel().currentIndex()
+        if row >= 0 and (not current.isValid() or current.row() != row):
+            self.table.selectionModel().blockSignals(True)
+            self.table.selectRow(row)
+            self.table.selectionModel().blockSignals(False)
 
     def on_tick(self) -> None:
         span = visible_rows(self.table)
@@ -368,7 +421,7 @@ class ExecutorWorkspace(QWidget):
 
     def _submitted(self, message_id: int) -> None:
         self.notifier.withdraw(("rework", message_id))  # «возвращено» is over once resubmitted
-        self.reload()
+        self.apply_changes(Changes(messages=frozenset({message_id})))  # its row, not the whole list
 
     # -- hand back (misrouted message) -----------------------------------------------------------
 
@@ -398,6 +451,10 @@ class ExecutorWorkspace(QWidget):
         self.context.ops.write(
             self, lambda: workflow.hand_back(actor, message_id, version, reason), done, self._failed
         )
+
+    def _load_failed(self, error: BaseException) -> None:
+        self._loading = False
+        self._failed(error)
 
     def _failed(self, error: BaseException) -> None:
         self.error_label.setText(error_text(error))

@@ -45,6 +45,7 @@ from desktop_app.services.importing import EncodingConfirmationNeeded, ImportRes
 from desktop_app.services.manual import ManualPublication
 from desktop_app.services.presence import PresenceService, describe
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
+from desktop_app.services.queue_counts import CountState
 from desktop_app.services.routing import RoutingAdvice
 from desktop_app.services.saved_filters import SavedFilter
 from desktop_app.services.templates import TemplateInfo
@@ -96,7 +97,7 @@ SHORTCUTS: dict[str, str] = {
 }
 
 
-Loaded = tuple[Queue, list[int], list[MessageRow], list[DeadlineEvent], dict[int, str]]
+Loaded = tuple[Queue, list[MessageRow], list[DeadlineEvent], dict[int, str]]
 FIRST_SCREEN = 300  # rows read with the queue's ids: more than any screen shows
 CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thread
 
@@ -176,6 +177,7 @@ class OperatorWorkspace(QWidget):
         self._full_loading = False
         self._load_generation = 0
         self._pending_ids: set[int] = set()  # changed rows still to re-read (issue 17)
+        self._count_state: CountState | None = None  # the counts and the change-log row they are at
         self.last_error: QMessageBox | None = None
         self.import_progress: QProgressDialog | None = None
         self.setObjectName("operator_workspace")
@@ -554,21 +556,21 @@ class OperatorWorkspace(QWidget):
         queue, search = self.queue, self.server_search
 
         def load() -> Loaded:
-            ids = queries.queue_ids(actor, queue, now, search)
-            first = queries.rows_by_ids(actor, ids[:FIRST_SCREEN])
-            return queue, ids, first, deadline_events(first), _presence_notes(presence)
+            # The first screen first (a few hundred rows in order, LIMIT): shown before the queue's
+            # ids are read; the rest follows in chunks (issue 17: first screen ≤ 0.5 s at 100,000).
+            first = queries.queue_page(actor, queue, now, FIRST_SCREEN, search)
+            return queue, first, deadline_events(first), _presence_notes(presence)
 
         self._full_loading = True
         self._load_generation += 1
         # A newer load of the queue wins over an older one still running (issue 17: stale results).
         self.context.ops.query(self, load, self._loaded, self._load_failed, slot="queue")
-        # The counts (one grouped query over every message) on another worker, not in the way.
-        self.context.ops.query(
-            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
-        )
+        # The counts do not depend on the queue shown: the deltas since the last count (the first
+        # time, or after an unknown change, one full grouped count), off the UI thread.
+        self._refresh_counts()
 
     def _loaded(self, result: Loaded) -> None:
-        queue, ids, rows, events, presence = result
+        queue, rows, events, presence = result
         if queue is not self.queue:
             return  # the user switched queues meanwhile; that load is on its way
         selected = self._selected_id
@@ -579,16 +581,38 @@ class OperatorWorkspace(QWidget):
             kept = selected is not None and self.select_message(selected)
         finally:
             self._restoring = False
-        rest = ids[len(rows) :]
-        waiting = selected is not None and not kept and selected in set(rest)
         if kept and selected is not None:
             self.panel.show_message(selected)  # its history or state may have changed
-        elif not waiting:
-            self._selected_id = None
-            self.panel.clear()
         self.update_actions()
         self.first_screen_shown.emit(len(rows))
-        self._load_rest(self._load_generation, rest, len(ids))
+        if len(rows) < FIRST_SCREEN:  # the whole queue fitted on the first screen
+            if not kept:
+                self._selected_id = None
+                self.panel.clear()
+            self._load_rest(self._load_generation, [], len(rows))
+            return
+        queries, actor, now, search = (
+            self.services.queries,
+            self.actor,
+            self.services.now(),
+            self.server_search,
+        )
+        generation, shown = self._load_generation, {r.id for r in rows}
+
+        def rest_ids() -> list[int]:
+            # A row changed since the first screen was read is re-read through the feed anyway.
+            return [i for i in queries.queue_ids(actor, queue, now, search) if i not in shown]
+
+        def got(rest: list[int]) -> None:
+            if generation != self._load_generation:
+                return
+            waiting = self._selected_id is not None and self._selected_id in set(rest)
+            if not kept and not waiting:
+                self._selected_id = None
+                self.panel.clear()
+            self._load_rest(generation, rest, len(rows) + len(rest))
+
+        self.context.ops.query(self, rest_ids, got, self._load_failed, slot="chunk")
 
     def _load_rest(self, generation: int, rest: list[int], total: int) -> None:
         if generation != self._load_generation:
@@ -636,6 +660,7 @@ class OperatorWorkspace(QWidget):
     def apply_changes(self, changes: Changes) -> None:
         """A committed change (this workstation's or another's): re-read only the rows it touched."""
         if changes.everything:
+            self._count_state = None  # unknown scope: count everything once more
             self.reload()
             return
         if changes.presence and not changes.rows:
@@ -700,13 +725,19 @@ class OperatorWorkspace(QWidget):
             self.panel.show_message(selected)
         self.update_actions()
         self.rows_refreshed.emit(len(ids))
-        self._refresh_counts()  # after the rows: the grouped count over every message never delays them
+        self._refresh_counts()  # after the rows: the counts never delay them
 
     def _refresh_counts(self) -> None:
-        queries, actor, now = self.services.queries, self.actor, self.services.now()
-        self.context.ops.query(
-            self, lambda: queries.queue_counts(actor, now), self.queue_model.set_counts, slot="counts"
-        )
+        """Bring the counts up to date: the logged changes' deltas since the last count and the
+        deadlines passed since (issue 17: not a grouped count of 100,000 messages per change)."""
+        queries, actor, now, base = self.services.queries, self.actor, self.services.now(), self._count_state
+
+        def shown(state: CountState) -> None:
+            self._count_state = state
+            self.queue_model.set_counts(state.counts())
+
+        # The newest count wins (a later one started from the same or a newer base: never wrong).
+        self.context.ops.query(self, lambda: queries.counts_since(base, actor, now), shown, slot="counts")
 
     def _load_failed(self, error: BaseException) -> None:
         self._full_loading = False
@@ -800,6 +831,8 @@ class OperatorWorkspace(QWidget):
 
     def on_tick(self) -> None:
         now = self.services.now()
+        if self._count_state is not None:
+            self._refresh_counts()  # «Просроченные» grows as deadlines pass: a range read, no scan
         span = visible_rows(self.table)
         if span is not None:
             self.model.tick(*span)

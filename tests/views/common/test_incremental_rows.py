@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import random
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
@@ -57,3 +59,73 @@ def test_a_sorted_and_filtered_table_takes_a_new_row_in_place(qapp) -> None:
     assert model.rowCount() == shown + 1 and model.row_at(0).id == 10_000
     model.apply_rows([], {10_000})
     assert model.rowCount() == shown and model.row_of(10_000) == -1
+
+
+def _random_change(rng, rows: dict, next_id: list[int]):
+    """A random committed change as the feed reports it: (current rows of the ids, the ids)."""
+    kind = rng.randrange(4)
+    if kind == 0 or not rows:  # arrived
+        next_id[0] += 1
+        base = rng.choice(list(rows.values())) if rows else synthetic_rows(1)[0]
+        new = dataclasses.replace(base, id=next_id[0], author_name=rng.choice(["Аа", "Яя", "Мм"]))
+        return [new], {new.id}
+    victim = rows[rng.choice(list(rows))]
+    if kind == 1:  # left the queue
+        return [], {victim.id}
+    if kind == 2:  # its deadline moved (it moves in the order); ties with others are common
+        shift = dt.timedelta(minutes=rng.choice([-60, 0, 30, 120]))
+        return [
+            dataclasses.replace(victim, stage_due=victim.stage_due + shift, version=victim.version + 1)
+        ], {victim.id}
+    return [dataclasses.replace(victim, state=MessageState.ROUTED, version=victim.version + 1)], {victim.id}
+
+
+@pytest.mark.parametrize(
+    ("sort", "text"),
+    [
+        (None, ""),
+        ((Column.STAGE_LEFT, Qt.SortOrder.AscendingOrder), ""),
+        ((Column.AUTHOR, Qt.SortOrder.DescendingOrder), ""),
+        ((Column.STAGE_LEFT, Qt.SortOrder.DescendingOrder), "мусор"),
+    ],
+)
+def test_random_refreshes_leave_the_table_as_a_fresh_load_would_without_a_reset(qapp, sort, text) -> None:
+    rng = random.Random(17)
+    clock = Clock(msk(2026, 5, 12, 9, 30))
+    model = make_model(clock)
+    rows = {r.id: r for r in _ordered(300)}
+    model.set_rows(sorted(rows.values(), key=queue_order))
+    if sort is not None:
+        model.sort(*sort)
+    model.set_filter_text(text)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    next_id = [10_000]
+    for _ in range(200):
+        changed, ids = _random_change(rng, rows, next_id)
+        for i in ids:
+            rows.pop(i, None)
+        rows.update((r.id, r) for r in changed)
+        model.apply_rows(changed, ids)
+    assert not resets  # row signals only: the view keeps selection and scroll
+    fresh = make_model(clock)
+    fresh.set_rows(sorted(rows.values(), key=queue_order))
+    if sort is not None:
+        fresh.sort(*sort)
+    fresh.set_filter_text(text)
+    assert [r.id for r in model.rows()] == [r.id for r in fresh.rows()]
+    assert sorted(r.id for r in model.all_rows()) == sorted(rows)
+    for row in rng.sample(list(fresh.rows()), 20):
+        assert model.row_of(row.id) == fresh.row_of(row.id)
+
+
+def test_presence_repaints_only_the_rows_whose_note_changed(qapp) -> None:
+    model = make_model(Clock(msk(2026, 5, 12, 9, 30)))
+    rows = _ordered(500)
+    model.set_rows(rows)
+    model.sort(Column.AUTHOR, Qt.SortOrder.DescendingOrder)
+    painted: list[int] = []
+    model.dataChanged.connect(lambda first, last, *_: painted.extend(range(first.row(), last.row() + 1)))
+    model.set_presence({rows[7].id: "открыто у: Иванова"})
+    assert painted == [model.row_of(rows[7].id)]
+    assert "открыто у: Иванова" in model.index(painted[0], Column.STATE).data()
