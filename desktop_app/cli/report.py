@@ -115,11 +115,10 @@ def run(argv: list[str], context: CliContext) -> int:
 def _write(args: argparse.Namespace, period, out: Path, settings) -> int:  # type: ignore[no-untyped-def]
     import sqlalchemy as sa
 
-    from desktop_app.domain.lifecycle import Role
     from desktop_app.errors import OtklikError
     from desktop_app.models.database import open_database
-    from desktop_app.services.actor import Actor
     from desktop_app.services.bootstrap import build_services
+    from desktop_app.services.dashboard import COMMAND_LINE
     from desktop_app.services.report_export import write_csv, write_xlsx
 
     try:
@@ -127,7 +126,7 @@ def _write(args: argparse.Namespace, period, out: Path, settings) -> int:  # typ
     except OtklikError as exc:
         return fail(str(exc), EXIT_DATABASE)
     # The command line acts for the supervisor (decree item 3): whoever may run it may read the report.
-    actor = Actor(0, "командная строка", "Отчёт из командной строки", Role.SUPERVISOR)
+    actor = COMMAND_LINE
     try:
         services = build_services(settings, db)
         now = services.now()

@@ -34,9 +34,10 @@ from desktop_app.domain.worktime.deadlines import Outcome, Stage
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.models.database import Database
 from desktop_app.models.entities import Department, Message, StageDeadline, User
+from desktop_app.services.access import acting_as
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import attributed_parties
-from desktop_app.services.errors import InputError, PermissionDeniedError
+from desktop_app.services.errors import InputError
 from desktop_app.services.reports import OPOG_NAME, party_key
 from desktop_app.services.texts import STAGE_NAMES, STATE_NAMES
 
@@ -366,6 +367,10 @@ def _repeats_of(window: list[Any], since: dt.datetime) -> tuple[int, list[int]]:
     return author_repeats, address_repeats
 
 
+#: The actor of ``otklik report`` (INTERFACES.md: no login; the database's access is the authority).
+COMMAND_LINE = Actor(0, "командная строка", "Отчёт из командной строки", Role.SUPERVISOR)
+
+
 class DashboardService:
     """Figures, groupings, trend and funnel of a period; the messages behind each figure."""
 
@@ -377,10 +382,14 @@ class DashboardService:
         self._tz = zoneinfo.ZoneInfo(timezone)
         self.timezone = timezone
 
-    @staticmethod
-    def _require_supervisor(actor: Actor) -> None:
-        if actor.role not in (Role.SUPERVISOR, Role.ADMIN):
-            raise PermissionDeniedError("Отчёты доступны руководителю.")
+    def _require_supervisor(self, actor: Actor) -> None:
+        # The person as they are now, not as they logged in: a supervisor switched off or moved to
+        # another role loses the figures at once (issue 14, R11). `otklik report` has no login: whoever
+        # can run it against the database may read the report, so it acts as COMMAND_LINE (by identity).
+        if actor is COMMAND_LINE:
+            return
+        with self._db.session() as session:
+            acting_as(session, actor, (Role.SUPERVISOR, Role.ADMIN), "Отчёты доступны руководителю.")
 
     # -- the sets behind the figures (one definition each, shared by figures and drill-downs) -------
 

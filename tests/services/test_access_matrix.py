@@ -21,6 +21,7 @@ from desktop_app.models.entities import Attachment, DraftVersion, QuarantineEntr
 from desktop_app.services.actor import Actor
 from desktop_app.services.blobs import store_blob
 from desktop_app.services.bootstrap import AppServices
+from desktop_app.services.dashboard import Drill, ReportPeriod
 from desktop_app.services.errors import InputError, NotFoundError, PermissionDeniedError
 from desktop_app.services.queries import Queue
 from desktop_app.services.workflow import ReviewChecks
@@ -350,7 +351,33 @@ ADMIN_CASES: dict[str, tuple[Callable[[AppServices, World, Actor], object], set[
         lambda s, w, a: s.reports.missed(a, s.now() - dt.timedelta(days=30), s.now(), s.now()),
         {"admin", "supervisor"},
     ),
+    "dashboard.dashboard": (
+        lambda s, w, a: s.reports.board.dashboard(a, _month(s), s.now()),
+        {"admin", "supervisor"},
+    ),
+    "dashboard.message_lines": (
+        lambda s, w, a: list(s.reports.board.message_lines(a, _month(s), s.now())),
+        {"admin", "supervisor"},
+    ),
+    "dashboard.drill_down": (
+        lambda s, w, a: s.reports.board.drill_down(a, _received(s)),
+        {"admin", "supervisor"},
+    ),
+    "dashboard.drill_ids": (
+        lambda s, w, a: s.reports.board.drill_ids(a, _received(s)),
+        {"admin", "supervisor"},
+    ),
 }
+
+
+def _month(services: AppServices) -> ReportPeriod:
+    today = services.now().date()
+    return ReportPeriod(today - dt.timedelta(days=30), today)
+
+
+def _received(services: AppServices) -> Drill:
+    period = _month(services)
+    return Drill("received", period.first, period.last, services.now())
 
 
 @pytest.mark.parametrize("method", list(ADMIN_CASES))
