@@ -269,8 +269,10 @@ def incident_token(settings: Settings) -> str:
         try:
             stored = keyring.get_password(KEYRING_SERVICE, KEYRING_TOKEN_NAME)
         except Exception as exc:  # any backend failure: a locked or missing keyring
+            log.warning("OS keyring failed: %s", type(exc).__name__)  # the class only: no secrets in logs
             raise SettingsError(
-                f"Хранилище паролей системы недоступно ({type(exc).__name__}): токен Системы Инцидент не прочитан."
+                "Хранилище паролей системы недоступно (заблокировано или не настроено): "
+                "токен Системы Инцидент не прочитан."
             ) from exc
         if stored:
             return stored

@@ -154,3 +154,46 @@ def test_no_personal_data_in_the_log_after_a_full_run(
         stored = [s.last_error for s in session.scalars(sa.select(SyncState))]
         stored += [o.last_error for o in session.scalars(sa.select(OutboxItem))]
     assert all(MARK not in error for error in stored), stored
+
+
+def test_token_through_the_real_keyring_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The real package's API with an in-memory backend (no desktop keyring exists in CI): what
+    # `keyring set otklik incident-token` stores is what the gateway gets.
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.errors import KeyringLocked
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.values: dict[tuple[str, str], str] = {}
+            self.locked = False
+
+        def get_password(self, service: str, username: str) -> str | None:
+            if self.locked:
+                raise KeyringLocked("locked")
+            return self.values.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.values[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.values.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        monkeypatch.delenv(TOKEN_ENV, raising=False)
+        keyed = Settings(incident=IncidentSettings(use_keyring=True, token="из-файла"))
+        keyring.set_password("otklik", "incident-token", "секрет-из-хранилища")
+        assert incident_token(keyed) == "секрет-из-хранилища"
+        backend.locked = True
+        with pytest.raises(SettingsError) as refused:
+            incident_token(keyed)
+        message = str(refused.value)
+        assert "недоступно" in message and "KeyringLocked" not in message and "Error" not in message
+    finally:
+        keyring.set_keyring(previous)
