@@ -109,6 +109,18 @@ def test_unreachable_server_falls_back_with_notice(embedded) -> None:
     assert [m["text"] for m in data["matches"]] == ["расмотрено"]
 
 
+def test_an_unexpected_start_failure_is_told_in_russian(embedded) -> None:
+    # Not a ProofreadingUnavailableError: its English text (and path) must stay in the log.
+    def broken() -> RemoteLanguageToolProofreader:
+        raise RuntimeError("boom in /home/operator/secret")
+
+    proofreader = FallbackProofreader(broken, embedded)
+    result = DraftValidator(proofreader, vectors=None).validate("", "Здравствуйте! Обращение расмотрено.")
+    notice = result.to_json_dict()["spelling"]["notice"]
+    assert "непредвиденной ошибки" in notice
+    assert "boom" not in notice and "RuntimeError" not in notice and "/home" not in notice
+
+
 def test_factory_choices(embedded, fake_lt) -> None:
     settings = SimpleNamespace(
         engine="embedded", languagetool_url="", languagetool_dir="", java_path="", java_memory_mb=256

@@ -127,9 +127,10 @@ class FallbackProofreader:
             log.warning("LanguageTool unavailable, using the embedded engine: %s", exc)
             self._failure = str(exc)
             self.fallback.start()  # warm the fallback now that it is needed
-        except Exception as exc:  # never let a connect thread die silently
+        except Exception:  # never let a connect thread die silently
             log.exception("LanguageTool start failed")
-            self._failure = str(exc) or exc.__class__.__name__
+            # An unexpected error's text is not for the user (English, maybe a path): detail is in the log.
+            self._failure = "LanguageTool не запустился из-за непредвиденной ошибки (подробности в журнале программы)"
             self.fallback.start()
         finally:
             self._first_attempt_done.set()
