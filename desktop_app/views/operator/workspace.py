@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QSplitter,
-    QTableView,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -60,6 +59,7 @@ from desktop_app.views.common.message_table import (
     DeadlineEvent,
     FilterResult,
     MessageTableModel,
+    MessageTableView,
     deadline_events,
     explain_countdown,
     visible_rows,
@@ -283,7 +283,7 @@ class OperatorWorkspace(QWidget):
             self.services.calendar.calendar, self.services.now, self, explain=self._explain
         )
         self.model.filter_applied.connect(self._show_count)
-        self.table = QTableView()
+        self.table = MessageTableView()
         self.table.setAccessibleName("Сообщения очереди")
         self.table.setAccessibleDescription(
             "Стрелки выбирают сообщение; колонки сроков — оставшееся рабочее время"
