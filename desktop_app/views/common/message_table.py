@@ -254,6 +254,10 @@ class _Chute:
     def _run(self) -> None:
         while True:
             given = self._queue.get()
+            # A list comes when a new load replaces the rows, just before the UI thread paints the
+            # new first screen: wait until that paint is over. While the paint runs, every call into
+            # the model waits for the GIL this thread holds (issue 17: the queue switch's stall).
+            time.sleep(0.15)
             # The copy is made here, not on the UI thread (100,000 references: milliseconds there);
             # the given list is left as it is: a caller may still hold it.
             items = list(given)
