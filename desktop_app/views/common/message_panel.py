@@ -25,7 +25,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QMetaMethod, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QIcon, QPixmap
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -274,6 +274,10 @@ class MessagePanel(QWidget):
         self.thread_view.setAccessibleName("Переписка с автором")
         self.history_view = self._tree(["Когда", "Кто", "Действие", "Подробности"], "history")
         self.history_view.setAccessibleName("История действий с сообщением")
+        # The stage pills follow a change of the system's theme at once, not at the next selection.
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.paletteChanged.connect(self._recolour_stages)
         self.tabs.addTab(self.stages_view, "Сроки")
         self.tabs.addTab(self.thread_view, "Переписка")
         self.tabs.addTab(self.history_view, "История")
@@ -376,6 +380,18 @@ class MessagePanel(QWidget):
         self.clear()
         self.load_failed.emit(error_text(error))
 
+    @staticmethod
+    def _colour_stage(item: QTreeWidgetItem) -> None:
+        fg, bg = status_colours(DeadlineStatus(item.data(3, Qt.ItemDataRole.UserRole)))
+        item.setForeground(3, fg)
+        item.setBackground(3, bg)
+
+    def _recolour_stages(self, _palette: object = None) -> None:
+        if not shiboken6.isValid(self.stages_view):
+            return
+        for index in range(self.stages_view.topLevelItemCount()):
+            self._colour_stage(self.stages_view.topLevelItem(index))
+
     def set_detail(self, detail: MessageDetail) -> None:
         self._detail = detail
         self._requested = detail.row.id
@@ -426,10 +442,8 @@ class MessagePanel(QWidget):
                 ]
             )
             item.setToolTip(0, STAGE_NAMES.get(stage.stage.value, stage.stage.value))
-            fg, bg = status_colours(status)
-            item.setForeground(3, fg)
-            item.setBackground(3, bg)
             item.setData(3, Qt.ItemDataRole.UserRole, status.value)
+            self._colour_stage(item)
             if status is DeadlineStatus.OVERDUE:
                 item.setToolTip(3, "Срок этапа прошёл, этап не завершён")
             self.stages_view.addTopLevelItem(item)

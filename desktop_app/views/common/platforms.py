@@ -11,6 +11,8 @@ from functools import cache
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 
+from desktop_app.views.common.theme import contrast
+
 # code: (display name, badge letters, badge colour)
 PLATFORMS: dict[str, tuple[str, str, str]] = {
     "vk": ("ВКонтакте", "VK", "#0077ff"),
@@ -48,7 +50,9 @@ def platform_badge(code: str, size: int = 18) -> QPixmap:
     font.setBold(True)
     font.setPixelSize(int(size * 0.55))
     painter.setFont(font)
-    painter.setPen(QColor("#ffffff"))
+    # Letters white or near-black, whichever reads better on the brand colour (OK's orange needs dark).
+    fill, white, ink = QColor(colour), QColor("#ffffff"), QColor("#1a1a1a")
+    painter.setPen(white if contrast(white, fill) >= contrast(ink, fill) else ink)
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, letters)
     painter.end()
     return pixmap

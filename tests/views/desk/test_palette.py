@@ -224,3 +224,40 @@ def test_check_lists_follow_a_palette_change(qtbot, qapp: QApplication) -> None:
         assert theme.contrast(dark, base) >= theme.READABLE
     finally:
         QApplication.setPalette(before)
+
+
+def test_the_cards_stage_pills_follow_a_palette_change(qtbot, desk: Setup, qapp: QApplication) -> None:
+    """The «Сроки» tab is recoloured when the theme changes, not only at the next selection."""
+    before = QApplication.palette()
+    QApplication.setPalette(light_palette())
+    try:
+        message_id = desk.routed_message()
+        panel = MessagePanel(desk.context_for(desk.world.operator))
+        qtbot.addWidget(panel)
+        panel.show()
+        panel.set_detail(desk.services.queries.message_detail(desk.world.operator, message_id))
+        items = [panel.stages_view.topLevelItem(i) for i in range(panel.stages_view.topLevelItemCount())]
+        assert items
+        QApplication.setPalette(theme.dark_palette())
+        QApplication.processEvents()
+        for item in items:
+            status = DeadlineStatus(item.data(3, Qt.ItemDataRole.UserRole))
+            assert item.background(3).color() == theme.status_swatch(status, theme.dark_palette()).bg
+            assert theme.contrast(item.foreground(3).color(), item.background(3).color()) >= theme.READABLE
+    finally:
+        QApplication.setPalette(before)
+
+
+def test_platform_badges_are_readable(qapp: QApplication) -> None:
+    """Badge letters read on every brand colour (white on Odnoklassniki's orange did not: 2.6:1)."""
+    from desktop_app.views.common.platforms import PLATFORMS, platform_badge
+
+    for code, (_name, _letters, colour) in PLATFORMS.items():
+        image = platform_badge(code, 18).toImage()
+        fill = QColor(colour)
+        # The letters are the pixels furthest from the fill inside the badge.
+        far = max(
+            (image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())),
+            key=lambda c: abs(c.lightnessF() - fill.lightnessF()) if c.alpha() == 255 else -1,
+        )
+        assert theme.contrast(far, fill) >= 3.0, code  # large bold letters: WCAG's 3:1
