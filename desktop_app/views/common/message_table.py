@@ -48,6 +48,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -252,7 +253,15 @@ class _Chute:
 
     def _run(self) -> None:
         while True:
-            items = self._queue.get()
+            given = self._queue.get()
+            # A list comes when a new load replaces the rows, just before the UI thread paints the
+            # new first screen: wait until that paint is over. While the paint runs, every call into
+            # the model waits for the GIL this thread holds (issue 17: the queue switch's stall).
+            time.sleep(0.15)
+            # The copy is made here, not on the UI thread (100,000 references: milliseconds there);
+            # the given list is left as it is: a caller may still hold it.
+            items = list(given)
+            del given
             while items:
                 del items[-2000:]
                 time.sleep(0)  # let the UI thread take the GIL between slices
@@ -276,12 +285,12 @@ def settle_heap() -> None:
 
 
 def discard_later(*lists: list[Any] | None) -> None:
-    """Let big lists go without freeing their items on the calling (UI) thread: a copy of the
-    references keeps the items alive until the chute's thread frees them in slices (the lists
-    themselves are left alone: a caller may still hold one)."""
+    """Let big lists go without freeing their items on the calling (UI) thread: the chute's thread
+    copies the references and frees the items in slices (the lists themselves are left alone: a
+    caller may still hold one, and must not change it afterwards; the model only replaces its lists)."""
     for items in lists:
         if items and len(items) > 5000:
-            _CHUTE.put(list(items))
+            _CHUTE.put(items)
 
 
 def queue_order(row: MessageRow) -> tuple[bool, dt.datetime, dt.datetime, int]:
@@ -820,6 +829,63 @@ class CountdownDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
         return QSize(max(size.width() + 20, 84), size.height() + 6)
+
+
+class MessageTableView(QTableView):
+    """The queue's table view: rows added below the screen do not repaint the rows on screen.
+
+    Qt answers every change of the row count with a delayed ``doItemsLayout``, which repaints the
+    whole viewport. A big queue arrives in 20 chunks (issue 17), each appended after the rows shown;
+    each such repaint asks the model for every visible cell (a few thousand calls into Python) while
+    the next chunk is read on a worker thread, and that fight for the GIL made each repaint 20–55 ms
+    of the UI thread's CPU: the longest stalls of the first load. When everything that happened
+    since the last layout is rows appended past the last visible row, only the geometry (the scroll
+    bar's range) is updated; anything else (a reset, a sort, a removal, rows landing on screen) lays
+    out and repaints as Qt does.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._only_below = True  # since the last layout: only rows appended past the visible ones
+        self._watched: QAbstractItemModel | None = None
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        if self._watched is not None:
+            for signal, slot in self._signals(self._watched):
+                signal.disconnect(slot)
+        super().setModel(model)
+        self._watched = model
+        if model is not None:
+            for signal, slot in self._signals(model):
+                signal.connect(slot)
+        self._only_below = False
+
+    def _signals(self, model: QAbstractItemModel) -> list[tuple[Any, Callable[..., None]]]:
+        return [
+            (model.rowsAboutToBeInserted, self._rows_coming),
+            (model.rowsRemoved, self._anything_else),
+            (model.rowsMoved, self._anything_else),
+            (model.columnsInserted, self._anything_else),
+            (model.columnsRemoved, self._anything_else),
+            (model.modelReset, self._anything_else),
+            (model.layoutChanged, self._anything_else),
+        ]
+
+    def _rows_coming(self, parent: QModelIndex, first: int, _last: int) -> None:
+        # Before the insert: the rows on screen now are what the user sees until the next paint.
+        last_shown = self.rowAt(self.viewport().height() - 1)
+        if parent.isValid() or last_shown < 0 or first <= last_shown:
+            self._only_below = False  # the viewport is not full, or the rows land on screen
+
+    def _anything_else(self, *_args: Any) -> None:
+        self._only_below = False
+
+    def doItemsLayout(self) -> None:
+        only_below, self._only_below = self._only_below, True
+        if only_below and self.isVisible():
+            self.updateGeometries()  # the scroll bar learns the new row count; the cells are unchanged
+            return
+        super().doItemsLayout()
 
 
 def visible_rows(view: QTableView) -> tuple[int, int] | None:

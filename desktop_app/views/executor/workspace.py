@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from desktop_app.views.common.message_table import (
     Column,
     CountdownDelegate,
     MessageTableModel,
+    MessageTableView,
     explain_countdown,
     visible_rows,
 )
@@ -158,7 +158,7 @@ class ExecutorWorkspace(QWidget):
             lambda shown, total: self.count_label.setText(f"{shown} из {total}")
         )
         self.search_edit.textChanged.connect(self.model.set_filter_text)
-        self.table = QTableView()
+        self.table = MessageTableView()
         self.table.setAccessibleName("Сообщения подразделения")
         self.table.setAccessibleDescription(
             "Стрелки выбирают сообщение; колонки сроков — оставшееся рабочее время"

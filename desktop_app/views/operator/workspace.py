@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QSplitter,
-    QTableView,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -60,6 +59,7 @@ from desktop_app.views.common.message_table import (
     DeadlineEvent,
     FilterResult,
     MessageTableModel,
+    MessageTableView,
     deadline_events,
     explain_countdown,
     visible_rows,
@@ -283,7 +283,7 @@ class OperatorWorkspace(QWidget):
             self.services.calendar.calendar, self.services.now, self, explain=self._explain
         )
         self.model.filter_applied.connect(self._show_count)
-        self.table = QTableView()
+        self.table = MessageTableView()
         self.table.setAccessibleName("Сообщения очереди")
         self.table.setAccessibleDescription(
             "Стрелки выбирают сообщение; колонки сроков — оставшееся рабочее время"
@@ -584,6 +584,12 @@ class OperatorWorkspace(QWidget):
         if kept and selected is not None:
             self.panel.show_message(selected)  # its history or state may have changed
         self.update_actions()
+        if self.table.isVisible():
+            # The first screen is laid out and painted now, before the rest of the queue is read:
+            # painted while a worker runs Python, each of its thousands of calls into the model
+            # waits for the GIL (a 30-90 ms slice of the UI thread at 100,000, issue 17).
+            self.table.doItemsLayout()
+            self.table.viewport().repaint()
         self.first_screen_shown.emit(len(rows))
         if len(rows) < FIRST_SCREEN:  # the whole queue fitted on the first screen
             if not kept:
