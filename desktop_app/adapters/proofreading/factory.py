@@ -130,7 +130,9 @@ class FallbackProofreader:
         except Exception:  # never let a connect thread die silently
             log.exception("LanguageTool start failed")
             # An unexpected error's text is not for the user (English, maybe a path): detail is in the log.
-            self._failure = "LanguageTool не запустился из-за непредвиденной ошибки (подробности в журнале программы)"
+            self._failure = (
+                "LanguageTool не запустился из-за непредвиденной ошибки (подробности в журнале программы)"
+            )
             self.fallback.start()
         finally:
             self._first_attempt_done.set()
