@@ -13,18 +13,14 @@ import argparse
 import datetime as dt
 import os
 from pathlib import Path
-from typing import NoReturn
 
 from desktop_app.cli import CliContext, fail
+from desktop_app.cli.arguments import ArgumentError, RussianArgumentParser
 
 EXIT_OK = 0
 EXIT_DATABASE = 1
 EXIT_BAD_ARGUMENTS = 2
 FORMATS = ("xlsx", "csv", "pdf")
-
-
-class _ArgumentError(Exception):
-    pass
 
 
 _ARGPARSE_TRANSLATIONS = (
@@ -35,15 +31,6 @@ _ARGPARSE_TRANSLATIONS = (
     ("invalid choice:", "недопустимое значение:"),
     ("choose from", "допустимо:"),
 )
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports errors in Russian instead of exiting."""
-
-    def error(self, message: str) -> NoReturn:
-        for english, russian in _ARGPARSE_TRANSLATIONS:
-            message = message.replace(english, russian)
-        raise _ArgumentError(message)
 
 
 def _date(value: str) -> dt.date:
@@ -58,7 +45,8 @@ def _date(value: str) -> dt.date:
 def build_parser() -> argparse.ArgumentParser:
     from desktop_app.services.dashboard import GROUPINGS
 
-    parser = _Parser(
+    parser = RussianArgumentParser(
+        translations=_ARGPARSE_TRANSLATIONS,
         prog="otklik report",
         description="Отчёт руководителя за период: показатели, группировки и список сообщений.",
     )
@@ -76,12 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _check_out(value: str) -> Path:
     path = Path(value)
     if path.is_dir():
-        raise _ArgumentError(f"«{value}» — это папка, а нужен путь к файлу отчёта")
+        raise ArgumentError(f"«{value}» — это папка, а нужен путь к файлу отчёта")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise _ArgumentError(f"папка «{parent}» для файла отчёта «{value}» не существует")
+        raise ArgumentError(f"папка «{parent}» для файла отчёта «{value}» не существует")
     if not os.access(parent, os.W_OK):
-        raise _ArgumentError(f"в папку «{parent}» нельзя записать файл отчёта «{value}»")
+        raise ArgumentError(f"в папку «{parent}» нельзя записать файл отчёта «{value}»")
     return path
 
 
@@ -89,7 +77,7 @@ def run(argv: list[str], context: CliContext) -> int:
     """Entry point of ``otklik report``."""
     try:
         args = build_parser().parse_args(argv)
-    except _ArgumentError as exc:
+    except ArgumentError as exc:
         return fail(str(exc), EXIT_BAD_ARGUMENTS)
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
@@ -99,13 +87,13 @@ def run(argv: list[str], context: CliContext) -> int:
         from desktop_app.services.dashboard import ReportPeriod
 
         if args.last < args.first:
-            raise _ArgumentError(
+            raise ArgumentError(
                 f"дата --to «{args.last.isoformat()}» раньше даты --from «{args.first.isoformat()}»"
             )
         period = ReportPeriod(args.first, args.last)
         out = _check_out(args.out)
         settings = context.settings
-    except _ArgumentError as exc:
+    except ArgumentError as exc:
         return fail(str(exc), EXIT_BAD_ARGUMENTS)
     except OtklikError as exc:
         return fail(str(exc), EXIT_BAD_ARGUMENTS)

@@ -14,17 +14,14 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli import fail
+from desktop_app.cli.arguments import ArgumentError, RussianArgumentParser
 
 if TYPE_CHECKING:
     from desktop_app.cli import CliContext
     from desktop_app.domain.validation import ValidationReport
-
-
-class _ArgumentError(Exception):
-    pass
 
 
 _ARGPARSE_TRANSLATIONS = (
@@ -38,15 +35,6 @@ _ARGPARSE_TRANSLATIONS = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports errors in Russian instead of exiting."""
-
-    def error(self, message: str) -> NoReturn:
-        for english, russian in _ARGPARSE_TRANSLATIONS:
-            message = message.replace(english, russian)
-        raise _ArgumentError(message)
-
-
 def _non_negative(value: str) -> int:
     try:
         number = int(value)
@@ -58,7 +46,8 @@ def _non_negative(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = RussianArgumentParser(
+        translations=_ARGPARSE_TRANSLATIONS,
         prog="otklik validate",
         description="Проверка черновика ответа: приветствие, орфография, ответы на вопросы, формат площадки.",
     )
@@ -88,11 +77,11 @@ def _read(path: str, what: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise _ArgumentError(f"файл {what} «{path}» не найден") from None
+        raise ArgumentError(f"файл {what} «{path}» не найден") from None
     except UnicodeDecodeError:
-        raise _ArgumentError(f"файл {what} «{path}» не в кодировке UTF-8") from None
+        raise ArgumentError(f"файл {what} «{path}» не в кодировке UTF-8") from None
     except OSError as exc:
-        raise _ArgumentError(f"файл {what} «{path}» не удаётся прочитать: {exc.strerror}") from None
+        raise ArgumentError(f"файл {what} «{path}» не удаётся прочитать: {exc.strerror}") from None
 
 
 def run(argv: list[str], context: CliContext) -> int:
@@ -103,7 +92,7 @@ def run(argv: list[str], context: CliContext) -> int:
         options = build_parser().parse_args(argv)
         message = _read(options.message, "сообщения")
         draft = _read(options.draft, "черновика")
-    except _ArgumentError as exc:
+    except ArgumentError as exc:
         return fail(f"{exc}. Справка: otklik validate --help")
 
     from desktop_app.adapters.proofreading import create_proofreader
