@@ -178,12 +178,13 @@ def load_part(part: str) -> list[Pair]:
 
 
 # Development subsets by writer (docs/VALIDATION.md): the pairs the analyzer was developed on, and the
-# former held-out part (written by an independent writer, measured once in session 2, then moved into dev).
+# former held-out parts (each by an independent writer, measured once — in session 2 and session 3 — then
+# moved into dev).
 SUBSETS = {
-    "original": lambda pair: not pair.origin.startswith(SEEN_PREFIX),
-    "seen2026": lambda pair: pair.origin.startswith(SEEN_PREFIX),
+    "original": lambda pair: not pair.origin.startswith(("seen2026-", "seen2026b-")),
+    "seen2026": lambda pair: pair.origin.startswith("seen2026-"),
+    "seen2026b": lambda pair: pair.origin.startswith("seen2026b-"),
 }
-SEEN_PREFIX = "seen2026-"
 
 
 @dataclass
