@@ -86,3 +86,96 @@ def test_hints_are_advisory_and_explain_themselves(validator: DraftValidator) ->
     assert report.ok  # advisory: never changes the verdict
     for message in MESSAGES.values():
         assert message.endswith(".") and message.count(". ") == 0  # one Russian sentence each
+
+
+# --- formal_reply on a writer it was not tuned to (session 4): each false «отписка» kind found on dev ---
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        # a quoted organisation or portal and a numbered clinic were stripped as if they were a legal act
+        "Здравствуйте, Ирина! Вопрос передан в «Зеленстрой», ход работ виден на портале «Госуслуги».",
+        "Здравствуйте, Ирина! Информация передана главному врачу поликлиники № 2.",
+        # a particular body or official responsible for the matter
+        "Здравствуйте, Ирина! Тарифы устанавливаются региональной энергетической комиссией.",
+        "Здравствуйте, Ирина! Документы принимает заведующий детским садом.",
+        # work going on now, told in the present
+        "Здравствуйте, Ирина! Распил дерева ведётся, специалисты работают во дворе.",
+        "Здравствуйте, Ирина! Ремонт идёт по графику, подрядчик меняет полы и окна.",
+        # where the citizen can go: an office with its address
+        "Здравствуйте, Ирина! Разрешение оформляют в МФЦ (ул. Республики, 61) по заявлению с паспортом.",
+        # a hand-over whose purpose is itself an action on the matter
+        "Здравствуйте, Ирина! Информация о дереве передана в управление благоустройства для проверки.",
+    ],
+)
+def test_a_reply_with_something_concrete_is_no_formal_reply(draft: str) -> None:
+    assert "formal_reply" not in codes(draft)
+
+
+def test_formal_reply_needs_a_formula_of_one() -> None:
+    # No action, no term, no party — but no «рассмотрено», «принято к сведению», «обратитесь» either: the
+    # evidence is too weak to call it an «отписка» (precision over recall).
+    assert "formal_reply" not in codes("Здравствуйте, Ирина! Деревья в нашем районе растут давно.")
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        # a recommendation to go elsewhere is no action of ours
+        "Здравствуйте, Ирина! Рекомендуем обратиться в областное управление охотничьего хозяйства.",
+        # a rule recited: «предусмотрена», «установлен приказом Министерства …» are no actions nor parties
+        "Здравствуйте, Ирина! Ответственность предусмотрена Кодексом об административных правонарушениях. "
+        "Ваше обращение рассмотрено.",
+        "Здравствуйте, Ирина! Режим работы установлен в соответствии с приказом Министерства энергетики "
+        "Российской Федерации от 13.01.2003 № 6. Ваше предложение принято к сведению.",
+        # a school's or a house's number is no date
+        "Здравствуйте, Ирина! Информация о дереве у школы № 3 направлена в подрядную организацию.",
+    ],
+)
+def test_formal_reply_still_found_behind_a_recommendation_a_rule_or_a_number(draft: str) -> None:
+    assert "formal_reply" in codes(draft)
+
+
+def test_formal_reply_points_at_the_formula_and_says_what_is_missing() -> None:
+    draft = "Здравствуйте, Ирина! Ваше обращение рассмотрено. Информация принята к сведению."
+    [hint] = [h for h in QualityAdvisor().check(MESSAGE, draft, "vk", (), 1) if h.code == "formal_reply"]
+    assert draft[hint.offset : hint.offset + hint.length] == "Ваше обращение рассмотрено."
+    assert all(word in hint.message for word in ("сделано", "отвечает", "срок"))
+
+
+# --- works_done_no_photo: the platform rule and wording variants ---
+
+
+@pytest.mark.parametrize(
+    ("platform", "expected"),
+    [("ok", True), ("telegram", True), ("max", True), ("vk_video", False), ("youtube", False)],
+)
+def test_works_done_follows_the_platform_rule(platform: str, expected: bool) -> None:
+    # Video platforms' replies cannot carry photos (CORPUS-SCHEMA, docs/VALIDATION.md): never there.
+    draft = "Здравствуйте, Ирина! Работы выполнены: дерево во дворе дома 4 убрано 6 июня."
+    assert ("works_done_no_photo" in codes(draft, platform)) is expected
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Здравствуйте, Ирина! Произведена замена светильника у дома 4.",
+        "Здравствуйте, Ирина! Дождеприёмники у дома 4 освобождены от листвы.",
+        "Здравствуйте, Ирина! Ил из колодцев удалён 12 мая.",
+    ],
+)
+def test_works_done_in_other_words(draft: str) -> None:
+    assert "works_done_no_photo" in codes(draft)
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        # a fault in a program was fixed: nothing to photograph
+        "Здравствуйте, Ирина! Сбой устранён, все ваши обращения переданы мастеру.",
+        "Здравствуйте, Ирина! Произведён осмотр дерева во дворе дома 4.",
+    ],
+)
+def test_works_done_is_not_a_fixed_fault_or_an_inspection(draft: str) -> None:
+    assert "works_done_no_photo" not in codes(draft)

@@ -23,7 +23,9 @@ SENT_ELSEWHERE_NO_CONTACT = "sent_elsewhere_no_contact"
 WORKS_DONE_NO_PHOTO = "works_done_no_photo"
 
 MESSAGES = {
-    FORMAL_REPLY: "Ответ похож на отписку: в нём нет ни конкретного действия, ни срока, ни ответственного.",
+    FORMAL_REPLY: (
+        "Ответ похож на отписку: не сказано, что именно будет сделано, кто за это отвечает и в какой срок."
+    ),
     LEGAL_ACT_FULL_NAME: (
         "Полное название нормативного акта трудно читать: достаточно короткой ссылки или пересказа сути."
     ),
@@ -120,9 +122,11 @@ _PAPERWORK = frozenset(
 # are concrete, and stripping every «…» and «№ …» hid them (session 4: 4 of the 8 false «отписки» on dev).
 _LEGAL_REF = re.compile(
     r"(?i)\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*г\.?)?(?:\s*№\s*[\w/-]+)?|№\s*\d+(?:-[а-яa-z]+)+\b|"
-    r"«\s*(?:о|об|по)\s[^»]*»|"
-    # the act's issuer: «приказом Министерства энергетики», «постановлением администрации города»
-    r"\b(?:приказ|постановлени|распоряжени|решени)\w*\s+(?:министерств|департамент|комитет|управлени|"
+    r"«\s*(?:о|об|по)\s[^»]*»"
+)
+# The act's issuer, «приказом Министерства энергетики», «постановлением администрации города»: no party.
+_ACT_ISSUER = re.compile(
+    r"(?i)\b(?:приказ|постановлени|распоряжени|решени)\w*\s+(?:министерств|департамент|комитет|управлени|"
     r"правительств|администраци|комисси|думы|совета)\w*(?:\s+[а-яё]+){0,3}"
 )
 _NAMED_PARTY = re.compile(
@@ -286,11 +290,18 @@ _CONTACT = re.compile(
     r"\bул(?:\.|иц\w)\s*[А-ЯЁ][\w-]+,?\s*(?:д\.|дом)\s*\d+|\bкаб(?:инет|\.)\s*№?\s*\d+|\bпо\s+телефон\w*\s*[+\d(]",
     re.IGNORECASE,
 )
-# «установлен решением», «проведено обследование», «график восстановлен»: paperwork, not works to photograph.
+# «установлен решением», «проведено обследование», «график восстановлен», «сбой устранён»: paperwork or a
+# fault in a program, not works to photograph.
 _NOT_WORKS = re.compile(
     r"\b(?:решени\w*|постановлени\w*|закон\w*|порядок|порядк\w*|способ\w*|обследовани\w*|проверк\w*|"
     r"график\w*|расч[её]т\w*|перерасч[её]т\w*|выплат\w*|начислени\w*|заседани\w*|собрани\w*|приказ\w*|"
-    r"движени\w*|подач\w*|\w*снабжени\w*|бесед\w*|связ\w*)\b"
+    r"движени\w*|подач\w*|\w*снабжени\w*|бесед\w*|связ\w*|сбо(?:й|я|ю|ем|е|и|ев)|ошибк\w*|программ\w*|"
+    r"приложени\w*|осмотр\w*|выезд\w*|замер\w*)\b"
+)
+# What «проведены/произведены/осуществлены …» must be about to be works: «проведён ремонт», «произведена замена».
+_WORK_NOUN = re.compile(
+    r"\b(?:работ|ремонт|замен|уборк|покос|очистк|вывоз|обрезк|спил|отсыпк|подсыпк|установк|асфальтировани|монтаж|"
+    r"демонтаж|покраск|окраск|благоустройств|отлов|обработк|промывк|прочистк|расчистк)"
 )
 _WORK_VERBS = frozenset(
     [
@@ -328,8 +339,31 @@ _WORK_VERBS = frozenset(
         "подрезать",
         "вырубить",
         "опилить",
+        "удалить",
+        "освободить",
+        "осушить",
+        "подсыпать",
+        "отсыпать",
+        "выровнять",
+        "подмести",
+        "огородить",
+        "окосить",
+        "обкосить",
+        "вычистить",
+        "промыть",
+        "построить",
+        "благоустроить",
+        "окрасить",
+        "подстричь",
+        "выкорчевать",
+        "обработать",
+        "поменять",
+        "произвести",
+        "осуществить",
     ]
 )
+# Verbs that say nothing of the work by themselves: «проведена проверка», «осуществлён выезд».
+_GENERIC_WORK_VERBS = frozenset(["провести", "произвести", "осуществить"])
 
 
 class QualityAdvisor:
@@ -427,7 +461,8 @@ class QualityAdvisor:
 def _concrete(sentence: str) -> bool:
     """A sentence that tells the citizen something definite: a date or term, a party, a contact, a figure or
     an action on the matter."""
-    text = _LEGAL_REF.sub(" ", sentence)  # «от 29.12.2022 № 2497» is no deadline, «О порядке …» no party
+    # «от 29.12.2022 № 2497» is no deadline, «О порядке …» and «приказом Министерства …» no party
+    text = _ACT_ISSUER.sub(" ", _LEGAL_REF.sub(" ", sentence))
     if any(
         pattern.search(text)
         for pattern in (
@@ -524,12 +559,12 @@ def _works_done(text: str) -> bool:
         after_future, previous = previous in {"будет", "будут", "не"}, fold(token.text)
         if after_future:
             continue  # «будет засыпана», «не убран»: a promise or a denial, not completed works
-        for parse in parses(token.text)[:1]:
+        for parse in parses(token.text)[:2]:  # «удалён»: pymorphy3 reads «удалённый» (remote) first
             grammemes = set(parse.tag.grammemes)
             normal = fold(parse.normal_form)
             if normal not in _WORK_VERBS:
                 continue
-            if normal == "провести" and not re.search(r"\bработ", folded):
+            if normal in _GENERIC_WORK_VERBS and not _WORK_NOUN.search(folded):
                 continue  # «провёл беседу», «проведена проверка»: not works to photograph
             if {"PRTS", "perf"} <= grammemes or {"VERB", "perf", "past"} <= grammemes:
                 return True
