@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
 import pytest
 
+import desktop_app.adapters.proofreading as proofreading_adapters
+from desktop_app.cli import main
 from desktop_app.domain.validation import DraftValidator
 from desktop_app.domain.validation.quality import MESSAGES, QualityAdvisor
 
@@ -179,3 +184,41 @@ def test_works_done_in_other_words(draft: str) -> None:
 )
 def test_works_done_is_not_a_fixed_fault_or_an_inspection(draft: str) -> None:
     assert "works_done_no_photo" not in codes(draft)
+
+
+def test_the_same_hints_in_the_executors_panel_the_operators_review_and_the_cli(
+    embedded, qtbot, tmp_path, monkeypatch, capsys
+) -> None:
+    """Both workspaces validate through ValidationService and show the report in one ValidationPanel
+    (editable for the executor, read-only for the operator); ``otklik validate --json`` prints it."""
+    from desktop_app.services.validation import ValidationService
+    from desktop_app.views.editor import ValidationPanel
+    from desktop_app.views.editor.validation_panel import hint_line
+
+    draft = "Здравствуйте, Ирина! Ваше обращение рассмотрено. Вам следует обратиться в управляющую компанию."
+    service = ValidationService(SimpleNamespace(), lambda: [], proofreader=embedded)
+    report = service.validate(MESSAGE, draft, "Ирина", "vk", (), "answer")
+    hints = report.quality.hints
+    assert [h.code for h in hints] == ["formal_reply", "sent_elsewhere_no_contact"]
+    for read_only in (False, True):
+        panel = ValidationPanel(read_only=read_only)
+        qtbot.addWidget(panel)
+        panel.show_report(report)
+        assert [panel.quality_list.item(i).text() for i in range(panel.quality_list.count())] == [
+            hint_line(h) for h in hints
+        ]
+        with qtbot.waitSignal(panel.jump_requested) as jump:
+            panel._item_clicked(panel.quality_list.item(0))
+        assert jump.args == [hints[0].offset, hints[0].length]
+
+    original = proofreading_adapters.create_proofreader
+    monkeypatch.setattr(proofreading_adapters, "create_proofreader", lambda s: original(s, embedded=embedded))
+    monkeypatch.setattr(type(embedded), "close", lambda self: None)
+    (tmp_path / "m.txt").write_text(MESSAGE, encoding="utf-8")
+    (tmp_path / "d.txt").write_text(draft, encoding="utf-8")
+    (tmp_path / "s.toml").write_text('[proofreading]\nengine = "embedded"\n', encoding="utf-8")
+    code = main(["--config", str(tmp_path / "s.toml"), "validate", "--message", str(tmp_path / "m.txt"),
+                 "--draft", str(tmp_path / "d.txt"), "--author", "Ирина", "--platform", "vk", "--json"])  # fmt: skip
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["quality"]["hints"] == [h.to_json_dict() for h in hints]
