@@ -112,6 +112,11 @@ def test_hints_are_advisory_and_explain_themselves(validator: DraftValidator) ->
         "Здравствуйте, Ирина! Разрешение оформляют в МФЦ (ул. Республики, 61) по заявлению с паспортом.",
         # a hand-over whose purpose is itself an action on the matter
         "Здравствуйте, Ирина! Информация о дереве передана в управление благоустройства для проверки.",
+        # kinds no dev writer used yet, checked so that a new writer's concrete reply is not called one
+        "Здравствуйте, Ирина! Обращение рассмотрено, мы будем контролировать подрядчика.",
+        "Здравствуйте, Ирина! Обращение рассмотрено, проверки двора теперь ежедневно.",
+        "Здравствуйте, Ирина! Обращение рассмотрено, подайте заявление на компенсацию.",
+        "Здравствуйте, Ирина! Обращение рассмотрено, справку о составе семьи получите в соцзащите.",
     ],
 )
 def test_a_reply_with_something_concrete_is_no_formal_reply(draft: str) -> None:
@@ -136,6 +141,8 @@ def test_formal_reply_needs_a_formula_of_one() -> None:
         "Российской Федерации от 13.01.2003 № 6. Ваше предложение принято к сведению.",
         # a school's or a house's number is no date
         "Здравствуйте, Ирина! Информация о дереве у школы № 3 направлена в подрядную организацию.",
+        # the author's name and patronymic in a long greeting is no responsible person
+        "Добрый день, уважаемая Анна Сергеевна! Ваше обращение рассмотрено.",
     ],
 )
 def test_formal_reply_still_found_behind_a_recommendation_a_rule_or_a_number(draft: str) -> None:

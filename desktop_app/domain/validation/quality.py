@@ -83,6 +83,11 @@ _TIME_LEMMAS = frozenset(
         "течение",
         "ближайший",
         "сутки",
+        "ежедневно",
+        "еженедельно",
+        "ежемесячно",
+        "ежегодно",
+        "круглосуточно",
     ]
 )
 # Paperwork, not work: «рассмотрено», «передано», «принято к сведению», «взято на контроль».
@@ -147,12 +152,14 @@ _AMOUNT = re.compile(r"(?i)\b\d[\d\s]*(?:[.,]\d+)?\s*(?:%|процент\w*|ру
 _INSTITUTION = re.compile(
     r"(?i)\b(?:комисси\w+|фонд\w*\s+(?:капитальн|социальн|пенсионн|обязательн)\w*|департамент\w*|министерств\w*|"
     r"комитет\w*|инспекци\w+|прокуратур\w+|полици\w+|роспотребнадзор\w*|госжилинспекци\w+|ветстанци\w+|"
+    r"соцзащит\w*|социальн\w+\s+защит\w*|(?:социальн|пенсионн)\w+\s+фонд\w*|соцфонд\w*|"
     r"управлени\w+\s+(?:образовани|социальн|жкх|жилищн|культур|здравоохранени|транспорт|благоустройств|"
     r"архитектур|опеки|дорожн|капитальн|городск)\w*|главн\w+\s+врач\w*|директор\w*|начальник\w*|заведующ\w+|"
-    r"мастер\w*\s+участк\w*|диспетчер\w*)|\b(?:МФЦ|ДЮСШ|ГИБДД|УМВД|ОМВД|МЧС|ЖЭУ|РЭК|ГУП|МАУ|МБОУ|МАОУ|МБДОУ|ГБУЗ)\b"
+    r"мастер\w*\s+участк\w*|диспетчер\w*)|\b(?:МФЦ|СФР|ПФР|ДЮСШ|ГИБДД|УМВД|ОМВД|МЧС|ЖЭУ|РЭК|ГУП|МАУ|МБОУ|МАОУ|МБДОУ|ГБУЗ)\b"
 )
-# A person by name and patronymic («мастеру Сергею Николаевичу Белову»).
+# A person by name and patronymic («мастеру Сергею Николаевичу Белову») — not the author in the greeting.
 _PERSON = re.compile(r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|инична)\w*\b")
+_GREETING_HEAD = re.compile(r"(?i)^(?:здравствуй\w*|добр\w+\s+(?:день|утро|вечер)|уважаем\w+)[^!?.]*!")
 # An address the citizen can go to: «ул. Республики, 61», «на Парковой, 4», «улица Мира, д. 5».
 _ADDRESS = re.compile(
     r"\b(?:ул\.|улиц\w+|пр\.|просп\w*|пер\.)\s*[А-ЯЁ][\w-]+,?\s*(?:д\.\s*)?\d+|"
@@ -462,7 +469,7 @@ def _concrete(sentence: str) -> bool:
     """A sentence that tells the citizen something definite: a date or term, a party, a contact, a figure or
     an action on the matter."""
     # «от 29.12.2022 № 2497» is no deadline, «О порядке …» and «приказом Министерства …» no party
-    text = _ACT_ISSUER.sub(" ", _LEGAL_REF.sub(" ", sentence))
+    text = _ACT_ISSUER.sub(" ", _LEGAL_REF.sub(" ", _GREETING_HEAD.sub(" ", sentence)))
     if any(
         pattern.search(text)
         for pattern in (
@@ -485,16 +492,20 @@ def _concrete_action(text: str) -> bool:
     """A promised or completed action on the matter itself (not paperwork such as «рассмотрено», nor a rule
     such as «предусмотрено законом», «установлен решением»)."""
     norm = bool(_NORM_CONTEXT.search(text))
+    previous = ""
     for token in tokenize(text):
         if not token.is_word:
             continue
+        after_future, previous = previous in {"будет", "будут", "будем"}, fold(token.text)
         for parse in parses(token.text)[:1]:
             grammemes = set(parse.tag.grammemes)
             normal = fold(parse.normal_form)
             if normal in _PAPERWORK or normal in _NORM_LEMMAS or (norm and normal == "установить"):
                 continue
-            if {"VERB", "perf"} <= grammemes and ({"futr"} & grammemes or {"past"} & grammemes):
-                return True
+            if {"VERB", "perf"} <= grammemes and ({"futr", "past", "impr"} & grammemes):
+                return True  # «уберут», «заменили», «подайте заявление»
+            if after_future and "INFN" in grammemes and normal not in _STATIVE:
+                return True  # «будут убирать», «будем контролировать»
             if {"PRTS", "perf"} <= grammemes or ({"INFN", "perf"} <= grammemes and normal in _WORK_VERBS):
                 return True
             if fold(token.text) in {"запланирован", "запланирована", "запланированы"}:
