@@ -62,6 +62,20 @@ CHANGES: dict[str, dict[str, Any]] = {
         }
     },
     "require_formula": {"FORMAL_MARKERS": (ALWAYS,)},
+    # kinds no dev writer used («будем контролировать», «ежедневно», «подайте заявление», «в соцзащите»,
+    # the author's name in a long greeting): undone together
+    "anticipated": {
+        "_ACTION_MOODS": frozenset(["futr", "past"]),
+        "_FUTURE_AUX": frozenset(),
+        "_TIME_LEMMAS": q._TIME_LEMMAS
+        - {"ежедневно", "еженедельно", "ежемесячно", "ежегодно", "круглосуточно"},
+        "_GREETING_HEAD": NEVER,
+        "_INSTITUTION": re.compile(
+            q._INSTITUTION.pattern.replace(
+                r"соцзащит\w*|социальн\w+\s+защит\w*|(?:социальн|пенсионн)\w+\s+фонд\w*|соцфонд\w*|", ""
+            ).replace("МФЦ|СФР|ПФР|", "МФЦ|")
+        ),
+    },
     "works_not_fault": {
         "_NOT_WORKS": re.compile(
             r"\b(?:решени\w*|постановлени\w*|закон\w*|порядок|порядк\w*|способ\w*|обследовани\w*|проверк\w*|"
@@ -101,6 +115,9 @@ CHANGES: dict[str, dict[str, Any]] = {
         "_WORK_NOUN": re.compile(r"\bработ"),
     },
 }
+
+# Undone first, so that undoing "institution" as well (no body counts) wins over its reduced pattern.
+CHANGES = {"anticipated": CHANGES.pop("anticipated"), **CHANGES}
 
 
 @contextlib.contextmanager

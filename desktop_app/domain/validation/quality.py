@@ -491,6 +491,11 @@ def _concrete(sentence: str) -> bool:
     return bool(lemmas & _TIME_LEMMAS) or _concrete_action(text) or _ongoing_action(text)
 
 
+# «уберут», «заменили», «подайте заявление»; «будут убирать», «будем контролировать».
+_ACTION_MOODS = frozenset(["futr", "past", "impr"])
+_FUTURE_AUX = frozenset(["будет", "будут", "будем"])
+
+
 def _concrete_action(text: str) -> bool:
     """A promised or completed action on the matter itself (not paperwork such as «рассмотрено», nor a rule
     such as «предусмотрено законом», «установлен решением»)."""
@@ -499,13 +504,13 @@ def _concrete_action(text: str) -> bool:
     for token in tokenize(text):
         if not token.is_word:
             continue
-        after_future, previous = previous in {"будет", "будут", "будем"}, fold(token.text)
+        after_future, previous = previous in _FUTURE_AUX, fold(token.text)
         for parse in parses(token.text)[:1]:
             grammemes = set(parse.tag.grammemes)
             normal = fold(parse.normal_form)
             if normal in _PAPERWORK or normal in _NORM_LEMMAS or (norm and normal == "установить"):
                 continue
-            if {"VERB", "perf"} <= grammemes and ({"futr", "past", "impr"} & grammemes):
+            if {"VERB", "perf"} <= grammemes and (_ACTION_MOODS & grammemes):
                 return True  # «уберут», «заменили», «подайте заявление»
             if after_future and "INFN" in grammemes and normal not in _STATIVE:
                 return True  # «будут убирать», «будем контролировать»
