@@ -45,6 +45,17 @@ def test_full_name_of_a_legal_act() -> None:
     assert "legal_act_full_name" not in codes(short)
 
 
+def test_a_rules_content_is_not_its_full_title() -> None:
+    # «Правилами благоустройства» followed by what the rule says, not by the rest of a title.
+    assert "legal_act_full_name" not in codes(
+        "Здравствуйте, Ирина! Согласно правилам благоустройства владельцы участков обязаны убирать упавшие деревья сами."
+    )
+    assert "legal_act_full_name" in codes(
+        "Здравствуйте, Ирина! Порядок определён Правилами предоставления коммунальных услуг собственникам и "
+        "пользователям помещений в многоквартирных домах."
+    )
+
+
 def test_participle_chain() -> None:
     chain = (
         "Здравствуйте, Ирина! Вопросы, связанные с содержанием зелёных насаждений, расположенных на территориях, "
@@ -117,6 +128,8 @@ def test_hints_are_advisory_and_explain_themselves(validator: DraftValidator) ->
         "Здравствуйте, Ирина! Обращение рассмотрено, проверки двора теперь ежедневно.",
         "Здравствуйте, Ирина! Обращение рассмотрено, подайте заявление на компенсацию.",
         "Здравствуйте, Ирина! Обращение рассмотрено, справку о составе семьи получите в соцзащите.",
+        # a direct answer to a yes/no question
+        "Здравствуйте, Ирина! Да, это законно: в соответствии с Жилищным кодексом плату устанавливает собрание.",
     ],
 )
 def test_a_reply_with_something_concrete_is_no_formal_reply(draft: str) -> None:
@@ -141,6 +154,8 @@ def test_formal_reply_needs_a_formula_of_one() -> None:
         "Российской Федерации от 13.01.2003 № 6. Ваше предложение принято к сведению.",
         # a school's or a house's number is no date
         "Здравствуйте, Ирина! Информация о дереве у школы № 3 направлена в подрядную организацию.",
+        # an obligation or a ban recited is a rule, not an action
+        "Здравствуйте, Ирина! В соответствии с правилами благоустройства владельцы деревьев обязаны их убирать.",
         # the author's name and patronymic in a long greeting is no responsible person
         "Добрый день, уважаемая Анна Сергеевна! Ваше обращение рассмотрено.",
     ],

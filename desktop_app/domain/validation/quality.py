@@ -161,6 +161,8 @@ _INSTITUTION = re.compile(
 _PERSON = re.compile(r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|инична)\w*\b")
 _GREETING_HEAD = re.compile(r"(?i)^(?:здравствуй\w*|добр\w+\s+(?:день|утро|вечер)|уважаем\w+)[^!?.]*!")
 # An address the citizen can go to: «ул. Республики, 61», «на Парковой, 4», «улица Мира, д. 5».
+# A direct answer to a yes/no question: «Да, это законно: …», «Нет, …».
+_YES_NO = re.compile(r"^(?:да|нет)\b\s*[,:—-]", re.IGNORECASE)
 _ADDRESS = re.compile(
     r"\b(?:ул\.|улиц\w+|пр\.|просп\w*|пер\.)\s*[А-ЯЁ][\w-]+,?\s*(?:д\.\s*)?\d+|"
     r"\bна\s+[А-ЯЁ][а-яё]+(?:ой|ом|ей),\s*\d{1,3}\b"
@@ -222,7 +224,9 @@ _STATIVE = frozenset(
     ]
 )
 # Statements of a rule («установлен решением», «предусмотрено законом»): no action on the matter.
-_NORM_LEMMAS = frozenset(["предусмотреть", "утвердить", "определить", "регламентировать", "закрепить"])
+_NORM_LEMMAS = frozenset(
+    ["предусмотреть", "утвердить", "определить", "регламентировать", "закрепить", "обязать", "запретить"]
+)
 _NORM_CONTEXT = re.compile(
     r"(?i)\bустановлен\w*\s+(?:в\s+соответствии|согласно|решени|постановлени|приказ|закон|правил|норматив|"
     r"регламент|распоряжени|тариф)"
@@ -446,9 +450,9 @@ class QualityAdvisor:
     @staticmethod
     def _legal(draft: str) -> tuple[int, int] | None:
         for pattern in _LEGAL_FULL:
-            match = pattern.search(draft)
-            if match:
-                return match.start(), match.end() - match.start()
+            for match in pattern.finditer(draft):
+                if _title_words(match.group(0)):
+                    return match.start(), match.end() - match.start()
         return None
 
     @staticmethod
@@ -468,6 +472,15 @@ class QualityAdvisor:
         return None
 
 
+def _title_words(found: str) -> bool:
+    """A title is a chain of names: «Правилами благоустройства владельцы собак обязаны убирать …» is the
+    rule's content, not its title — a verb, a short adjective or a gerund among the words ends it."""
+    words = [t.text for t in tokenize(found) if t.is_word]
+    return not any(
+        parses(word)[0].tag.POS in {"VERB", "INFN", "ADJS", "PRTS", "GRND"} for word in words[2:]
+    ) or bool(re.search(r"«|российской\s+федерации|от\s+\d", found, re.IGNORECASE))
+
+
 def _concrete(sentence: str) -> bool:
     """A sentence that tells the citizen something definite: a date or term, a party, a contact, a figure or
     an action on the matter."""
@@ -484,6 +497,7 @@ def _concrete(sentence: str) -> bool:
             _PERSON,
             _ADDRESS,
             _ACTION_PURPOSE,
+            _YES_NO,
         )
     ):
         return True
