@@ -245,3 +245,24 @@ def test_the_same_hints_in_the_executors_panel_the_operators_review_and_the_cli(
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert data["quality"]["hints"] == [h.to_json_dict() for h in hints]
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Здравствуйте, Ирина! По вопросам перерасчёта обращайтесь в управляющую компанию «Уют» (ул. Ленина, 5).",
+        "Здравствуйте, Ирина! Для оформления обратитесь в МФЦ на Республики, 61.",
+        "Здравствуйте, Ирина! Вы можете обратиться на горячую линию 122.",
+        "Здравствуйте, Ирина! Вам следует обратиться в управляющую компанию, её телефон указан в квитанции.",
+    ],
+)
+def test_sent_elsewhere_with_an_address_or_where_the_contact_is(draft: str) -> None:
+    assert "sent_elsewhere_no_contact" not in codes(draft)
+
+
+def test_a_date_after_a_street_is_no_address_for_the_citizen() -> None:
+    draft = (
+        "Здравствуйте, Ирина! Дерево на улице Садовой 30 ноября убрано. По вопросам компенсации рекомендуем "
+        "обратиться к страховщику."
+    )
+    assert "sent_elsewhere_no_contact" in codes(draft)

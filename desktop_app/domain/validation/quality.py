@@ -164,8 +164,14 @@ _GREETING_HEAD = re.compile(r"(?i)^(?:здравствуй\w*|добр\w+\s+(?:�
 # A direct answer to a yes/no question: «Да, это законно: …», «Нет, …».
 _YES_NO = re.compile(r"^(?:да|нет)\b\s*[,:—-]", re.IGNORECASE)
 _ADDRESS = re.compile(
-    r"\b(?:ул\.|улиц\w+|пр\.|просп\w*|пер\.)\s*[А-ЯЁ][\w-]+,?\s*(?:д\.\s*)?\d+|"
-    r"\bна\s+[А-ЯЁ][а-яё]+(?:ой|ом|ей),\s*\d{1,3}\b"
+    # a comma or «д.» before the number: «улице Профсоюзной 30 ноября» is a date, not a house
+    r"\b(?:ул\.|улиц\w+|пр\.|просп\w*|пер\.)\s*[А-ЯЁ][\w-]+(?:,\s*(?:д\.\s*)?|\s+д\.\s*)\d+|"
+    r"\bна\s+[А-ЯЁ][а-яё]+,\s*\d{1,3}\b"
+)
+# Where to find the contact when it is not in the text: «телефон указан в квитанции», «на стенде у подъезда».
+_CONTACT_POINTER = re.compile(
+    r"(?i)\b(?:телефон\w*|контакт\w*|адрес\w*|номер\w*)\b[^.!?]{0,30}\b(?:квитанци\w*|стенд\w*|доск\w*)|"
+    r"\b(?:горяч\w+\s+лини\w+|по\s+номеру)\s*[+\d(]"
 )
 # The purpose of a hand-over that is itself an action on the matter («передана … для проверки»); «для
 # рассмотрения», «для принятия мер» are the paperwork of a formal reply.
@@ -457,7 +463,7 @@ class QualityAdvisor:
 
     @staticmethod
     def _sent_elsewhere(parts: Sequence[Sentence]) -> Sentence | None:
-        if any(_CONTACT.search(s.text) for s in parts):
+        if any(_CONTACT.search(s.text) or _citizen_address(s.text) for s in parts):
             return None
         for sent in parts:
             match = _SENT_ELSEWHERE.search(sent.text)
@@ -470,6 +476,12 @@ class QualityAdvisor:
                 continue
             return sent
         return None
+
+
+def _citizen_address(text: str) -> bool:
+    """An address or a pointer to the contact the citizen can use («ул. Ленина, 5», «на Республики, 61»,
+    «телефон указан в квитанции», «горячая линия 122»)."""
+    return bool(_ADDRESS.search(text) or _CONTACT_POINTER.search(text))
 
 
 def _title_words(found: str) -> bool:
@@ -496,6 +508,7 @@ def _concrete(sentence: str) -> bool:
             _INSTITUTION,
             _PERSON,
             _ADDRESS,
+            _CONTACT_POINTER,
             _ACTION_PURPOSE,
             _YES_NO,
         )
