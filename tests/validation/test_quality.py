@@ -266,3 +266,21 @@ def test_a_date_after_a_street_is_no_address_for_the_citizen() -> None:
         "обратиться к страховщику."
     )
     assert "sent_elsewhere_no_contact" in codes(draft)
+
+
+def test_participles_that_became_adjectives_or_terms_are_no_chain() -> None:
+    plain = (
+        "Здравствуйте, Ирина! В следующем месяце управляющая компания осмотрит все дома на нашей улице, а в "
+        "будущем году начнётся капитальный ремонт кровли и подъездов."
+    )
+    assert "participle_chain" not in codes(plain)
+
+
+def test_works_done_is_not_a_finding_nor_a_promise_in_a_coordinated_clause() -> None:
+    found_out = (
+        "Здравствуйте, Ирина! Специалисты установили, что дерево будет распилено и вывезено завтра до обеда."
+    )
+    assert "works_done_no_photo" not in codes(found_out)
+    assert "works_done_no_photo" in codes(
+        "Здравствуйте, Ирина! Дерево распилено и вывезено, пень будет выкорчеван весной."
+    )

@@ -576,6 +576,32 @@ _ACTIVE_PARTICIPLE = re.compile(
 )
 
 
+# Participles that have become plain adjectives or parts of a term: no chain of clauses.
+_LEXICAL_PARTICIPLES = frozenset(
+    [
+        "следующий",
+        "будущий",
+        "настоящий",
+        "бывший",
+        "текущий",
+        "ведущий",
+        "подходящий",
+        "соответствующий",
+        "действующий",
+        "вышестоящий",
+        "руководящий",
+        "блестящий",
+        "выдающийся",
+    ]
+)
+# …and those that are part of a term only before the organisation: «управляющая компания», but
+# «обслуживающей более одного помещения» is a participle.
+_TERM_PARTICIPLES = frozenset(
+    ["управляющий", "обслуживающий", "ресурсоснабжающий", "теплоснабжающий", "энергоснабжающий"]
+)
+_TERM_NOUNS = frozenset(["организация", "компания", "предприятие", "служба"])
+
+
 def _participle_chain(text: str) -> bool:
     """Three or more full participles or gerunds in one sentence of at least 15 words (pymorphy3 often
     reads «связанные», «указанных» as adjectives, so any of a word's parses counts)."""
@@ -583,8 +609,12 @@ def _participle_chain(text: str) -> bool:
     if len(words) < 15:
         return False
     count = 0
-    for word in words:
+    for index, word in enumerate(words):
         found = parses(word)[:3]
+        normal = fold(found[0].normal_form) if found else ""
+        following = lemma(words[index + 1]) if index + 1 < len(words) else ""
+        if normal in _LEXICAL_PARTICIPLES or (normal in _TERM_PARTICIPLES and following in _TERM_NOUNS):
+            continue  # «в следующем году», «управляющая компания»: plain adjectives and terms
         participle = any(p.tag.POS in {"PRTF", "GRND"} for p in found) or bool(
             _ACTIVE_PARTICIPLE.search(word)
         )
@@ -598,13 +628,16 @@ def _works_done(text: str) -> bool:
     folded = fold(text)
     if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded) or _NOT_WORKS.search(folded):
         return False
-    previous = ""
+    previous, future = "", False
     for token in tokenize(text):
         if not token.is_word:
+            future = future and token.text not in {",", ";", ":", "—", "(", ")"}
             continue
-        after_future, previous = previous in {"будет", "будут", "не"}, fold(token.text)
-        if after_future:
-            continue  # «будет засыпана», «не убран»: a promise or a denial, not completed works
+        word = fold(token.text)
+        after_denial, previous = previous == "не", word
+        future = future or word in {"будет", "будут"}
+        if after_denial or future:
+            continue  # «будет распилена и вывезена», «не убран»: a promise or a denial, not completed works
         for parse in parses(token.text)[:2]:  # «удалён»: pymorphy3 reads «удалённый» (remote) first
             grammemes = set(parse.tag.grammemes)
             normal = fold(parse.normal_form)
@@ -612,6 +645,8 @@ def _works_done(text: str) -> bool:
                 continue
             if normal in _GENERIC_WORK_VERBS and not _WORK_NOUN.search(folded):
                 continue  # «провёл беседу», «проведена проверка»: not works to photograph
+            if normal == "установить" and re.match(r",?\s*что\b", folded[token.stop :]):
+                continue  # «специалисты установили, что …»: found out, not installed
             if {"PRTS", "perf"} <= grammemes or {"VERB", "perf", "past"} <= grammemes:
                 return True
     return False
