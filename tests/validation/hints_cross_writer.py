@@ -62,7 +62,7 @@ CHANGES: dict[str, dict[str, Any]] = {
         }
     },
     "require_formula": {"FORMAL_MARKERS": (ALWAYS,)},
-    # kinds no dev writer used («будем контролировать», «ежедневно», «подайте заявление», «в соцзащите», «Да, …»,
+    # kinds no dev writer used («будем контролировать», «ежедневно», «подайте заявление», «в соцзащите», «Да, …», «телефон указан в квитанции»,
     # the author's name in a long greeting): undone together
     "anticipated": {
         "_ACTION_MOODS": frozenset(["futr", "past"]),
@@ -71,6 +71,7 @@ CHANGES: dict[str, dict[str, Any]] = {
         - {"ежедневно", "еженедельно", "ежемесячно", "ежегодно", "круглосуточно"},
         "_GREETING_HEAD": NEVER,
         "_YES_NO": NEVER,
+        "_CONTACT_POINTER": NEVER,
         "_INSTITUTION": re.compile(
             q._INSTITUTION.pattern.replace(
                 r"соцзащит\w*|социальн\w+\s+защит\w*|(?:социальн|пенсионн)\w+\s+фонд\w*|соцфонд\w*|", ""
