@@ -138,11 +138,6 @@ _NAMED_PARTY = re.compile(
     r"«[^»]{2,60}»|\b(?:МУП|МКУ|МБУ|ГБУ|ООО|АО|ПАО|ТСЖ|ЕДДС)\b|\b(?:тел\.|телефон\w*)\s*[+\d(]|"
     r"(?:\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}|\bhttps?://|\b\w+\.(?:ru|рф)\b"
 )
-_CONCRETE_PARTY = re.compile(
-    r"\b(?:управляющ\w+\s+компани\w*|подрядчик\w*|бригад\w*|специалист\w*|служб\w+\s+\w+|отдел\w*\s+\w+|"
-    r"региональн\w+\s+оператор\w*|перевозчик\w*|водоканал\w*|горсвет\w*|инспектор\w*|участков\w+)",
-    re.IGNORECASE,
-)
 # A figure the citizen can use: an amount, a share, a count of places («1000 рублей в год», «на 50 процентов»).
 _AMOUNT = re.compile(r"(?i)\b\d[\d\s]*(?:[.,]\d+)?\s*(?:%|процент\w*|руб\w*|₽|коп\w*|тыс\w*|млн)")
 # A particular body or official responsible for the matter («региональной энергетической комиссией»,
