@@ -20,16 +20,19 @@ from tests.validation.evaluation import (
 
 # figure: minimum on the whole development part (all writers' pairs: docs/VALIDATION.md gives the
 # figures per subset; a bar on the subset the analyzer fits best would hide over-fitting). Lowered at the
-# start of session 4 when session 3's held-out part (seen2026b, 0.62 verdict accuracy) joined dev: the
-# bars guard against regressions from what the analyzer scores on every pair it has been shown.
+# start of session 4 when session 3's held-out part (seen2026b, 0.62 verdict accuracy) joined dev; then
+# set by the learned coverage combiner (whole dev 0.852 / 0.777 / 0.134, 1–3 points of margin). The named
+# bar is lower than before (0.835 with the rules alone): the combiner was chosen by leave-one-writer-out,
+# where it names as many skipped questions as the rules on the writer they were not tuned to (0.721) and
+# sends back fewer complete drafts (docs/VALIDATION.md), at the cost of some rule-tuned catches in-sample.
 BARS = {
-    "coverage_verdict_accuracy": 0.82,
-    "unanswered_named_rate": 0.83,
+    "coverage_verdict_accuracy": 0.84,
+    "unanswered_named_rate": 0.76,
     "greeting_accuracy": 0.95,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.21
+MAX_FALSE_SEND_BACK = 0.15
 MIN_HINT_PRECISION = 0.75
 
 
@@ -101,3 +104,21 @@ def test_evaluation_runs_on_every_part_present(validator) -> None:
         pairs = load_part(part)
         result = evaluate_pairs(validator, pairs[:5], part)
         assert result.pairs == min(5, len(pairs))
+
+
+def test_the_shipped_coverage_model_is_what_fit_coverage_writes() -> None:
+    # Reproducible: the weights in resources/validation/coverage_model.json are fitted on the dev part
+    # by `python -m tests.validation.evaluation --fit-coverage` (refit it after changing the corpus or
+    # the analyzer's signals).
+    from desktop_app.domain.validation import DraftValidator, default_dictionary_words
+    from desktop_app.domain.validation.coverage_model import load_default_model
+    from tests.validation.evaluation import coverage_rows, fit_combiner
+
+    validator = DraftValidator(NoSpelling(), default_dictionary_words())
+    shipped = load_default_model()
+    assert shipped is not None and shipped.level == "sentence"
+    refit = fit_combiner(coverage_rows(validator, load_part("dev")), note=shipped.note)
+    assert refit.names == shipped.names
+    assert refit.threshold == pytest.approx(shipped.threshold)
+    assert refit.weights == pytest.approx(shipped.weights, abs=1e-4)
+    assert refit.bias == pytest.approx(shipped.bias, abs=1e-4)

@@ -212,6 +212,10 @@ SOFT_MATCH_SIMILARITY = 0.55
 PARAPHRASE_WEIGHT = 0.8
 DERIVATION_WEIGHT = 0.85
 KEY_WORDS = 3
+# A send-back whose best sentence scores within this of the combiner's threshold is shown «проверьте».
+CHECK_BAND = 0.15
+# A question the rules pass stays passed only if the combiner gives its best sentence at least this.
+RULE_AGREES = 0.15
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
@@ -608,9 +612,10 @@ class QuestionAnalyzer:
         demanded = sum(1 for v in verdicts if v is not None)
         features: list[dict[str, float] | None] = []
         for question, verdict in zip(questions, verdicts, strict=True):
-            features.append(
-                None if verdict is None else self._features(question, verdict, windows, draft, demanded)
-            )
+            if verdict is None:
+                features.append(None)
+                continue
+            features.append(self._features(question, verdict, windows, draft, demanded))
         self.last_features = features  # read by the evaluation to fit the combiner (tests/validation)
         if self.model is not None:
             verdicts = [
@@ -652,7 +657,12 @@ class QuestionAnalyzer:
         return items
 
     def _features(
-        self, question: _Question, verdict: _Verdict, windows: Sequence[_Window], draft: str, demanded: int
+        self,
+        question: _Question,
+        verdict: _Verdict,
+        windows: Sequence[_Window],
+        draft: str,
+        demanded: int,
     ) -> dict[str, float]:
         """The signals the learned combiner weighs (``coverage_model.py``); names are its JSON's."""
         sig = verdict.signals
@@ -761,6 +771,7 @@ class QuestionAnalyzer:
                 "s_cos_all": cos_all,
                 "s_supplies": float(supplies),
                 "s_type": float(self._type_in(expected, text)),
+                "s_time": float(self._has_time(_strip_hedges(text, None))),
                 "s_predicate": float(bool(predicate) and self._gain({predicate}, window.lemmas) > 0),
                 "s_paperwork": float(bool(_PAPERWORK_RE.search(text))),
                 "s_hedge": float(_strip_hedges(text, predicate) != text),
@@ -773,6 +784,12 @@ class QuestionAnalyzer:
             }
             for name in (TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY):
                 f[f"s_exp_{name}"] = float(expected == name)
+            # Hard gates, not learned: «когда?» and «успеют ли до …?» need a term in the sentence, «куда
+            # обращаться?» a contact — the issue's traps; measured not to cost transfer (docs).
+            if (expected == TIME or question.conditional) and not f["s_time"]:
+                continue
+            if expected == WHERE_TO_GO and not f["s_type"]:
+                continue
             out.append((window, f))
         return out
 
@@ -818,30 +835,47 @@ class QuestionAnalyzer:
         return total / len(wanted) if wanted else 0.0
 
     def _combine(self, question: _Question, verdict: _Verdict, features: Mapping[str, Any]) -> _Verdict:
-        """The learned combiner's verdict (``coverage_model.py``), keeping the rules' evidence."""
+        """The rules' verdict and the learned combiner's (``coverage_model.py``) together.
+
+        ``p`` is the combiner's probability that the draft's best sentence answers the question. A
+        question passes when ``p`` ≥ the model's threshold (even if the rules found no answer: a
+        paraphrase, an answer type the lexicons do not know), or when the rules pass it and ``p`` is at
+        least ``RULE_AGREES`` (a rule's answer the combiner finds implausible is sent back). Chosen by
+        leave-one-writer-out over the development subsets (docs/VALIDATION.md)."""
         assert self.model is not None
-        sentence: _Window | None = None
-        if self.model.level == "sentence":
-            pairs = features.get("_pairs") or []
-            scored = [(self.model.probability(f), w) for w, f in pairs]
-            p, sentence = max(scored, key=lambda x: x[0], default=(0.0, None))
-        else:
-            p = self.model.probability({k: v for k, v in features.items() if not k.startswith("_")})
+        pairs = features.get("_pairs") or []
+        p, sentence = max(
+            ((self.model.probability(f), w) for w, f in pairs), key=lambda x: x[0], default=(0.0, None)
+        )
         t = self.model.threshold
-        covered = p >= t
-        confidence = 0.5 + 0.5 * ((p - t) / (1 - t) if covered else (t - p) / t)
-        answer, reason = verdict.answer, verdict.reason
-        if covered and not verdict.covered:
-            window = sentence or features.get("_best_soft")
-            if answer is None and isinstance(window, _Window):
-                answer = AnswerSentence(window.start, window.stop - window.start, window.text, p)
-            reason = "Предложение по смыслу отвечает на вопрос, хотя его слов и типа ответа в нём нет."
-        elif not covered and verdict.covered:
+        evidence = (
+            AnswerSentence(sentence.start, sentence.stop - sentence.start, sentence.text, p)
+            if isinstance(sentence, _Window)
+            else None
+        )
+        if verdict.covered and p >= t:
+            return replace(verdict, confidence=max(verdict.confidence, 0.5 + 0.5 * p))
+        if verdict.covered and p >= RULE_AGREES:
+            # The rules found the answer; the combiner is lukewarm: passed, shown «проверьте».
+            return replace(verdict, confidence=min(verdict.confidence, 0.6))
+        if verdict.covered:
             reason = (
                 "Предложение по теме есть, но по совокупности признаков (тип ответа, предмет, "
                 "оговорки) оно вряд ли отвечает на вопрос."
             )
-        return replace(verdict, covered=covered, answer=answer, confidence=confidence, reason=reason)
+            return replace(verdict, covered=False, confidence=0.65, reason=reason)
+        if p >= t and evidence is not None:
+            # The rules and the combiner disagree: passed, but always shown «проверьте» with the sentence.
+            reason = "Предложение по смыслу похоже на ответ, хотя правила его не распознали"
+            if verdict.missing and verdict.missing != (_TYPE_NAMES[question.expected],):
+                reason += " (в нём не названы " + ", ".join(verdict.missing) + ")"
+            return replace(verdict, covered=True, answer=evidence, confidence=0.6, reason=reason + ".")
+        if p >= t - CHECK_BAND and evidence is not None:
+            # Nearly an answer: still sent back, but shown «проверьте» with the sentence to look at.
+            return replace(
+                verdict, answer=verdict.answer or evidence, confidence=min(verdict.confidence, 0.6)
+            )
+        return verdict
 
     def _topic_answer(
         self,
