@@ -300,10 +300,11 @@ def test_a_tie_between_a_neuter_noun_and_the_adjective_goes_to_the_adjective() -
 
 
 def test_the_learned_combiner_passes_a_paraphrase_the_rules_send_back(analyzer) -> None:
-    # «Уберите качели» answered by «демонтирует игровое оборудование»: no shared word, no rule links
-    # them; the combiner (coverage_model.json) does — passed, shown «проверьте» with the sentence.
-    message = "Во дворе сломаны качели, дети могут пораниться. Уберите их, пожалуйста!"
-    draft = "Неисправное игровое оборудование во дворе демонтирует управляющая компания до пятницы."
+    # «Почему дети едят холодное?» answered by a cause with no cause word and no shared stem («неисправен
+    # мармит, из-за этого блюда остывали» — «из-за этого» follows the finding): the rules send it back,
+    # the combiner (coverage_model.json) passes it — shown «проверьте» with the sentence.
+    message = "Почему в столовой гимназии дети едят холодное?"
+    draft = "Проверка показала, что на раздаче неисправен мармит, из-за этого блюда остывали; его заменят до пятницы."
     model, analyzer.model = analyzer.model, None
     try:
         [rules] = _items(analyzer, message, draft)

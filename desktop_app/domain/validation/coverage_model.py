@@ -36,10 +36,17 @@ class CoverageModel:
     threshold: float = 0.5
     note: str = ""
     level: str = "question"  # "sentence": rows are (question, draft sentence); P(answered) is their max
+    # Gradient-boosted stumps instead of the linear part when present: (feature index, split, value at or
+    # below the split, value above); the log-odds are ``bias`` plus the stumps' values.
+    stumps: tuple[tuple[int, float, float, float], ...] = ()
 
     def probability(self, features: Mapping[str, float]) -> float:
-        x = np.array([float(features.get(n, 0.0)) for n in self.names])
-        z = float(((x - np.array(self.mean)) / np.array(self.scale)) @ np.array(self.weights)) + self.bias
+        x = [float(features.get(n, 0.0)) for n in self.names]
+        if self.stumps:
+            z = self.bias + sum(low if x[j] <= split else high for j, split, low, high in self.stumps)
+        else:
+            v = (np.array(x) - np.array(self.mean)) / np.array(self.scale)
+            z = float(v @ np.array(self.weights)) + self.bias
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def to_json_dict(self) -> dict[str, object]:
@@ -52,6 +59,7 @@ class CoverageModel:
             "bias": round(self.bias, 6),
             "threshold": round(self.threshold, 4),
             "level": self.level,
+            "stumps": [[j, round(t, 6), round(lo, 6), round(hi, 6)] for j, t, lo, hi in self.stumps],
         }
 
     @classmethod
@@ -65,6 +73,7 @@ class CoverageModel:
             float(data.get("threshold", 0.5)),  # type: ignore[arg-type]
             str(data.get("note", "")),
             str(data.get("level", "question")),
+            tuple((int(j), float(t), float(lo), float(hi)) for j, t, lo, hi in data.get("stumps", [])),  # type: ignore[attr-defined]
         )
 
     def save(self, path: Path) -> None:
@@ -118,4 +127,53 @@ def fit(
         threshold,
         note,
         level,
+    )
+
+
+def fit_stumps(
+    rows: Sequence[Mapping[str, float]],
+    labels: Sequence[bool],
+    names: Sequence[str],
+    rounds: int = 100,
+    rate: float = 0.1,
+    min_leaf: int = 10,
+    threshold: float = 0.5,
+    note: str = "",
+    level: str = "question",
+) -> CoverageModel:
+    """Gradient-boosted stumps on the logistic loss (Newton steps, L2 of 1 on leaf values); splits are
+    each feature's distinct values, or 12 quantiles of it — deterministic, a second or two to fit."""
+    x = np.array([[float(r.get(n, 0.0)) for n in names] for r in rows], dtype=float)
+    y = np.array([1.0 if v else 0.0 for v in labels])
+    share = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
+    base = math.log(share / (1 - share))
+    f = np.full(len(y), base)
+    splits = []
+    for j in range(x.shape[1]):
+        values = np.unique(x[:, j])
+        if len(values) > 12:
+            values = np.unique(np.quantile(x[:, j], np.linspace(0.05, 0.95, 12)))
+        splits.append(values)
+    stumps: list[tuple[int, float, float, float]] = []
+    for _ in range(rounds):
+        p = 1.0 / (1.0 + np.exp(-f))
+        g, h = y - p, p * (1 - p) + 1e-9
+        best: tuple[float, int, float, float, float] | None = None
+        for j in range(x.shape[1]):
+            for split in splits[j]:
+                low = x[:, j] <= split
+                if low.sum() < min_leaf or (~low).sum() < min_leaf:
+                    continue
+                gl, hl, gr, hr = g[low].sum(), h[low].sum(), g[~low].sum(), h[~low].sum()
+                gain = gl * gl / (hl + 1) + gr * gr / (hr + 1)
+                if best is None or gain > best[0]:
+                    best = (gain, j, float(split), gl / (hl + 1), gr / (hr + 1))
+        if best is None:
+            break
+        _, j, split, vl, vr = best
+        f += rate * np.where(x[:, j] <= split, vl, vr)
+        stumps.append((j, split, rate * vl, rate * vr))
+    zeros = tuple(0.0 for _ in names)
+    return CoverageModel(
+        tuple(names), zeros, tuple(1.0 for _ in names), zeros, base, threshold, note, level, tuple(stumps)
     )

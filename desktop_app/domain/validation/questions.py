@@ -213,9 +213,11 @@ PARAPHRASE_WEIGHT = 0.8
 DERIVATION_WEIGHT = 0.85
 KEY_WORDS = 3
 # A send-back whose best sentence scores within this of the combiner's threshold is shown «проверьте».
-CHECK_BAND = 0.15
-# A question the rules pass stays passed only if the combiner gives its best sentence at least this.
+CHECK_BAND = 0.1
+# A question the rules pass stays passed only if the combiner gives its best sentence at least this,
+# and is shown «проверьте» below ``RULE_LUKEWARM``.
 RULE_AGREES = 0.15
+RULE_LUKEWARM = 0.25
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
@@ -853,8 +855,8 @@ class QuestionAnalyzer:
             if isinstance(sentence, _Window)
             else None
         )
-        if verdict.covered and p >= t:
-            return replace(verdict, confidence=max(verdict.confidence, 0.5 + 0.5 * p))
+        if verdict.covered and p >= RULE_LUKEWARM:
+            return verdict
         if verdict.covered and p >= RULE_AGREES:
             # The rules found the answer; the combiner is lukewarm: passed, shown «проверьте».
             return replace(verdict, confidence=min(verdict.confidence, 0.6))
