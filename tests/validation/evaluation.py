@@ -1,6 +1,8 @@
 """Figures of every validation check over the evaluation corpus, per part (R7, R8, R10).
 
-    .venv/bin/python -m tests.validation.evaluation [--part dev|heldout] [--errors] [--json]
+    .venv/bin/python -m tests.validation.evaluation [--part dev|heldout] [--errors] [--json] [--coverage-only]
+    .venv/bin/python -m tests.validation.evaluation --coverage-only --cross-writer   # leave one writer out
+    .venv/bin/python -m tests.validation.evaluation --coverage-only --fit-coverage   # refit the combiner
 
 The corpus (``tests/validation/corpus/<part>/*.json``, schema in docs/VALIDATION.md) has a development
 part the checks may be tuned on and a held-out part that is only reported: never tune on its errors

@@ -122,3 +122,33 @@ def test_the_shipped_coverage_model_is_what_fit_coverage_writes() -> None:
     assert refit.threshold == pytest.approx(shipped.threshold)
     assert refit.weights == pytest.approx(shipped.weights, abs=1e-4)
     assert refit.bias == pytest.approx(shipped.bias, abs=1e-4)
+
+
+def test_cross_writer_fits_on_two_writers_and_scores_the_third(tmp_path, monkeypatch, capsys) -> None:
+    # `--cross-writer` on a small copy of the corpus: each subset is scored by a combiner fitted on the
+    # other two (rules alone alongside), and the shipped model is left as it was.
+    import json
+
+    from tests.validation import evaluation
+
+    (tmp_path / "dev").mkdir()
+    raw = evaluation.load_raw("dev")
+    for prefix in ("", "seen2026-", "seen2026b-"):
+        chosen = [
+            p
+            for p in raw
+            if p["kind"] == "answer"
+            and (p["id"].startswith("seen2026b-") if prefix == "seen2026b-" else True)
+        ]
+        pairs = {"": chosen[:6], "seen2026-": chosen[40:46], "seen2026b-": chosen[-6:]}[prefix]
+        (tmp_path / "dev" / f"{prefix}roads.json").write_text(json.dumps(pairs, ensure_ascii=False))
+    from desktop_app.domain.validation.coverage_model import load_default_model
+
+    shipped = load_default_model()
+    monkeypatch.setattr(evaluation, "CORPUS_DIR", tmp_path)
+    assert evaluation.main(["--coverage-only", "--cross-writer"]) == 0
+    assert load_default_model() == shipped
+    out = capsys.readouterr().out
+    for held in ("original", "seen2026", "seen2026b"):
+        assert f"{held} [rules]: coverage_verdict_accuracy" in out
+        assert f"{held} [combined]: coverage_verdict_accuracy" in out
