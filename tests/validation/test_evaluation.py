@@ -33,7 +33,7 @@ BARS = {
     "question_extraction_recall": 0.90,
 }
 MAX_FALSE_SEND_BACK = 0.17
-MIN_HINT_PRECISION = 0.75
+MIN_HINT_PRECISION = 0.95
 
 
 @pytest.fixture(scope="module")
