@@ -64,6 +64,17 @@ def test_development_part_follows_the_schema_and_covers_the_traps() -> None:
     )
 
 
+def test_the_held_out_part_follows_the_schema() -> None:
+    # Only its shape is checked (the analyzer is not run on it here; its figures are reported, never
+    # asserted): a held-out file with a misquoted question or answer would silently skew the report.
+    raw = load_raw("heldout")
+    errors = [e for pair in raw for e in schema_errors(pair)]
+    assert not errors, "\n".join(errors[:20])
+    assert len({p["id"] for p in raw}) == len(raw)
+    ids = {p["id"] for p in load_raw("dev")}
+    assert not ids & {p["id"] for p in raw}
+
+
 def test_development_figures_meet_bars(dev: PartResult, dev_spelling: PartResult) -> None:
     figures = dev.figures()
     figures["spelling"] = dev_spelling.figures()["spelling"]
