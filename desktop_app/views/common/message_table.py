@@ -18,8 +18,9 @@ API (stable):
   - ``row_at(row) -> MessageRow | None``, ``row_of(message_id) -> int`` (−1 when not shown);
   - ``set_filter_text(text)`` instant filter on author, text, department, external id; ``filter_text()``;
   - ``sort(column, order)`` (``QTableView.setSortingEnabled(True)`` calls it; countdowns sort by due);
-  - ``tick(first, last)`` re-read the clock and repaint the countdown cells of rows ``first..last`` only
-    (pass ``visible_rows(view)``); the model is not reset;
+  - ``tick(first, last)`` re-read the clock and repaint those countdown cells of rows ``first..last``
+    (pass ``visible_rows(view)``) whose text or colour changed (a countdown reads in minutes, so
+    most ticks repaint nothing); the model is not reset;
   - ``transitions(previous, current)`` deadlines of loaded rows that entered «срок истекает» or
     «просрочено» between two instants (for notifications).
   - roles: ``ROW_ROLE`` (the ``MessageRow``), ``ID_ROLE`` (message id), ``STATUS_ROLE``
@@ -148,6 +149,14 @@ _TICK_ROLES = [
 ]
 
 
+_UNKNOWN = object()  # a countdown cell not computed since the last tick (never shown)
+
+
+def _face(countdown: Countdown | None) -> tuple[int, DeadlineStatus] | None:
+    """What a countdown cell shows (its text and colour follow from these two)."""
+    return None if countdown is None else (countdown.minutes, countdown.status)
+
+
 def stage_title(row: MessageRow) -> str:
     return STAGE_NAMES.get(row.current_stage or "", "") if row.current_stage else "—"
 
@@ -270,6 +279,10 @@ class _Chute:
 _CHUTE = _Chute()
 
 
+# A big queue is read screen by screen (issue 17): the first rows in queue order (a LIMIT read,
+# shown at once), then the rest in chunks, each read off the UI thread and appended.
+FIRST_SCREEN = 300  # rows of the first read: more than any screen shows
+CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thread
 _SETTLE_AFTER = 2000  # rows: a load this big is moved out of the collector's way
 
 
@@ -610,19 +623,37 @@ class MessageTableModel(QAbstractTableModel):
         return self._now
 
     def tick(self, first: int | None = None, last: int | None = None) -> None:
-        """Re-read the clock; repaint countdown cells of rows ``first..last`` (all when omitted)."""
+        """Re-read the clock; repaint the countdown cells of rows ``first..last`` (all when omitted)
+        whose text or colour changed.
+
+        The clock is read every second but a countdown reads in minutes, so most ticks repaint
+        nothing: each repainted pill is Python painting on the UI thread (issue 17: a tick that
+        repainted every visible pill every second was one of the UI thread's longest slices).
+        """
         self._now = self._now_source()
         self._calendar = self._calendar_source()
-        self._cache.clear()
+        before, self._cache = self._cache, {}
         if not self._rows:
             return
         first = 0 if first is None else max(first, 0)
         last = len(self._rows) - 1 if last is None else min(last, len(self._rows) - 1)
         if first > last:
             return
-        self.dataChanged.emit(
-            self.index(first, Column.STAGE_LEFT), self.index(last, Column.OVERALL_LEFT), _TICK_ROLES
-        )
+        rows = self._rows
+        for column in COUNTDOWN_COLUMNS:
+            start = -1  # the first row of a run of changed cells in this column
+            for n in range(first, last + 1):
+                row = rows[n]
+                shown = before.get((row.id, column), _UNKNOWN)  # what the cell shows now
+                now = self.countdown(row, column)
+                if shown is _UNKNOWN or _face(shown) != _face(now):  # type: ignore[arg-type]
+                    if start < 0:
+                        start = n
+                elif start >= 0:
+                    self.dataChanged.emit(self.index(start, column), self.index(n - 1, column), _TICK_ROLES)
+                    start = -1
+            if start >= 0:
+                self.dataChanged.emit(self.index(start, column), self.index(last, column), _TICK_ROLES)
 
     def transitions(
         self, previous: dt.datetime, current: dt.datetime

@@ -84,8 +84,8 @@ def test_sort_by_due_and_filter_keep_rows_consistent(qapp) -> None:
     assert model.row_of(7) >= 0 and model.index(model.row_of(7), 0).data(ID_ROLE) == 7
 
 
-def test_tick_touches_only_the_visible_rows_and_countdown_columns(qtbot) -> None:
-    clock = Clock(msk(2026, 5, 12, 10, 0))
+def test_tick_repaints_only_visible_countdown_cells_whose_text_changed(qtbot) -> None:
+    clock = Clock(msk(2026, 5, 12, 10, 0, 10))
     model = make_model(clock)
     model.set_rows(synthetic_rows(500))
     view = QTableView()
@@ -99,15 +99,32 @@ def test_tick_touches_only_the_visible_rows_and_countdown_columns(qtbot) -> None
     assert span is not None
     first, last = span
     assert first == 200 and 200 < last < 230
+    model.tick(*span)  # the cells now show the countdowns of 10:00:10
 
-    changes = []
+    changes: list[tuple[int, int, int, int]] = []
     resets = []
     model.dataChanged.connect(lambda a, b, roles: changes.append((a.row(), b.row(), a.column(), b.column())))
     model.modelReset.connect(lambda: resets.append(1))
-    clock.advance(seconds=1)
+    clock.advance(seconds=1)  # the same minute: every countdown reads the same, nothing to repaint
     model.tick(*span)
-    assert changes == [(first, last, Column.STAGE_LEFT, Column.OVERALL_LEFT)]
-    assert resets == []
+    assert changes == []
+
+    clock.advance(seconds=50)  # 10:01:01: every visible countdown lost a minute
+    model.tick(*span)
+    assert changes and resets == []
+    repainted = {
+        (n, column)
+        for top, bottom, left, right in changes
+        for n in range(top, bottom + 1)
+        for column in range(left, right + 1)
+    }
+    assert repainted == {
+        (n, c) for n in range(first, last + 1) for c in (Column.STAGE_LEFT, Column.OVERALL_LEFT)
+    }
+    assert (
+        model.index(first, Column.OVERALL_LEFT).data()
+        == model.countdown(model.rows()[first], Column.OVERALL_LEFT).text
+    )
 
 
 def test_transitions_report_warning_and_overdue_once(qapp) -> None:
