@@ -53,12 +53,13 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     QRectF,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from desktop_app.domain.worktime.deadlines import DeadlineStatus, Stage
@@ -810,11 +811,22 @@ class MessageTableModel(QAbstractTableModel):
 
 
 class CountdownDelegate(QStyledItemDelegate):
-    """Paints a countdown cell as a rounded pill in its status colours, tabular digits."""
+    """Paints a countdown cell as a rounded pill in its status colours, tabular digits.
+
+    A pill is drawn once per text, status, size, font and palette into a pixmap and then copied:
+    a repaint of the visible countdowns (every minute, on a scroll, a filter, a reset) is a copy per
+    cell, not an antialiased shape and a text layout per cell in Python (issue 17: painting the
+    pills was a third of a full repaint's time on the UI thread).
+    """
+
+    _CACHE_LIMIT = 2000  # pills kept (a few hundred distinct texts in practice)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._fonts: dict[str, tuple[QFont, QFontMetrics]] = {}
+        self._pills: dict[tuple[Any, ...], QPixmap] = {}
+        self._font: QFont | None = None  # the last view font seen, and its key (QFont.key() is slow)
+        self._font_key = ""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         status = index.data(STATUS_ROLE)
@@ -827,22 +839,40 @@ class CountdownDelegate(QStyledItemDelegate):
         style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        painter.save()
+        if self._font is None or option.font != self._font:
+            self._font, self._font_key = QFont(option.font), option.font.key()
+        rect = option.rect
+        ratio = painter.device().devicePixelRatioF()
+        key = (text, status, rect.width(), rect.height(), self._font_key, option.palette.cacheKey(), ratio)
+        pill = self._pills.get(key)
+        if pill is None:
+            if len(self._pills) >= self._CACHE_LIMIT:
+                self._pills.clear()
+            pill = self._pills[key] = self._draw_pill(text, status, option, ratio)
+        painter.drawPixmap(rect.topLeft(), pill)
+
+    def _draw_pill(self, text: str, status: str, option: QStyleOptionViewItem, ratio: float) -> QPixmap:
+        """The cell's pill on a transparent pixmap the size of the cell."""
+        size = option.rect.size()
+        pixmap = QPixmap(size * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        key = option.font.key()
-        cached = self._fonts.get(key)
-        if cached is None:  # one bold font and its metrics per view font, not one per cell and tick
+        cached = self._fonts.get(self._font_key)
+        if cached is None:  # one bold font and its metrics per view font
             font = QFont(option.font)
             font.setBold(True)
             font.setStyleHint(QFont.StyleHint.Monospace)
-            cached = self._fonts[key] = (font, QFontMetrics(font))
+            cached = self._fonts[self._font_key] = (font, QFontMetrics(font))
         font, metrics = cached
         painter.setFont(font)
         width = max(metrics.horizontalAdvance(text) + 16, 52)
-        height = min(option.rect.height() - 6, metrics.height() + 6)
-        rect = QRectF(
-            option.rect.center().x() - width / 2 + 1,
-            option.rect.center().y() - height / 2 + 1,
+        height = min(size.height() - 6, metrics.height() + 6)
+        local = QRect(0, 0, size.width(), size.height())
+        pill = QRectF(
+            local.center().x() - width / 2 + 1,
+            local.center().y() - height / 2 + 1,
             width,
             height,
         )
@@ -850,12 +880,13 @@ class CountdownDelegate(QStyledItemDelegate):
             fg, bg = status_colours(DeadlineStatus(status))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(bg)
-            painter.drawRoundedRect(rect, height / 2, height / 2)
+            painter.drawRoundedRect(pill, height / 2, height / 2)
             painter.setPen(fg)
         else:
             painter.setPen(option.palette.color(option.palette.ColorRole.PlaceholderText))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        return pixmap
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
@@ -863,21 +894,22 @@ class CountdownDelegate(QStyledItemDelegate):
 
 
 class MessageTableView(QTableView):
-    """The queue's table view: rows added below the screen do not repaint the rows on screen.
+    """The queue's table view: rows added or removed below the screen do not repaint the rows on screen.
 
     Qt answers every change of the row count with a delayed ``doItemsLayout``, which repaints the
     whole viewport. A big queue arrives in 20 chunks (issue 17), each appended after the rows shown;
     each such repaint asks the model for every visible cell (a few thousand calls into Python) while
     the next chunk is read on a worker thread, and that fight for the GIL made each repaint 20–55 ms
-    of the UI thread's CPU: the longest stalls of the first load. When everything that happened
-    since the last layout is rows appended past the last visible row, only the geometry (the scroll
-    bar's range) is updated; anything else (a reset, a sort, a removal, rows landing on screen) lays
-    out and repaints as Qt does.
+    of the UI thread's CPU: the longest stalls of the first load. An incremental refresh moves a
+    changed row (a removal and an insertion), usually far below the screen, and paid the same full
+    repaint. When everything that happened since the last layout is rows inserted or removed past
+    the last visible row, only the geometry (the scroll bar's range) is updated; anything else (a
+    reset, a sort, rows landing on or leaving the screen) lays out and repaints as Qt does.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._only_below = True  # since the last layout: only rows appended past the visible ones
+        self._only_below = True  # since the last layout: only rows added or removed past the visible ones
         self._watched: QAbstractItemModel | None = None
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
@@ -893,8 +925,8 @@ class MessageTableView(QTableView):
 
     def _signals(self, model: QAbstractItemModel) -> list[tuple[Any, Callable[..., None]]]:
         return [
-            (model.rowsAboutToBeInserted, self._rows_coming),
-            (model.rowsRemoved, self._anything_else),
+            (model.rowsAboutToBeInserted, self._rows_below),
+            (model.rowsAboutToBeRemoved, self._rows_below),
             (model.rowsMoved, self._anything_else),
             (model.columnsInserted, self._anything_else),
             (model.columnsRemoved, self._anything_else),
@@ -902,8 +934,8 @@ class MessageTableView(QTableView):
             (model.layoutChanged, self._anything_else),
         ]
 
-    def _rows_coming(self, parent: QModelIndex, first: int, _last: int) -> None:
-        # Before the insert: the rows on screen now are what the user sees until the next paint.
+    def _rows_below(self, parent: QModelIndex, first: int, _last: int) -> None:
+        # Before the change: the rows on screen now are what the user sees until the next paint.
         last_shown = self.rowAt(self.viewport().height() - 1)
         if parent.isValid() or last_shown < 0 or first <= last_shown:
             self._only_below = False  # the viewport is not full, or the rows land on screen

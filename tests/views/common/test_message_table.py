@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QTableView
 
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
@@ -158,6 +158,60 @@ def test_delegate_paints_without_errors(qtbot) -> None:
     view.resize(900, 200)
     image = view.grab().toImage()
     assert not image.isNull()
+
+
+def test_the_painted_pill_follows_the_countdown_colour(qtbot) -> None:
+    """Pills are drawn once and copied afterwards: a cell whose status changes gets the new pill."""
+    clock = Clock(msk(2026, 5, 12, 9, 18))
+    model = make_model(clock)
+    model.set_rows(synthetic_rows(1))  # route due 10:00, warning from 09:48
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegateForColumn(Column.STAGE_LEFT, CountdownDelegate(view))
+    view.resize(900, 200)
+    view.show()
+    qtbot.waitExposed(view)
+
+    def pill_is(status: DeadlineStatus) -> bool:
+        rect = view.visualRect(model.index(0, Column.STAGE_LEFT))
+        point = rect.center() - QPoint(22, 0)  # inside the pill, left of its text
+        seen = view.viewport().grab().toImage().pixelColor(point)
+        wanted = status_colours(status)[1]
+        return all(abs(a - b) <= 1 for a, b in zip(seen.getRgb(), wanted.getRgb(), strict=True))
+
+    assert pill_is(DeadlineStatus.ON_TIME)
+    clock.set(msk(2026, 5, 12, 9, 50))
+    model.tick()
+    assert pill_is(DeadlineStatus.WARNING)
+    clock.set(msk(2026, 5, 12, 9, 18))  # back: the first pill again, from the cache
+    model.tick()
+    assert pill_is(DeadlineStatus.ON_TIME)
+
+
+def test_pills_of_the_same_text_keep_their_own_colours(qtbot) -> None:
+    from dataclasses import replace
+
+    model = make_model(Clock(msk(2026, 5, 13, 10, 0)))
+    on_time, late = synthetic_rows(2)
+    # Both answered: «✓» in both cells, but one within the 8 hours and one after them.
+    on_time = replace(on_time, overall_closed_at=on_time.overall_due - dt.timedelta(hours=1))
+    late = replace(late, overall_closed_at=late.overall_due + dt.timedelta(hours=1))
+    model.set_rows([on_time, late])
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegateForColumn(Column.OVERALL_LEFT, CountdownDelegate(view))
+    view.resize(900, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.viewport().grab().toImage()
+    for row, status in ((on_time, DeadlineStatus.MET), (late, DeadlineStatus.MET_LATE)):
+        cell = model.index(model.row_of(row.id), Column.OVERALL_LEFT)
+        assert cell.data() == "✓" and cell.data(STATUS_ROLE) == status
+        seen = image.pixelColor(view.visualRect(cell).center() - QPoint(22, 0))
+        wanted = status_colours(status)[1]
+        assert all(abs(a - b) <= 1 for a, b in zip(seen.getRgb(), wanted.getRgb(), strict=True))
 
 
 def test_tooltips_of_hostile_text_are_shown_literally(qapp) -> None:
