@@ -470,6 +470,7 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
     watch.stop()  # the benchmark sets up and waits here (pool drained, a process started), not the app
     bridge = ChangeFeedBridge(context)
     bridge.start()
+    bridge.ready.wait(10)
     app.processEvents()
     ops.wait(10_000)  # our own presence write of the selection is not what we measure
     other = subprocess.Popen(
