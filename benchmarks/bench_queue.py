@@ -528,6 +528,7 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
     watch.stop()  # the benchmark waits for the other process to end: not the app's time
     other.stdin.close()
     other.wait(30)
+    bridge.stop()  # (joins the listener thread: on PostgreSQL up to its 0.2 s wait for a notification)
     watch.start()
     figures["feed_latency_ms"] = max(latencies)
     figures["incremental_ms"] = sorted(refreshes)[len(refreshes) // 2]  # median of REPEATS
@@ -535,7 +536,6 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
     figures["selection_kept"] = float(
         workspace.selected_row() is not None and workspace.selected_row().id == selected
     )  # type: ignore[union-attr]
-    bridge.stop()
 
     watch.phase = "filter"
     filtered: list[int] = []
@@ -613,14 +613,25 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
     return figures
 
 
-def measure_postgres(url: str, count: int) -> dict[str, float | str]:
+def measure_apart(url: str, profile: bool = False) -> dict[str, float | str]:
+    """:func:`measure` in a process of its own: each database's figures (memory above all) are a
+    fresh workstation's, not what an earlier measurement in this process left behind."""
+    command = [sys.executable, __file__, "--measure", url, *(["--profile"] if profile else [])]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"the measurement on {url.split(':')[0]} failed (exit {done.returncode})")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
+
+
+def measure_postgres(url: str, count: int, profile: bool = False) -> dict[str, float | str]:
     """Build ``count`` messages on the (empty) PostgreSQL database at ``url`` and measure there.
 
     A database this benchmark already built (``count`` of its messages, at the schema head) is
     measured again without a new build (a 100,000 build takes many minutes)."""
     if built_messages(url) != count:
         build_database(url, count)
-    return {k: round(v, 3) if isinstance(v, float) else v for k, v in measure(url).items()}
+    return measure_apart(url, profile)
 
 
 def other_workstation(url: str) -> None:
@@ -645,6 +656,9 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["--other-workstation"]:
         other_workstation(args[1])
         return 0
+    if args[:1] == ["--measure"]:  # one database's figures as JSON, in this fresh process
+        print(json.dumps(measure(args[1], "--profile" in args[2:]), ensure_ascii=False), flush=True)
+        return 0
     parser = argparse.ArgumentParser(description="Queue benchmark: database to painted table (issue 17).")
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="5,000 messages: runs in seconds (CI)")
@@ -663,8 +677,8 @@ def main(argv: list[str] | None = None) -> int:
     path = cached_sqlite(count)
     result: dict[str, float | int | bool | str] = {"messages": count}
     try:
-        for key, value in measure(f"sqlite:///{path}", options.profile).items():
-            result[f"sqlite_{key}"] = round(value, 3) if isinstance(value, float) else value
+        for key, value in measure_apart(f"sqlite:///{path}", options.profile).items():
+            result[f"sqlite_{key}"] = value
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     if options.postgres == "auto":
@@ -675,10 +689,10 @@ def main(argv: list[str] | None = None) -> int:
             if server is None:
                 result["postgresql"] = "skipped: no PostgreSQL binaries"
             else:
-                for key, value in measure_postgres(server, count).items():
+                for key, value in measure_postgres(server, count, options.profile).items():
                     result[f"postgresql_{key}"] = value
     elif options.postgres:
-        for key, value in measure_postgres(options.postgres, count).items():
+        for key, value in measure_postgres(options.postgres, count, options.profile).items():
             result[f"postgresql_{key}"] = value
     met = True
     notes: dict[str, str] = {}
