@@ -9,12 +9,12 @@ workflow. The built SQLite file is cached in the temp directory (keyed by size a
 copied for each run, so only the first run pays for the build.
 
 Measured on the operator's real ``OperatorWorkspace`` with the real operation layer (thread pool)
-and the real change feed (``PRAGMA data_version`` / ``LISTEN``):
+and the real change feed (``PRAGMA data_version`` / ``LISTEN``), each database in a fresh process:
 
 - ``first_load_s``: «Все сообщения» from the database to the painted model: the queue's ids, the
   counts and the first screen's rows read, put in the model and painted; ``complete_load_s`` until
   every row is in the model (the rest arrives in chunks read off the UI thread); ``db_read_s`` one
-  read of every row's columns in one query, for comparison;
+  read of every row's columns in one query, for comparison (taken last, after the memory figure);
 - ``incremental_ms``: a message routed by *another workstation* (another process): from the moment
   the feed delivers the change to the re-read row painted in the table (median of 5, and the max);
   the counts follow in their own grouped query; ``feed_latency_ms``: from that commit to the
