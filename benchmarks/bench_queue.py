@@ -531,21 +531,21 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
     )  # type: ignore[union-attr]
 
     watch.phase = "filter"
-    filtered: list[int] = []
-    workspace.model.filter_applied.connect(lambda shown, _total: filtered.append(shown))
     painted = PaintCounter(workspace.table.viewport())
+    filtered: list[tuple[int, int]] = []  # (rows shown, paints before the result was applied)
+    workspace.model.filter_applied.connect(lambda shown, _total: filtered.append((shown, painted.count)))
+
+    def result_painted() -> bool:  # the paint the applied result asked for (none forced here)
+        return bool(filtered) and painted.count > filtered[-1][1]
+
     started = time.perf_counter()
     workspace.search_edit.setText("отопление")
-    wait_for(app, lambda: bool(filtered))
-    painted.count = 0
-    wait_for(app, lambda: painted.count > 0)  # the app's own paint of the result (none forced here)
+    wait_for(app, result_painted)
     figures["filter_ms"] = (time.perf_counter() - started) * 1000  # typed → filtered rows painted
     figures["filter_rows"] = workspace.model.rowCount()
     filtered.clear()
     workspace.search_edit.setText("")
-    wait_for(app, lambda: bool(filtered))
-    painted.count = 0
-    wait_for(app, lambda: painted.count > 0)  # the whole queue painted again: still the filter's work
+    wait_for(app, result_painted)  # the whole queue painted again: still the filter's work
 
     watch.phase = "tick"
     ticks = []
