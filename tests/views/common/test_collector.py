@@ -30,7 +30,9 @@ def collections_seen() -> Iterator[list[str]]:
     gc.set_threshold(*thresholds)
 
 
-def test_allocations_on_pool_threads_never_run_the_collector_there(qtbot, collections_seen: list[str]) -> None:
+def test_allocations_on_pool_threads_never_run_the_collector_there(
+    qtbot, collections_seen: list[str]
+) -> None:
     collector = MainThreadCollector(interval_ms=20)
     try:
         widget = QWidget()
