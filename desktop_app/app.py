@@ -84,6 +84,9 @@ def run_gui(
     from desktop_app.views.common.theme import install_focus_ring
 
     install_focus_ring(app)  # the keyboard focus visible on every control, in any palette (issue 18)
+    from desktop_app.views.common.collector import install_collector
+
+    install_collector(app)  # garbage cycles holding Qt objects are freed on the UI thread only
 
     if smoke_test:
         return _smoke(settings, started)

@@ -405,7 +405,10 @@ class ChangeListener:
                 cursor.execute("PRAGMA data_version")
                 current = cursor.fetchone()[0]
                 cursor.close()
-                if version is not None and current != version:
+                if version is None or current != version:
+                    # The first look (also after a reconnect) reads the change log too: a commit made
+                    # between start() and this thread's first PRAGMA is already in that baseline and
+                    # would otherwise never be delivered (the Postgres path reads it after LISTEN).
                     self._deliver()
                 version = current
                 self._stop.wait(self._interval)

@@ -72,8 +72,13 @@ class _Job(QRunnable):
         self._ticket = ticket
 
     def run(self) -> None:
-        self._ops._execute(self._ticket)
-        self._ops._relay.arrived.emit(self._ticket)
+        ops, ticket = self._ops, self._ticket
+        # The pool deletes this runnable on its own thread after ``run``: it must not hold the
+        # ticket then (its callbacks close over widgets, its result may hold Qt values), or the last
+        # reference could go on the pool thread and free them there.
+        self._ops = self._ticket = None  # type: ignore[assignment]
+        ops._execute(ticket)
+        ops._relay.arrived.emit(ticket)
 
 
 class _Relay(QObject):
@@ -117,7 +122,7 @@ class Operations(QObject):
             # Writes wait for the one writer on a pool thread: keep threads for the reads meanwhile.
             self._pool.setMaxThreadCount(max(4, QThread.idealThreadCount()))
         self._writer = threading.Lock()  # one writer at a time (R11: no interleaved half-actions)
-        self._relay = _Relay()
+        self._relay = _Relay(self)  # a child: destroyed with the layer, on its thread, never apart
         self._relay.arrived.connect(self._deliver)
         self._seq = itertools.count(1)
         self._latest: dict[tuple[int, str], int] = {}
@@ -266,7 +271,14 @@ class Operations(QObject):
         finally:
             if ticket.write and ticket.error is None and ticket.changes:
                 self.changed.emit(ticket.changes)
-            ticket.owner = None  # no reference to a deleted widget's wrapper
+            # Delivered: the ticket keeps nothing of the view (owner, callbacks and their closures,
+            # the result), whichever thread drops the last reference to it.
+            ticket.owner = ticket.done = ticket.failed = ticket.result = None
+            ticket.fn = _spent
+
+
+def _spent() -> None:
+    """The work of a delivered ticket (its own function was released with the view's closures)."""
 
 
 def alive(widget: QObject | None) -> bool:

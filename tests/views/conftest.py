@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 
 from desktop_app.services.actor import Actor
 from desktop_app.services.bootstrap import AppServices
+from desktop_app.views.common.collector import MainThreadCollector
 from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.operations import Operations
 from tests.support.factories import World
@@ -27,6 +29,45 @@ def database_url(sqlite_template: Path, tmp_path: Path) -> str:
     target = tmp_path / "otklik.sqlite3"
     shutil.copyfile(sqlite_template, target)
     return f"sqlite:///{target}"
+
+
+@pytest.fixture(autouse=True)
+def _operations_of_this_test(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every operation layer a test makes is noted, so it can be drained before the test's end."""
+    made: list[Operations] = []
+    original = Operations.__init__
+
+    def init(self: Operations, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        made.append(self)
+
+    monkeypatch.setattr(Operations, "__init__", init)
+    request.node.stash[_MADE] = made
+
+
+@pytest.fixture(autouse=True)
+def _collector_on_the_ui_thread(qapp: object) -> Iterator[None]:
+    """As in the app (``desktop_app.app``): garbage cycles are collected on the UI thread only, never
+    by a pool thread whose allocation crossed the threshold (it would run Qt destructors there)."""
+    collector = MainThreadCollector()
+    yield
+    collector.uninstall()
+    collector.deleteLater()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Before the widgets are closed and the database goes: wait for every operation the test left
+    running and deliver it. A job left queued ran during the next test (measured: ten of a desk test's
+    jobs were still queued after its teardown), against a disposed database, delivering its results
+    and failure reports into another test's widgets."""
+    for ops in item.stash.get(_MADE, []):
+        if shiboken6.isValid(ops):
+            ops.shutdown(10_000)
+    return (yield)
+
+
+_MADE = pytest.StashKey[list[Operations]]()
 
 
 def make_context(services: AppServices, actor: Actor, *, inline: bool = True) -> ViewContext:

@@ -6,6 +6,7 @@ import itertools
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -227,3 +228,25 @@ def test_the_card_and_the_row_show_who_else_has_the_message_open(
     assert isinstance(box.changes, Changes) and message_id in box.changes.presence
     assert workspace.panel.presence_label.isHidden()
     assert "открыто у" not in workspace.model.index(row, Column.STATE).data()
+
+
+def test_a_delivered_operation_keeps_nothing_of_the_view(qtbot, ops: Operations) -> None:
+    """Once delivered, an operation holds neither its callbacks nor what they close over (widgets):
+    whoever drops the last reference to it — the pool thread deleting its runnable — frees nothing
+    of the view there; the view's objects go on the UI thread, at delivery."""
+
+    class Widgetish:
+        pass
+
+    view_object = Widgetish()
+    freed_on: list[str] = []
+    ref = weakref.ref(view_object, lambda _ref: freed_on.append(threading.current_thread().name))
+    shown: list[object] = []
+    ops.query(None, lambda: 1, lambda result, kept=view_object: shown.append(result))
+    (ticket,) = ops._running  # a reference that outlives the delivery, as the runnable's may
+    del view_object
+    assert ops.wait(5000)
+    assert shown == [1]
+    assert ref() is None, "the delivered operation still holds its callback's widget"
+    assert freed_on == [threading.main_thread().name]
+    assert ticket.done is None and ticket.failed is None and ticket.owner is None
