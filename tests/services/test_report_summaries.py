@@ -1,0 +1,184 @@
+"""The dashboard's per-day summaries (issue 19): after any sequence of workflow actions, a calendar
+change or a backfill, the figures summed from them equal the figures computed from the base tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+import sqlalchemy as sa
+
+from desktop_app.domain.lifecycle import ChannelKind, DraftKind
+from desktop_app.models.database import Database, alembic_config, upgrade
+from desktop_app.models.entities import ReportMessageDay, ReportSummaryState
+from desktop_app.services.bootstrap import AppServices
+from desktop_app.services.dashboard import Dashboard, ReportPeriod
+from desktop_app.services.errors import OtklikError
+from tests.services.report_history import ALL_CHECKS, arrive, confirm_outbox, seed_history
+from tests.support.factories import Clock, World, msk
+
+AUTHORS = ("Иван Петров", "Мария Соколова", "Олег Кузнецов")
+PLACES = ("на улице Мира, 5", "ул. Ленина, д. 12", "во дворе")
+PLATFORMS = (("vk", ChannelKind.SOCIAL_NETWORK), ("telegram", ChannelKind.MESSENGER))
+
+
+def _boards(
+    services: AppServices, world: World, period: ReportPeriod, now: dt.datetime
+) -> tuple[Dashboard, Dashboard]:
+    board = services.reports.board
+    return (
+        board.dashboard(world.supervisor, period, now),
+        board.dashboard(world.supervisor, period, now, direct=True),
+    )
+
+
+def _assert_same(summed: Dashboard, direct: Dashboard) -> None:
+    """Every figure, grouping row, trend point and funnel step, exactly (floats included)."""
+    for a, b in zip(summed.figures, direct.figures, strict=True):
+        assert (a.key, a.value, a.previous) == (b.key, b.value, b.previous)
+    assert summed.groupings.keys() == direct.groupings.keys()
+    for key, grouping in summed.groupings.items():
+        rows = [(r.key, r.label, r.values) for r in grouping.rows]
+        assert rows == [(r.key, r.label, r.values) for r in direct.groupings[key].rows], key
+    assert summed.trend == direct.trend
+    assert summed.funnel == direct.funnel
+
+
+def _summaries(services: AppServices):
+    return services.db.report_summaries
+
+
+def _check(services: AppServices) -> None:
+    with services.db.session() as session:
+        assert _summaries(services).differences(session) == []
+
+
+def _step(
+    rng: random.Random, services: AppServices, world: World, ids: list[int], clock: Clock, n: int
+) -> None:
+    """One random thing that happens: an arrival, routing, a draft, rework, publishing, an interim answer,
+    a redirect, a reassignment, a hand-back, a closure, time passing (deadlines missed)."""
+    wf = services.workflow
+    choice = rng.randrange(13)
+    if choice == 0 or not ids:
+        platform, channel = rng.choice(PLATFORMS)
+        text = f"Здравствуйте! Когда уберут мусор {rng.choice(PLACES)}?"
+        ids.append(arrive(services, f"RND-{n}-{len(ids)}", rng.choice(AUTHORS), platform, channel, text))
+        return
+    message_id = rng.choice(ids)
+    version = world.version(message_id)
+    department = rng.choice([world.roads, world.housing])
+    executor = world.roads_executor if department is world.roads else world.housing_executor
+    owner = world.message(message_id).department_id
+    own = world.roads_executor if owner == world.roads.id else world.housing_executor
+    try:
+        if choice == 1:
+            wf.route_message(world.operator, message_id, version, department.id)
+        elif choice == 2:
+            wf.close_not_needed(world.operator, message_id, version, "дубль")
+        elif choice == 3:
+            wf.reassign(world.supervisor, message_id, version, department.id, "по компетенции")
+        elif choice in (4, 5):
+            kind = DraftKind.INTERIM if choice == 5 else DraftKind.ANSWER
+            wf.submit_draft(own, message_id, version, kind, "Здравствуйте! Мусор вывезут завтра.")
+        elif choice == 6:
+            wf.return_for_rework(world.operator, message_id, version, "уточните сроки", ALL_CHECKS)
+        elif choice == 7:
+            wf.hand_back(executor, message_id, version, "не наше")
+        elif choice == 8:
+            wf.approve_and_publish(world.operator, message_id, version, ALL_CHECKS)
+            confirm_outbox(services, message_id)
+        elif choice == 9:
+            wf.redirect_message(world.operator, message_id, version, "УМВД", "вне компетенции")
+            confirm_outbox(services, message_id)
+        elif choice == 10:
+            clock.advance(hours=rng.choice([3, 9, 30]))  # stages overrun, days turn
+        else:
+            clock.advance(minutes=rng.choice([5, 20, 45, 90]))
+    except OtklikError:
+        pass  # not allowed in its state: a refusal changes nothing
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_summaries_equal_the_direct_computation_after_random_workflow_actions(
+    services: AppServices, world: World, clock: Clock, seed: int
+) -> None:
+    rng = random.Random(seed)
+    clock.set(msk(2026, 5, 4, 9, 0))
+    _summaries(services).ensure_current()  # built (empty) before the first write: from here kept on write
+    ids: list[int] = []
+    periods = [
+        ReportPeriod(dt.date(2026, 5, 4), dt.date(2026, 5, 10)),
+        ReportPeriod(dt.date(2026, 5, 1), dt.date(2026, 5, 31)),
+    ]
+    for n in range(70):
+        _step(rng, services, world, ids, clock, n)
+        if n % 14 == 13:
+            _check(services)
+            for period in periods:
+                _assert_same(*_boards(services, world, period, clock()))
+    _check(services)
+    summed, direct = _boards(services, world, periods[1], clock())
+    _assert_same(summed, direct)
+    assert summed.figure("received").value == len(ids)
+
+
+def test_the_summaries_fail_when_a_write_bypasses_them(
+    services: AppServices, world: World, clock: Clock
+) -> None:
+    """The self-check and the comparison can fail: a change written behind the hooks' back is found."""
+    clock.set(msk(2026, 5, 4, 9, 0))
+    _summaries(services).ensure_current()
+    world.arrive()
+    _check(services)
+    with services.db.engine.begin() as connection:
+        connection.execute(sa.update(ReportMessageDay).values(received=ReportMessageDay.received + 1))
+    with services.db.session() as session:
+        assert _summaries(services).differences(session)
+    summed, direct = _boards(services, world, ReportPeriod(dt.date(2026, 5, 4), dt.date(2026, 5, 4)), clock())
+    assert summed.figure("received").value == direct.figure("received").value + 1
+
+
+def test_a_calendar_change_recomputes_the_answer_times(
+    services: AppServices, world: World, clock: Clock
+) -> None:
+    seed_history(services, world, clock, seed=19, count=14)
+    now = msk(2026, 5, 19, 12, 0)
+    clock.set(now)
+    period = ReportPeriod(dt.date(2026, 5, 4), dt.date(2026, 5, 17))
+    before, _ = _boards(services, world, period, now)  # built here (first use), then kept
+    # A sanitary day: 5 May becomes a day off, so answers that spanned it took fewer working hours.
+    services.calendar.set_custom_day(world.admin, dt.date(2026, 5, 5), [], "санитарный день")
+    with services.db.session() as session:
+        assert session.scalar(sa.select(ReportSummaryState.dirty_from)) == dt.date(2026, 5, 5).toordinal()
+    summed, direct = _boards(services, world, period, now)
+    _assert_same(summed, direct)
+    assert summed.figure("answer_avg").value != before.figure("answer_avg").value
+    _check(services)
+
+
+def test_the_backfill_of_a_database_from_before_the_summaries_gives_the_same_figures(
+    services: AppServices, world: World, clock: Clock, database_url: str
+) -> None:
+    seed_history(services, world, clock, seed=7, count=14)
+    now = msk(2026, 5, 19, 12, 0)
+    clock.set(now)
+    period = ReportPeriod(dt.date(2026, 5, 4), dt.date(2026, 5, 17))
+    # The schema as it was before: the summaries' migration undone, then applied again (empty tables).
+    from alembic import command
+
+    services.db.engine.dispose()
+    cfg = alembic_config(database_url)
+    command.downgrade(cfg, "0012")
+    other = Database(database_url)
+    try:
+        with other.engine.connect() as connection:
+            assert not sa.inspect(connection).has_table("report_message_days")
+        assert upgrade(other, backup=False)
+    finally:
+        other.dispose()
+    summed, direct = _boards(services, world, period, now)  # the first use builds them
+    _assert_same(summed, direct)
+    assert summed.figure("received").value == 14
+    _check(services)
