@@ -11,15 +11,18 @@ import sqlalchemy as sa
 
 from desktop_app.domain.lifecycle import ChannelKind, DraftKind
 from desktop_app.models.database import Database, alembic_config, upgrade
-from desktop_app.models.entities import ReportMessageDay, ReportSummaryState
+from desktop_app.models.entities import Message, ReportMessageDay, ReportSummaryState
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.dashboard import Dashboard, ReportPeriod
 from desktop_app.services.errors import OtklikError
-from tests.services.report_history import ALL_CHECKS, arrive, confirm_outbox, seed_history
+from tests.services.report_history import ALL_CHECKS, confirm_outbox, seed_history
 from tests.support.factories import Clock, World, msk
 
-AUTHORS = ("Иван Петров", "Мария Соколова", "Олег Кузнецов")
-PLACES = ("на улице Мира, 5", "ул. Ленина, д. 12", "во дворе")
+# Many authors and places, so that a late arrival often makes the next message a repeat (or not).
+AUTHORS = tuple(f"Автор {n}" for n in range(12))
+PLACES = tuple(
+    f"на улице {street}, {house}" for street in ("Мира", "Ленина", "Советская") for house in (3, 5, 12)
+)
 PLATFORMS = (("vk", ChannelKind.SOCIAL_NETWORK), ("telegram", ChannelKind.MESSENGER))
 
 
@@ -45,6 +48,17 @@ def _assert_same(summed: Dashboard, direct: Dashboard) -> None:
     assert summed.funnel == direct.funnel
 
 
+def _arrive(services: AppServices, external_id: str, author: str, platform: str, channel: ChannelKind, text: str,
+            back: dt.timedelta) -> int:  # fmt: skip
+    with services.db.session() as session, session.begin():
+        message = Message(external_id=external_id, channel_kind=channel, platform=platform, author_name=author,
+                          author_profile_url="", text=text, arrived_at=services.now() - back)  # fmt: skip
+        session.add(message)
+        session.flush()
+        services.lifecycle.message_arrived(session, message, services.now())
+        return message.id
+
+
 def _summaries(services: AppServices):
     return services.db.report_summaries
 
@@ -61,10 +75,14 @@ def _step(
     a redirect, a reassignment, a hand-back, a closure, time passing (deadlines missed)."""
     wf = services.workflow
     choice = rng.randrange(13)
-    if choice == 0 or not ids:
+    if choice in (0, 12) or not ids:
         platform, channel = rng.choice(PLATFORMS)
         text = f"Здравствуйте! Когда уберут мусор {rng.choice(PLACES)}?"
-        ids.append(arrive(services, f"RND-{n}-{len(ids)}", rng.choice(AUTHORS), platform, channel, text))
+        # choice 12: delivered late, it arrived in the Incident system hours before messages we have
+        back = dt.timedelta(hours=rng.choice([2, 20, 50])) if choice == 12 else dt.timedelta()
+        ids.append(
+            _arrive(services, f"RND-{n}-{len(ids)}", rng.choice(AUTHORS), platform, channel, text, back)
+        )
         return
     message_id = rng.choice(ids)
     version = world.version(message_id)
