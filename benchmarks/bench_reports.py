@@ -414,10 +414,31 @@ def measure(url: str, workdir: Path, prefix: str, xlsx_year: bool = True) -> dic
 
     _app = QGuiApplication.instance() or QGuiApplication([])
     out[f"{prefix}export_pdf_year_s"], _ = timed(lambda: write_pdf(board, workdir / "year.pdf"))
+    # The summaries' figures against the direct computation from the base tables (exact equality):
+    # the month always, the year where the direct path takes seconds, not minutes.
+    out[f"{prefix}month_equals_direct"] = _same(
+        month_board, services.reports.board.dashboard(chief, month, NOW, direct=True)
+    )
+    if xlsx_year:
+        out[f"{prefix}year_equals_direct"] = _same(
+            board, services.reports.board.dashboard(chief, year, NOW, direct=True)
+        )
     out[f"{prefix}received_year"] = board.figure("received").value or 0
     out[f"{prefix}received_month"] = month_board.figure("received").value or 0
     db.dispose()
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
+
+
+def _same(summed, direct) -> bool:
+    """Every figure, grouping row, trend point and funnel step equal (floats exactly)."""
+    return (
+        [(f.key, f.value, f.previous) for f in summed.figures]
+        == [(f.key, f.value, f.previous) for f in direct.figures]
+        and {k: [(r.key, r.values) for r in g.rows] for k, g in summed.groupings.items()}
+        == {k: [(r.key, r.values) for r in g.rows] for k, g in direct.groupings.items()}
+        and summed.trend == direct.trend
+        and summed.funnel == direct.funnel
+    )
 
 
 def main() -> int:

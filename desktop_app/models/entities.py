@@ -323,6 +323,13 @@ class StageDeadline(Base):
             postgresql_where=sql_text("completed_at IS NULL"),
         ),
         Index("ix_stage_deadlines_stage_started", "stage", "started_at"),
+        # The dashboard reads the period's open records live (its summaries hold closed ones, 0013).
+        Index(
+            "ix_stage_deadlines_open_started",
+            "started_at",
+            sqlite_where=sql_text("completed_at IS NULL"),
+            postgresql_where=sql_text("completed_at IS NULL"),
+        ),
         # The dashboard's attribution cells, walked in group order with no sort (issue 19, 0011).
         Index(
             "ix_stage_deadlines_cells",

@@ -722,8 +722,12 @@ class DashboardService:
             hours_by_week[w].add(int(seconds), n)
         starts = [int(b.since.timestamp()) for b in buckets]
         no_answer = {state.value for state in NO_ANSWER_STATES}
-        for platform, channel, department, state, started in connection.execute(
+        # The stage kind is filtered here, not in SQL: so the read walks the small partial index of the
+        # open records (0013) instead of every 8-hour clock of the period.
+        for stage, st, platform, channel, department, state, started in connection.execute(
             sa.select(
+                S.stage,
+                status,
                 M.platform,
                 sa.type_coerce(M.channel_kind, sa.String()),
                 M.department_id,
@@ -731,12 +735,14 @@ class DashboardService:
                 _epoch(S.started_at, dialect),
             )
             .join(M, M.id == S.message_id)
-            .where(S.stage == Stage.OVERALL.value, open_in_period, status == "overdue")
+            .where(open_in_period)
         ):
-            if state in no_answer:
+            if stage != Stage.OVERALL.value or state in no_answer:
                 continue
-            clock_cells[(platform, channel, department)][2] += 1
-            late_by_week[bisect.bisect_right(starts, int(started)) - 1] += 1
+            cell = clock_cells[(platform, channel, department)]  # a running clock has its row, as directly
+            if st == "overdue":
+                cell[2] += 1
+                late_by_week[bisect.bisect_right(starts, int(started)) - 1] += 1
         out["clock_cells"] = [(*key, *values) for key, values in clock_cells.items()]
         out["answered"] = sum(c[3] for c in out["clock_cells"])
         out["in_time"] = sum(c[4] for c in out["clock_cells"])

@@ -87,6 +87,15 @@ def upgrade() -> None:
             name=op.f("pk_report_clock_days"),
         ),
     )
+    # The period's open stage records are read live (the summaries hold the closed ones).
+    with op.batch_alter_table("stage_deadlines", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_stage_deadlines_open_started",
+            ["started_at"],
+            unique=False,
+            sqlite_where=sa.text("completed_at IS NULL"),
+            postgresql_where=sa.text("completed_at IS NULL"),
+        )
     op.create_table(
         "report_summary_state",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
@@ -98,6 +107,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("report_summary_state")
+    with op.batch_alter_table("stage_deadlines", schema=None) as batch_op:
+        batch_op.drop_index("ix_stage_deadlines_open_started")
     op.drop_table("report_clock_days")
     op.drop_table("report_stage_days")
     op.drop_table("report_message_days")
