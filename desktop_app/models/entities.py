@@ -618,7 +618,8 @@ class IncidentLink(Base):
 
 # -- the dashboard's per-day summaries (issue 19) ------------------------------------------------
 # Kept exactly by ``services/report_summaries.py`` in the transaction that changes a message or its
-# stage records. ``day`` is the local date (administration's time zone) as ``date.toordinal()``; an
+# stage records. ``day`` is the local date (administration's time zone) as ``date.toordinal()`` — of
+# the day itself, of its week's Monday or of its month's first day (``span`` d / w / m); an
 # absent person, department, holder or operator is 0 / "" so the keys can be primary keys.
 
 
@@ -643,6 +644,7 @@ class ReportMessageDay(Base):
 
     __tablename__ = "report_message_days"
 
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # d day, w week, m month
     day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     platform: Mapped[str] = mapped_column(String(40), primary_key=True)
     channel: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -664,6 +666,7 @@ class ReportStageDay(Base):
 
     __tablename__ = "report_stage_days"
 
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # d day, w week, m month
     day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     stage: Mapped[str] = mapped_column(String(40), primary_key=True)
     user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -679,6 +682,7 @@ class ReportClockDay(Base):
 
     __tablename__ = "report_clock_days"
 
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # d day, w week, m month
     day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     platform: Mapped[str] = mapped_column(String(40), primary_key=True)
     channel: Mapped[str] = mapped_column(String(32), primary_key=True)

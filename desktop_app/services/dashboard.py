@@ -46,7 +46,7 @@ from desktop_app.services.access import acting_as
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import attributed_parties
 from desktop_app.services.errors import InputError
-from desktop_app.services.report_summaries import MESSAGE_COUNTS, ReportSummaries
+from desktop_app.services.report_summaries import MESSAGE_COUNTS, ReportSummaries, period_parts
 from desktop_app.services.reports import OPOG_NAME, party_key
 from desktop_app.services.texts import STAGE_NAMES, STATE_NAMES
 
@@ -603,7 +603,7 @@ class DashboardService:
         records) plus a live read of the period's open records, whose outcome depends on ``now``."""
         since, until = period.bounds(self._tz)
         buckets = period.weeks(self._tz)
-        first, last = period.first.toordinal(), period.last.toordinal()
+        first = period.first.toordinal()
         monday = first - period.first.weekday()  # week index of a day: (day - monday) // 7
         connection = session.connection()
         dialect = connection.dialect.name
@@ -614,7 +614,7 @@ class DashboardService:
 
         # 1. Messages by arrival day (R1, R4, R5, R8, R9) and the repeats (cl. 2, 11).
         D = ReportMessageDay
-        in_days = D.day.between(first, last)
+        in_days = _spans(D, period, "m")
         week = (D.day - monday) // 7
         totals = dict.fromkeys(MESSAGE_COUNTS, 0)
         received_cells = []
@@ -634,7 +634,7 @@ class DashboardService:
                 totals[name] += n
         received_by_week: Counter[int] = Counter(
             {int(w): int(n) for w, n in connection.execute(
-                sa.select(week, sa.func.sum(D.received)).where(in_days).group_by(week))}
+                sa.select(week, sa.func.sum(D.received)).where(_spans(D, period, "w")).group_by(week))}
         )  # fmt: skip
         out["received_cells"] = received_cells
         out["received"] = totals["received"]
@@ -655,7 +655,7 @@ class DashboardService:
             (stage, user or None, department or None, holder or None, operator or None, st, int(n))
             for stage, user, department, holder, operator, st, n in connection.execute(
                 sa.select(T.stage, T.user_id, T.department_id, T.holder, T.operator_id, T.status, sa.func.sum(T.n))
-                .where(T.day.between(first, last))
+                .where(_spans(T, period, "m"))
                 .group_by(T.stage, T.user_id, T.department_id, T.holder, T.operator_id, T.status)
             )
         ]  # fmt: skip
@@ -686,13 +686,12 @@ class DashboardService:
         # 3. The 8-hour clocks (R3): closed ones with their answer time from the summaries, the open
         # ones past due live (a clock still running and not yet due counts nowhere).
         C = ReportClockDay
-        in_clock_days = C.day.between(first, last)
         clock_cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
         durations: dict[tuple[Any, ...], Hours] = defaultdict(Hours)
         hours = Hours()
         for platform, channel, department, st, seconds, n in connection.execute(
             sa.select(C.platform, C.channel, C.department_id, C.status, C.seconds, sa.func.sum(C.n))
-            .where(in_clock_days)
+            .where(_spans(C, period, "m"))
             .group_by(C.platform, C.channel, C.department_id, C.status, C.seconds)
         ):
             key, n, seconds = (platform, channel, dep(department)), int(n), int(seconds)
@@ -711,7 +710,7 @@ class DashboardService:
         clock_week = (C.day - monday) // 7
         for w, st, seconds, n in connection.execute(
             sa.select(clock_week, C.status, C.seconds, sa.func.sum(C.n))
-            .where(in_clock_days)
+            .where(_spans(C, period, "w"))
             .group_by(clock_week, C.status, C.seconds)
         ):
             w, n = int(w), int(n)
@@ -1239,6 +1238,15 @@ class _Names:
         if kind == "u":
             return self.people.get(int(value), "?")
         return self.departments.get(int(value), "?")
+
+
+def _spans(table: Any, period: ReportPeriod, span: str) -> Any:
+    """The summary rows of ``period``: whole months (``m``) or weeks (``w``) from their own rows, the
+    days at the edges from day rows (``report_summaries.spans``)."""
+    keys, days = period_parts(period.first, period.last, span)
+    parts = [sa.and_(table.span == span, table.day.in_(keys))] if keys else []
+    parts += [sa.and_(table.span == "d", table.day.between(a, b)) for a, b in days]
+    return sa.or_(*parts)
 
 
 def _trend(

@@ -77,6 +77,38 @@ def _seconds(at: dt.datetime) -> int:
     return _us(at) // 1_000_000
 
 
+def spans(day: int) -> tuple[tuple[str, int], ...]:
+    """The summary rows a day's cell is added to: ``d`` the day, ``w`` its Monday-to-Sunday week, ``m``
+    its month, each keyed by its first day's ordinal. A period sums whole months (or weeks) from their
+    rows and the days at its edges from day rows: a year reads a few thousand rows, not every day's."""
+    date = dt.date.fromordinal(day)
+    return ("d", day), ("w", day - date.weekday()), ("m", date.replace(day=1).toordinal())
+
+
+def period_parts(first: dt.date, last: dt.date, span: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """``[first, last]`` as whole weeks (``span`` "w") or months ("m") — their keys — and the day ranges
+    left at the edges (inclusive ordinals)."""
+    keys: list[int] = []
+    days: list[tuple[int, int]] = []
+    day = first
+    while day <= last:
+        if span == "w":
+            start, end = day - dt.timedelta(days=day.weekday()), day + dt.timedelta(days=6 - day.weekday())
+        else:
+            start = day.replace(day=1)
+            end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        if start == day and end <= last:
+            keys.append(start.toordinal())
+        else:
+            stop = min(end, last)
+            if days and days[-1][1] == day.toordinal() - 1:
+                days[-1] = (days[-1][0], stop.toordinal())
+            else:
+                days.append((day.toordinal(), stop.toordinal()))
+        day = end + dt.timedelta(days=1)
+    return keys, days
+
+
 def stage_status(outcome: str | None, met: bool | None) -> str:
     """A closed stage record's outcome as the dashboard counts it (``dashboard._status``)."""
     if outcome == Outcome.TRANSFERRED.value:
@@ -340,13 +372,15 @@ class ReportSummaries:
 
     @staticmethod
     def _add(delta: Counter[tuple[Any, ...]], cell: list[Any], sign: int) -> None:
-        table = cell[0]
-        if table == "m":
-            for i, value in enumerate(cell[5:]):
-                if value:
-                    delta[("m", *cell[1:5], i)] += sign * value
-        else:
-            delta[tuple(cell[:-1])] += sign * cell[-1]
+        """Add a day cell to ``delta`` at each span: the day, its week and its month (see ``spans``)."""
+        table, day = cell[0], cell[1]
+        for span in spans(day):
+            if table == "m":
+                for i, value in enumerate(cell[5:]):
+                    if value:
+                        delta[("m", *span, *cell[2:5], i)] += sign * value
+            else:
+                delta[(table, *span, *cell[2:-1])] += sign * cell[-1]
 
     @staticmethod
     def _apply(connection: sa.Connection, delta: Counter[tuple[Any, ...]]) -> None:
@@ -357,11 +391,11 @@ class ReportSummaries:
             if not n:
                 continue
             if key[0] == "m":
-                by_day.setdefault(key[1:5], [0] * len(MESSAGE_COUNTS))[key[5]] += n
+                by_day.setdefault(key[1:6], [0] * len(MESSAGE_COUNTS))[key[6]] += n
             else:
                 tables[key[0]].append((key[1:], n))
         for key, counts in by_day.items():
-            _upsert(connection, ReportMessageDay, ("day", "platform", "channel", "department_id"), key,
+            _upsert(connection, ReportMessageDay, _MESSAGE_KEYS, key,
                     dict(zip(MESSAGE_COUNTS, counts, strict=True)))  # fmt: skip
         for table, columns in (
             ("s", ReportStageDay),
@@ -498,11 +532,11 @@ class ReportSummaries:
             if not n:
                 continue
             if key[0] == "m":
-                by_day.setdefault(key[1:5], [0] * len(MESSAGE_COUNTS))[key[5]] += n
+                by_day.setdefault(key[1:6], [0] * len(MESSAGE_COUNTS))[key[6]] += n
             else:
                 rows[key[0]].append({**dict(zip(_KEYS[key[0]], key[1:], strict=True)), "n": n})
         message_rows = [
-            {**dict(zip(("day", "platform", "channel", "department_id"), key, strict=True)),
+            {**dict(zip(_MESSAGE_KEYS, key, strict=True)),
              **dict(zip(MESSAGE_COUNTS, counts, strict=True))}
             for key, counts in by_day.items()
         ]  # fmt: skip
@@ -524,7 +558,7 @@ class ReportSummaries:
             for i, name in enumerate(MESSAGE_COUNTS):
                 value = getattr(row, name)
                 if value:
-                    stored[("m", row.day, row.platform, row.channel, row.department_id, i)] = value
+                    stored[("m", row.span, row.day, row.platform, row.channel, row.department_id, i)] = value
         for table, model in (("s", ReportStageDay), ("c", ReportClockDay)):
             for row in connection.execute(sa.select(model)):
                 if row.n:
@@ -536,9 +570,10 @@ class ReportSummaries:
         return out
 
 
+_MESSAGE_KEYS = ("span", "day", "platform", "channel", "department_id")
 _KEYS = {
-    "s": ("day", "stage", "user_id", "department_id", "holder", "operator_id", "status"),
-    "c": ("day", "platform", "channel", "department_id", "status", "seconds"),
+    "s": ("span", "day", "stage", "user_id", "department_id", "holder", "operator_id", "status"),
+    "c": ("span", "day", "platform", "channel", "department_id", "status", "seconds"),
 }
 
 

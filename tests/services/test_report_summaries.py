@@ -15,6 +15,7 @@ from desktop_app.models.entities import Message, ReportMessageDay, ReportSummary
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.dashboard import Dashboard, ReportPeriod
 from desktop_app.services.errors import OtklikError
+from desktop_app.services.report_summaries import period_parts, spans
 from tests.services.report_history import ALL_CHECKS, confirm_outbox, seed_history
 from tests.support.factories import Clock, World, msk
 
@@ -126,9 +127,11 @@ def test_summaries_equal_the_direct_computation_after_random_workflow_actions(
     clock.set(msk(2026, 5, 4, 9, 0))
     _summaries(services).ensure_current()  # built (empty) before the first write: from here kept on write
     ids: list[int] = []
-    periods = [
+    periods = [  # a whole week, a whole month, one day, and edges that cut weeks and months
         ReportPeriod(dt.date(2026, 5, 4), dt.date(2026, 5, 10)),
         ReportPeriod(dt.date(2026, 5, 1), dt.date(2026, 5, 31)),
+        ReportPeriod(dt.date(2026, 5, 6), dt.date(2026, 5, 6)),
+        ReportPeriod(dt.date(2026, 4, 29), dt.date(2026, 6, 2)),
     ]
     for n in range(70):
         _step(rng, services, world, ids, clock, n)
@@ -200,3 +203,27 @@ def test_the_backfill_of_a_database_from_before_the_summaries_gives_the_same_fig
     _assert_same(summed, direct)
     assert summed.figure("received").value == 14
     _check(services)
+
+
+def test_a_period_is_whole_months_or_weeks_and_the_days_at_its_edges() -> None:
+    def parts(
+        first: dt.date, last: dt.date, span: str
+    ) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
+        keys, days = period_parts(first, last, span)
+        return [dt.date.fromordinal(k) for k in keys], [
+            (dt.date.fromordinal(a), dt.date.fromordinal(b)) for a, b in days
+        ]
+
+    d = dt.date
+    assert parts(d(2026, 1, 1), d(2026, 12, 31), "m") == ([d(2026, m, 1) for m in range(1, 13)], [])
+    assert parts(d(2026, 4, 29), d(2026, 6, 2), "m") == (
+        [d(2026, 5, 1)],
+        [(d(2026, 4, 29), d(2026, 4, 30)), (d(2026, 6, 1), d(2026, 6, 2))],
+    )
+    # 1 January 2026 is a Thursday: 1–4 January from day rows, then whole weeks, then 28–31 December
+    weeks, days = parts(d(2026, 1, 1), d(2026, 12, 31), "w")
+    assert days == [(d(2026, 1, 1), d(2026, 1, 4)), (d(2026, 12, 28), d(2026, 12, 31))]
+    assert weeks[0] == d(2026, 1, 5) and len(weeks) == 51 and all(w.weekday() == 0 for w in weeks)
+    assert parts(d(2026, 5, 6), d(2026, 5, 6), "w") == ([], [(d(2026, 5, 6), d(2026, 5, 6))])
+    # every day of a cell is in exactly one row of each span
+    assert [s for s, _ in spans(d(2026, 5, 6).toordinal())] == ["d", "w", "m"]

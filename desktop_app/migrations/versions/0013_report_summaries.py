@@ -38,17 +38,19 @@ def upgrade() -> None:
               "repeat_author", "repeat_address")  # fmt: skip
     op.create_table(
         "report_message_days",
+        sa.Column("span", sa.String(length=1), nullable=False),
         sa.Column("day", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("platform", sa.String(length=40), nullable=False),
         sa.Column("channel", sa.String(length=32), nullable=False),
         sa.Column("department_id", sa.Integer(), autoincrement=False, nullable=False),
         *(sa.Column(name, sa.Integer(), nullable=False) for name in counts),
         sa.PrimaryKeyConstraint(
-            "day", "platform", "channel", "department_id", name=op.f("pk_report_message_days")
+            "span", "day", "platform", "channel", "department_id", name=op.f("pk_report_message_days")
         ),
     )
     op.create_table(
         "report_stage_days",
+        sa.Column("span", sa.String(length=1), nullable=False),
         sa.Column("day", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("stage", sa.String(length=40), nullable=False),
         sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
@@ -58,6 +60,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(
+            "span",
             "day",
             "stage",
             "user_id",
@@ -70,6 +73,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "report_clock_days",
+        sa.Column("span", sa.String(length=1), nullable=False),
         sa.Column("day", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("platform", sa.String(length=40), nullable=False),
         sa.Column("channel", sa.String(length=32), nullable=False),
@@ -78,6 +82,7 @@ def upgrade() -> None:
         sa.Column("seconds", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(
+            "span",
             "day",
             "platform",
             "channel",
