@@ -394,22 +394,22 @@ class ReportSummaries:
                 by_day.setdefault(key[1:6], [0] * len(MESSAGE_COUNTS))[key[6]] += n
             else:
                 tables[key[0]].append((key[1:], n))
+        # A row whose count fell may have fallen to nothing: deleted by its key (never a table scan).
         for key, counts in by_day.items():
-            _upsert(connection, ReportMessageDay, _MESSAGE_KEYS, key,
-                    dict(zip(MESSAGE_COUNTS, counts, strict=True)))  # fmt: skip
-        for table, columns in (
-            ("s", ReportStageDay),
-            ("c", ReportClockDay),
-        ):
-            names = _KEYS[table]
+            _upsert(
+                connection,
+                ReportMessageDay,
+                _MESSAGE_KEYS,
+                key,
+                dict(zip(MESSAGE_COUNTS, counts, strict=True)),
+            )
+            if counts[0] < 0:
+                _delete_empty(connection, ReportMessageDay, _MESSAGE_KEYS, key, "received")
+        for table, model in (("s", ReportStageDay), ("c", ReportClockDay)):
             for key, n in tables[table]:
-                _upsert(connection, columns, names, key, {"n": n})
-        if by_day:
-            connection.execute(sa.delete(ReportMessageDay).where(ReportMessageDay.received == 0))
-        if tables["s"]:
-            connection.execute(sa.delete(ReportStageDay).where(ReportStageDay.n == 0))
-        if tables["c"]:
-            connection.execute(sa.delete(ReportClockDay).where(ReportClockDay.n == 0))
+                _upsert(connection, model, _KEYS[table], key, {"n": n})
+                if n < 0:
+                    _delete_empty(connection, model, _KEYS[table], key, "n")
 
     # -- building and checking ---------------------------------------------------------------------
 
@@ -591,6 +591,14 @@ def _upsert(
         index_elements=list(names), set_={name: table.c[name] + statement.excluded[name] for name in add}
     )
     connection.execute(statement)
+
+
+def _delete_empty(
+    connection: sa.Connection, model: type, names: tuple[str, ...], key: tuple[Any, ...], count: str
+) -> None:
+    table = model.__table__  # type: ignore[attr-defined]
+    where = [table.c[name] == value for name, value in zip(names, key, strict=True)]
+    connection.execute(sa.delete(table).where(*where, table.c[count] == 0))
 
 
 def _full(model: type, add: dict[str, int]) -> dict[str, int]:
