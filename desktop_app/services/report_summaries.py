@@ -20,6 +20,7 @@ next dashboard recomputes those messages before it reads (:meth:`ReportSummaries
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import zoneinfo
 from collections import Counter, defaultdict
@@ -395,21 +396,21 @@ class ReportSummaries:
             else:
                 tables[key[0]].append((key[1:], n))
         # A row whose count fell may have fallen to nothing: deleted by its key (never a table scan).
-        for key, counts in by_day.items():
-            _upsert(
-                connection,
-                ReportMessageDay,
-                _MESSAGE_KEYS,
-                key,
-                dict(zip(MESSAGE_COUNTS, counts, strict=True)),
-            )
-            if counts[0] < 0:
-                _delete_empty(connection, ReportMessageDay, _MESSAGE_KEYS, key, "received")
-        for table, model in (("s", ReportStageDay), ("c", ReportClockDay)):
-            for key, n in tables[table]:
-                _upsert(connection, model, _KEYS[table], key, {"n": n})
-                if n < 0:
-                    _delete_empty(connection, model, _KEYS[table], key, "n")
+        # One cached statement per table, executed for all its rows at once.
+        dialect = connection.dialect.name
+        for model, names, counts, rows in (
+            (ReportMessageDay, _MESSAGE_KEYS, MESSAGE_COUNTS,
+             [(key, dict(zip(MESSAGE_COUNTS, counts, strict=True))) for key, counts in by_day.items()]),
+            (ReportStageDay, _KEYS["s"], ("n",), [(key, {"n": n}) for key, n in tables["s"]]),
+            (ReportClockDay, _KEYS["c"], ("n",), [(key, {"n": n}) for key, n in tables["c"]]),
+        ):  # fmt: skip
+            if not rows:
+                continue
+            upsert, delete = _statements(dialect, model, names, counts)
+            connection.execute(upsert, [{**dict(zip(names, key, strict=True)), **add} for key, add in rows])
+            fell = [dict(zip(names, key, strict=True)) for key, add in rows if add[counts[0]] < 0]
+            if fell:
+                connection.execute(delete, fell)
 
     # -- building and checking ---------------------------------------------------------------------
 
@@ -577,31 +578,22 @@ _KEYS = {
 }
 
 
-def _upsert(
-    connection: sa.Connection, model: type, names: tuple[str, ...], key: tuple[Any, ...], add: dict[str, int]
-) -> None:
-    """Add ``add`` to the row with primary key ``key``, inserting it when absent (one statement)."""
-    if connection.dialect.name == "postgresql":
+@functools.cache
+def _statements(
+    dialect: str, model: type, names: tuple[str, ...], counts: tuple[str, ...]
+) -> tuple[Any, Any]:
+    """(add the counts to the row with this key, inserting it when absent; delete the row when its
+    first count is 0) for ``model``, with bound parameters named after the columns."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     table = model.__table__  # type: ignore[attr-defined]
-    statement = insert(table).values(**dict(zip(names, key, strict=True)), **_full(model, add))
-    statement = statement.on_conflict_do_update(
-        index_elements=list(names), set_={name: table.c[name] + statement.excluded[name] for name in add}
+    statement = insert(table).values({name: sa.bindparam(name) for name in (*names, *counts)})
+    upsert = statement.on_conflict_do_update(
+        index_elements=list(names), set_={name: table.c[name] + statement.excluded[name] for name in counts}
     )
-    connection.execute(statement)
-
-
-def _delete_empty(
-    connection: sa.Connection, model: type, names: tuple[str, ...], key: tuple[Any, ...], count: str
-) -> None:
-    table = model.__table__  # type: ignore[attr-defined]
-    where = [table.c[name] == value for name, value in zip(names, key, strict=True)]
-    connection.execute(sa.delete(table).where(*where, table.c[count] == 0))
-
-
-def _full(model: type, add: dict[str, int]) -> dict[str, int]:
-    if model is ReportMessageDay:
-        return {name: add.get(name, 0) for name in MESSAGE_COUNTS}
-    return add
+    delete = sa.delete(table).where(
+        *(table.c[name] == sa.bindparam(name) for name in names), table.c[counts[0]] == 0
+    )
+    return upsert, delete
