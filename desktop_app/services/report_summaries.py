@@ -499,7 +499,8 @@ class ReportSummaries:
             repeats[m] = (by_author, by_address)
             keys[m] = (at, author, address)
         calendar = self._calendar()
-        totals: Counter[tuple[Any, ...]] = Counter()
+        # Summed per day cell first (a day's cells repeat), spread over the spans once at the end.
+        by_day: dict[tuple[Any, ...], list[int]] = {}
         ids = sorted(keys)
         step = 20_000
         for start in range(0, len(ids), step):
@@ -519,10 +520,22 @@ class ReportSummaries:
             for m, message in messages.items():
                 cells = self.contributions(message, stages.get(m, []), repeats[m], calendar)
                 for cell in cells:
-                    self._add(totals, cell, 1)
+                    if cell[0] == "m":
+                        key, values = tuple(cell[:5]), cell[5:]
+                    else:
+                        key, values = tuple(cell[:-1]), cell[-1:]
+                    found = by_day.get(key)
+                    if found is None:
+                        by_day[key] = list(values)
+                    else:
+                        for i, value in enumerate(values):
+                            found[i] += value
                 facts[m] = (keys[m], cells)
             if each_chunk is not None:
                 each_chunk(facts)
+        totals: Counter[tuple[Any, ...]] = Counter()
+        for key, values in by_day.items():
+            self._add(totals, [*key, *values], 1)
         return totals
 
     @staticmethod
