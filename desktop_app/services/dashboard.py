@@ -1,5 +1,10 @@
 """The supervisor's dashboard (R3–R11): the measures the region rates the administration by.
 
+The figures are summed from the per-day summaries kept at every commit (``report_summaries.py``)
+plus a live read of the period's open stage records; :meth:`DashboardService.dashboard` with
+``direct=True`` computes them from the base tables as described below (the self-check; the tests
+compare both exactly).
+
 Every figure is computed for a period and for the period of the same length just before it, in
 SQL aggregates over the stage records (``stage_deadlines``) and the messages; only the answer time
 needs the working-time engine, so those durations are computed in Python from the stage records'
