@@ -37,6 +37,11 @@ def test_db_upgrade_then_audit_verify_detects_tampering(
     result = otklik("db", "upgrade", "--url", url, env=env)
     assert result.returncode == 0, result.stderr
     assert "обновлена" in result.stdout
+    assert (
+        "Сводки отчётов построены" in result.stdout
+    )  # the dashboard's summaries, built once here (issue 19)
+    with sqlite3.connect(tmp_path / "o.sqlite3") as conn:
+        assert conn.execute("SELECT count(*) FROM report_summary_state").fetchone() == (1,)
     assert otklik("audit", "verify", "--url", url, env=env).returncode == 0
 
     from desktop_app import paths

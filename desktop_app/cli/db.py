@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import time
 
 from desktop_app.cli import CliContext, fail
 from desktop_app.errors import OtklikError
 from desktop_app.models.database import current_revision, open_database
 from desktop_app.services import audit
+from desktop_app.services.bootstrap import build_services
 from desktop_app.settings import audit_checkpoint_dir
 
 
@@ -27,6 +29,15 @@ def run(argv: list[str], context: CliContext) -> int:
         # workstation's signed checkpoint right away, before anyone can move it in the database.
         audit.seal(db, audit.ChainCheckpoint(audit_checkpoint_dir(context.settings), url))
         print(f"База данных обновлена до версии схемы {current_revision(db)}: {db.describe()}")
+        # Issue 19: the dashboard's summaries are built here, by the administrator, rather than on the
+        # supervisor's first report (a million messages take minutes); afterwards every write keeps them.
+        services = build_services(context.settings, db)
+        started = time.monotonic()
+        with db.session() as session:
+            built = services.db.report_summaries.built(session)
+        if not built:
+            services.db.report_summaries.ensure_current()
+            print(f"Сводки отчётов построены за {time.monotonic() - started:.0f} с.")
     finally:
         db.dispose()
     return 0
