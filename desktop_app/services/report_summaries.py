@@ -58,6 +58,7 @@ NO_ANSWER = frozenset(
 REPEAT_GAP_US = 30 * 86400 * 1_000_000  # dashboard.REPEAT_WINDOW_DAYS, in microseconds
 MESSAGE_COUNTS = ("received", "needing", "routed", "submitted", "interim", "redirected", "answered", "rework",
                   "repeat_author", "repeat_address")  # fmt: skip
+_REBUILD_ABOVE = 3000  # stale messages above which a calendar change rebuilds everything instead
 _CHUNK = 500  # ids per read (well under every driver's bound-parameter limit)
 _LOCK = 0x6F746B6C  # the change feed's commit lock (changes._LOG_LOCK): summary writers commit in turn
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -432,11 +433,16 @@ class ReportSummaries:
                 self.rebuild(session)
             elif state[0] is not None:
                 since = dt.datetime.combine(dt.date.fromordinal(state[0]), dt.time(), self._tz)
-                stale = connection.execute(
-                    sa.select(S.message_id).where(S.stage == Stage.OVERALL.value, S.completed_at >= since)
-                ).scalars()
-                self.refresh(session, set(stale))
-                connection.execute(sa.update(ReportSummaryState).values(dirty_from=None))
+                stale = set(
+                    connection.execute(
+                        sa.select(S.message_id).where(S.stage == Stage.OVERALL.value, S.completed_at >= since)
+                    ).scalars()
+                )
+                if len(stale) > _REBUILD_ABOVE:
+                    self.rebuild(session)  # a whole year re-imported: one pass beats a message at a time
+                else:
+                    self.refresh(session, stale)
+                    connection.execute(sa.update(ReportSummaryState).values(dirty_from=None))
 
     def rebuild(self, session: Session) -> None:
         """Build every summary from the base tables (the backfill; also what the self-check compares)."""

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from desktop_app.domain.lifecycle import ChannelKind, DraftKind
 from desktop_app.models.database import Database, alembic_config, upgrade
 from desktop_app.models.entities import Message, ReportMessageDay, ReportSummaryState
+from desktop_app.services import report_summaries
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.services.dashboard import Dashboard, ReportPeriod
 from desktop_app.services.errors import OtklikError
@@ -161,9 +162,11 @@ def test_the_summaries_fail_when_a_write_bypasses_them(
     assert summed.figure("received").value == direct.figure("received").value + 1
 
 
+@pytest.mark.parametrize("rebuild_above", [3000, 0])  # the stale messages recomputed, or everything rebuilt
 def test_a_calendar_change_recomputes_the_answer_times(
-    services: AppServices, world: World, clock: Clock
+    services: AppServices, world: World, clock: Clock, monkeypatch: pytest.MonkeyPatch, rebuild_above: int
 ) -> None:
+    monkeypatch.setattr(report_summaries, "_REBUILD_ABOVE", rebuild_above)
     seed_history(services, world, clock, seed=19, count=14)
     now = msk(2026, 5, 19, 12, 0)
     clock.set(now)
