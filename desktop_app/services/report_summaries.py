@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import time
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -47,6 +48,7 @@ from desktop_app.models.entities import (
     ReportSummaryState,
     StageDeadline,
 )
+from desktop_app.services.changes import KEEP_LOG
 
 M = Message
 S = StageDeadline
@@ -424,6 +426,8 @@ class ReportSummaries:
             state = session.connection().execute(sa.select(ReportSummaryState.dirty_from)).first()
         if state is not None and state[0] is None:
             return
+        if self._db.engine.dialect.name == "sqlite" and self._build_beside_writers():
+            return
         with self._db.session() as session, session.begin():
             connection = session.connection()
             if connection.dialect.name == "postgresql":
@@ -432,21 +436,67 @@ class ReportSummaries:
             if state is None:
                 self.rebuild(session)
             elif state[0] is not None:
-                since = dt.datetime.combine(dt.date.fromordinal(state[0]), dt.time(), self._tz)
-                stale = set(
-                    connection.execute(
-                        sa.select(S.message_id).where(S.stage == Stage.OVERALL.value, S.completed_at >= since)
-                    ).scalars()
-                )
+                stale = self._stale(connection, state[0])
                 if len(stale) > _REBUILD_ABOVE:
                     self.rebuild(session)  # a whole year re-imported: one pass beats a message at a time
                 else:
                     self.refresh(session, stale)
                     connection.execute(sa.update(ReportSummaryState).values(dirty_from=None))
 
+    def _stale(self, connection: sa.Connection, dirty_from: int) -> set[int]:
+        since = dt.datetime.combine(dt.date.fromordinal(dirty_from), dt.time(), self._tz)
+        return set(
+            connection.execute(
+                sa.select(S.message_id).where(S.stage == Stage.OVERALL.value, S.completed_at >= since)
+            ).scalars()
+        )
+
+    def _build_beside_writers(self) -> bool:
+        """SQLite: a full build computed in a read transaction (which does not stop the other
+        workstations' writes, WAL), then stored in a short write transaction that also recomputes every
+        message the change log shows was changed meanwhile. False: nothing to build this way."""
+        started = time.monotonic()
+        with self._db.session() as session:
+            connection = session.connection()
+            state = connection.execute(sa.select(ReportSummaryState.dirty_from)).first()
+            if state is not None and (
+                state[0] is None or len(self._stale(connection, state[0])) <= _REBUILD_ABOVE
+            ):
+                return False  # built, or a few stale messages: the locked path is short
+            last_change = connection.scalar(sa.select(sa.func.max(ChangeLogEntry.id))) or 0
+            rows: list[dict[str, Any]] = []
+            totals = self.compute_all(session, lambda facts: rows.extend(_fact_rows(facts)))
+        if time.monotonic() - started > KEEP_LOG.total_seconds() / 2:
+            return False  # the change log may have been pruned meanwhile: build under the lock instead
+        with self._db.session() as session, session.begin():
+            connection = session.connection()
+            self._store(connection, rows, totals)
+            changed = set(
+                connection.execute(
+                    sa.select(ChangeLogEntry.message_id).where(
+                        ChangeLogEntry.id > last_change, ChangeLogEntry.message_id.is_not(None)
+                    )
+                ).scalars()
+            )
+            if changed:
+                self.refresh(session, changed)
+        return True
+
     def rebuild(self, session: Session) -> None:
-        """Build every summary from the base tables (the backfill; also what the self-check compares)."""
+        """Build every summary from the base tables in ``session``'s transaction (the backfill)."""
         connection = session.connection()
+        self._clear(connection)
+
+        def write(facts: dict[int, tuple[tuple[int, str, str | None], list[list[Any]]]]) -> None:
+            rows = _fact_rows(facts)
+            for start in range(0, len(rows), 5000):
+                connection.execute(sa.insert(F), rows[start : start + 5000])
+
+        totals = self.compute_all(session, write)
+        self._store(connection, [], totals, clear=False)
+
+    @staticmethod
+    def _clear(connection: sa.Connection) -> None:
         for table in (
             ReportMessageFacts,
             ReportMessageDay,
@@ -456,16 +506,17 @@ class ReportSummaries:
         ):
             connection.execute(sa.delete(table))
 
-        def write(facts: dict[int, tuple[tuple[int, str, str | None], list[list[Any]]]]) -> None:
-            rows = [
-                {"message_id": m, "arrived_us": k[0], "author_key": k[1], "address_key": k[2],
-                 "facts": json.dumps(cells, ensure_ascii=False)}
-                for m, (k, cells) in facts.items()
-            ]  # fmt: skip
-            for start in range(0, len(rows), 5000):
-                connection.execute(sa.insert(F), rows[start : start + 5000])
-
-        totals = self.compute_all(session, write)
+    def _store(
+        self,
+        connection: sa.Connection,
+        rows: list[dict[str, Any]],
+        totals: Counter[tuple[Any, ...]],
+        clear: bool = True,
+    ) -> None:
+        if clear:
+            self._clear(connection)
+        for start in range(0, len(rows), 5000):
+            connection.execute(sa.insert(F), rows[start : start + 5000])
         self._insert_totals(connection, totals)
         connection.execute(
             sa.insert(ReportSummaryState).values(id=1, built_at=dt.datetime.now(dt.UTC), dirty_from=None)
@@ -588,6 +639,14 @@ class ReportSummaries:
             if expected.get(key, 0) != stored.get(key, 0):
                 out.append(f"{key}: summary {stored.get(key, 0)}, recomputed {expected.get(key, 0)}")
         return out
+
+
+def _fact_rows(facts: dict[int, tuple[tuple[int, str, str | None], list[list[Any]]]]) -> list[dict[str, Any]]:
+    return [
+        {"message_id": m, "arrived_us": k[0], "author_key": k[1], "address_key": k[2],
+         "facts": json.dumps(cells, ensure_ascii=False)}
+        for m, (k, cells) in facts.items()
+    ]  # fmt: skip
 
 
 _MESSAGE_KEYS = ("span", "day", "platform", "channel", "department_id")

@@ -230,3 +230,29 @@ def test_a_period_is_whole_months_or_weeks_and_the_days_at_its_edges() -> None:
     assert parts(d(2026, 5, 6), d(2026, 5, 6), "w") == ([], [(d(2026, 5, 6), d(2026, 5, 6))])
     # every day of a cell is in exactly one row of each span
     assert [s for s, _ in spans(d(2026, 5, 6).toordinal())] == ["d", "w", "m"]
+
+
+def test_a_build_on_sqlite_lets_the_others_write_and_misses_none_of_their_changes(
+    services: AppServices, world: World, clock: Clock, monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    """SQLite: the build reads in a read transaction (the others keep writing, WAL) and then recomputes
+    what the change log shows they changed meanwhile, before it stores the summaries."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL builds in one transaction: its writers are not stopped by it")
+    clock.set(msk(2026, 5, 4, 9, 0))
+    first = world.arrive()
+    meanwhile: list[int] = []
+    compute_all = report_summaries.ReportSummaries.compute_all
+
+    def compute_while_others_write(self, session, each_chunk=None):
+        totals = compute_all(self, session, each_chunk)
+        if not meanwhile:  # another workstation's writes commit while the build is reading
+            meanwhile.append(world.arrive("Не горят фонари на улице Мира, 5"))
+            services.workflow.route_message(world.operator, first, world.version(first), world.roads.id)
+        return totals
+
+    monkeypatch.setattr(report_summaries.ReportSummaries, "compute_all", compute_while_others_write)
+    summed, direct = _boards(services, world, ReportPeriod(dt.date(2026, 5, 4), dt.date(2026, 5, 4)), clock())
+    assert meanwhile and summed.figure("received").value == 2
+    _assert_same(summed, direct)
+    _check(services)
