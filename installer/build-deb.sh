@@ -61,7 +61,9 @@ find "$stage" -type d -exec chmod 0755 {} +
 find "$stage" -type f ! -perm -u+x -exec chmod 0644 {} +
 find "$stage" -type f -perm -u+x -exec chmod 0755 {} +
 
-dpkg-deb --root-owner-group -Zxz -z6 --build "$stage" "$deb" >/dev/null
+# zstd, not xz: Debian 12's dpkg (1.21.22) reads it, and it packs the 350 MB bundle in seconds instead of
+# ≈4 minutes of xz on two cores, for a package ≈10 % larger.
+dpkg-deb --root-owner-group -Zzstd -z9 --build "$stage" "$deb" >/dev/null
 echo "build-deb.sh: built $deb ($(du -m "$deb" | cut -f1) MB)"
 
 if [ "$offline" = 1 ]; then

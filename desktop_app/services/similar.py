@@ -68,9 +68,10 @@ class SimilarMessages:
 
     def find(self, actor: Actor, message_id: int, limit: int = 8) -> list[SimilarMessage]:
         with self._db.session() as session:
-            message = session.get(Message, message_id)
-            if message is None:
-                return []
+            # The actor as the database knows them now, and only a message they may see: its text
+            # chooses which messages are listed, so another department's must not be probed (R10).
+            actor = access.current_actor(session, actor)
+            message = access.message_for(session, actor, message_id)
             own_streets, own_stems = streets(message.text), stems(message.text)
             since = message.arrived_at - RECENT
             stmt = access.visible_messages(

@@ -206,3 +206,30 @@ def test_a_period_ending_before_it_starts_is_explained_in_russian(qtbot, supervi
         dialog.load()
     assert "раньше его начала" in failed.args[0]
     assert "Error" not in dialog.status.text()
+
+
+def test_charts_follow_a_dark_palette_and_the_pdf_stays_on_white_paper(
+    qtbot, supervisor_context: ViewContext, seeded, tmp_path: Path
+) -> None:
+    """Issue 18's leftover: the charts drew black on white on a dark desktop."""
+    from desktop_app.views.common import theme
+
+    dialog = _open(qtbot, supervisor_context)
+    dark = theme.dark_palette()
+    dialog.department_chart.setPalette(dark)
+    image = dialog.department_chart.grab().toImage()
+    corner = image.pixelColor(2, 2)
+    assert corner == dark.color(dark.ColorRole.Base)  # the chart's paper is the palette's, not white
+    colours = {
+        image.pixelColor(x, y).rgb() for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+    }
+    assert QColor(Qt.GlobalColor.black).rgb() not in colours  # no black text left on the dark paper
+    # The same chart on the PDF page keeps black on white, whatever the screen shows.
+    pdf = tmp_path / "тёмная.pdf"
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        dialog.export("pdf", pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "dark")], check=True
+    )
+    page = QImage(str(next(tmp_path.glob("dark*.png"))))
+    assert page.pixelColor(3, 3) == QColor(Qt.GlobalColor.white)

@@ -309,6 +309,13 @@ class MessagePanel(QWidget):
         header.setSectionResizeMode(
             len(headers) - 1 if len(headers) != 4 or name != "stages" else 0, QHeaderView.ResizeMode.Stretch
         )
+        if name == "similar":
+            # «Почему похоже» lists shared words and the author may be long: sized to their contents
+            # they left the message and its answer no room in a narrow card. Fixed widths that wrap.
+            em = tree.fontMetrics().averageCharWidth()
+            for column, chars in ((1, 12), (2, 12)):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, em * chars)
         tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         return tree

@@ -16,7 +16,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop_app.services.dashboard import Dashboard, Drill
@@ -24,8 +34,34 @@ from desktop_app.services.dashboard import Dashboard, Drill
 RECEIVED = QColor("#8fa9c8")
 IN_TIME = QColor("#3c8d5a")
 LATE = QColor("#c0392b")
-AXIS = QColor("#606060")
 FUNNEL = QColor("#4a78a8")
+
+
+@dataclass(frozen=True)
+class ChartInk:
+    """The colours a chart is drawn in besides its series': paper, text and axes.
+
+    On screen they follow the palette (a dark desktop gets a dark chart, issue 18); the PDF keeps
+    black on white paper.
+    """
+
+    paper: QColor
+    text: QColor
+    axis: QColor
+
+    @classmethod
+    def from_palette(cls, palette: QPalette) -> ChartInk:
+        text = palette.color(QPalette.ColorRole.Text)
+        paper = palette.color(QPalette.ColorRole.Base)
+        axis = QColor(
+            (text.red() + paper.red()) // 2,
+            (text.green() + paper.green()) // 2,
+            (text.blue() + paper.blue()) // 2,
+        )
+        return cls(paper, text, axis)
+
+
+PAPER = ChartInk(QColor(Qt.GlobalColor.white), QColor(Qt.GlobalColor.black), QColor(0x60, 0x60, 0x60))
 
 
 @dataclass(frozen=True)
@@ -45,21 +81,22 @@ class Hit:
 
 
 HitAreas = list[tuple[QRectF, Hit]]
+ChartPaint = Callable[[QPainter, QRectF, ChartInk], HitAreas]
 
 
-def _title(painter: QPainter, rect: QRectF, title: str) -> QRectF:
+def _title(painter: QPainter, rect: QRectF, title: str, ink: ChartInk) -> QRectF:
     font = QFont(painter.font())
     font.setBold(True)
     painter.save()
     painter.setFont(font)
     height = QFontMetricsF(font, painter.device()).height() * 1.4
-    painter.setPen(Qt.GlobalColor.black)
+    painter.setPen(ink.text)
     painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), height), Qt.AlignmentFlag.AlignLeft, title)
     painter.restore()
     return rect.adjusted(0, height, 0, 0)
 
 
-def _legend(painter: QPainter, rect: QRectF, series: Sequence[Series]) -> QRectF:
+def _legend(painter: QPainter, rect: QRectF, series: Sequence[Series], ink: ChartInk) -> QRectF:
     metrics = QFontMetricsF(painter.font(), painter.device())
     height = metrics.height() * 1.3
     x = rect.left()
@@ -67,7 +104,7 @@ def _legend(painter: QPainter, rect: QRectF, series: Sequence[Series]) -> QRectF
         box = metrics.height() * 0.7
         painter.fillRect(QRectF(x, rect.top() + (height - box) / 2, box, box), item.color)
         x += box + 4
-        painter.setPen(Qt.GlobalColor.black)
+        painter.setPen(ink.text)
         painter.drawText(QRectF(x, rect.top(), metrics.horizontalAdvance(item.name) + 2, height),
                          Qt.AlignmentFlag.AlignVCenter, item.name)  # fmt: skip
         x += metrics.horizontalAdvance(item.name) + 16
@@ -75,14 +112,20 @@ def _legend(painter: QPainter, rect: QRectF, series: Sequence[Series]) -> QRectF
 
 
 def _frame(
-    painter: QPainter, rect: QRectF, title: str, labels: Sequence[str], series: Sequence[Series]
+    painter: QPainter,
+    rect: QRectF,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    ink: ChartInk,
 ) -> tuple[QRectF, QFontMetricsF, float] | None:
     """Title and legend of a chart with axes; the plot's rectangle, font metrics and peak value.
 
     None (after saying so in the chart) when there is nothing to plot.
     """
-    rect = _legend(painter, _title(painter, rect, title), series)
+    rect = _legend(painter, _title(painter, rect, title, ink), series, ink)
     if not labels:
+        painter.setPen(ink.text)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "Нет данных за период")
         return None
     peak = max([v for s in series for v in s.values] + [1])
@@ -90,11 +133,16 @@ def _frame(
 
 
 def paint_bars(
-    painter: QPainter, rect: QRectF, title: str, labels: Sequence[str], series: Sequence[Series]
+    painter: QPainter,
+    rect: QRectF,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    ink: ChartInk = PAPER,
 ) -> HitAreas:
     """Horizontal grouped bars, one group per label (department names are long)."""
     hits: HitAreas = []
-    frame = _frame(painter, rect, title, labels, series)
+    frame = _frame(painter, rect, title, labels, series, ink)
     if frame is None:
         return hits
     rect, metrics, peak = frame
@@ -105,7 +153,7 @@ def paint_bars(
     plot_width = rect.width() - label_width - metrics.horizontalAdvance("000000")
     for i, label in enumerate(labels):
         top = rect.top() + i * group_height
-        painter.setPen(Qt.GlobalColor.black)
+        painter.setPen(ink.text)
         painter.drawText(
             QRectF(rect.left(), top, label_width - 6, group_height),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -121,17 +169,22 @@ def paint_bars(
                 QRectF(bar.right() + 3, y, 60, bar_height), Qt.AlignmentFlag.AlignVCenter, f"{value:g}"
             )
             hits.append((QRectF(plot_left, y, max(width, 12.0), bar_height), Hit(item.figure, i)))
-    painter.setPen(QPen(AXIS))
+    painter.setPen(QPen(ink.axis))
     painter.drawLine(QPointF(plot_left, rect.top()), QPointF(plot_left, rect.bottom()))
     return hits
 
 
 def paint_trend(
-    painter: QPainter, rect: QRectF, title: str, labels: Sequence[str], series: Sequence[Series]
+    painter: QPainter,
+    rect: QRectF,
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    ink: ChartInk = PAPER,
 ) -> HitAreas:
     """A line per series over the weeks, with a dot per week (a click opens that week's messages)."""
     hits: HitAreas = []
-    frame = _frame(painter, rect, title, labels, series)
+    frame = _frame(painter, rect, title, labels, series, ink)
     if frame is None:
         return hits
     rect, metrics, peak = frame
@@ -139,7 +192,7 @@ def paint_trend(
     plot = QRectF(
         axis_left, rect.top() + 4, rect.right() - axis_left - 8, rect.height() - metrics.height() * 1.6
     )
-    painter.setPen(QPen(AXIS))
+    painter.setPen(QPen(ink.axis))
     painter.drawLine(plot.bottomLeft(), plot.bottomRight())
     painter.drawLine(plot.bottomLeft(), plot.topLeft())
     painter.drawText(QRectF(rect.left(), plot.top() - 2, axis_left - rect.left() - 4, metrics.height()),
@@ -154,7 +207,7 @@ def paint_trend(
         return QPointF(x, plot.bottom() - plot.height() * value / peak)
 
     every = max(1, int(count / max(plot.width() / (metrics.horizontalAdvance("00.00–00.00") + 8), 1)) + 1)
-    painter.setPen(Qt.GlobalColor.black)
+    painter.setPen(ink.text)
     for i, label in enumerate(labels):
         if i % every == 0:
             x = point(i, 0).x()
@@ -179,10 +232,10 @@ def paint_trend(
 
 
 def paint_funnel(
-    painter: QPainter, rect: QRectF, title: str, steps: Sequence[tuple[str, int, str]]
+    painter: QPainter, rect: QRectF, title: str, steps: Sequence[tuple[str, int, str]], ink: ChartInk = PAPER
 ) -> HitAreas:
     """The stage funnel: centred bars narrowing from «поступило» to «в течение 8 часов»."""
-    rect = _title(painter, rect, title)
+    rect = _title(painter, rect, title, ink)
     hits: HitAreas = []
     if not steps:
         return hits
@@ -194,7 +247,7 @@ def paint_funnel(
         color = QColor(FUNNEL)
         color.setAlpha(255 - i * 30)
         painter.fillRect(bar, color)
-        painter.setPen(Qt.GlobalColor.black)
+        painter.setPen(ink.text)
         painter.drawText(QRectF(rect.left(), bar.top(), rect.width(), bar.height()), Qt.AlignmentFlag.AlignCenter,
                          f"{name}: {value}")  # fmt: skip
         hits.append((QRectF(rect.left(), bar.top(), rect.width(), bar.height()), Hit(figure, i)))
@@ -210,7 +263,7 @@ class ChartWidget(QWidget):
 
     clicked = Signal(object)
 
-    def __init__(self, paint: Callable[[QPainter, QRectF], HitAreas], parent: QWidget | None = None) -> None:
+    def __init__(self, paint: ChartPaint, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._paint = paint
         self.hits: HitAreas = []
@@ -218,15 +271,16 @@ class ChartWidget(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
-    def set_painter(self, paint: Callable[[QPainter, QRectF], HitAreas]) -> None:
+    def set_painter(self, paint: ChartPaint) -> None:
         self._paint = paint
         self.update()
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setFont(self.font())
-        painter.fillRect(self.rect(), Qt.GlobalColor.white)
-        self.hits = self._paint(painter, QRectF(self.rect()).adjusted(8, 6, -8, -6))
+        ink = ChartInk.from_palette(self.palette())
+        painter.fillRect(self.rect(), ink.paper)
+        self.hits = self._paint(painter, QRectF(self.rect()).adjusted(8, 6, -8, -6), ink)
         painter.end()
 
     def layout_hits(self) -> HitAreas:
@@ -234,7 +288,7 @@ class ChartWidget(QWidget):
         image = QImage(max(self.width(), 1), max(self.height(), 1), QImage.Format.Format_ARGB32)
         painter = QPainter(image)
         painter.setFont(self.font())
-        self.hits = self._paint(painter, QRectF(self.rect()).adjusted(8, 6, -8, -6))
+        self.hits = self._paint(painter, QRectF(self.rect()).adjusted(8, 6, -8, -6), PAPER)
         painter.end()
         return self.hits
 
@@ -264,7 +318,7 @@ class ChartWidget(QWidget):
 
 def department_chart(
     board: Dashboard,
-) -> tuple[Callable[[QPainter, QRectF], HitAreas], Callable[[Hit], Drill]]:
+) -> tuple[ChartPaint, Callable[[Hit], Drill]]:
     rows = [r for r in board.groupings["department"].rows if r.values.get("received") or r.values.get("late")]
     labels = [r.label for r in rows]
     series = [
@@ -272,8 +326,8 @@ def department_chart(
         Series("Просрочено (8 ч)", LATE, [float(r.values.get("late") or 0) for r in rows], "late"),
     ]
 
-    def paint(painter: QPainter, rect: QRectF) -> HitAreas:
-        return paint_bars(painter, rect, "Подразделения: поступило и просрочено", labels, series)
+    def paint(painter: QPainter, rect: QRectF, ink: ChartInk = PAPER) -> HitAreas:
+        return paint_bars(painter, rect, "Подразделения: поступило и просрочено", labels, series, ink)
 
     def drill(hit: Hit) -> Drill:
         return replace(board.base_drill, figure=hit.figure, group="department", key=rows[hit.index].key)
@@ -281,7 +335,7 @@ def department_chart(
     return paint, drill
 
 
-def trend_chart(board: Dashboard) -> tuple[Callable[[QPainter, QRectF], HitAreas], Callable[[Hit], Drill]]:
+def trend_chart(board: Dashboard) -> tuple[ChartPaint, Callable[[Hit], Drill]]:
     labels = [p.label for p in board.trend]
     series = [
         Series("Поступило", RECEIVED, [float(p.received) for p in board.trend], "received"),
@@ -289,8 +343,8 @@ def trend_chart(board: Dashboard) -> tuple[Callable[[QPainter, QRectF], HitAreas
         Series("Просрочено", LATE, [float(p.late) for p in board.trend], "late"),
     ]
 
-    def paint(painter: QPainter, rect: QRectF) -> HitAreas:
-        return paint_trend(painter, rect, "По неделям", labels, series)
+    def paint(painter: QPainter, rect: QRectF, ink: ChartInk = PAPER) -> HitAreas:
+        return paint_trend(painter, rect, "По неделям", labels, series, ink)
 
     def drill(hit: Hit) -> Drill:
         return replace(board.base_drill, figure=hit.figure, group="week", key=labels[hit.index])
@@ -298,11 +352,11 @@ def trend_chart(board: Dashboard) -> tuple[Callable[[QPainter, QRectF], HitAreas
     return paint, drill
 
 
-def funnel_chart(board: Dashboard) -> tuple[Callable[[QPainter, QRectF], HitAreas], Callable[[Hit], Drill]]:
+def funnel_chart(board: Dashboard) -> tuple[ChartPaint, Callable[[Hit], Drill]]:
     steps = [(s.title, s.value, s.figure) for s in board.funnel]
 
-    def paint(painter: QPainter, rect: QRectF) -> HitAreas:
-        return paint_funnel(painter, rect, "Путь сообщения", steps)
+    def paint(painter: QPainter, rect: QRectF, ink: ChartInk = PAPER) -> HitAreas:
+        return paint_funnel(painter, rect, "Путь сообщения", steps, ink)
 
     def drill(hit: Hit) -> Drill:
         return replace(board.base_drill, figure=hit.figure)

@@ -115,9 +115,9 @@ class ReportsDialog(QDialog):
         body_layout.addLayout(self.tiles_grid)
         self.tiles: dict[str, QPushButton] = {}
         charts = QHBoxLayout()
-        self.department_chart = ChartWidget(lambda _p, _r: [])
-        self.trend_chart = ChartWidget(lambda _p, _r: [])
-        self.funnel_chart = ChartWidget(lambda _p, _r: [])
+        self.department_chart = ChartWidget(lambda _p, _r, _i: [])
+        self.trend_chart = ChartWidget(lambda _p, _r, _i: [])
+        self.funnel_chart = ChartWidget(lambda _p, _r, _i: [])
         self._chart_drills: dict[ChartWidget, Callable[[Hit], Drill]] = {}
         for chart, title in (
             (self.department_chart, "Подразделения"),

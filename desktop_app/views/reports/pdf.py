@@ -18,7 +18,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter
 
 from desktop_app.services.dashboard import Dashboard, format_value
 from desktop_app.services.report_export import generated_note, grouping_table
-from desktop_app.views.reports.charts import department_chart, funnel_chart, trend_chart
+from desktop_app.views.reports.charts import PAPER, ChartPaint, department_chart, funnel_chart, trend_chart
 
 TITLE = "Отклик — отчёт руководителя"
 RESOLUTION = 96  # device pixels per inch: the layout below is in these pixels
@@ -169,8 +169,8 @@ def _paint(board: Dashboard, path: Path, by: str | None) -> None:
         painter.end()
 
 
-def _chart(pages: _Pages, paint, height: float) -> None:  # type: ignore[no-untyped-def]
+def _chart(pages: _Pages, paint: ChartPaint, height: float) -> None:
     pages.ensure(height)
     rect = QRectF(pages.area.left(), pages.y, pages.area.width(), height)
-    paint(pages.painter, rect)
+    paint(pages.painter, rect, PAPER)  # paper is white whatever the screen's palette
     pages.y += height

@@ -47,3 +47,25 @@ def test_the_card_lists_similar_messages_with_their_answers(
     panel.show_message(unrelated)
     assert tree.topLevelItemCount() == 0
     assert panel.tabs.tabText(3) == "Похожие"
+
+
+def test_the_message_and_its_answer_keep_room_in_a_narrow_card(
+    qtbot, view_context: ViewContext, world: World, clock
+) -> None:
+    """Issue 18's leftover: sized to their contents, the first three columns pushed the text out."""
+    world.arrive("Аркадий Константинович жалуется: отопление не работает, батареи холодные, подъезд ледяной.")
+    clock.advance(days=1)
+    current = world.arrive("Отопление не работает, батареи холодные, в подъезде ледяной холод.")
+    panel = MessagePanel(view_context)
+    qtbot.addWidget(panel)
+    panel.resize(420, 640)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.show_message(current)
+    tree = panel.similar_view
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 1)
+    panel.tabs.setCurrentIndex(3)
+    header = tree.header()
+    width = tree.viewport().width()
+    assert sum(header.sectionSize(c) for c in range(4)) <= width + 1  # nothing scrolled off
+    assert header.sectionSize(3) >= 0.35 * width, [header.sectionSize(c) for c in range(4)]
