@@ -4,8 +4,8 @@ A message contributes to three summary tables (``report_message_days``, ``report
 ``report_clock_days``, see ``models/entities.py``): its arrival day's counts, its **closed** stage
 records' outcomes and its **closed** 8-hour clocks with their answer time in working seconds. What it
 contributed last is stored with it (``report_message_facts.facts``), so keeping the summaries is one
-rule for every workflow path: at commit, every message the transaction touched (its row or any row
-naming it: stage records, drafts, publications…) is recomputed from the base tables as the
+rule for every workflow path: at commit, every message the transaction touched (its row or one of its
+stage records: the only rows the summaries are computed from) is recomputed from the base tables as the
 transaction sees them, and the difference to what it contributed before is added to the summaries.
 Nothing depends on «now»: open stage records are read live by the dashboard (they are few).
 
@@ -177,10 +177,8 @@ class ReportSummaries:
                 first = dt.date(obj.year, 1, 1) if isinstance(obj, CalendarYear) else obj.day
                 old = self._calendar_from.get(session)
                 self._calendar_from[session] = min(first.toordinal(), old or first.toordinal())
-            elif not isinstance(obj, ChangeLogEntry):
-                message_id = getattr(obj, "message_id", None)
-                if isinstance(message_id, int):
-                    touched.add(message_id)
+            elif isinstance(obj, StageDeadline) and isinstance(obj.message_id, int):
+                touched.add(obj.message_id)  # the only other rows the summaries are computed from
 
     def _before_commit(self, session: Session) -> None:
         if session.new or session.dirty or session.deleted:
