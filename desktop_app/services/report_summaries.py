@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import json
 import time
+import weakref
 import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -154,8 +155,9 @@ class ReportSummaries:
         self._db = db
         self._calendar = calendar
         self._tz = zoneinfo.ZoneInfo(timezone)
-        self._touched: dict[Session, set[int]] = {}
-        self._calendar_from: dict[Session, int] = {}
+        # Per open session (weak: a session dropped without commit or rollback leaves nothing behind).
+        self._touched: weakref.WeakKeyDictionary[Session, set[int]] = weakref.WeakKeyDictionary()
+        self._calendar_from: weakref.WeakKeyDictionary[Session, int] = weakref.WeakKeyDictionary()
         factory = db.session_factory
         event.listen(factory, "after_flush", self._after_flush)
         event.listen(factory, "before_commit", self._before_commit)
