@@ -9,12 +9,12 @@ workflow. The built SQLite file is cached in the temp directory (keyed by size a
 copied for each run, so only the first run pays for the build.
 
 Measured on the operator's real ``OperatorWorkspace`` with the real operation layer (thread pool)
-and the real change feed (``PRAGMA data_version`` / ``LISTEN``):
+and the real change feed (``PRAGMA data_version`` / ``LISTEN``), each database in a fresh process:
 
 - ``first_load_s``: «Все сообщения» from the database to the painted model: the queue's ids, the
   counts and the first screen's rows read, put in the model and painted; ``complete_load_s`` until
   every row is in the model (the rest arrives in chunks read off the UI thread); ``db_read_s`` one
-  read of every row's columns in one query, for comparison;
+  read of every row's columns in one query, for comparison (taken last, after the memory figure);
 - ``incremental_ms``: a message routed by *another workstation* (another process): from the moment
   the feed delivers the change to the re-read row painted in the table (median of 5, and the max);
   the counts follow in their own grouped query; ``feed_latency_ms``: from that commit to the
@@ -23,12 +23,21 @@ and the real change feed (``PRAGMA data_version`` / ``LISTEN``):
   the repaint of the visible countdown cells; ``repaint_ms``: a forced repaint of every visible cell
   (what the first screen costs Qt; a refresh repaints only the rows it changed);
 - ``max_stall_ms``: the longest the UI thread did not run its event loop during all of the above
-  (a 5 ms timer's largest gap, wall clock); ``max_stall_cpu_ms`` the most CPU time the UI thread
-  itself spent between two beats (on a loaded machine the wall-clock gap also holds other processes'
-  time slices), ``stall_cpu_<phase>_ms`` the same for each phase (first load, incremental refresh,
-  filter, tick, queue switch: «Новые» and back); ``rss_mb``: the process's resident memory with the whole queue loaded (before the switch); ``load_average`` of the machine.
+  (a 5 ms timer's largest gap, wall clock), ``max_stall_during`` its phase and ``max_stall_split``
+  where that gap went: the UI thread's own CPU time, its wait for a CPU (the machine's other
+  processes: Linux's per-thread run-queue time) and the rest, when it was blocked (the GIL, a lock,
+  I/O, the timer's 5 ms); ``max_stall_own_ms`` the longest gap less its wait for a CPU (the stall
+  with a core free for the app: what the app itself causes), ``max_stall_blocked_ms`` the longest
+  blocked part of any gap (a worker holding the GIL or a lock the UI thread needs shows here);
+  ``max_stall_cpu_ms`` the most CPU time the UI thread itself spent between two beats;
+  ``stall_<phase>_ms`` / ``stall_cpu_<phase>_ms`` the same per phase (first load, incremental
+  refresh, filter, tick, full repaint, queue switch: «Новые» and back); ``rss_mb``: the process's
+  resident memory with the whole queue loaded (before the switch); ``load_average`` of the machine.
+  ``--profile`` adds where the stalls are spent: the UI thread's stacks sampled while it is late,
+  and what the other threads were running at those moments (a worker holding the GIL shows there).
 
-Targets: first load ≤ 0.5 s, incremental ≤ 50 ms, stall ≤ 50 ms, memory ≤ 400 MB, feed ≤ 1 s.
+Targets: first load ≤ 0.5 s, incremental ≤ 50 ms, stall ≤ 50 ms (wall clock, own and CPU),
+memory ≤ 400 MB, feed ≤ 1 s.
 ``--quick`` uses 5,000 messages (seconds; what CI runs).
 """
 
@@ -55,6 +64,7 @@ TARGETS = {
     "first_load_s": 0.5,
     "incremental_ms": 50.0,
     "max_stall_ms": 50.0,
+    "max_stall_own_ms": 50.0,
     "max_stall_cpu_ms": 50.0,
     "rss_mb": 400.0,
     "feed_latency_ms": 1000.0,
@@ -207,38 +217,75 @@ def cached_sqlite(count: int) -> Path:
     return run
 
 
+def thread_schedstat() -> tuple[float, float] | None:
+    """(seconds on a CPU, seconds runnable but waiting for a CPU) of the calling thread, from Linux's
+    ``/proc/thread-self/schedstat``; None where the kernel does not say."""
+    try:
+        with open("/proc/thread-self/schedstat", "rb") as handle:
+            on_cpu, waiting, _slices = handle.read().split()
+        return int(on_cpu) / 1e9, int(waiting) / 1e9
+    except (OSError, ValueError):
+        return None
+
+
 class StallWatch:
-    """The largest gap between two runs of a 5 ms timer: how long the UI thread was busy."""
+    """The largest gap between two runs of a 5 ms timer: how long the UI thread was busy.
+
+    Each gap (wall clock) is split three ways: the UI thread's own CPU time, the time it was ready
+    to run but waited for a CPU (another process or thread had it: the machine's load), and the rest,
+    when it was neither (blocked: waiting for the GIL, a lock or I/O — plus the timer's own 5 ms).
+    ``worst_own`` is the largest gap less its wait for a CPU: the stall the app would show on a
+    machine with a core free for it.
+    """
 
     def __init__(self) -> None:
         from PySide6.QtCore import QTimer
 
         self.worst = 0.0
         self.worst_cpu = 0.0
+        self.worst_own = 0.0
+        self.worst_blocked = 0.0
+        self.worst_split = ""
         self.phase = ""
         self.worst_phase = ""
         self.worst_cpu_phase = ""
+        self.worst_own_phase = ""
         self.worst_cpu_by_phase: dict[str, float] = {}  # the worst CPU slice of each phase
+        self.worst_by_phase: dict[str, float] = {}  # the worst wall-clock gap of each phase
         self._last = time.perf_counter()
         self._last_cpu = time.thread_time()
+        self._last_sched = thread_schedstat()
         self._timer = QTimer()
         self._timer.setInterval(5)
         self._timer.timeout.connect(self._beat)
 
     def _beat(self) -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
-        if now - self._last > self.worst:
-            self.worst, self.worst_phase = now - self._last, self.phase
+        now, cpu, sched = time.perf_counter(), time.thread_time(), thread_schedstat()
+        gap, used = now - self._last, cpu - self._last_cpu
+        waited = sched[1] - self._last_sched[1] if sched and self._last_sched else 0.0
+        blocked = max(gap - used - waited, 0.0)
+        if gap > self.worst:
+            self.worst, self.worst_phase = gap, self.phase
+            self.worst_split = (
+                f"cpu {used * 1000:.0f} ms, waiting for a CPU {waited * 1000:.0f} ms, "
+                f"blocked {blocked * 1000:.0f} ms"
+            )
         # CPU time the UI thread itself spent between two beats: our code, not the machine's load.
-        if cpu - self._last_cpu > self.worst_cpu:
-            self.worst_cpu, self.worst_cpu_phase = cpu - self._last_cpu, self.phase
-        if cpu - self._last_cpu > self.worst_cpu_by_phase.get(self.phase, 0.0):
-            self.worst_cpu_by_phase[self.phase] = cpu - self._last_cpu
-        self._last, self._last_cpu = now, cpu
+        if used > self.worst_cpu:
+            self.worst_cpu, self.worst_cpu_phase = used, self.phase
+        if gap - waited > self.worst_own:
+            self.worst_own, self.worst_own_phase = gap - waited, self.phase
+        self.worst_blocked = max(self.worst_blocked, blocked)
+        if used > self.worst_cpu_by_phase.get(self.phase, 0.0):
+            self.worst_cpu_by_phase[self.phase] = used
+        if gap > self.worst_by_phase.get(self.phase, 0.0):
+            self.worst_by_phase[self.phase] = gap
+        self._last, self._last_cpu, self._last_sched = now, cpu, sched
 
     def start(self) -> None:
         self._last = time.perf_counter()
         self._last_cpu = time.thread_time()
+        self._last_sched = thread_schedstat()
         self._timer.start()
 
     def stop(self) -> None:
@@ -247,7 +294,8 @@ class StallWatch:
 
 class StallSampler:
     """``--profile``: while the UI thread is late for its beat (> 20 ms), sample its Python stack
-    every 2 ms from another thread; prints the stacks seen most (where the stalls are spent)."""
+    every 2 ms from another thread, and the other threads' innermost frames (the sampler runs when
+    it gets the GIL: a worker that held it shows there); prints the stacks seen most."""
 
     def __init__(self, watch: StallWatch) -> None:
         import collections
@@ -255,6 +303,7 @@ class StallSampler:
         self._watch = watch
         self._main = threading.main_thread().ident
         self.samples: collections.Counter[str] = collections.Counter()
+        self.others: collections.Counter[str] = collections.Counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -268,19 +317,47 @@ class StallSampler:
     def _run(self) -> None:
         import traceback
 
+        me = threading.get_ident()
         while not self._stop.wait(0.002):
             if time.perf_counter() - self._watch._last < 0.02 or not self._watch._timer.isActive():
                 continue
-            frame = sys._current_frames().get(self._main)  # type: ignore[arg-type]
-            if frame is None:
-                continue
-            stack = traceback.extract_stack(frame)[-6:]
-            key = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
-            self.samples[f"[{self._watch.phase}] {key}"] += 1
+            frames = sys._current_frames()
+            for ident, frame in frames.items():
+                if ident == me:
+                    continue
+                stack = traceback.extract_stack(frame)[-6 if ident == self._main else -3 :]
+                key = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
+                if ident == self._main:
+                    self.samples[f"[{self._watch.phase}] {key}"] += 1
+                elif "threading.py" not in key.split(" <- ")[0]:  # not an idle thread's wait
+                    self.others[f"[{self._watch.phase}] {key}"] += 1
 
     def report(self) -> None:
+        print("the UI thread while it was late:", file=sys.stderr)
         for key, count in self.samples.most_common(15):
             print(f"{count * 2:5d} ms  {key}", file=sys.stderr)
+        print("the other threads meanwhile:", file=sys.stderr)
+        for key, count in self.others.most_common(15):
+            print(f"{count * 2:5d} ms  {key}", file=sys.stderr)
+
+
+class PaintCounter:
+    """Counts the paint events a widget receives (what the app itself paints, nothing forced)."""
+
+    def __init__(self, widget) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import QEvent, QObject
+
+        counter = self
+
+        class _Filter(QObject):
+            def eventFilter(self, _watched, event) -> bool:  # type: ignore[no-untyped-def]
+                if event.type() == QEvent.Type.Paint:
+                    counter.count += 1
+                return False
+
+        self.count = 0
+        self._filter = _Filter()
+        widget.installEventFilter(self._filter)
 
 
 def wait_for(app, condition, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
@@ -314,13 +391,6 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
     operator = services.auth.login("operator", password)
     ops = Operations(services.changes)
     context = ViewContext(services, operator, ops, AppSignals())
-
-    # The database read alone (the workspace below repeats it through the operation layer).
-    started = time.perf_counter()
-    rows = services.queries.list_queue(operator, Queue.ALL, services.now())
-    figures["db_read_s"] = time.perf_counter() - started
-    figures["rows"] = len(rows)
-    del rows
 
     watch = StallWatch()
     workspace = OperatorWorkspace(context, use_tray=False, validate=lambda *a: None)  # type: ignore[arg-type]
@@ -393,6 +463,7 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
     watch.stop()  # the benchmark sets up and waits here (pool drained, a process started), not the app
     bridge = ChangeFeedBridge(context)
     bridge.start()
+    bridge.ready.wait(10)
     app.processEvents()
     ops.wait(10_000)  # our own presence write of the selection is not what we measure
     other = subprocess.Popen(
@@ -450,6 +521,7 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
     watch.stop()  # the benchmark waits for the other process to end: not the app's time
     other.stdin.close()
     other.wait(30)
+    bridge.stop()  # (joins the listener thread: on PostgreSQL up to its 0.2 s wait for a notification)
     watch.start()
     figures["feed_latency_ms"] = max(latencies)
     figures["incremental_ms"] = sorted(refreshes)[len(refreshes) // 2]  # median of REPEATS
@@ -457,20 +529,23 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
     figures["selection_kept"] = float(
         workspace.selected_row() is not None and workspace.selected_row().id == selected
     )  # type: ignore[union-attr]
-    bridge.stop()
 
     watch.phase = "filter"
-    filtered: list[int] = []
-    workspace.model.filter_applied.connect(lambda shown, _total: filtered.append(shown))
+    painted = PaintCounter(workspace.table.viewport())
+    filtered: list[tuple[int, int]] = []  # (rows shown, paints before the result was applied)
+    workspace.model.filter_applied.connect(lambda shown, _total: filtered.append((shown, painted.count)))
+
+    def result_painted() -> bool:  # the paint the applied result asked for (none forced here)
+        return bool(filtered) and painted.count > filtered[-1][1]
+
     started = time.perf_counter()
     workspace.search_edit.setText("отопление")
-    wait_for(app, lambda: bool(filtered))
-    workspace.table.viewport().repaint()
+    wait_for(app, result_painted)
     figures["filter_ms"] = (time.perf_counter() - started) * 1000  # typed → filtered rows painted
     figures["filter_rows"] = workspace.model.rowCount()
     filtered.clear()
     workspace.search_edit.setText("")
-    wait_for(app, lambda: bool(filtered))
+    wait_for(app, result_painted)  # the whole queue painted again: still the filter's work
 
     watch.phase = "tick"
     ticks = []
@@ -480,6 +555,8 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
         app.processEvents()  # the countdown cells' repaint
         ticks.append(time.perf_counter() - started)
     figures["tick_ms"] = sorted(ticks)[len(ticks) // 2] * 1000
+    # What a scroll or a reset costs Qt: every visible cell repainted (its own phase: no tick does it).
+    watch.phase = "full repaint"
     repaints = []
     for _ in range(5):
         started = time.perf_counter()
@@ -510,10 +587,24 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
 
         profiler.disable()
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+    # The database read alone, for comparison: every row in one query (the workspace reads in
+    # chunks). Last: its 100,000 rows at once are not what the workstation's memory figure is about.
+    started = time.perf_counter()
+    rows = services.queries.list_queue(operator, Queue.ALL, services.now())
+    figures["db_read_s"] = time.perf_counter() - started
+    figures["rows"] = len(rows)
+    del rows
     figures["max_stall_ms"] = watch.worst * 1000
     figures["max_stall_during"] = watch.worst_phase  # type: ignore[assignment]
+    figures["max_stall_split"] = watch.worst_split  # type: ignore[assignment]
+    if thread_schedstat() is not None:
+        figures["max_stall_own_ms"] = watch.worst_own * 1000
+        figures["max_stall_own_during"] = watch.worst_own_phase  # type: ignore[assignment]
+        figures["max_stall_blocked_ms"] = watch.worst_blocked * 1000
     figures["max_stall_cpu_ms"] = watch.worst_cpu * 1000
     figures["max_stall_cpu_during"] = watch.worst_cpu_phase  # type: ignore[assignment]
+    for phase, worst in watch.worst_by_phase.items():  # e.g. stall_first_load_ms
+        figures[f"stall_{phase.replace(' ', '_')}_ms"] = worst * 1000
     for phase, worst in watch.worst_cpu_by_phase.items():  # e.g. stall_cpu_first_load_ms
         figures[f"stall_cpu_{phase.replace(' ', '_')}_ms"] = worst * 1000
     workspace.close()
@@ -522,14 +613,25 @@ def measure(url: str, profile: bool = False) -> dict[str, float]:
     return figures
 
 
-def measure_postgres(url: str, count: int) -> dict[str, float | str]:
+def measure_apart(url: str, profile: bool = False) -> dict[str, float | str]:
+    """:func:`measure` in a process of its own: each database's figures (memory above all) are a
+    fresh workstation's, not what an earlier measurement in this process left behind."""
+    command = [sys.executable, __file__, "--measure", url, *(["--profile"] if profile else [])]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"the measurement on {url.split(':')[0]} failed (exit {done.returncode})")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
+
+
+def measure_postgres(url: str, count: int, profile: bool = False) -> dict[str, float | str]:
     """Build ``count`` messages on the (empty) PostgreSQL database at ``url`` and measure there.
 
     A database this benchmark already built (``count`` of its messages, at the schema head) is
     measured again without a new build (a 100,000 build takes many minutes)."""
     if built_messages(url) != count:
         build_database(url, count)
-    return {k: round(v, 3) if isinstance(v, float) else v for k, v in measure(url).items()}
+    return measure_apart(url, profile)
 
 
 def other_workstation(url: str) -> None:
@@ -554,6 +656,9 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["--other-workstation"]:
         other_workstation(args[1])
         return 0
+    if args[:1] == ["--measure"]:  # one database's figures as JSON, in this fresh process
+        print(json.dumps(measure(args[1], "--profile" in args[2:]), ensure_ascii=False), flush=True)
+        return 0
     parser = argparse.ArgumentParser(description="Queue benchmark: database to painted table (issue 17).")
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="5,000 messages: runs in seconds (CI)")
@@ -572,8 +677,8 @@ def main(argv: list[str] | None = None) -> int:
     path = cached_sqlite(count)
     result: dict[str, float | int | bool | str] = {"messages": count}
     try:
-        for key, value in measure(f"sqlite:///{path}", options.profile).items():
-            result[f"sqlite_{key}"] = round(value, 3) if isinstance(value, float) else value
+        for key, value in measure_apart(f"sqlite:///{path}", options.profile).items():
+            result[f"sqlite_{key}"] = value
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     if options.postgres == "auto":
@@ -584,10 +689,10 @@ def main(argv: list[str] | None = None) -> int:
             if server is None:
                 result["postgresql"] = "skipped: no PostgreSQL binaries"
             else:
-                for key, value in measure_postgres(server, count).items():
+                for key, value in measure_postgres(server, count, options.profile).items():
                     result[f"postgresql_{key}"] = value
     elif options.postgres:
-        for key, value in measure_postgres(options.postgres, count).items():
+        for key, value in measure_postgres(options.postgres, count, options.profile).items():
             result[f"postgresql_{key}"] = value
     met = True
     notes: dict[str, str] = {}

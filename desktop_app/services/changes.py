@@ -361,9 +361,12 @@ class ChangeListener:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last = 0
+        self.ready = threading.Event()  # the log's position is read: later commits are delivered
 
     def start(self) -> ChangeListener:
-        self._last = self._feed.last_id()
+        """Listen on a thread of its own; changes committed after it read the log's position
+        (:attr:`ready` set) are delivered. The position is read there too: the caller is the UI
+        thread, which must never wait for the database (issue 17)."""
         self._thread = threading.Thread(target=self._run, name="otklik-change-feed", daemon=True)
         self._thread.start()
         return self
@@ -376,6 +379,9 @@ class ChangeListener:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
+                if not self.ready.is_set():
+                    self._last = self._feed.last_id()
+                    self.ready.set()
                 if self._db.dialect == "postgresql":
                     self._listen_postgres()
                 else:

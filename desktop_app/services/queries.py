@@ -268,7 +268,13 @@ def _native_time(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
+# Rows converted per driver call. A worker converts a batch holding the GIL (psycopg turns a whole
+# fetchall into Python objects in one C call: 5,000 rows kept the UI thread waiting ~60 ms, issue 17).
+_FETCH_BATCH = 500
+
+
 def _rows(result: Any, departments: dict[int, str], dialect: str) -> list[MessageRow]:
+    """``result``'s rows (a ``Result``, fetched a batch at a time) as queue rows."""
     time_of = _sqlite_time if dialect == "sqlite" else _native_time
     states, channels, first_line = _STATES, _CHANNELS, _first_line
     return [
@@ -293,7 +299,8 @@ def _rows(result: Any, departments: dict[int, str], dialect: str) -> list[Messag
             time_of(r[17]),
             bool(r[18]),
         )
-        for r in result
+        for batch in result.partitions(_FETCH_BATCH)
+        for r in batch
     ]
 
 
@@ -410,7 +417,7 @@ class MessageQueries:
             stmt = self._search_filter(session, stmt, search)
             stmt = stmt.order_by(*_QUEUE_ORDER)
             departments = self._department_names(session)
-            return _rows(session.connection().execute(stmt).fetchall(), departments, dialect)
+            return _rows(session.connection().execute(stmt), departments, dialect)
 
     def queue_page(
         self, actor: Actor, queue: Queue, now: dt.datetime, limit: int, search: str = ""
@@ -429,8 +436,7 @@ class MessageQueries:
             for part in _in_queue_order(stmt):
                 if len(found) >= limit:
                     break
-                result = connection.execute(part.limit(limit - len(found))).fetchall()
-                found += _rows(result, departments, dialect)
+                found += _rows(connection.execute(part.limit(limit - len(found))), departments, dialect)
             return found
 
     def queue_ids(self, actor: Actor, queue: Queue, now: dt.datetime, search: str = "") -> list[int]:
@@ -453,9 +459,7 @@ class MessageQueries:
             dialect = self._db.dialect
             stmt = self._visible(sa.select(*_row_columns(dialect)), actor).where(Message.id.in_(message_ids))
             departments = self._department_names(session)
-            found = {
-                r.id: r for r in _rows(session.connection().execute(stmt).fetchall(), departments, dialect)
-            }
+            found = {r.id: r for r in _rows(session.connection().execute(stmt), departments, dialect)}
         return [found[i] for i in message_ids if i in found]
 
     def queue_rows(
@@ -472,9 +476,7 @@ class MessageQueries:
             stmt = self._queue_filter(stmt, queue, now)
             stmt = self._search_filter(session, stmt, search)
             departments = self._department_names(session)
-            return _rows(
-                session.connection().execute(stmt.order_by(*_QUEUE_ORDER)).fetchall(), departments, dialect
-            )
+            return _rows(session.connection().execute(stmt.order_by(*_QUEUE_ORDER)), departments, dialect)
 
     def queue_counts(self, actor: Actor, now: dt.datetime) -> dict[Queue, int]:
         """Every queue's count from one grouped query (messages per state, and the overdue ones)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -56,6 +57,11 @@ class ChangeFeedBridge(QObject):
 
     def start(self) -> None:
         self._listener.start()
+
+    @property
+    def ready(self) -> threading.Event:
+        """Set once the listener knows where the log is: later commits reach the views."""
+        return self._listener.ready
 
     def stop(self) -> None:
         self._listener.stop()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from desktop_app.views.common.dialogs import error_text
 
 log = logging.getLogger(__name__)
 
+UI_SWITCH_INTERVAL = 0.001  # seconds: the longest the UI thread waits for a running worker's GIL
 Done = Callable[[Any], object]
 Failed = Callable[[BaseException], object]
 
@@ -104,6 +106,12 @@ class Operations(QObject):
         super().__init__(parent)
         self._feed = feed
         self.inline = inline
+        # The pool's workers run Python beside the UI thread; each time the UI thread needs the GIL
+        # (every paint calls into the model thousands of times) it may wait up to the switch
+        # interval for a worker to let go of it. 1 ms instead of Python's 5 (issue 17: UI stalls
+        # while a worker reads a queue); the workers lose a little throughput to the switches.
+        if sys.getswitchinterval() > UI_SWITCH_INTERVAL:
+            sys.setswitchinterval(UI_SWITCH_INTERVAL)
         self._pool = pool or QThreadPool(self)
         if pool is None:
             # Writes wait for the one writer on a pool thread: keep threads for the reads meanwhile.

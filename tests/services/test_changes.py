@@ -81,6 +81,7 @@ def test_another_connection_sees_a_commit_within_a_second(
         got.set()
 
     listener = ChangeListener(services.changes, services.db, on_changes, interval=0.1).start()
+    assert listener.ready.wait(5)
     other_db = Database(database_url)
     try:
         other = build_services(Settings(), other_db, now=services.now)
@@ -186,6 +187,7 @@ def test_two_processes_see_each_others_changes_and_presence_within_a_second(
             both.set()
 
     listener = ChangeListener(services.changes, services.db, on_changes, interval=0.1).start()
+    assert listener.ready.wait(5)
     other = subprocess.Popen(
         [
             sys.executable,

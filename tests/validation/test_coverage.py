@@ -297,3 +297,41 @@ def test_a_tie_between_a_neuter_noun_and_the_adjective_goes_to_the_adjective() -
 
     assert lemma("холодные") == "холодный"  # «батареи холодные», not «холодное» (a cold weapon)
     assert lemma("рабочие") == "рабочий"
+
+
+def test_the_learned_combiner_passes_a_paraphrase_the_rules_send_back(analyzer) -> None:
+    # «Почему дети едят холодное?» answered by a cause with no cause word and no shared stem («неисправен
+    # мармит, из-за этого блюда остывали» — «из-за этого» follows the finding): the rules send it back,
+    # the combiner (coverage_model.json) passes it — shown «проверьте» with the sentence.
+    message = "Почему в столовой гимназии дети едят холодное?"
+    draft = "Проверка показала, что на раздаче неисправен мармит, из-за этого блюда остывали; его заменят до пятницы."
+    model, analyzer.model = analyzer.model, None
+    try:
+        [rules] = _items(analyzer, message, draft)
+    finally:
+        analyzer.model = model
+    assert model is not None and not rules.covered
+    [item] = _items(analyzer, message, draft)
+    assert item.covered and item.status == "check"
+    assert item.evidence == draft
+    assert "правила его не распознали" in item.reason
+
+
+def test_the_combiner_never_answers_when_with_a_sentence_without_a_term(analyzer) -> None:
+    # A hard gate, not learned: «когда?» needs a term in the answering sentence (issue 15, wrong focus).
+    message = "Во дворе дома 6 на Заречной сломаны качели. Когда их заменят?"
+    [item] = _items(analyzer, message, "Качели во дворе дома 6 на улице Заречной заменят новыми.")
+    assert not item.covered
+    [item] = _items(analyzer, message, "Качели во дворе дома 6 на улице Заречной заменят до 1 июня.")
+    assert item.covered
+
+
+def test_a_near_answer_is_sent_back_but_shown_for_review(analyzer) -> None:
+    message = (
+        "Кафе на первом этаже дома 9 по Лесной каждую ночь включает музыку до двух часов. "
+        "Можно это прекратить?"
+    )
+    draft = "После рейда 28 ноября владельцу кафе вынесено предостережение, при повторном нарушении его оштрафуют."
+    [item] = _items(analyzer, message, draft)
+    assert not item.covered and item.status == "check"
+    assert item.evidence == draft

@@ -20,17 +20,20 @@ from tests.validation.evaluation import (
 
 # figure: minimum on the whole development part (all writers' pairs: docs/VALIDATION.md gives the
 # figures per subset; a bar on the subset the analyzer fits best would hide over-fitting). Lowered at the
-# start of session 4 when session 3's held-out part (seen2026b, 0.62 verdict accuracy) joined dev: the
-# bars guard against regressions from what the analyzer scores on every pair it has been shown.
+# start of session 4 when session 3's held-out part (seen2026b, 0.62 verdict accuracy) joined dev; then
+# set by the learned coverage combiner (whole dev 0.852 / 0.816 / 0.155, 1–2 points of margin). The named
+# bar is lower than before (0.835 with the rules alone): the combiner was chosen by leave-one-writer-out,
+# where it names as many skipped questions as the rules on the writer they were not tuned to (0.721) and
+# sends back fewer complete drafts (docs/VALIDATION.md), at the cost of some rule-tuned catches in-sample.
 BARS = {
-    "coverage_verdict_accuracy": 0.82,
-    "unanswered_named_rate": 0.83,
+    "coverage_verdict_accuracy": 0.84,
+    "unanswered_named_rate": 0.80,
     "greeting_accuracy": 0.95,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.21
-MIN_HINT_PRECISION = 0.75
+MAX_FALSE_SEND_BACK = 0.17
+MIN_HINT_PRECISION = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +62,17 @@ def test_development_part_follows_the_schema_and_covers_the_traps() -> None:
     assert (
         sum(1 for p in raw for q in p["questions"] if not q["answered"] and q["kind"] != "rhetorical") >= 10
     )
+
+
+def test_the_held_out_part_follows_the_schema() -> None:
+    # Only its shape is checked (the analyzer is not run on it here; its figures are reported, never
+    # asserted): a held-out file with a misquoted question or answer would silently skew the report.
+    raw = load_raw("heldout")
+    errors = [e for pair in raw for e in schema_errors(pair)]
+    assert not errors, "\n".join(errors[:20])
+    assert len({p["id"] for p in raw}) == len(raw)
+    ids = {p["id"] for p in load_raw("dev")}
+    assert not ids & {p["id"] for p in raw}
 
 
 def test_development_figures_meet_bars(dev: PartResult, dev_spelling: PartResult) -> None:
@@ -101,3 +115,51 @@ def test_evaluation_runs_on_every_part_present(validator) -> None:
         pairs = load_part(part)
         result = evaluate_pairs(validator, pairs[:5], part)
         assert result.pairs == min(5, len(pairs))
+
+
+def test_the_shipped_coverage_model_is_what_fit_coverage_writes() -> None:
+    # Reproducible: the weights in resources/validation/coverage_model.json are fitted on the dev part
+    # by `python -m tests.validation.evaluation --fit-coverage` (refit it after changing the corpus or
+    # the analyzer's signals).
+    from desktop_app.domain.validation import DraftValidator, default_dictionary_words
+    from desktop_app.domain.validation.coverage_model import load_default_model
+    from tests.validation.evaluation import coverage_rows, fit_combiner
+
+    validator = DraftValidator(NoSpelling(), default_dictionary_words())
+    shipped = load_default_model()
+    assert shipped is not None and shipped.level == "sentence"
+    refit = fit_combiner(coverage_rows(validator, load_part("dev")), note=shipped.note)
+    assert refit.names == shipped.names
+    assert refit.threshold == pytest.approx(shipped.threshold)
+    assert refit.weights == pytest.approx(shipped.weights, abs=1e-4)
+    assert refit.bias == pytest.approx(shipped.bias, abs=1e-4)
+
+
+def test_cross_writer_fits_on_two_writers_and_scores_the_third(tmp_path, monkeypatch, capsys) -> None:
+    # `--cross-writer` on a small copy of the corpus: each subset is scored by a combiner fitted on the
+    # other two (rules alone alongside), and the shipped model is left as it was.
+    import json
+
+    from tests.validation import evaluation
+
+    (tmp_path / "dev").mkdir()
+    raw = evaluation.load_raw("dev")
+    for prefix in ("", "seen2026-", "seen2026b-"):
+        chosen = [
+            p
+            for p in raw
+            if p["kind"] == "answer"
+            and (p["id"].startswith("seen2026b-") if prefix == "seen2026b-" else True)
+        ]
+        pairs = {"": chosen[:6], "seen2026-": chosen[40:46], "seen2026b-": chosen[-6:]}[prefix]
+        (tmp_path / "dev" / f"{prefix}roads.json").write_text(json.dumps(pairs, ensure_ascii=False))
+    from desktop_app.domain.validation.coverage_model import load_default_model
+
+    shipped = load_default_model()
+    monkeypatch.setattr(evaluation, "CORPUS_DIR", tmp_path)
+    assert evaluation.main(["--coverage-only", "--cross-writer"]) == 0
+    assert load_default_model() == shipped
+    out = capsys.readouterr().out
+    for held in ("original", "seen2026", "seen2026b"):
+        assert f"{held} [rules]: coverage_verdict_accuracy" in out
+        assert f"{held} [combined]: coverage_verdict_accuracy" in out

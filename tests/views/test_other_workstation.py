@@ -40,6 +40,7 @@ def other(services: AppServices, database_url: str) -> Iterator[AppServices]:
 def _live(context: ViewContext) -> Iterator[ChangeFeedBridge]:
     bridge = ChangeFeedBridge(context)
     bridge.start()
+    assert bridge.ready.wait(5)
     yield bridge
     bridge.stop()
     context.ops.shutdown(5000)

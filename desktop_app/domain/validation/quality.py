@@ -23,7 +23,9 @@ SENT_ELSEWHERE_NO_CONTACT = "sent_elsewhere_no_contact"
 WORKS_DONE_NO_PHOTO = "works_done_no_photo"
 
 MESSAGES = {
-    FORMAL_REPLY: "Ответ похож на отписку: в нём нет ни конкретного действия, ни срока, ни ответственного.",
+    FORMAL_REPLY: (
+        "Ответ похож на отписку: не сказано, что именно будет сделано, кто за это отвечает и в какой срок."
+    ),
     LEGAL_ACT_FULL_NAME: (
         "Полное название нормативного акта трудно читать: достаточно короткой ссылки или пересказа сути."
     ),
@@ -41,8 +43,12 @@ MESSAGES = {
 # Platforms whose replies carry photos (video platforms' comment replies do not).
 PHOTO_PLATFORMS = frozenset({"vk", "ok", "telegram", "max", "dzen"})
 
+# A date, a year, a clock time or a term: «6 июня», «12.05», «2027», «до 12:00», «в течение 10 дней». A bare
+# «\d+ word» is not one: «школы № 3 передана», «дома 12 яма» are numbers of a house or a school.
 _DATE = re.compile(
-    r"\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b20\d\d\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}\s+[а-я]{3,}"
+    r"(?i)\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b20\d\d\b|\b\d{1,2}:\d{2}\b|"
+    r"\b\d{1,2}(?:-?го)?\s+(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*|"
+    r"\b\d+\s+(?:рабоч\w+\s+|календарн\w+\s+)?(?:дн|день|недел|месяц|час|сут|минут)\w*"
 )
 _TIME_LEMMAS = frozenset(
     [
@@ -77,6 +83,11 @@ _TIME_LEMMAS = frozenset(
         "течение",
         "ближайший",
         "сутки",
+        "ежедневно",
+        "еженедельно",
+        "ежемесячно",
+        "ежегодно",
+        "круглосуточно",
     ]
 )
 # Paperwork, not work: «рассмотрено», «передано», «принято к сведению», «взято на контроль».
@@ -100,19 +111,153 @@ _PAPERWORK = frozenset(
         "ответить",
         "сообщить",
         "довести",
+        "рекомендовать",
+        "порекомендовать",
+        "советовать",
+        "посоветовать",
+        "напомнить",
+        "разъяснить",
+        "пояснить",
+        "уведомить",
+        "проинформировать",
     ]
 )
+# A legal act's date and number («от 29.12.2022 № 2497», «№ 89-ФЗ») and its quoted title («О порядке …»,
+# «Об утверждении …»): no deadline and no party. Only those: «поликлиники № 2», «Теплоэнерго», «Госуслуги»
+# are concrete, and stripping every «…» and «№ …» hid them (session 4: 4 of the 8 false «отписки» on dev).
 _LEGAL_REF = re.compile(
-    r"(?i)\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*г\.?)?(?:\s*№\s*[\w/-]+)?|№\s*[\w/-]+|«[^»]*»"
+    r"(?i)\bот\s+\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*г\.?)?(?:\s*№\s*[\w/-]+)?|№\s*\d+(?:-[а-яa-z]+)+\b|"
+    r"«\s*(?:о|об|по)\s[^»]*»"
+)
+# The act's issuer, «приказом Министерства энергетики», «постановлением администрации города»: no party.
+_ACT_ISSUER = re.compile(
+    r"(?i)\b(?:приказ|постановлени|распоряжени|решени)\w*\s+(?:министерств|департамент|комитет|управлени|"
+    r"правительств|администраци|комисси|думы|совета)\w*(?:\s+[а-яё]+){0,3}"
 )
 _NAMED_PARTY = re.compile(
     r"«[^»]{2,60}»|\b(?:МУП|МКУ|МБУ|ГБУ|ООО|АО|ПАО|ТСЖ|ЕДДС)\b|\b(?:тел\.|телефон\w*)\s*[+\d(]|"
     r"(?:\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}|\bhttps?://|\b\w+\.(?:ru|рф)\b"
 )
-_CONCRETE_PARTY = re.compile(
-    r"\b(?:управляющ\w+\s+компани\w*|подрядчик\w*|бригад\w*|специалист\w*|служб\w+\s+\w+|отдел\w*\s+\w+|"
-    r"региональн\w+\s+оператор\w*|перевозчик\w*|водоканал\w*|горсвет\w*|инспектор\w*|участков\w+)",
-    re.IGNORECASE,
+# A figure the citizen can use: an amount, a share, a count of places («1000 рублей в год», «на 50 процентов»).
+_AMOUNT = re.compile(r"(?i)\b\d[\d\s]*(?:[.,]\d+)?\s*(?:%|процент\w*|руб\w*|₽|коп\w*|тыс\w*|млн)")
+# A particular body or official responsible for the matter («региональной энергетической комиссией»,
+# «управление образования», «главному врачу», «заведующий детским садом», «МФЦ») — unlike a kind of
+# organisation named only by its type («в соответствующие органы», «сетевой организацией», «в управляющую
+# компанию»), which is what a formal reply sends the citizen to.
+_INSTITUTION = re.compile(
+    r"(?i)\b(?:комисси\w+|фонд\w*\s+(?:капитальн|социальн|пенсионн|обязательн)\w*|департамент\w*|министерств\w*|"
+    r"комитет\w*|инспекци\w+|прокуратур\w+|полици\w+|роспотребнадзор\w*|госжилинспекци\w+|ветстанци\w+|"
+    r"соцзащит\w*|социальн\w+\s+защит\w*|(?:социальн|пенсионн)\w+\s+фонд\w*|соцфонд\w*|"
+    r"управлени\w+\s+(?:образовани|социальн|жкх|жилищн|культур|здравоохранени|транспорт|благоустройств|"
+    r"архитектур|опеки|дорожн|капитальн|городск)\w*|главн\w+\s+врач\w*|директор\w*|начальник\w*|заведующ\w+|"
+    r"мастер\w*\s+участк\w*|диспетчер\w*)|\b(?:МФЦ|СФР|ПФР|ДЮСШ|ГИБДД|УМВД|ОМВД|МЧС|ЖЭУ|РЭК|ГУП|МАУ|МБОУ|МАОУ|МБДОУ|ГБУЗ)\b"
+)
+# A person by name and patronymic («мастеру Сергею Николаевичу Белову») — not the author in the greeting.
+_PERSON = re.compile(r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|инична)\w*\b")
+_GREETING_HEAD = re.compile(r"(?i)^(?:здравствуй\w*|добр\w+\s+(?:день|утро|вечер)|уважаем\w+)[^!?.]*!")
+# An address the citizen can go to: «ул. Республики, 61», «на Парковой, 4», «улица Мира, д. 5».
+# A direct answer to a yes/no question: «Да, это законно: …», «Нет, …».
+_YES_NO = re.compile(r"^(?:да|нет)\b\s*[,:—-]", re.IGNORECASE)
+_ADDRESS = re.compile(
+    # a comma or «д.» before the number: «улице Профсоюзной 30 ноября» is a date, not a house
+    r"\b(?:ул\.|улиц\w+|пр\.|просп\w*|пер\.)\s*[А-ЯЁ][\w-]+(?:,\s*(?:д\.\s*)?|\s+д\.\s*)\d+|"
+    r"\bна\s+[А-ЯЁ][а-яё]+,\s*\d{1,3}\b"
+)
+# Where to find the contact when it is not in the text: «телефон указан в квитанции», «на стенде у подъезда».
+_CONTACT_POINTER = re.compile(
+    r"(?i)\b(?:телефон\w*|контакт\w*|адрес\w*|номер\w*)\b[^.!?]{0,30}\b(?:квитанци\w*|стенд\w*|доск\w*)|"
+    r"\b(?:горяч\w+\s+лини\w+|по\s+номеру)\s*[+\d(]"
+)
+# The purpose of a hand-over that is itself an action on the matter («передана … для проверки»); «для
+# рассмотрения», «для принятия мер» are the paperwork of a formal reply.
+_ACTION_PURPOSE = re.compile(
+    r"(?i)\bдля\s+(?:проверки|устранения|ремонта|обследования|выезда|замены|уборки|вывоза|отлова)\b"
+)
+# Work going on now («замена насоса ведётся», «ремонт идёт по графику», «проводится служебная проверка»).
+_ONGOING = re.compile(
+    r"(?i)\b(?:ведётся|ведется|ведутся|идёт|идет|идут|проводится|проводятся|продолжается|продолжаются)\b"
+    r"(?!\s+(?:в\s+соответствии|согласно|в\s+установленном))"
+)
+# Verbs in the present that state a rule or a feeling, not something somebody does about the matter.
+_STATIVE = frozenset(
+    [
+        "являться",
+        "быть",
+        "иметь",
+        "ценить",
+        "благодарить",
+        "находиться",
+        "относиться",
+        "входить",
+        "считать",
+        "понимать",
+        "знать",
+        "просить",
+        "рассматривать",
+        "составлять",
+        "зависеть",
+        "действовать",
+        "регулировать",
+        "устанавливать",
+        "предусматривать",
+        "определять",
+        "обладать",
+        "располагать",
+        "напоминать",
+        "информировать",
+        "сообщать",
+        "разъяснять",
+        "приносить",
+        "извиняться",
+        "сожалеть",
+        "видеть",
+        "надеяться",
+        "рекомендовать",
+        "советовать",
+        "предлагать",
+        "следовать",
+        "стоить",
+        "мочь",
+        "хотеть",
+        "требовать",
+        "касаться",
+        "нуждаться",
+    ]
+)
+# Statements of a rule («установлен решением», «предусмотрено законом»): no action on the matter.
+_NORM_LEMMAS = frozenset(
+    ["предусмотреть", "утвердить", "определить", "регламентировать", "закрепить", "обязать", "запретить"]
+)
+_NORM_CONTEXT = re.compile(
+    r"(?i)\bустановлен\w*\s+(?:в\s+соответствии|согласно|решени|постановлени|приказ|закон|правил|норматив|"
+    r"регламент|распоряжени|тариф)"
+)
+# The formulas of an «отписка»: the hint is shown only when one of them is there (or the body is empty) and
+# nothing concrete is — strong evidence, precision over recall (a hint nobody trusts is worse than none).
+FORMAL_MARKERS: tuple[re.Pattern[str], ...] = (
+    # reviewed, noted, kept in view
+    re.compile(
+        r"(?i)\bрассмотрен\w*|\bрассматрива\w+|\bна\s+рассмотрении|\bпринят\w*\s+к\s+сведению|\bучтен\w*|\bучтён\w*"
+    ),
+    re.compile(r"(?i)\bна\s+(?:постоянном\s+|особом\s+|личном\s+)?контроле|\bвзят\w*\s+на\s+контроль"),
+    # thanks and praise in place of an answer
+    re.compile(r"(?i)\bблагодарим\b|\bспасибо\b|\bценим\b|\bмнение\s+(?:очень\s+)?важно"),
+    # handed over, without a word of what will be done
+    re.compile(
+        r"(?i)\b(?:обращени|информаци|вопрос|жалоб|сведени)\w*[^.!?]{0,60}?\b(?:передан|направлен|доведен|"
+        r"перенаправлен|переадресован)\w*"
+    ),
+    # sent elsewhere, or «not our business»
+    re.compile(
+        r"(?i)\bобратиться\b|\bобращаться\b|\bобратитесь\b|\bне\s+входит\s+в\s+(?:компетенци|полномочи)|"
+        r"\bне\s+относится\s+к\s+(?:компетенци|полномочи|ведени)|\bне\s+оказывает"
+    ),
+    # the rule recited instead of the answer
+    re.compile(
+        r"(?i)\bв\s+соответствии\s+с\b|\bсогласно\b|\bрегулиру\w+|\bпредусмотрен\w*|\bосуществля\w+ся\b|"
+        r"\bрассчитыва\w+ся\b|\bустанавлива\w+ся\b|\bявляется\s+(?:одним\s+из\s+)?(?:приоритет|обязанност)\w*|"
+        r"\bприоритетн\w+\s+направлени"
+    ),
 )
 _ASKS_AUTHOR = re.compile(r"\?|\b(?:уточните|укажите|сообщите|пришлите|направьте|напишите)\b", re.IGNORECASE)
 _CLOSING = re.compile(
@@ -157,11 +302,18 @@ _CONTACT = re.compile(
     r"\bул(?:\.|иц\w)\s*[А-ЯЁ][\w-]+,?\s*(?:д\.|дом)\s*\d+|\bкаб(?:инет|\.)\s*№?\s*\d+|\bпо\s+телефон\w*\s*[+\d(]",
     re.IGNORECASE,
 )
-# «установлен решением», «проведено обследование», «график восстановлен»: paperwork, not works to photograph.
+# «установлен решением», «проведено обследование», «график восстановлен», «сбой устранён»: paperwork or a
+# fault in a program, not works to photograph.
 _NOT_WORKS = re.compile(
     r"\b(?:решени\w*|постановлени\w*|закон\w*|порядок|порядк\w*|способ\w*|обследовани\w*|проверк\w*|"
     r"график\w*|расч[её]т\w*|перерасч[её]т\w*|выплат\w*|начислени\w*|заседани\w*|собрани\w*|приказ\w*|"
-    r"движени\w*|подач\w*|\w*снабжени\w*|бесед\w*|связ\w*)\b"
+    r"движени\w*|подач\w*|\w*снабжени\w*|бесед\w*|связ\w*|сбо(?:й|я|ю|ем|е|и|ев)|ошибк\w*|программ\w*|"
+    r"приложени\w*|осмотр\w*|выезд\w*|замер\w*)\b"
+)
+# What «проведены/произведены/осуществлены …» must be about to be works: «проведён ремонт», «произведена замена».
+_WORK_NOUN = re.compile(
+    r"\b(?:работ|ремонт|замен|уборк|покос|очистк|вывоз|обрезк|спил|отсыпк|подсыпк|установк|асфальтировани|монтаж|"
+    r"демонтаж|покраск|окраск|благоустройств|отлов|обработк|промывк|прочистк|расчистк)"
 )
 _WORK_VERBS = frozenset(
     [
@@ -199,8 +351,34 @@ _WORK_VERBS = frozenset(
         "подрезать",
         "вырубить",
         "опилить",
+        "удалить",
+        "освободить",
+        "осушить",
+        "подсыпать",
+        "отсыпать",
+        "выровнять",
+        "подмести",
+        "огородить",
+        "окосить",
+        "обкосить",
+        "вычистить",
+        "промыть",
+        "построить",
+        "благоустроить",
+        "окрасить",
+        "подстричь",
+        "выкорчевать",
+        "обработать",
+        "поменять",
+        "сбить",
+        "посыпать",
+        "укрепить",
+        "произвести",
+        "осуществить",
     ]
 )
+# Verbs that say nothing of the work by themselves: «проведена проверка», «осуществлён выезд».
+_GENERIC_WORK_VERBS = frozenset(["провести", "произвести", "осуществить"])
 
 
 class QualityAdvisor:
@@ -220,8 +398,9 @@ class QualityAdvisor:
         body = [s for s in parts if not _GREETING.match(s.text) or len(s.text.split()) > 4]
         body = [s for s in body if not _CLOSING.match(s.text)]
         hints: list[QualityHint] = []
-        if questions != 0 and self._formal(draft, body):
-            hints.append(QualityHint(FORMAL_REPLY, MESSAGES[FORMAL_REPLY]))
+        formal = self._formal(parts, body) if questions != 0 else None
+        if formal is not None:
+            hints.append(QualityHint(FORMAL_REPLY, MESSAGES[FORMAL_REPLY], formal.start, len(formal.text)))
         legal = self._legal(draft)
         if legal is not None:
             hints.append(QualityHint(LEGAL_ACT_FULL_NAME, MESSAGES[LEGAL_ACT_FULL_NAME], *legal))
@@ -255,34 +434,31 @@ class QualityAdvisor:
         return hints
 
     @staticmethod
-    def _formal(draft: str, body: Sequence[Sentence]) -> bool:
-        """No concrete action, term or responsible party anywhere in the draft's body."""
+    def _formal(parts: Sequence[Sentence], body: Sequence[Sentence]) -> Sentence | None:
+        """The sentence that makes the draft an «отписка», or None.
+
+        Shown only on strong evidence: a formula of a formal reply (or nothing but greeting and thanks)
+        and nothing concrete anywhere in the body — no action on the matter (done, promised or going on),
+        no date or term, no particular body or official, no contact or address, no figure."""
         if not body:
-            return True  # a greeting and «благодарим за обращение», nothing else
+            return parts[-1] if parts else None  # a greeting and «благодарим за обращение», nothing else
         if _ASKS_AUTHOR.search(" ".join(s.text for s in body)):
-            return False  # a clarification request is not an «отписка»
-        for sent in body:
-            text = _LEGAL_REF.sub(" ", sent.text)  # «от 29.12.2022 № 2497» is no deadline
-            if _DATE.search(text) or _NAMED_PARTY.search(text) or _CONTACT.search(text):
-                return False
-            lemmas = {lemma(t.text) for t in tokenize(text) if t.is_word}
-            if lemmas & _TIME_LEMMAS or (_CONCRETE_PARTY.search(text) and _concrete_action(text)):
-                return False
-            if _concrete_action(text):
-                return False
-        return True
+            return None  # a clarification request is not an «отписка»
+        if any(_concrete(sent.text) for sent in body):
+            return None
+        return next((s for s in body if any(m.search(s.text) for m in FORMAL_MARKERS)), None)
 
     @staticmethod
     def _legal(draft: str) -> tuple[int, int] | None:
         for pattern in _LEGAL_FULL:
-            match = pattern.search(draft)
-            if match:
-                return match.start(), match.end() - match.start()
+            for match in pattern.finditer(draft):
+                if _title_words(match.group(0)):
+                    return match.start(), match.end() - match.start()
         return None
 
     @staticmethod
     def _sent_elsewhere(parts: Sequence[Sentence]) -> Sentence | None:
-        if any(_CONTACT.search(s.text) for s in parts):
+        if any(_CONTACT.search(s.text) or _citizen_address(s.text) for s in parts):
             return None
         for sent in parts:
             match = _SENT_ELSEWHERE.search(sent.text)
@@ -297,22 +473,95 @@ class QualityAdvisor:
         return None
 
 
+def _citizen_address(text: str) -> bool:
+    """An address or a pointer to the contact the citizen can use («ул. Ленина, 5», «на Республики, 61»,
+    «телефон указан в квитанции», «горячая линия 122»)."""
+    return bool(_ADDRESS.search(text) or _CONTACT_POINTER.search(text))
+
+
+def _title_words(found: str) -> bool:
+    """A title is a chain of names: «Правилами благоустройства владельцы собак обязаны убирать …» is the
+    rule's content, not its title — a verb, a short adjective or a gerund among the words ends it."""
+    words = [t.text for t in tokenize(found) if t.is_word]
+    return not any(
+        parses(word)[0].tag.POS in {"VERB", "INFN", "ADJS", "PRTS", "GRND"} for word in words[2:]
+    ) or bool(re.search(r"«|российской\s+федерации|от\s+\d", found, re.IGNORECASE))
+
+
+def _concrete(sentence: str) -> bool:
+    """A sentence that tells the citizen something definite: a date or term, a party, a contact, a figure or
+    an action on the matter."""
+    # «от 29.12.2022 № 2497» is no deadline, «О порядке …» and «приказом Министерства …» no party
+    text = _ACT_ISSUER.sub(" ", _LEGAL_REF.sub(" ", _GREETING_HEAD.sub(" ", sentence)))
+    if any(
+        pattern.search(text)
+        for pattern in (
+            _DATE,
+            _NAMED_PARTY,
+            _CONTACT,
+            _AMOUNT,
+            _INSTITUTION,
+            _PERSON,
+            _ADDRESS,
+            _CONTACT_POINTER,
+            _ACTION_PURPOSE,
+            _YES_NO,
+        )
+    ):
+        return True
+    lemmas = {lemma(t.text) for t in tokenize(text) if t.is_word}
+    return bool(lemmas & _TIME_LEMMAS) or _concrete_action(text) or _ongoing_action(text)
+
+
+# «уберут», «заменили», «подайте заявление»; «будут убирать», «будем контролировать».
+_ACTION_MOODS = frozenset(["futr", "past", "impr"])
+_FUTURE_AUX = frozenset(["будет", "будут", "будем"])
+
+
 def _concrete_action(text: str) -> bool:
-    """A promised or completed action on the matter itself (not paperwork such as «рассмотрено»)."""
+    """A promised or completed action on the matter itself (not paperwork such as «рассмотрено», nor a rule
+    such as «предусмотрено законом», «установлен решением»)."""
+    norm = bool(_NORM_CONTEXT.search(text))
+    previous = ""
     for token in tokenize(text):
         if not token.is_word:
             continue
+        after_future, previous = previous in _FUTURE_AUX, fold(token.text)
         for parse in parses(token.text)[:1]:
             grammemes = set(parse.tag.grammemes)
             normal = fold(parse.normal_form)
-            if normal in _PAPERWORK:
+            if normal in _PAPERWORK or normal in _NORM_LEMMAS or (norm and normal == "установить"):
                 continue
-            if {"VERB", "perf"} <= grammemes and ({"futr"} & grammemes or {"past"} & grammemes):
-                return True
+            if {"VERB", "perf"} <= grammemes and (_ACTION_MOODS & grammemes):
+                return True  # «уберут», «заменили», «подайте заявление»
+            if after_future and "INFN" in grammemes and normal not in _STATIVE:
+                return True  # «будут убирать», «будем контролировать»
             if {"PRTS", "perf"} <= grammemes or ({"INFN", "perf"} <= grammemes and normal in _WORK_VERBS):
                 return True
             if fold(token.text) in {"запланирован", "запланирована", "запланированы"}:
                 return True
+    return False
+
+
+def _ongoing_action(text: str) -> bool:
+    """Work going on now: «ремонт идёт», «проводится проверка», «подрядчик меняет полы», «специалисты
+    работают» — an active verb in the present, not negated; not a rule in the passive («рассчитывается по
+    нормативу», «выполняется сетевой организацией») nor a feeling («ценим»)."""
+    if _ONGOING.search(text):
+        return True
+    previous = ""
+    for token in tokenize(text):
+        if not token.is_word:
+            continue
+        negated, previous = previous == "не", fold(token.text)
+        parse = parses(token.text)[0]
+        grammemes = set(parse.tag.grammemes)
+        if negated or not {"VERB", "impf", "pres", "3per", "indc"} <= grammemes:
+            continue
+        normal = fold(parse.normal_form)
+        if normal.endswith(("ся", "сь")) or normal in _STATIVE or normal in _PAPERWORK:
+            continue
+        return True
     return False
 
 
@@ -322,6 +571,32 @@ _ACTIVE_PARTICIPLE = re.compile(
 )
 
 
+# Participles that have become plain adjectives or parts of a term: no chain of clauses.
+_LEXICAL_PARTICIPLES = frozenset(
+    [
+        "следующий",
+        "будущий",
+        "настоящий",
+        "бывший",
+        "текущий",
+        "ведущий",
+        "подходящий",
+        "соответствующий",
+        "действующий",
+        "вышестоящий",
+        "руководящий",
+        "блестящий",
+        "выдающийся",
+    ]
+)
+# …and those that are part of a term only before the organisation: «управляющая компания», but
+# «обслуживающей более одного помещения» is a participle.
+_TERM_PARTICIPLES = frozenset(
+    ["управляющий", "обслуживающий", "ресурсоснабжающий", "теплоснабжающий", "энергоснабжающий"]
+)
+_TERM_NOUNS = frozenset(["организация", "компания", "предприятие", "служба"])
+
+
 def _participle_chain(text: str) -> bool:
     """Three or more full participles or gerunds in one sentence of at least 15 words (pymorphy3 often
     reads «связанные», «указанных» as adjectives, so any of a word's parses counts)."""
@@ -329,8 +604,12 @@ def _participle_chain(text: str) -> bool:
     if len(words) < 15:
         return False
     count = 0
-    for word in words:
+    for index, word in enumerate(words):
         found = parses(word)[:3]
+        normal = fold(found[0].normal_form) if found else ""
+        following = lemma(words[index + 1]) if index + 1 < len(words) else ""
+        if normal in _LEXICAL_PARTICIPLES or (normal in _TERM_PARTICIPLES and following in _TERM_NOUNS):
+            continue  # «в следующем году», «управляющая компания»: plain adjectives and terms
         participle = any(p.tag.POS in {"PRTF", "GRND"} for p in found) or bool(
             _ACTIVE_PARTICIPLE.search(word)
         )
@@ -344,20 +623,25 @@ def _works_done(text: str) -> bool:
     folded = fold(text)
     if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded) or _NOT_WORKS.search(folded):
         return False
-    previous = ""
+    previous, future = "", False
     for token in tokenize(text):
         if not token.is_word:
+            future = future and token.text not in {",", ";", ":", "—", "(", ")"}
             continue
-        after_future, previous = previous in {"будет", "будут", "не"}, fold(token.text)
-        if after_future:
-            continue  # «будет засыпана», «не убран»: a promise or a denial, not completed works
-        for parse in parses(token.text)[:1]:
+        word = fold(token.text)
+        after_denial, previous = previous == "не", word
+        future = future or word in {"будет", "будут"}
+        if after_denial or future:
+            continue  # «будет распилена и вывезена», «не убран»: a promise or a denial, not completed works
+        for parse in parses(token.text)[:2]:  # «удалён»: pymorphy3 reads «удалённый» (remote) first
             grammemes = set(parse.tag.grammemes)
             normal = fold(parse.normal_form)
             if normal not in _WORK_VERBS:
                 continue
-            if normal == "провести" and not re.search(r"\bработ", folded):
+            if normal in _GENERIC_WORK_VERBS and not _WORK_NOUN.search(folded):
                 continue  # «провёл беседу», «проведена проверка»: not works to photograph
+            if normal == "установить" and re.match(r",?\s*что\b", folded[token.stop :]):
+                continue  # «специалисты установили, что …»: found out, not installed
             if {"PRTS", "perf"} <= grammemes or {"VERB", "perf", "past"} <= grammemes:
                 return True
     return False

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from desktop_app.domain.validation.coverage_model import CoverageModel, load_default_model
 from desktop_app.domain.validation.language import (
     Sentence,
     fold,
@@ -201,6 +202,9 @@ _PAIR_RE = re.compile(
     re.IGNORECASE,
 )
 
+_DEFAULT_MODEL = object()  # ``QuestionAnalyzer(model=DEFAULT_MODEL)``: the shipped combiner
+DEFAULT_MODEL = _DEFAULT_MODEL
+
 # Window scores at or above this are "answers" (calibrated on the development part, see docs).
 COVERAGE_THRESHOLD = 0.5
 TYPED_THRESHOLD = 0.3
@@ -208,6 +212,12 @@ SOFT_MATCH_SIMILARITY = 0.55
 PARAPHRASE_WEIGHT = 0.8
 DERIVATION_WEIGHT = 0.85
 KEY_WORDS = 3
+# A send-back whose best sentence scores within this of the combiner's threshold is shown «проверьте».
+CHECK_BAND = 0.1
+# A question the rules pass stays passed only if the combiner gives its best sentence at least this,
+# and is shown «проверьте» below ``RULE_LUKEWARM``.
+RULE_AGREES = 0.15
+RULE_LUKEWARM = 0.25
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
@@ -254,6 +264,7 @@ class _Window:
     clauses: tuple[tuple[int, int, frozenset[str], str], ...] = field(
         default=()
     )  # (start, stop, lemmas, head)
+    single: bool = True  # one sentence (False: two adjacent ones)
 
 
 @dataclass(frozen=True)
@@ -263,6 +274,7 @@ class _Verdict:
     confidence: float
     reason: str
     missing: tuple[str, ...] = ()
+    signals: Mapping[str, Any] = field(default_factory=dict)  # what the learned combiner reads
 
 
 class QuestionAnalyzer:
@@ -274,11 +286,15 @@ class QuestionAnalyzer:
         lexicon: Mapping[str, Any] | None = None,
         syntax: SyntaxParser | None = None,
         coverage_lexicon: Mapping[str, Any] | None = None,
+        model: CoverageModel | object | None = _DEFAULT_MODEL,
     ) -> None:
         data = lexicon or load_json("questions.json")
         extra = coverage_lexicon or load_json("coverage.json")
         self.vectors = vectors
         self.syntax = syntax
+        # The learned combiner (coverage_model.py); None: the rule verdict alone.
+        self.model: CoverageModel | None = load_default_model() if model is _DEFAULT_MODEL else model  # type: ignore[assignment]
+        self.last_features: list[dict[str, float] | None] = []
         self._lemma_cache: dict[str, frozenset[str]] = {}
         self._similar: dict[tuple[str, frozenset[str]], float] = {}
         # Oblique forms of «кто/что» ask as much as the nominative (R7 (3): «Кому жаловаться?»).
@@ -588,9 +604,26 @@ class QuestionAnalyzer:
             answer = self._topic_answer(question, message_sentences, windows, taken)
             if answer is not None and (not question.conditional or self._has_time(answer.text)):
                 verdicts[index] = _Verdict(
-                    True, answer, 0.62, "Ответ обещает или сообщает действие по теме вопроса."
+                    True,
+                    answer,
+                    0.62,
+                    "Ответ обещает или сообщает действие по теме вопроса.",
+                    signals={**verdict.signals, "second_pass": True},
                 )
                 taken.append((answer.offset, answer.offset + answer.length))
+        demanded = sum(1 for v in verdicts if v is not None)
+        features: list[dict[str, float] | None] = []
+        for question, verdict in zip(questions, verdicts, strict=True):
+            if verdict is None:
+                features.append(None)
+                continue
+            features.append(self._features(question, verdict, windows, draft, demanded))
+        self.last_features = features  # read by the evaluation to fit the combiner (tests/validation)
+        if self.model is not None:
+            verdicts = [
+                v if v is None or f is None else self._combine(q, v, f)
+                for q, v, f in zip(questions, verdicts, features, strict=True)
+            ]
         for question, verdict in zip(questions, verdicts, strict=True):
             length = question.stop - question.start
             if verdict is None:
@@ -624,6 +657,227 @@ class QuestionAnalyzer:
                 )
             )
         return items
+
+    def _features(
+        self,
+        question: _Question,
+        verdict: _Verdict,
+        windows: Sequence[_Window],
+        draft: str,
+        demanded: int,
+    ) -> dict[str, float]:
+        """The signals the learned combiner weighs (``coverage_model.py``); names are its JSON's."""
+        sig = verdict.signals
+        own: set[str] = set(sig.get("own", ()))
+        context: set[str] = set(sig.get("context", ()))
+        predicate = sig.get("predicate")
+        scored = sig.get("scored", [])
+        top = scored[0][1] if scored else None
+        expected = question.expected
+        f: dict[str, float] = {
+            "rule_covered": float(verdict.covered),
+            "rule_confidence": verdict.confidence,
+            "second_pass": float(bool(sig.get("second_pass"))),
+            "topic_best": scored[0][0] if scored else 0.0,
+            "typed_found": float(sig.get("typed") is not None),
+            "on_topic": float(bool(sig.get("on_topic"))),
+            "missing": float(bool(sig.get("missing"))),
+            "conditional": float(question.conditional),
+            "implicit": float(question.kind == "implicit"),
+            "anaphor": float(bool(_ANAPHOR_RE.search(question.text))),
+            "focus_size": float(min(len(own), 6)),
+            "demanded": float(min(demanded, 5)),
+            "body_sentences": float(min(sum(1 for w in windows if w.single), 12)),
+        }
+        for name in (TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY):
+            f[f"exp_{name}"] = float(expected == name)
+        soft_own = soft_all = cos_own = cos_all = 0.0
+        best_soft: _Window | None = None
+        best_soft_score = 0.0
+        own_vec = self.vectors.centroid(frozenset(own)) if self.vectors is not None and own else None
+        all_vec = (
+            self.vectors.centroid(frozenset(own | context))
+            if self.vectors is not None and (own or context)
+            else None
+        )
+        for window in windows:
+            if not window.lemmas:
+                continue
+            s_own = self._soft(own, window.lemmas) if own else 0.0
+            s_all = self._soft(own | context, window.lemmas) if own or context else 0.0
+            if window.single and s_own + s_all > best_soft_score:
+                best_soft_score = s_own + s_all
+                best_soft = window
+            soft_own, soft_all = max(soft_own, s_own), max(soft_all, s_all)
+            if self.vectors is not None:
+                vec = self.vectors.centroid(window.lemmas)
+                if vec is not None:
+                    if own_vec is not None:
+                        cos_own = max(cos_own, float(vec @ own_vec))
+                    if all_vec is not None:
+                        cos_all = max(cos_all, float(vec @ all_vec))
+        f.update(soft_own=soft_own, soft_all=soft_all, cos_own=cos_own, cos_all=cos_all)
+        body = " ".join(w.text for w in windows if w.single) or draft
+        top_text = top.text if top is not None else ""
+        f["type_anywhere"] = float(self._type_in(expected, body))
+        f["type_in_top"] = float(bool(top_text) and self._type_in(expected, top_text))
+        f["hedge_top"] = float(bool(top_text) and _strip_hedges(top_text, predicate) != top_text)
+        f["paperwork_top"] = float(bool(_PAPERWORK_RE.search(top_text)))
+        f["future_top"] = float(_has_future_or_done(top_text, skip=_PAPERWORK_LEMMAS))
+        f["forwarded_top"] = float(any(p.search(top_text) for p in self.forwarded))
+        f["predicate_in_top"] = float(
+            bool(predicate) and top is not None and self._gain({predicate}, top.lemmas) > 0
+        )
+        f["hedge_any"] = float(_strip_hedges(body, predicate) != body)
+        f["_best_soft"] = best_soft  # type: ignore[assignment]  # evidence for a combined verdict
+        f["_pairs"] = self._pair_features(question, sig, windows, own_vec, all_vec)  # type: ignore[assignment]
+        return f
+
+    def _pair_features(
+        self,
+        question: _Question,
+        sig: Mapping[str, Any],
+        windows: Sequence[_Window],
+        own_vec: Any,
+        all_vec: Any,
+    ) -> list[tuple[_Window, dict[str, float]]]:
+        """Per (question, draft sentence) signals: the sentence-level combiner's rows."""
+        own: set[str] = set(sig.get("own", ()))
+        context: set[str] = set(sig.get("context", ()))
+        predicate = sig.get("predicate")
+        singles = [w for w in windows if w.single]
+        expected = question.expected
+        out: list[tuple[_Window, dict[str, float]]] = []
+        scored = {id(w): score for score, w in sig.get("scored", [])}
+        for position, window in enumerate(singles):
+            if not window.lemmas:
+                continue
+            text = window.text
+            cos_own = cos_all = 0.0
+            if self.vectors is not None:
+                vec = self.vectors.centroid(window.lemmas)
+                if vec is not None:
+                    cos_own = float(vec @ own_vec) if own_vec is not None else 0.0
+                    cos_all = float(vec @ all_vec) if all_vec is not None else 0.0
+            supplies = False
+            if own or context:
+                try:
+                    supplies = self._supplies(question, own, predicate, context, window)[0]
+                except Exception:  # a rule failing on odd text must not stop the check
+                    supplies = False
+            f = {
+                "s_topic": scored.get(id(window), 0.0),
+                "s_soft_own": self._soft(own, window.lemmas) if own else 0.0,
+                "s_soft_ctx": self._soft(context, window.lemmas) if context else 0.0,
+                "s_cos_own": cos_own,
+                "s_cos_all": cos_all,
+                "s_supplies": float(supplies),
+                "s_type": float(self._type_in(expected, text)),
+                "s_time": float(self._has_time(_strip_hedges(text, None))),
+                "s_predicate": float(bool(predicate) and self._gain({predicate}, window.lemmas) > 0),
+                "s_paperwork": float(bool(_PAPERWORK_RE.search(text))),
+                "s_hedge": float(_strip_hedges(text, predicate) != text),
+                "s_future": float(_has_future_or_done(text, skip=_PAPERWORK_LEMMAS)),
+                "s_forwarded": float(any(p.search(text) for p in self.forwarded)),
+                "s_first": float(position == 0),
+                "s_words": float(min(len(window.lemmas), 25)) / 5,
+                "s_conditional": float(question.conditional),
+                "s_implicit": float(question.kind == "implicit"),
+            }
+            for name in (TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY):
+                f[f"s_exp_{name}"] = float(expected == name)
+            # Hard gates, not learned: «когда?» and «успеют ли до …?» need a term in the sentence, «куда
+            # обращаться?» a contact — the issue's traps; measured not to cost transfer (docs).
+            if (expected == TIME or question.conditional) and not f["s_time"]:
+                continue
+            if expected == WHERE_TO_GO and not f["s_type"]:
+                continue
+            out.append((window, f))
+        return out
+
+    def _type_in(self, expected: str, text: str) -> bool:
+        if expected == TIME:
+            return self._has_time(_strip_hedges(text, None))
+        if expected == NUMBER:
+            return _has_number(text)
+        if expected == CAUSE:
+            return self._has_cause(text)
+        if expected == AGENT:
+            return any(p.search(text) for p in self.agent)
+        if expected == WHERE_TO_GO:
+            return any(p.search(text) for p in self.contact) or bool(_NAMED_BODY_RE.search(text))
+        if expected in {YES_NO, ACTION}:
+            return _has_future_or_done(text, skip=_PAPERWORK_LEMMAS)
+        return True
+
+    def _soft(self, wanted: set[str], lemmas: frozenset[str]) -> float:
+        """Mean over ``wanted`` of its best match in ``lemmas`` (exact, prefix, root, paraphrase, navec)."""
+        total = 0.0
+        for lem in wanted:
+            if lem in lemmas:
+                total += 1.0
+                continue
+            best = 0.0
+            if len(lem) >= 5 and any(o.startswith(lem[:5]) for o in lemmas):
+                best = 0.9
+            elif lem in self.paraphrase and any(
+                self.paraphrase[lem] & self.paraphrase.get(o, frozenset()) for o in lemmas
+            ):
+                best = PARAPHRASE_WEIGHT
+            elif any(same_root(lem, o) for o in lemmas):
+                best = DERIVATION_WEIGHT
+            elif self.vectors is not None:
+                key = (lem, lemmas)
+                similarity = self._similar.get(key)
+                if similarity is None:
+                    similarity = self.vectors.max_similarity(lem, lemmas)
+                    self._similar[key] = similarity
+                best = similarity
+            total += best
+        return total / len(wanted) if wanted else 0.0
+
+    def _combine(self, question: _Question, verdict: _Verdict, features: Mapping[str, Any]) -> _Verdict:
+        """The rules' verdict and the learned combiner's (``coverage_model.py``) together.
+
+        ``p`` is the combiner's probability that the draft's best sentence answers the question. A
+        question passes when ``p`` ≥ the model's threshold (even if the rules found no answer: a
+        paraphrase, an answer type the lexicons do not know), or when the rules pass it and ``p`` is at
+        least ``RULE_AGREES`` (a rule's answer the combiner finds implausible is sent back). Chosen by
+        leave-one-writer-out over the development subsets (docs/VALIDATION.md)."""
+        assert self.model is not None
+        pairs = features.get("_pairs") or []
+        p, sentence = max(
+            ((self.model.probability(f), w) for w, f in pairs), key=lambda x: x[0], default=(0.0, None)
+        )
+        t = self.model.threshold
+        evidence = (
+            AnswerSentence(sentence.start, sentence.stop - sentence.start, sentence.text, p)
+            if isinstance(sentence, _Window)
+            else None
+        )
+        if verdict.covered and p >= RULE_LUKEWARM:
+            return verdict
+        if verdict.covered and p >= RULE_AGREES:
+            # The rules found the answer; the combiner is lukewarm: passed, shown «проверьте».
+            return replace(verdict, confidence=min(verdict.confidence, 0.6))
+        if verdict.covered:
+            reason = (
+                "Предложение по теме есть, но по совокупности признаков (тип ответа, предмет, "
+                "оговорки) оно вряд ли отвечает на вопрос."
+            )
+            return replace(verdict, covered=False, confidence=0.65, reason=reason)
+        if p >= t and evidence is not None:
+            # The rules and the combiner disagree: passed, but always shown «проверьте» with the sentence.
+            reason = "Предложение по смыслу похоже на ответ, хотя правила его не распознали"
+            if verdict.missing and verdict.missing != (_TYPE_NAMES[question.expected],):
+                reason += " (в нём не названы " + ", ".join(verdict.missing) + ")"
+            return replace(verdict, covered=True, answer=evidence, confidence=0.6, reason=reason + ".")
+        if p >= t - CHECK_BAND and evidence is not None:
+            # Nearly an answer: still sent back, but shown «проверьте» with the sentence to look at.
+            return replace(
+                verdict, answer=verdict.answer or evidence, confidence=min(verdict.confidence, 0.6)
+            )
+        return verdict
 
     def _topic_answer(
         self,
@@ -670,6 +924,7 @@ class QuestionAnalyzer:
                         text,
                         frozenset(self.content_lemmas(text)),
                         parsed[index] + parsed[index + 1],
+                        single=False,
                     )
                 )
         return windows
@@ -732,6 +987,21 @@ class QuestionAnalyzer:
         draft_lemmas: set[str],
         draft_numbers: set[str],
     ) -> _Verdict:
+        signals: dict[str, Any] = {}
+        verdict = self._cover_rules(
+            question, message_sentences, windows, draft_lemmas, draft_numbers, signals
+        )
+        return replace(verdict, signals=signals)
+
+    def _cover_rules(
+        self,
+        question: _Question,
+        message_sentences: Sequence[Sentence],
+        windows: Sequence[_Window],
+        draft_lemmas: set[str],
+        draft_numbers: set[str],
+        signals: dict[str, Any],
+    ) -> _Verdict:
         own, predicate = self.focus(question)
         # «Прошу принять меры!», «Когда их починят?», a paraphrase of the complaint: the topic is also in
         # the sentences before the question (and, for a joined question, the clause before it).
@@ -770,6 +1040,18 @@ class QuestionAnalyzer:
             if found:
                 best_typed = (score, window, why)
                 break
+        signals.update(
+            own=own,
+            context=context,
+            predicate=predicate,
+            direct=getattr(self, "last_direct", True),
+            scored=scored,
+            typed=best_typed,
+            on_topic=bool(on_topic)
+            if question.expected != WHERE_TO_GO
+            else any(score >= threshold for score, _ in on_topic),
+            missing=bool(missing),
+        )
         type_name = _TYPE_NAMES[question.expected]
         if best_typed is not None and not missing:
             score, window, why = best_typed

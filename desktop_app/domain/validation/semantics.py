@@ -82,6 +82,15 @@ class WordVectors:
             return 0.0
         return max(0.0, float(np.max(matrix @ vec)))
 
+    def centroid(self, words: frozenset[str]) -> np.ndarray | None:
+        """The unit mean vector of ``words`` (None when none has a vector): a bag-of-words sentence sense."""
+        matrix = self._matrix(words)
+        if matrix is None:
+            return None
+        mean = matrix.mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        return mean / norm if norm else None
+
     def similarity(self, a: str, b: str) -> float:
         if a == b:
             return 1.0

@@ -18,8 +18,9 @@ API (stable):
   - ``row_at(row) -> MessageRow | None``, ``row_of(message_id) -> int`` (−1 when not shown);
   - ``set_filter_text(text)`` instant filter on author, text, department, external id; ``filter_text()``;
   - ``sort(column, order)`` (``QTableView.setSortingEnabled(True)`` calls it; countdowns sort by due);
-  - ``tick(first, last)`` re-read the clock and repaint the countdown cells of rows ``first..last`` only
-    (pass ``visible_rows(view)``); the model is not reset;
+  - ``tick(first, last)`` re-read the clock and repaint those countdown cells of rows ``first..last``
+    (pass ``visible_rows(view)``) whose text or colour changed (a countdown reads in minutes, so
+    most ticks repaint nothing); the model is not reset;
   - ``transitions(previous, current)`` deadlines of loaded rows that entered «срок истекает» or
     «просрочено» between two instants (for notifications).
   - roles: ``ROW_ROLE`` (the ``MessageRow``), ``ID_ROLE`` (message id), ``STATUS_ROLE``
@@ -52,12 +53,13 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     QRectF,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from desktop_app.domain.worktime.deadlines import DeadlineStatus, Stage
@@ -146,6 +148,14 @@ _TICK_ROLES = [
     Qt.ItemDataRole.BackgroundRole,
     STATUS_ROLE,
 ]
+
+
+_UNKNOWN = object()  # a countdown cell not computed since the last tick (never shown)
+
+
+def _face(countdown: Countdown | None) -> tuple[int, DeadlineStatus] | None:
+    """What a countdown cell shows (its text and colour follow from these two)."""
+    return None if countdown is None else (countdown.minutes, countdown.status)
 
 
 def stage_title(row: MessageRow) -> str:
@@ -270,6 +280,10 @@ class _Chute:
 _CHUTE = _Chute()
 
 
+# A big queue is read screen by screen (issue 17): the first rows in queue order (a LIMIT read,
+# shown at once), then the rest in chunks, each read off the UI thread and appended.
+FIRST_SCREEN = 300  # rows of the first read: more than any screen shows
+CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thread
 _SETTLE_AFTER = 2000  # rows: a load this big is moved out of the collector's way
 
 
@@ -610,19 +624,37 @@ class MessageTableModel(QAbstractTableModel):
         return self._now
 
     def tick(self, first: int | None = None, last: int | None = None) -> None:
-        """Re-read the clock; repaint countdown cells of rows ``first..last`` (all when omitted)."""
+        """Re-read the clock; repaint the countdown cells of rows ``first..last`` (all when omitted)
+        whose text or colour changed.
+
+        The clock is read every second but a countdown reads in minutes, so most ticks repaint
+        nothing: each repainted pill is Python painting on the UI thread (issue 17: a tick that
+        repainted every visible pill every second was one of the UI thread's longest slices).
+        """
         self._now = self._now_source()
         self._calendar = self._calendar_source()
-        self._cache.clear()
+        before, self._cache = self._cache, {}
         if not self._rows:
             return
         first = 0 if first is None else max(first, 0)
         last = len(self._rows) - 1 if last is None else min(last, len(self._rows) - 1)
         if first > last:
             return
-        self.dataChanged.emit(
-            self.index(first, Column.STAGE_LEFT), self.index(last, Column.OVERALL_LEFT), _TICK_ROLES
-        )
+        rows = self._rows
+        for column in COUNTDOWN_COLUMNS:
+            start = -1  # the first row of a run of changed cells in this column
+            for n in range(first, last + 1):
+                row = rows[n]
+                shown = before.get((row.id, column), _UNKNOWN)  # what the cell shows now
+                now = self.countdown(row, column)
+                if shown is _UNKNOWN or _face(shown) != _face(now):  # type: ignore[arg-type]
+                    if start < 0:
+                        start = n
+                elif start >= 0:
+                    self.dataChanged.emit(self.index(start, column), self.index(n - 1, column), _TICK_ROLES)
+                    start = -1
+            if start >= 0:
+                self.dataChanged.emit(self.index(start, column), self.index(last, column), _TICK_ROLES)
 
     def transitions(
         self, previous: dt.datetime, current: dt.datetime
@@ -779,11 +811,22 @@ class MessageTableModel(QAbstractTableModel):
 
 
 class CountdownDelegate(QStyledItemDelegate):
-    """Paints a countdown cell as a rounded pill in its status colours, tabular digits."""
+    """Paints a countdown cell as a rounded pill in its status colours, tabular digits.
+
+    A pill is drawn once per text, status, size, font and palette into a pixmap and then copied:
+    a repaint of the visible countdowns (every minute, on a scroll, a filter, a reset) is a copy per
+    cell, not an antialiased shape and a text layout per cell in Python (issue 17: painting the
+    pills was a third of a full repaint's time on the UI thread).
+    """
+
+    _CACHE_LIMIT = 2000  # pills kept (a few hundred distinct texts in practice)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._fonts: dict[str, tuple[QFont, QFontMetrics]] = {}
+        self._pills: dict[tuple[Any, ...], QPixmap] = {}
+        self._font: QFont | None = None  # the last view font seen, and its key (QFont.key() is slow)
+        self._font_key = ""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         status = index.data(STATUS_ROLE)
@@ -796,22 +839,40 @@ class CountdownDelegate(QStyledItemDelegate):
         style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        painter.save()
+        if self._font is None or option.font != self._font:
+            self._font, self._font_key = QFont(option.font), option.font.key()
+        rect = option.rect
+        ratio = painter.device().devicePixelRatioF()
+        key = (text, status, rect.width(), rect.height(), self._font_key, option.palette.cacheKey(), ratio)
+        pill = self._pills.get(key)
+        if pill is None:
+            if len(self._pills) >= self._CACHE_LIMIT:
+                self._pills.clear()
+            pill = self._pills[key] = self._draw_pill(text, status, option, ratio)
+        painter.drawPixmap(rect.topLeft(), pill)
+
+    def _draw_pill(self, text: str, status: str, option: QStyleOptionViewItem, ratio: float) -> QPixmap:
+        """The cell's pill on a transparent pixmap the size of the cell."""
+        size = option.rect.size()
+        pixmap = QPixmap(size * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        key = option.font.key()
-        cached = self._fonts.get(key)
-        if cached is None:  # one bold font and its metrics per view font, not one per cell and tick
+        cached = self._fonts.get(self._font_key)
+        if cached is None:  # one bold font and its metrics per view font
             font = QFont(option.font)
             font.setBold(True)
             font.setStyleHint(QFont.StyleHint.Monospace)
-            cached = self._fonts[key] = (font, QFontMetrics(font))
+            cached = self._fonts[self._font_key] = (font, QFontMetrics(font))
         font, metrics = cached
         painter.setFont(font)
         width = max(metrics.horizontalAdvance(text) + 16, 52)
-        height = min(option.rect.height() - 6, metrics.height() + 6)
-        rect = QRectF(
-            option.rect.center().x() - width / 2 + 1,
-            option.rect.center().y() - height / 2 + 1,
+        height = min(size.height() - 6, metrics.height() + 6)
+        local = QRect(0, 0, size.width(), size.height())
+        pill = QRectF(
+            local.center().x() - width / 2 + 1,
+            local.center().y() - height / 2 + 1,
             width,
             height,
         )
@@ -819,12 +880,13 @@ class CountdownDelegate(QStyledItemDelegate):
             fg, bg = status_colours(DeadlineStatus(status))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(bg)
-            painter.drawRoundedRect(rect, height / 2, height / 2)
+            painter.drawRoundedRect(pill, height / 2, height / 2)
             painter.setPen(fg)
         else:
             painter.setPen(option.palette.color(option.palette.ColorRole.PlaceholderText))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        painter.restore()
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        return pixmap
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         size = super().sizeHint(option, index)
@@ -832,21 +894,22 @@ class CountdownDelegate(QStyledItemDelegate):
 
 
 class MessageTableView(QTableView):
-    """The queue's table view: rows added below the screen do not repaint the rows on screen.
+    """The queue's table view: rows added or removed below the screen do not repaint the rows on screen.
 
     Qt answers every change of the row count with a delayed ``doItemsLayout``, which repaints the
     whole viewport. A big queue arrives in 20 chunks (issue 17), each appended after the rows shown;
     each such repaint asks the model for every visible cell (a few thousand calls into Python) while
     the next chunk is read on a worker thread, and that fight for the GIL made each repaint 20–55 ms
-    of the UI thread's CPU: the longest stalls of the first load. When everything that happened
-    since the last layout is rows appended past the last visible row, only the geometry (the scroll
-    bar's range) is updated; anything else (a reset, a sort, a removal, rows landing on screen) lays
-    out and repaints as Qt does.
+    of the UI thread's CPU: the longest stalls of the first load. An incremental refresh moves a
+    changed row (a removal and an insertion), usually far below the screen, and paid the same full
+    repaint. When everything that happened since the last layout is rows inserted or removed past
+    the last visible row, only the geometry (the scroll bar's range) is updated; anything else (a
+    reset, a sort, rows landing on or leaving the screen) lays out and repaints as Qt does.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._only_below = True  # since the last layout: only rows appended past the visible ones
+        self._only_below = True  # since the last layout: only rows added or removed past the visible ones
         self._watched: QAbstractItemModel | None = None
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
@@ -862,8 +925,8 @@ class MessageTableView(QTableView):
 
     def _signals(self, model: QAbstractItemModel) -> list[tuple[Any, Callable[..., None]]]:
         return [
-            (model.rowsAboutToBeInserted, self._rows_coming),
-            (model.rowsRemoved, self._anything_else),
+            (model.rowsAboutToBeInserted, self._rows_below),
+            (model.rowsAboutToBeRemoved, self._rows_below),
             (model.rowsMoved, self._anything_else),
             (model.columnsInserted, self._anything_else),
             (model.columnsRemoved, self._anything_else),
@@ -871,8 +934,8 @@ class MessageTableView(QTableView):
             (model.layoutChanged, self._anything_else),
         ]
 
-    def _rows_coming(self, parent: QModelIndex, first: int, _last: int) -> None:
-        # Before the insert: the rows on screen now are what the user sees until the next paint.
+    def _rows_below(self, parent: QModelIndex, first: int, _last: int) -> None:
+        # Before the change: the rows on screen now are what the user sees until the next paint.
         last_shown = self.rowAt(self.viewport().height() - 1)
         if parent.isValid() or last_shown < 0 or first <= last_shown:
             self._only_below = False  # the viewport is not full, or the rows land on screen

@@ -24,13 +24,16 @@ from desktop_app.services.changes import Changes
 from desktop_app.services.queries import MessageDetail, MessageRow, Queue
 from desktop_app.services.texts import STAGE_NAMES
 from desktop_app.services.validation import ValidationService
+from desktop_app.views.common import message_table
 from desktop_app.views.common.dialogs import error_text
 from desktop_app.views.common.message_panel import MessagePanel
 from desktop_app.views.common.message_table import (
     Column,
     CountdownDelegate,
+    DeadlineEvent,
     MessageTableModel,
     MessageTableView,
+    deadline_events,
     explain_countdown,
     visible_rows,
 )
@@ -45,6 +48,12 @@ WORK_STATES = frozenset({MessageState.ROUTED, MessageState.REWORK, MessageState.
 SCOPE_WORK = "work"
 SCOPE_ALL = "all"
 HAND_BACKABLE = frozenset({MessageState.ROUTED, MessageState.REWORK})
+# Read like the operator's queue (issue 17): the first screen, then the rest in chunks.
+FIRST_SCREEN = message_table.FIRST_SCREEN
+CHUNK = message_table.CHUNK
+# A re-read that finds more changed rows than this shows them at once (one reset) rather than
+# as thousands of single-row insertions and removals.
+RESET_ABOVE = 2000
 
 
 def _plain_label(text: str = "", name: str = "") -> QLabel:
@@ -104,15 +113,23 @@ class ExecutorWorkspace(QWidget):
     """Messages routed to the executor's department, due first, beside the message and its draft.
 
     The list uses the operator's ``MessageTableModel`` (same countdowns); the service already
-    limits an executor to the department's messages.
+    limits an executor to the department's messages. It is read as the operator's queue is
+    (issue 17): the first screen first, the rest in chunks off the UI thread; later changes row by
+    row, without a model reset.
 
     Signals:
         message_shown(int): the record and draft of this message id are shown.
         handed_back(int): the message was returned to ОпОГ as misrouted.
+        first_screen_shown(int): the first rows of the first load are shown; the rest follows in chunks.
+        queue_loaded(int): the department's list was read (first load or re-read): this many messages.
+        rows_refreshed(int): this many changed messages were re-read into the list (incremental).
     """
 
     message_shown = Signal(int)
     handed_back = Signal(int)
+    first_screen_shown = Signal(int)
+    queue_loaded = Signal(int)
+    rows_refreshed = Signal(int)
 
     def __init__(
         self,
@@ -133,7 +150,9 @@ class ExecutorWorkspace(QWidget):
         self._rows: dict[int, MessageRow] = {}  # the department's messages, both scopes
         self._current: int | None = None
         self._pending_ids: set[int] = set()  # changed rows still to re-read (issue 17)
-        self._loading = False
+        self._loading = False  # a load or re-read is running: changes wait for it (no stale rows)
+        self._loaded_once = False
+        self._generation = 0  # of the newest load; an older one's chunks are dropped
 
         self.scope_combo = QComboBox()
         self.scope_combo.setAccessibleName("Какие сообщения показать")
@@ -247,19 +266,125 @@ class ExecutorWorkspace(QWidget):
     # -- list ------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Re-read the department's messages (and the shown message, keeping the text being typed)."""
-        queries, actor, now = self.services.queries, self.context.actor, self.services.now()
-        presence = self.services.presence
+        """Read the department's messages off the UI thread (and the shown message again, keeping
+        the text being typed).
+
+        The first time screen by screen, as the operator's queue (issue 17): the first rows in
+        queue order are shown at once, the rest follows in chunks. Later («Обновить», a change of
+        unknown scope) the list is read again and only the rows that differ are applied, row by row:
+        no model reset, so the selection and the scroll stay.
+        """
         self._loading = True
-        self.context.ops.query(
-            self,
-            lambda: (queries.list_queue(actor, Queue.ALL, now), presence.notes()),
-            self._loaded,
-            self._load_failed,
-            slot="queue",
-        )
+        self._generation += 1
+        if self._loaded_once:
+            self._reread(self._generation)
+        else:
+            self._load_first_screen(self._generation)
         if self._current is not None:
             self._load_detail(self._current, refresh=True)
+
+    def _in_scope(self, rows: list[MessageRow]) -> list[MessageRow]:
+        if self.scope_combo.currentData() == SCOPE_ALL:
+            return rows
+        return [r for r in rows if r.state in WORK_STATES]
+
+    def _load_first_screen(self, generation: int) -> None:
+        queries, actor, now = self.services.queries, self.context.actor, self.services.now()
+        presence = self.services.presence
+
+        def load() -> tuple[list[MessageRow], list[DeadlineEvent], dict[int, str]]:
+            first = queries.queue_page(actor, Queue.ALL, now, FIRST_SCREEN)
+            return first, deadline_events(first), presence.notes()
+
+        def shown(result: tuple[list[MessageRow], list[DeadlineEvent], dict[int, str]]) -> None:
+            rows, events, notes = result
+            if generation != self._generation:
+                return
+            self._rows = {r.id: r for r in rows}
+            self.model.set_rows(self._in_scope(rows), events)  # events of other rows are skipped
+            self.model.set_presence(notes)
+            self._keep_selection()
+            self.first_screen_shown.emit(self.model.rowCount())
+            if len(rows) < FIRST_SCREEN:  # the whole list fitted on the first screen
+                self._load_done(generation)
+                return
+            first_ids = set(self._rows)
+
+            def rest_ids() -> list[int]:
+                # A row changed since the first screen was read is re-read once the load is done.
+                return [i for i in queries.queue_ids(actor, Queue.ALL, now) if i not in first_ids]
+
+            self.context.ops.query(
+                self,
+                rest_ids,
+                lambda rest: self._load_rest(generation, rest),
+                self._load_failed,
+                slot="chunk",
+            )
+
+        self.context.ops.query(self, load, shown, self._load_failed, slot="queue")
+
+    def _load_rest(self, generation: int, rest: list[int]) -> None:
+        if generation != self._generation:
+            return  # a newer load started
+        if not rest:
+            self._load_done(generation)
+            return
+        chunk, later = rest[:CHUNK], rest[CHUNK:]
+        queries, actor = self.services.queries, self.context.actor
+
+        def read() -> tuple[list[MessageRow], list[DeadlineEvent]]:
+            rows = queries.rows_by_ids(actor, chunk)
+            return rows, deadline_events(rows)
+
+        def arrived(result: tuple[list[MessageRow], list[DeadlineEvent]]) -> None:
+            rows, events = result
+            if generation != self._generation:
+                return
+            self._rows.update((r.id, r) for r in rows)
+            self.model.append_rows(self._in_scope(rows), events)  # after the rows shown: no reset
+            self._keep_selection()
+            self._load_rest(generation, later)
+
+        self.context.ops.query(self, read, arrived, self._load_failed, slot="chunk")
+
+    def _reread(self, generation: int) -> None:
+        """Read the whole list again; apply only the messages whose row differs (or came, or went)."""
+        queries, actor, now = self.services.queries, self.context.actor, self.services.now()
+        presence = self.services.presence
+        before = dict(self._rows)  # a snapshot for the worker (the rows themselves are immutable)
+
+        def load() -> tuple[dict[int, MessageRow], frozenset[int], dict[int, str]]:
+            fresh = {r.id: r for r in queries.list_queue(actor, Queue.ALL, now)}
+            changed = {i for i, row in fresh.items() if before.get(i) != row}
+            changed.update(i for i in before if i not in fresh)
+            return fresh, frozenset(changed), presence.notes()
+
+        def apply(result: tuple[dict[int, MessageRow], frozenset[int], dict[int, str]]) -> None:
+            fresh, changed, notes = result
+            if generation != self._generation:
+                return
+            if len(changed) > RESET_ABOVE:
+                self._announce_arrivals([fresh[i] for i in changed if i in fresh], changed)
+                self._rows = fresh  # most of the list changed: shown at once
+                self._apply_scope()
+            else:
+                self._apply_rows(changed, [fresh[i] for i in changed if i in fresh])
+            self.model.set_presence(notes)
+            self._load_done(generation)
+
+        self.context.ops.query(self, load, apply, self._load_failed, slot="queue")
+
+    def _load_done(self, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._loaded_once = True
+        if self._known_states is None:  # what the first load found is known, not new (R6)
+            self._known_states = {i: r.state for i, r in self._rows.items()}
+        self.queue_loaded.emit(len(self._rows))
+        if self._pending_ids:
+            self._refresh_rows()  # changes that arrived while the list was being read
 
     def apply_changes(self, changes: Changes) -> None:
         """A committed change here or elsewhere: re-read only the changed rows and apply them row by
@@ -270,7 +395,8 @@ class ExecutorWorkspace(QWidget):
             return
         if changes.rows:
             self._pending_ids |= changes.rows
-            self._refresh_rows()
+            if not self._loading:
+                self._refresh_rows()  # else after the load: its chunks may be older than the change
         elif changes.presence:
             presence = self.services.presence
             self.context.ops.query(
@@ -291,64 +417,54 @@ class ExecutorWorkspace(QWidget):
 
     def _rows_refreshed(self, result: tuple[frozenset[int], list[MessageRow], dict[int, str]]) -> None:
         ids, rows, presence = result
-        if not self._loading:
-            self._pending_ids -= ids  # else the full load may be older: refreshed again after it
+        if self._loading:
+            return  # a load started meanwhile: these ids stay pending and are re-read after it
+        self._pending_ids -= ids
+        self._apply_rows(ids, rows)
+        self.model.set_presence(presence)
+        self.rows_refreshed.emit(len(ids))
+
+    def _apply_rows(self, ids: frozenset[int], rows: list[MessageRow]) -> None:
+        """The messages ``ids`` as re-read (``rows``: those still the department's), row by row."""
         self._announce_arrivals(rows, ids)
         for message_id in ids:
             self._rows.pop(message_id, None)
         self._rows.update((r.id, r) for r in rows)
-        scope = self.scope_combo.currentData()
-        shown = [r for r in rows if scope == SCOPE_ALL or r.state in WORK_STATES]
-        self.model.apply_rows(shown, ids)
-        self.model.set_presence(presence)
+        self.model.apply_rows(self._in_scope(rows), ids)
         self._keep_selection()
 
-    def _loaded(self, result: tuple[list[MessageRow], dict[int, str]]) -> None:
-        rows, presence = result
-        self._loading = False
-        self._announce_arrivals(rows)
-        self._rows = {r.id: r for r in rows}
-        self._apply_scope()
-        self.model.set_presence(presence)
-        if self._pending_ids:
-            self._refresh_rows()  # changes that arrived while the list was being read
-
-    def _announce_arrivals(self, rows: list[MessageRow], ids: frozenset[int] | None = None) -> None:
+    def _announce_arrivals(self, rows: list[MessageRow], ids: frozenset[int]) -> None:
         """R6/R8: tell the executor when a message arrives or comes back for rework (30 minutes!).
 
-        ``ids``: an incremental refresh of these messages (``rows`` are those still visible)."""
-        if ids is None or self._known_states is None:
-            states = {row.id: row.state for row in rows}
-        else:
-            states = {i: s for i, s in self._known_states.items() if i not in ids}
-            states.update((row.id, row.state) for row in rows)
-        if self._known_states is not None:
-            for row in rows:
-                before = self._known_states.get(row.id)
-                if row.state is MessageState.REWORK and before is not MessageState.REWORK:
-                    self.notifier.notify(
-                        f"Возвращено на доработку: {row.author_name} — доработать за 30 рабочих минут",
-                        urgent=True,
-                        key=("rework", row.id),
-                    )
-                elif row.state is MessageState.ROUTED and before is MessageState.CLARIFICATION:
-                    # Issue 13: the author answered our clarification request — the draft clock runs.
-                    self.notifier.notify(
-                        f"Автор ответил на запрос уточнения: {row.author_name} — {row.preview}", urgent=True
-                    )
-                elif before is MessageState.REWORK and row.state is not MessageState.REWORK:
-                    self.notifier.withdraw(("rework", row.id))  # resubmitted: the strip is stale now
-                elif row.state is MessageState.ROUTED and before is None:
-                    self.notifier.notify(
-                        f"Новое сообщение для подразделения: {row.author_name} — {row.preview}"
-                    )
-        self._known_states = states
+        ``ids``: the messages re-read (``rows`` are those still the department's). Nothing is
+        announced before the first load is complete: what it finds is not news."""
+        known = self._known_states
+        if known is None:
+            return
+        for row in rows:
+            before = known.get(row.id)
+            if row.state is MessageState.REWORK and before is not MessageState.REWORK:
+                self.notifier.notify(
+                    f"Возвращено на доработку: {row.author_name} — доработать за 30 рабочих минут",
+                    urgent=True,
+                    key=("rework", row.id),
+                )
+            elif row.state is MessageState.ROUTED and before is MessageState.CLARIFICATION:
+                # Issue 13: the author answered our clarification request — the draft clock runs.
+                self.notifier.notify(
+                    f"Автор ответил на запрос уточнения: {row.author_name} — {row.preview}", urgent=True
+                )
+            elif before is MessageState.REWORK and row.state is not MessageState.REWORK:
+                self.notifier.withdraw(("rework", row.id))  # resubmitted: the strip is stale now
+            elif row.state is MessageState.ROUTED and before is None:
+                self.notifier.notify(f"Новое сообщение для подразделения: {row.author_name} — {row.preview}")
+        for message_id in ids:
+            known.pop(message_id, None)
+        known.update((row.id, row.state) for row in rows)
 
     def _apply_scope(self) -> None:
-        scope = self.scope_combo.currentData()
-        rows = [r for r in self._rows.values() if scope == SCOPE_ALL or r.state in WORK_STATES]
-        self.model.set_rows(rows)
-        self.model.sort(Column.STAGE_LEFT, Qt.SortOrder.AscendingOrder)
+        """Show the chosen scope of the rows read (a different list: one reset, no database read)."""
+        self.model.set_rows(self._in_scope(list(self._rows.values())))  # sorted by the view's column
         self._keep_selection()
 
     def _keep_selection(self) -> None:

@@ -54,6 +54,8 @@ from desktop_app.views.common.countdown import plain_tooltip
 from desktop_app.views.common.dialogs import error_text, show_error, show_message
 from desktop_app.views.common.message_panel import MessagePanel
 from desktop_app.views.common.message_table import (
+    CHUNK,
+    FIRST_SCREEN,
     Column,
     CountdownDelegate,
     DeadlineEvent,
@@ -98,8 +100,6 @@ SHORTCUTS: dict[str, str] = {
 
 
 Loaded = tuple[Queue, list[MessageRow], list[DeadlineEvent], dict[int, str]]
-FIRST_SCREEN = 300  # rows read with the queue's ids: more than any screen shows
-CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thread
 
 
 def _presence_notes(presence: PresenceService) -> dict[int, str]:

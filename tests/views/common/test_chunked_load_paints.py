@@ -120,6 +120,31 @@ def test_rows_landing_on_screen_and_other_changes_are_still_painted(qtbot) -> No
     assert counter.paints > 0 and model.rowCount() == 50
 
 
+def test_a_refresh_moving_a_row_below_the_screen_repaints_nothing_on_screen(qtbot) -> None:
+    """An incremental refresh of a row far down the queue (removed, inserted elsewhere below)."""
+    from dataclasses import replace
+
+    rows = sorted(synthetic_rows(600), key=queue_order)
+    model = make_model(Clock(msk(2026, 5, 12, 9, 30)))
+    model.set_rows(rows)
+    model.sort(Column.STAGE_LEFT, Qt.SortOrder.AscendingOrder)
+    view, counter = _shown_view(qtbot, model)
+    _settle(qtbot)
+    counter.paints = 0
+    moved = model.row_at(400)
+    assert moved is not None
+    later = replace(moved, version=moved.version + 1, stage_due=model.row_at(500).stage_due)
+    model.apply_rows([later], {moved.id})  # routed elsewhere: a new deadline further down
+    _settle(qtbot)
+    assert counter.paints == 0
+    assert model.row_of(moved.id) > 400 and model.row_at(model.row_of(moved.id)).version == later.version
+
+    on_screen = replace(later, version=later.version + 1, stage_due=model.row_at(0).stage_due)
+    model.apply_rows([on_screen], {moved.id})  # now due first: it lands on screen
+    _settle(qtbot)
+    assert counter.paints > 0 and model.row_of(moved.id) <= view.rowAt(view.viewport().height() - 1)
+
+
 def test_discarded_lists_are_freed_elsewhere_and_left_as_they_were(qapp) -> None:
     """The freeing thread copies the references itself: a list a caller still holds is not emptied."""
     import time

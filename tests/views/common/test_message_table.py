@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QTableView
 
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
@@ -84,8 +84,8 @@ def test_sort_by_due_and_filter_keep_rows_consistent(qapp) -> None:
     assert model.row_of(7) >= 0 and model.index(model.row_of(7), 0).data(ID_ROLE) == 7
 
 
-def test_tick_touches_only_the_visible_rows_and_countdown_columns(qtbot) -> None:
-    clock = Clock(msk(2026, 5, 12, 10, 0))
+def test_tick_repaints_only_visible_countdown_cells_whose_text_changed(qtbot) -> None:
+    clock = Clock(msk(2026, 5, 12, 10, 0, 10))
     model = make_model(clock)
     model.set_rows(synthetic_rows(500))
     view = QTableView()
@@ -99,15 +99,32 @@ def test_tick_touches_only_the_visible_rows_and_countdown_columns(qtbot) -> None
     assert span is not None
     first, last = span
     assert first == 200 and 200 < last < 230
+    model.tick(*span)  # the cells now show the countdowns of 10:00:10
 
-    changes = []
+    changes: list[tuple[int, int, int, int]] = []
     resets = []
     model.dataChanged.connect(lambda a, b, roles: changes.append((a.row(), b.row(), a.column(), b.column())))
     model.modelReset.connect(lambda: resets.append(1))
-    clock.advance(seconds=1)
+    clock.advance(seconds=1)  # the same minute: every countdown reads the same, nothing to repaint
     model.tick(*span)
-    assert changes == [(first, last, Column.STAGE_LEFT, Column.OVERALL_LEFT)]
-    assert resets == []
+    assert changes == []
+
+    clock.advance(seconds=50)  # 10:01:01: every visible countdown lost a minute
+    model.tick(*span)
+    assert changes and resets == []
+    repainted = {
+        (n, column)
+        for top, bottom, left, right in changes
+        for n in range(top, bottom + 1)
+        for column in range(left, right + 1)
+    }
+    assert repainted == {
+        (n, c) for n in range(first, last + 1) for c in (Column.STAGE_LEFT, Column.OVERALL_LEFT)
+    }
+    assert (
+        model.index(first, Column.OVERALL_LEFT).data()
+        == model.countdown(model.rows()[first], Column.OVERALL_LEFT).text
+    )
 
 
 def test_transitions_report_warning_and_overdue_once(qapp) -> None:
@@ -141,6 +158,60 @@ def test_delegate_paints_without_errors(qtbot) -> None:
     view.resize(900, 200)
     image = view.grab().toImage()
     assert not image.isNull()
+
+
+def test_the_painted_pill_follows_the_countdown_colour(qtbot) -> None:
+    """Pills are drawn once and copied afterwards: a cell whose status changes gets the new pill."""
+    clock = Clock(msk(2026, 5, 12, 9, 18))
+    model = make_model(clock)
+    model.set_rows(synthetic_rows(1))  # route due 10:00, warning from 09:48
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegateForColumn(Column.STAGE_LEFT, CountdownDelegate(view))
+    view.resize(900, 200)
+    view.show()
+    qtbot.waitExposed(view)
+
+    def pill_is(status: DeadlineStatus) -> bool:
+        rect = view.visualRect(model.index(0, Column.STAGE_LEFT))
+        point = rect.center() - QPoint(22, 0)  # inside the pill, left of its text
+        seen = view.viewport().grab().toImage().pixelColor(point)
+        wanted = status_colours(status)[1]
+        return all(abs(a - b) <= 1 for a, b in zip(seen.getRgb(), wanted.getRgb(), strict=True))
+
+    assert pill_is(DeadlineStatus.ON_TIME)
+    clock.set(msk(2026, 5, 12, 9, 50))
+    model.tick()
+    assert pill_is(DeadlineStatus.WARNING)
+    clock.set(msk(2026, 5, 12, 9, 18))  # back: the first pill again, from the cache
+    model.tick()
+    assert pill_is(DeadlineStatus.ON_TIME)
+
+
+def test_pills_of_the_same_text_keep_their_own_colours(qtbot) -> None:
+    from dataclasses import replace
+
+    model = make_model(Clock(msk(2026, 5, 13, 10, 0)))
+    on_time, late = synthetic_rows(2)
+    # Both answered: «✓» in both cells, but one within the 8 hours and one after them.
+    on_time = replace(on_time, overall_closed_at=on_time.overall_due - dt.timedelta(hours=1))
+    late = replace(late, overall_closed_at=late.overall_due + dt.timedelta(hours=1))
+    model.set_rows([on_time, late])
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegateForColumn(Column.OVERALL_LEFT, CountdownDelegate(view))
+    view.resize(900, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.viewport().grab().toImage()
+    for row, status in ((on_time, DeadlineStatus.MET), (late, DeadlineStatus.MET_LATE)):
+        cell = model.index(model.row_of(row.id), Column.OVERALL_LEFT)
+        assert cell.data() == "✓" and cell.data(STATUS_ROLE) == status
+        seen = image.pixelColor(view.visualRect(cell).center() - QPoint(22, 0))
+        wanted = status_colours(status)[1]
+        assert all(abs(a - b) <= 1 for a, b in zip(seen.getRgb(), wanted.getRgb(), strict=True))
 
 
 def test_tooltips_of_hostile_text_are_shown_literally(qapp) -> None:
