@@ -286,7 +286,10 @@ def build_postgres(url: str, count: int, seed: int) -> None:
     departments, users, operators, executors = _people(DEPARTMENTS)
     with db.engine.begin() as conn:
         # DELETE, not TRUNCATE … CASCADE: that would reach the append-only audit trail, which refuses it.
-        for table in ("stage_deadlines", "messages", "users", "departments"):
+        # The summaries are dropped too: the rows below bypass the write hooks, so the measurement
+        # rebuilds them from the base tables (the backfill) instead of reading stale ones.
+        for table in ("report_summary_state", "report_message_facts", "report_message_days", "report_stage_days",
+                      "report_clock_days", "stage_deadlines", "messages", "users", "departments"):  # fmt: skip
             conn.exec_driver_sql(f"DELETE FROM {table}")
     raw = db.engine.raw_connection()
     try:
@@ -365,13 +368,20 @@ def measure(url: str, workdir: Path, prefix: str, xlsx_year: bool = True) -> dic
     """Times of the real path; ``*_cpu_s`` is this process's CPU (the database's too, on SQLite), which a
     loaded machine inflates far less than the wall-clock time. Without ``xlsx_year`` (1,000,000 messages)
     the every-message XLSX is of the month: a year of a million rows measures openpyxl, not the report."""
-    db = Database(url)
+    db = open_database(url)  # the schema brought to head, as the app does when it opens a database
     services = build_services(Settings(), db, now=lambda: NOW)
     chief = Actor(1, "chief", "Руководитель", Role.SUPERVISOR)
     year = ReportPeriod(dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))
     month = ReportPeriod(dt.date(YEAR, 11, 1), dt.date(YEAR, 11, 30))
     out: dict[str, float] = {}
     services.calendar.calendar()  # build the calendar once, as the running app has
+    # The per-day summaries: built on first use from the base tables (the backfill of a database made
+    # before them, as this one is: its rows were bulk-inserted), then kept by the write hooks.
+    summaries = services.db.report_summaries
+    with db.session() as session:
+        built = summaries.built(session)
+    if not built:
+        out[f"{prefix}summaries_backfill_s"], _ = timed(summaries.ensure_current)
     with db.engine.connect() as conn:
         out[f"{prefix}messages"] = conn.scalar(sa.text("SELECT count(*) FROM messages"))
         out[f"{prefix}stage_records"] = conn.scalar(sa.text("SELECT count(*) FROM stage_deadlines"))
@@ -404,10 +414,31 @@ def measure(url: str, workdir: Path, prefix: str, xlsx_year: bool = True) -> dic
 
     _app = QGuiApplication.instance() or QGuiApplication([])
     out[f"{prefix}export_pdf_year_s"], _ = timed(lambda: write_pdf(board, workdir / "year.pdf"))
+    # The summaries' figures against the direct computation from the base tables (exact equality):
+    # the month always, the year where the direct path takes seconds, not minutes.
+    out[f"{prefix}month_equals_direct"] = _same(
+        month_board, services.reports.board.dashboard(chief, month, NOW, direct=True)
+    )
+    if xlsx_year:
+        out[f"{prefix}year_equals_direct"] = _same(
+            board, services.reports.board.dashboard(chief, year, NOW, direct=True)
+        )
     out[f"{prefix}received_year"] = board.figure("received").value or 0
     out[f"{prefix}received_month"] = month_board.figure("received").value or 0
     db.dispose()
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
+
+
+def _same(summed, direct) -> bool:
+    """Every figure, grouping row, trend point and funnel step equal (floats exactly)."""
+    return (
+        [(f.key, f.value, f.previous) for f in summed.figures]
+        == [(f.key, f.value, f.previous) for f in direct.figures]
+        and {k: [(r.key, r.values) for r in g.rows] for k, g in summed.groupings.items()}
+        == {k: [(r.key, r.values) for r in g.rows] for k, g in direct.groupings.items()}
+        and summed.trend == direct.trend
+        and summed.funnel == direct.funnel
+    )
 
 
 def main() -> int:
@@ -427,7 +458,12 @@ def main() -> int:
     count = 1_000 if args.quick else args.messages
     cache = Path(tempfile.gettempdir()) / "otklik-bench-reports"
     cache.mkdir(exist_ok=True)
-    path = cache / f"reports-{count}-{SEED}-v7.sqlite3"
+    path = cache / f"reports-{count}-{SEED}-v8.sqlite3"  # v8: the schema with the summaries (0013)
+    older = cache / f"reports-{count}-{SEED}-v7.sqlite3"  # the same generated rows, an older schema
+    if not path.exists() and older.exists():
+        with sqlite3.connect(older) as src, sqlite3.connect(path.with_suffix(".building")) as dst:
+            src.backup(dst)
+        path.with_suffix(".building").rename(path)
     results: dict[str, float] = {"load_average_1min": round(os.getloadavg()[0], 2)}
     if not path.exists():
         partial = path.with_suffix(".building")

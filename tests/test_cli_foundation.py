@@ -37,6 +37,19 @@ def test_db_upgrade_then_audit_verify_detects_tampering(
     result = otklik("db", "upgrade", "--url", url, env=env)
     assert result.returncode == 0, result.stderr
     assert "обновлена" in result.stdout
+    assert (
+        "Сводки отчётов построены" in result.stdout
+    )  # the dashboard's summaries, built once here (issue 19)
+    with sqlite3.connect(tmp_path / "o.sqlite3") as conn:
+        assert conn.execute("SELECT count(*) FROM report_summary_state").fetchone() == (1,)
+    checked = otklik("db", "check-summaries", "--url", url, env=env)
+    assert checked.returncode == 0 and "сходятся" in checked.stdout, checked.stderr
+    with sqlite3.connect(tmp_path / "o.sqlite3") as conn:  # a summary row no message is behind
+        conn.execute("INSERT INTO report_stage_days VALUES ('d', 739700, 'route', 0, 0, '', 0, 'met', 1)")
+    checked = otklik("db", "check-summaries", "--url", url, env=env)
+    assert checked.returncode == 1 and "расходятся" in checked.stdout
+    with sqlite3.connect(tmp_path / "o.sqlite3") as conn:
+        conn.execute("DELETE FROM report_stage_days")
     assert otklik("audit", "verify", "--url", url, env=env).returncode == 0
 
     from desktop_app import paths

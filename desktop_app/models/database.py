@@ -83,6 +83,8 @@ class Database:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
         # The services' change feed hooked to this session factory (set once by the bootstrap).
         self.change_feed: Any = None
+        # The dashboard's per-day summaries kept on this session factory (set once by the bootstrap).
+        self.report_summaries: Any = None
 
     @property
     def dialect(self) -> str:

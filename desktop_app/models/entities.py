@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Enum,
     ForeignKey,
@@ -322,6 +323,13 @@ class StageDeadline(Base):
             postgresql_where=sql_text("completed_at IS NULL"),
         ),
         Index("ix_stage_deadlines_stage_started", "stage", "started_at"),
+        # The dashboard reads the period's open records live (its summaries hold closed ones, 0013).
+        Index(
+            "ix_stage_deadlines_open_started",
+            "started_at",
+            sqlite_where=sql_text("completed_at IS NULL"),
+            postgresql_where=sql_text("completed_at IS NULL"),
+        ),
         # The dashboard's attribution cells, walked in group order with no sort (issue 19, 0011).
         Index(
             "ix_stage_deadlines_cells",
@@ -606,3 +614,89 @@ class IncidentLink(Base):
     linked_at: Mapped[dt.datetime]
     linked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+# -- the dashboard's per-day summaries (issue 19) ------------------------------------------------
+# Kept exactly by ``services/report_summaries.py`` in the transaction that changes a message or its
+# stage records. ``day`` is the local date (administration's time zone) as ``date.toordinal()`` — of
+# the day itself, of its week's Monday or of its month's first day (``span`` d / w / m); an
+# absent person, department, holder or operator is 0 / "" so the keys can be primary keys.
+
+
+class ReportMessageFacts(Base):
+    """What one message contributes to the summaries, as last written (the old side of a delta)."""
+
+    __tablename__ = "report_message_facts"
+    __table_args__ = (
+        Index("ix_report_facts_author", "author_key", "arrived_us", "message_id"),
+        Index("ix_report_facts_address", "address_key", "arrived_us", "message_id"),
+    )
+
+    message_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    arrived_us: Mapped[int] = mapped_column(BigInteger)  # arrival, epoch microseconds (repeat order)
+    author_key: Mapped[str] = mapped_column(Text)
+    address_key: Mapped[str | None] = mapped_column(Text)
+    facts: Mapped[str] = mapped_column(Text)  # JSON list of the summary cells this message adds to
+
+
+class ReportMessageDay(Base):
+    """Messages that arrived on a day, by platform, channel and the department holding them now."""
+
+    __tablename__ = "report_message_days"
+
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # d day, w week, m month
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    platform: Mapped[str] = mapped_column(String(40), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    needing: Mapped[int] = mapped_column(Integer, default=0)
+    routed: Mapped[int] = mapped_column(Integer, default=0)
+    submitted: Mapped[int] = mapped_column(Integer, default=0)
+    interim: Mapped[int] = mapped_column(Integer, default=0)
+    redirected: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    rework: Mapped[int] = mapped_column(Integer, default=0)
+    repeat_author: Mapped[int] = mapped_column(Integer, default=0)
+    repeat_address: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportStageDay(Base):
+    """Closed stage records started on a day, by their attribution columns and outcome."""
+
+    __tablename__ = "report_stage_days"
+
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # d day, w week, m month
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    stage: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    holder: Mapped[str] = mapped_column(String(16), primary_key=True)
+    operator_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(12), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportClockDay(Base):
+    """Closed 8-hour clocks started on a day, by message group, outcome and answer time (R3)."""
+
+    __tablename__ = "report_clock_days"
+
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # d day, w week, m month
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    platform: Mapped[str] = mapped_column(String(40), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(12), primary_key=True)
+    seconds: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)  # working
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportSummaryState(Base):
+    """One row once the summaries are built; ``dirty_from`` a day from which answer times are stale."""
+
+    __tablename__ = "report_summary_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    built_at: Mapped[dt.datetime]
+    dirty_from: Mapped[int | None] = mapped_column(Integer)

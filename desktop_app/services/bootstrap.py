@@ -23,6 +23,7 @@ from desktop_app.services.policy import PolicyService
 from desktop_app.services.presence import PresenceService
 from desktop_app.services.quarantine import QuarantineService
 from desktop_app.services.queries import MessageQueries
+from desktop_app.services.report_summaries import ReportSummaries
 from desktop_app.services.reports import ReportService
 from desktop_app.services.routing import RoutingAdvisor
 from desktop_app.services.saved_filters import SavedFilterService
@@ -88,6 +89,12 @@ def build_services(
     # Every commit records what it changed (issue 17); one feed per database, however often wired.
     changes = db.change_feed if isinstance(db.change_feed, ChangeFeed) else ChangeFeed(db, now)
     db.change_feed = changes
+    # The dashboard's per-day summaries, kept in every write's transaction (issue 19); one per database.
+    summaries = db.report_summaries
+    if not isinstance(summaries, ReportSummaries):
+        summaries = db.report_summaries = ReportSummaries(
+            db, calendar.calendar, settings.administration.timezone
+        )
     return AppServices(
         settings=settings,
         db=db,
@@ -101,7 +108,7 @@ def build_services(
         templates=TemplateService(db, now),
         drafting=drafting,
         admin=AdminService(db, now),
-        reports=ReportService(db, calendar.calendar, settings.administration.timezone),
+        reports=ReportService(db, calendar.calendar, settings.administration.timezone, summaries),
         policy=policy,
         # Lazy: the proofreading engine is built on first use or by start() (views warm it up).
         validation=ValidationService(settings, drafting.dictionary_words),

@@ -1,5 +1,10 @@
 """The supervisor's dashboard (R3–R11): the measures the region rates the administration by.
 
+The figures are summed from the per-day summaries kept at every commit (``report_summaries.py``)
+plus a live read of the period's open stage records; :meth:`DashboardService.dashboard` with
+``direct=True`` computes them from the base tables as described below (the self-check; the tests
+compare both exactly).
+
 Every figure is computed for a period and for the period of the same length just before it, in
 SQL aggregates over the stage records (``stage_deadlines``) and the messages; only the answer time
 needs the working-time engine, so those durations are computed in Python from the stage records'
@@ -19,11 +24,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import statistics
 import zoneinfo
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,11 +38,20 @@ from desktop_app.domain.lifecycle import ChannelKind, MessageState, Role
 from desktop_app.domain.worktime.deadlines import Outcome, Stage
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.models.database import Database
-from desktop_app.models.entities import Department, Message, StageDeadline, User
+from desktop_app.models.entities import (
+    Department,
+    Message,
+    ReportClockDay,
+    ReportMessageDay,
+    ReportStageDay,
+    StageDeadline,
+    User,
+)
 from desktop_app.services.access import acting_as
 from desktop_app.services.actor import Actor
 from desktop_app.services.deadlines import attributed_parties
 from desktop_app.services.errors import InputError
+from desktop_app.services.report_summaries import MESSAGE_COUNTS, ReportSummaries, period_parts
 from desktop_app.services.reports import OPOG_NAME, party_key
 from desktop_app.services.texts import STAGE_NAMES, STATE_NAMES
 
@@ -375,12 +389,18 @@ class DashboardService:
     """Figures, groupings, trend and funnel of a period; the messages behind each figure."""
 
     def __init__(
-        self, db: Database, calendar: Callable[[], WorkCalendar], timezone: str = "Europe/Moscow"
+        self,
+        db: Database,
+        calendar: Callable[[], WorkCalendar],
+        timezone: str = "Europe/Moscow",
+        summaries: ReportSummaries | None = None,
     ) -> None:
         self._db = db
         self._calendar = calendar
         self._tz = zoneinfo.ZoneInfo(timezone)
         self.timezone = timezone
+        # Kept by the bootstrap's write hooks; without them (a bare service) every figure is read directly.
+        self._summaries = summaries
 
     def _require_supervisor(self, actor: Actor) -> None:
         # The person as they are now, not as they logged in: a supervisor switched off or moved to
@@ -542,13 +562,21 @@ class DashboardService:
 
     # -- the dashboard ----------------------------------------------------------------------------
 
-    def dashboard(self, actor: Actor, period: ReportPeriod, now: dt.datetime) -> Dashboard:
+    def dashboard(
+        self, actor: Actor, period: ReportPeriod, now: dt.datetime, *, direct: bool = False
+    ) -> Dashboard:
+        """The figures of ``period`` and the one before; from the per-day summaries when they are kept
+        (``direct``: from the base tables, as the self-check and the tests compare)."""
         self._require_supervisor(actor)
         previous = period.previous()
+        figures_of = self._direct_figures
+        if self._summaries is not None and not direct:
+            self._summaries.ensure_current()
+            figures_of = self._summary_figures
         with self._db.session() as session:
             names = _Names.load(session)
-            current = self._period_figures(session, period, now, names.user_departments)
-            before = self._period_figures(session, previous, now, names.user_departments)
+            current = figures_of(session, period, now, names.user_departments)
+            before = figures_of(session, previous, now, names.user_departments)
             overdue_now = self._overdue_now_figures(session, now)
         base = Drill("received", period.first, period.last, now)
         prev_base = Drill("received", previous.first, previous.last, now)
@@ -573,7 +601,162 @@ class DashboardService:
             timezone=self.timezone,
         )
 
-    def _period_figures(
+    def _summary_figures(
+        self, session: sa.orm.Session, period: ReportPeriod, now: dt.datetime, users: dict[int, int | None]
+    ) -> dict[str, Any]:
+        """The same figures as :meth:`_direct_figures`, summed from the per-day summaries (closed
+        records) plus a live read of the period's open records, whose outcome depends on ``now``."""
+        since, until = period.bounds(self._tz)
+        buckets = period.weeks(self._tz)
+        first = period.first.toordinal()
+        monday = first - period.first.weekday()  # week index of a day: (day - monday) // 7
+        connection = session.connection()
+        dialect = connection.dialect.name
+        out: dict[str, Any] = {}
+
+        def dep(value: int) -> int | None:
+            return value or None
+
+        # 1. Messages by arrival day (R1, R4, R5, R8, R9) and the repeats (cl. 2, 11).
+        D = ReportMessageDay
+        in_days = _spans(D, period, "m")
+        week = (D.day - monday) // 7
+        totals = dict.fromkeys(MESSAGE_COUNTS, 0)
+        received_cells = []
+        for platform, channel, department, *counts in connection.execute(
+            sa.select(
+                D.platform,
+                D.channel,
+                D.department_id,
+                *(sa.func.sum(D.__table__.c[c]) for c in MESSAGE_COUNTS),
+            )
+            .where(in_days)
+            .group_by(D.platform, D.channel, D.department_id)
+        ):
+            counts = [int(n or 0) for n in counts]
+            received_cells.append((platform, channel, dep(department), counts[0]))
+            for name, n in zip(MESSAGE_COUNTS, counts, strict=True):
+                totals[name] += n
+        received_by_week: Counter[int] = Counter(
+            {int(w): int(n) for w, n in connection.execute(
+                sa.select(week, sa.func.sum(D.received)).where(_spans(D, period, "w")).group_by(week))}
+        )  # fmt: skip
+        out["received_cells"] = received_cells
+        out["received"] = totals["received"]
+        out["needing_answer"] = totals["needing"]
+        out["funnel_routed"] = totals["routed"]
+        out["funnel_submitted"] = totals["submitted"]
+        out["interim"] = totals["interim"]
+        out["redirected"] = totals["redirected"]
+        out["answered_messages"] = totals["answered"]
+        out["rework_rounds"] = totals["rework"]
+        out["repeat_author"] = totals["repeat_author"]
+        out["repeat_address"] = totals["repeat_address"]
+
+        # 2. Stage outcomes and attribution: closed records from the summaries, open ones live (R4–R9, R11).
+        T = ReportStageDay
+        status = _status(now)
+        cells: list[tuple[Any, ...]] = [
+            (stage, user or None, department or None, holder or None, operator or None, st, int(n))
+            for stage, user, department, holder, operator, st, n in connection.execute(
+                sa.select(T.stage, T.user_id, T.department_id, T.holder, T.operator_id, T.status, sa.func.sum(T.n))
+                .where(_spans(T, period, "m"))
+                .group_by(T.stage, T.user_id, T.department_id, T.holder, T.operator_id, T.status)
+            )
+        ]  # fmt: skip
+        open_in_period = sa.and_(S.completed_at.is_(None), _in(S.started_at, since, until))
+        cells += [
+            (*row[:-1], int(row[-1]))
+            for row in connection.execute(
+                sa.select(*_CELL_COLUMNS, status, sa.func.count())
+                .where(open_in_period)
+                .group_by(*_CELL_COLUMNS, status)
+            )
+        ]
+        stage_cells: Counter[tuple[str, str]] = Counter()
+        party_cells: Counter[tuple[str, str, str | None, int | None]] = Counter()
+        for stage, user, department, holder, operator, st, n in cells:
+            if not n:
+                continue
+            stage_cells[(stage, st)] += n
+            if st == "transferred":
+                continue
+            for party in _parties(stage, user, department, holder, operator, st in _OPEN_STATUSES):
+                party_cells[
+                    (stage, st, party_key(party), party.department_id or users.get(party.user_id))
+                ] += n
+        out["stage_cells"] = [(stage, st, n) for (stage, st), n in stage_cells.items()]
+        out["party_cells"] = [(*key, n) for key, n in party_cells.items()]
+
+        # 3. The 8-hour clocks (R3): closed ones with their answer time from the summaries, the open
+        # ones past due live (a clock still running and not yet due counts nowhere).
+        C = ReportClockDay
+        clock_cells: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+        durations: dict[tuple[Any, ...], Hours] = defaultdict(Hours)
+        hours = Hours()
+        for platform, channel, department, st, seconds, n in connection.execute(
+            sa.select(C.platform, C.channel, C.department_id, C.status, C.seconds, sa.func.sum(C.n))
+            .where(_spans(C, period, "m"))
+            .group_by(C.platform, C.channel, C.department_id, C.status, C.seconds)
+        ):
+            key, n, seconds = (platform, channel, dep(department)), int(n), int(seconds)
+            cell = clock_cells[key]
+            if st == "met":
+                cell[0] += n
+                cell[1] += n
+            elif st == "late":
+                cell[0] += n
+                cell[2] += n
+            durations[key].add(seconds, n)
+            hours.add(seconds, n)
+        in_time_by_week: Counter[int] = Counter()
+        late_by_week: Counter[int] = Counter()
+        hours_by_week: dict[int, Hours] = defaultdict(Hours)
+        clock_week = (C.day - monday) // 7
+        for w, st, seconds, n in connection.execute(
+            sa.select(clock_week, C.status, C.seconds, sa.func.sum(C.n))
+            .where(_spans(C, period, "w"))
+            .group_by(clock_week, C.status, C.seconds)
+        ):
+            w, n = int(w), int(n)
+            if st == "met":
+                in_time_by_week[w] += n
+            elif st == "late":
+                late_by_week[w] += n
+            hours_by_week[w].add(int(seconds), n)
+        starts = [int(b.since.timestamp()) for b in buckets]
+        no_answer = {state.value for state in NO_ANSWER_STATES}
+        # The stage kind is filtered here, not in SQL: so the read walks the small partial index of the
+        # open records (0013) instead of every 8-hour clock of the period.
+        for stage, st, platform, channel, department, state, started in connection.execute(
+            sa.select(
+                S.stage,
+                status,
+                M.platform,
+                sa.type_coerce(M.channel_kind, sa.String()),
+                M.department_id,
+                sa.type_coerce(M.state, sa.String()),
+                _epoch(S.started_at, dialect),
+            )
+            .join(M, M.id == S.message_id)
+            .where(open_in_period)
+        ):
+            if stage != Stage.OVERALL.value or state in no_answer:
+                continue
+            cell = clock_cells[(platform, channel, department)]  # a running clock has its row, as directly
+            if st == "overdue":
+                cell[2] += 1
+                late_by_week[bisect.bisect_right(starts, int(started)) - 1] += 1
+        out["clock_cells"] = [(*key, *values) for key, values in clock_cells.items()]
+        out["answered"] = sum(c[3] for c in out["clock_cells"])
+        out["in_time"] = sum(c[4] for c in out["clock_cells"])
+        out["late"] = sum(c[5] for c in out["clock_cells"])
+        out["durations"] = durations
+        out["hours"] = hours
+        out["trend"] = _trend(buckets, received_by_week, in_time_by_week, late_by_week, hours_by_week)
+        return out
+
+    def _direct_figures(
         self, session: sa.orm.Session, period: ReportPeriod, now: dt.datetime, users: dict[int, int | None]
     ) -> dict[str, Any]:
         """One read of the messages, two aggregates of the stage records and one list of the 8-hour
@@ -723,28 +906,19 @@ class DashboardService:
                 answered_cells.append((platform, channel, department))
                 answered_weeks.append(week)
         # Answer times in working hours, by the engine in one batch (R3).
-        hours_list = [seconds / 3600 for seconds in between_many(answered_pairs)]
-        durations: dict[tuple[Any, ...], list[float]] = defaultdict(list)
-        hours_by_week: dict[int, list[float]] = defaultdict(list)
-        for key, week, hours in zip(answered_cells, answered_weeks, hours_list, strict=True):
-            durations[key].append(hours)
-            hours_by_week[week].append(hours)
+        seconds_list = between_many(answered_pairs)
+        durations: dict[tuple[Any, ...], Hours] = defaultdict(Hours)
+        hours_by_week: dict[int, Hours] = defaultdict(Hours)
+        for key, week, seconds in zip(answered_cells, answered_weeks, seconds_list, strict=True):
+            durations[key].add(seconds)
+            hours_by_week[week].add(seconds)
         out["clock_cells"] = [(*key, *values) for key, values in clock_cells.items()]
         out["answered"] = sum(c[3] for c in out["clock_cells"])
         out["in_time"] = sum(c[4] for c in out["clock_cells"])
         out["late"] = sum(c[5] for c in out["clock_cells"])
         out["durations"] = durations  # (platform, channel, department) -> answer times, working hours
-        out["hours"] = hours_list
-        out["trend"] = [
-            TrendPoint(
-                b.label,
-                received_by_week.get(i, 0),
-                in_time_by_week.get(i, 0),
-                late_by_week.get(i, 0),
-                statistics.fmean(hours_by_week[i]) if hours_by_week.get(i) else None,
-            )
-            for i, b in enumerate(buckets)
-        ]
+        out["hours"] = Hours.of(seconds_list)
+        out["trend"] = _trend(buckets, received_by_week, in_time_by_week, late_by_week, hours_by_week)
 
         # 4. Repeats: the same author or the same address within 30 days (ratings count repeat complaints).
         out["repeat_author"], out["repeat_address_ids"] = _repeats_of(window, since)
@@ -1071,16 +1245,93 @@ class _Names:
         return self.departments.get(int(value), "?")
 
 
+def _spans(table: Any, period: ReportPeriod, span: str) -> Any:
+    """The summary rows of ``period``: whole months (``m``) or weeks (``w``) from their own rows, the
+    days at the edges from day rows (``report_summaries.spans``)."""
+    keys, days = period_parts(period.first, period.last, span)
+    parts = [sa.and_(table.span == span, table.day.in_(keys))] if keys else []
+    parts += [sa.and_(table.span == "d", table.day.between(a, b)) for a, b in days]
+    return sa.or_(*parts)
+
+
+def _trend(
+    buckets: list[Bucket],
+    received: Counter[int],
+    in_time: Counter[int],
+    late: Counter[int],
+    hours: dict[int, Hours],
+) -> list[TrendPoint]:
+    return [
+        TrendPoint(
+            b.label,
+            received.get(i, 0),
+            in_time.get(i, 0),
+            late.get(i, 0),
+            hours[i].mean() if i in hours else None,
+        )
+        for i, b in enumerate(buckets)
+    ]
+
+
 def _share(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-def _mean(values: list[float]) -> float | None:
-    return statistics.fmean(values) if values else None
+class Hours:
+    """Answer times as a histogram of working seconds, with the mean and median in working hours.
+
+    The same floats as ``statistics.fmean`` / ``statistics.median`` of ``[seconds / 3600, …]`` give:
+    the mean is the correctly rounded exact sum (what ``fsum`` returns) divided by the count, the
+    median the middle value or the mean of the two middle ones. A histogram can be summed over days
+    (the summaries keep one per day), a list of a million floats cannot be kept.
+    """
+
+    __slots__ = ("counts",)
+
+    def __init__(self) -> None:
+        self.counts: Counter[int] = Counter()
+
+    @classmethod
+    def of(cls, seconds: Iterable[int]) -> Hours:
+        hours = cls()
+        hours.counts.update(seconds)
+        return hours
+
+    def add(self, seconds: int, n: int = 1) -> None:
+        self.counts[seconds] += n
+
+    def extend(self, other: Hours) -> None:
+        self.counts.update(other.counts)
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    def mean(self) -> float | None:
+        n = len(self)
+        if not n:
+            return None
+        return float(sum(Fraction(s / 3600) * k for s, k in self.counts.items() if k)) / n
+
+    def median(self) -> float | None:
+        n = len(self)
+        if not n:
+            return None
+        wanted = (n - 1) // 2, n // 2  # positions of the middle value(s) in sorted order
+        found: list[float] = []
+        seen = 0
+        for s in sorted(self.counts):
+            seen += self.counts[s]
+            while len(found) < 2 and seen > wanted[len(found)]:
+                found.append(s / 3600)
+        return found[0] if n % 2 else (found[0] + found[1]) / 2
 
 
-def _median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
+def _mean(values: Hours) -> float | None:
+    return values.mean()
+
+
+def _median(values: Hours) -> float | None:
+    return values.median()
 
 
 def _figures(
@@ -1105,7 +1356,7 @@ def _figures(
             replace(prev_base, figure=drill) if drill else None,
         )
 
-    def hours(d: dict[str, Any]) -> list[float]:
+    def hours(d: dict[str, Any]) -> Hours:
         return d["hours"]
 
     figures = [
@@ -1239,7 +1490,7 @@ def _message_rows(
     cur: dict[str, Any], index: int, label: Callable[[Any], str]
 ) -> dict[Any, dict[str, float | None]]:
     rows: dict[Any, dict[str, Any]] = defaultdict(
-        lambda: {"received": 0, "answered": 0, "in_time": 0, "late": 0, "hours": []}
+        lambda: {"received": 0, "answered": 0, "in_time": 0, "late": 0, "hours": Hours()}
     )
     for cell in cur["received_cells"]:
         rows[cell[index]]["received"] += cell[3]

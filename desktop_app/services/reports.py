@@ -27,6 +27,7 @@ from desktop_app.services.texts import STAGE_NAMES
 if TYPE_CHECKING:
     from desktop_app.domain.worktime.engine import WorkCalendar
     from desktop_app.services.dashboard import Dashboard, DashboardService, Drill, MessageRef, ReportPeriod
+    from desktop_app.services.report_summaries import ReportSummaries
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,12 @@ class ReportService:
         db: Database,
         calendar: Callable[[], WorkCalendar] | None = None,
         timezone: str = "Europe/Moscow",
+        summaries: ReportSummaries | None = None,
     ) -> None:
         self._db = db
         self._calendar = calendar
         self._timezone = timezone
+        self._summaries = summaries
         self._dashboard: DashboardService | None = None
 
     @property
@@ -104,7 +107,7 @@ class ReportService:
             from desktop_app.services.dashboard import DashboardService
 
             calendar = self._calendar or (lambda: WorkCalendar.builtin(self._timezone))
-            self._dashboard = DashboardService(self._db, calendar, self._timezone)
+            self._dashboard = DashboardService(self._db, calendar, self._timezone, self._summaries)
         return self._dashboard
 
     def dashboard(self, actor: Actor, period: ReportPeriod, now: dt.datetime) -> Dashboard:
