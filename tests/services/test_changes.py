@@ -98,10 +98,11 @@ def test_another_connection_sees_a_commit_within_a_second(
 def test_a_commit_made_before_the_listener_first_looks_is_still_heard(
     services: AppServices, world: World, database_url: str
 ) -> None:
-    """The listener's thread starts a moment after ``start()``: another workstation's commit in that
-    moment (a colleague opens a draft just as this one starts listening) must still arrive. On SQLite
-    it used to be taken into the first ``PRAGMA data_version`` and never delivered (the presence
-    note of tests/views/test_other_workstation.py did not appear: a rare timeout under load)."""
+    """The listener reads the log's position (then ``ready``) and only then first looks at the
+    database: another workstation's commit in that moment (a colleague opens a draft just as this one
+    starts listening) must still arrive. On SQLite it used to be taken into the first
+    ``PRAGMA data_version`` and never delivered (the presence note of
+    tests/views/test_other_workstation.py did not appear: a rare timeout under load)."""
     message_id = world.arrive()
     heard: list[Changes] = []
     got = threading.Event()
@@ -112,16 +113,21 @@ def test_a_commit_made_before_the_listener_first_looks_is_still_heard(
 
     other_db = Database(database_url)
     other = build_services(Settings(), other_db, now=services.now)
-    listener = ChangeListener(services.changes, services.db, on_changes, interval=0.1)
-    first_look = listener._run
 
-    def late_thread() -> None:  # the thread is scheduled only after the other commit
-        PresenceService(other.db, other.now, workstation="рабочее-место-2").show(
-            world.supervisor, message_id, EDITING
-        )
-        first_look()
+    class CommitRightAfterThePosition:
+        """The feed, with the colleague's commit falling between the position and the first look."""
 
-    listener._run = late_thread  # type: ignore[method-assign]
+        def last_id(self) -> int:
+            position = services.changes.last_id()
+            PresenceService(other.db, other.now, workstation="рабочее-место-2").show(
+                world.supervisor, message_id, EDITING
+            )
+            return position
+
+        def read_since(self, last: int):  # type: ignore[no-untyped-def]
+            return services.changes.read_since(last)
+
+    listener = ChangeListener(CommitRightAfterThePosition(), services.db, on_changes, interval=0.1)  # type: ignore[arg-type]
     listener.start()
     try:
         assert got.wait(2.0), "a commit made while the listener was starting was never delivered"
