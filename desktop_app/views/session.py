@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_app.services.actor import Actor
 from desktop_app.services.bootstrap import AppServices
+from desktop_app.views.common.message_table import release_heap
 from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.login import LoginDialog
 from desktop_app.views.main_window import MainWindow
@@ -123,6 +124,9 @@ class DeskSession(QObject):
             if not self.ops.wait(30_000):
                 log.error("operations of the previous user still running after 30 s")
             window.deleteLater()
+        # The queue's load froze the heap (settle_heap): without this the previous user's cycles
+        # would never be collected, and every change of user would keep their memory.
+        release_heap()
         try:
             self.services.presence.leave()
         except Exception:  # presence expires by itself; the log-out must not fail on it

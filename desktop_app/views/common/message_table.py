@@ -298,6 +298,12 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def release_heap() -> None:
+    """Give what :func:`settle_heap` froze back to the collector (``gc.unfreeze``), e.g. at log-out:
+    the previous user's windows and models, cycles among them included, can then be freed."""
+    gc.unfreeze()
+
+
 def discard_later(*lists: list[Any] | None) -> None:
     """Let big lists go without freeing their items on the calling (UI) thread: the chute's thread
     copies the references and frees the items in slices (the lists themselves are left alone: a

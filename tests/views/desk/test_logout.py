@@ -115,3 +115,38 @@ def test_the_demo_login_list_names_the_executors_departments(
         "housing — исполнитель: Управление ЖКХ",
     ]
     dialog.reject()
+
+
+def test_a_change_of_user_lets_the_previous_users_frozen_cycles_be_collected(
+    qtbot, services: AppServices, world: World
+) -> None:
+    """A queue load freezes the heap (issue 17); after a log-out the old session's cycles must go."""
+    import gc
+    import weakref
+
+    from desktop_app.views.common.message_table import settle_heap
+
+    class Holder:
+        pass
+
+    ops = Operations(services.changes)
+    session = DeskSession(services, ops, AppSignals(), watch_changes=False, maximize=False)
+    login = session.show_login()
+    qtbot.addWidget(login)
+    _log_in(qtbot, login, "operator")
+    window = session.window
+    assert window is not None
+    ops.wait()
+    cycle = Holder()
+    cycle.me = cycle  # type: ignore[attr-defined]  # the previous user's state, held in a cycle
+    gone = weakref.ref(cycle)
+    settle_heap()
+    del cycle
+    try:
+        window.logout_action.trigger()
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
+        if session.login is not None:
+            qtbot.addWidget(session.login)
