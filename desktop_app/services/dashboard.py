@@ -317,6 +317,26 @@ class _StageFacts:
     completed_at: object | None
 
 
+def _attributed(
+    cells: Iterable[tuple[Any, ...]], users: dict[int, int | None]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Stage records counted by (stage, status) and by the party each is attributed to (R11), from
+    rows of (stage, user, department, holder, operator, status, count); a transfer is nobody's."""
+    stage_cells: Counter[tuple[str, str]] = Counter()
+    party_cells: Counter[tuple[str, str, str | None, int | None]] = Counter()
+    for stage, user, department, holder, operator, st, n in cells:
+        if not n:
+            continue
+        stage_cells[(stage, st)] += n
+        if st == "transferred":
+            continue
+        for party in _parties(stage, user, department, holder, operator, st in _OPEN_STATUSES):
+            party_cells[(stage, st, party_key(party), party.department_id or users.get(party.user_id))] += n
+    return [(stage, st, n) for (stage, st), n in stage_cells.items()], [
+        (*k, n) for k, n in party_cells.items()
+    ]
+
+
 def _parties(stage: str, user: Any, department: Any, holder: Any, operator: Any, is_open: Any) -> list[Any]:
     return attributed_parties(
         _StageFacts(stage, user, department, holder, operator, None if is_open else True)  # type: ignore[arg-type]
@@ -673,20 +693,7 @@ class DashboardService:
                 .group_by(*_CELL_COLUMNS, status)
             )
         ]
-        stage_cells: Counter[tuple[str, str]] = Counter()
-        party_cells: Counter[tuple[str, str, str | None, int | None]] = Counter()
-        for stage, user, department, holder, operator, st, n in cells:
-            if not n:
-                continue
-            stage_cells[(stage, st)] += n
-            if st == "transferred":
-                continue
-            for party in _parties(stage, user, department, holder, operator, st in _OPEN_STATUSES):
-                party_cells[
-                    (stage, st, party_key(party), party.department_id or users.get(party.user_id))
-                ] += n
-        out["stage_cells"] = [(stage, st, n) for (stage, st), n in stage_cells.items()]
-        out["party_cells"] = [(*key, n) for key, n in party_cells.items()]
+        out["stage_cells"], out["party_cells"] = _attributed(cells, users)
 
         # 3. The 8-hour clocks (R3): closed ones with their answer time from the summaries, the open
         # ones past due live (a clock still running and not yet due counts nowhere).
@@ -829,25 +836,17 @@ class DashboardService:
         # count per outcome: the database walks that index already grouped instead of sorting every
         # record of the period (the outcome tells open from closed, which is all the parties need).
         status = _status(now)
-        stage_cells: Counter[tuple[str, str]] = Counter()
-        party_cells: Counter[tuple[str, str, str | None, int | None]] = Counter()
         counts = [sa.func.sum(sa.case((status == st, 1), else_=0)) for st in _STATUSES]
-        for stage, user, department, holder, operator, *by_status in session.connection().execute(
-            sa.select(*_CELL_COLUMNS, *counts).where(_in(S.started_at, since, until)).group_by(*_CELL_COLUMNS)
-        ):
-            for st, n in zip(_STATUSES, by_status, strict=True):
-                n = int(n or 0)  # PostgreSQL sums are Decimal
-                if not n:
-                    continue
-                stage_cells[(stage, st)] += n
-                if st == "transferred":
-                    continue
-                for party in _parties(stage, user, department, holder, operator, st in _OPEN_STATUSES):
-                    party_cells[
-                        (stage, st, party_key(party), party.department_id or users.get(party.user_id))
-                    ] += n
-        out["stage_cells"] = [(stage, st, n) for (stage, st), n in stage_cells.items()]
-        out["party_cells"] = [(*key, n) for key, n in party_cells.items()]
+        cells = [
+            (stage, user, department, holder, operator, st, int(n or 0))  # PostgreSQL sums are Decimal
+            for stage, user, department, holder, operator, *by_status in session.connection().execute(
+                sa.select(*_CELL_COLUMNS, *counts)
+                .where(_in(S.started_at, since, until))
+                .group_by(*_CELL_COLUMNS)
+            )
+            for st, n in zip(_STATUSES, by_status, strict=True)
+        ]
+        out["stage_cells"], out["party_cells"] = _attributed(cells, users)
         # The 8-hour clocks of messages that need an answer (R3): in time = met; late = late or overdue.
         # One pass over the clocks gives both the counts and the answer times (working hours, by the
         # engine on each answered clock's start and completion): plain tuples, no ORM objects.
