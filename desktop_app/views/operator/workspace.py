@@ -64,6 +64,7 @@ from desktop_app.views.common.message_table import (
     MessageTableView,
     deadline_events,
     explain_countdown,
+    filter_index,
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
@@ -99,7 +100,10 @@ SHORTCUTS: dict[str, str] = {
 }
 
 
-Loaded = tuple[Queue, list[MessageRow], list[DeadlineEvent], dict[int, str]]
+# The queue, its first screen's rows, their deadline events and filter haystacks, presence notes.
+Loaded = tuple[Queue, list[MessageRow], list[DeadlineEvent], dict[int, str], dict[int, str]]
+# A later chunk's rows, their deadline events and filter haystacks.
+Chunk = tuple[list[MessageRow], list[DeadlineEvent], dict[int, str]]
 
 
 def _presence_notes(presence: PresenceService) -> dict[int, str]:
@@ -559,7 +563,7 @@ class OperatorWorkspace(QWidget):
             # The first screen first (a few hundred rows in order, LIMIT): shown before the queue's
             # ids are read; the rest follows in chunks (issue 17: first screen ≤ 0.5 s at 100,000).
             first = queries.queue_page(actor, queue, now, FIRST_SCREEN, search)
-            return queue, first, deadline_events(first), _presence_notes(presence)
+            return queue, first, deadline_events(first), filter_index(first), _presence_notes(presence)
 
         self._full_loading = True
         self._load_generation += 1
@@ -570,13 +574,13 @@ class OperatorWorkspace(QWidget):
         self._refresh_counts()
 
     def _loaded(self, result: Loaded) -> None:
-        queue, rows, events, presence = result
+        queue, rows, events, index, presence = result
         if queue is not self.queue:
             return  # the user switched queues meanwhile; that load is on its way
         selected = self._selected_id
         self._restoring = True
         try:
-            self.model.set_rows(rows, events)
+            self.model.set_rows(rows, events, index)
             self.model.set_presence(presence)
             kept = selected is not None and self.select_message(selected)
         finally:
@@ -636,18 +640,20 @@ class OperatorWorkspace(QWidget):
         chunk, later = rest[:CHUNK], rest[CHUNK:]
         queries, actor = self.services.queries, self.actor
 
-        def read() -> tuple[list[MessageRow], list[DeadlineEvent]]:
+        def read() -> Chunk:
+            # The worker lists what the UI thread would otherwise: the chunk's deadline events and
+            # the filter's haystacks (issue 17: no pass over 100,000 rows at the first keystroke).
             rows = queries.rows_by_ids(actor, chunk)
-            return rows, deadline_events(rows)
+            return rows, deadline_events(rows), filter_index(rows)
 
-        def arrived(result: tuple[list[MessageRow], list[DeadlineEvent]]) -> None:
-            rows, events = result
+        def arrived(result: Chunk) -> None:
+            rows, events, index = result
             if generation != self._load_generation:
                 return
             selected = self._selected_id
             self._restoring = True
             try:
-                self.model.append_rows(rows, events)
+                self.model.append_rows(rows, events, index)
                 found = (
                     selected is not None
                     and self.selected_row() is None
