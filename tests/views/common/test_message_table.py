@@ -14,6 +14,7 @@ from desktop_app.views.common.message_table import (
     Column,
     CountdownDelegate,
     MessageTableModel,
+    filter_index,
     visible_rows,
 )
 from tests.support.factories import Clock, msk
@@ -82,6 +83,25 @@ def test_sort_by_due_and_filter_keep_rows_consistent(qapp) -> None:
     model.set_filter_text("")
     assert model.rowCount() == 20
     assert model.row_of(7) >= 0 and model.index(model.row_of(7), 0).data(ID_ROLE) == 7
+
+
+def test_a_worker_listed_index_filters_like_the_rows_themselves(qapp) -> None:
+    """The loading workers' index (issue 17) may list more rows than are shown (the executor's scope
+    shows some of what it read) or fewer (a chunk without one): each row's own text is searched."""
+    rows = synthetic_rows(24)
+    plain, indexed = make_model(Clock(msk(2026, 5, 12, 10, 0))), make_model(Clock(msk(2026, 5, 12, 10, 0)))
+    plain.set_rows(rows[:8])
+    plain.append_rows(rows[8:16])
+    plain.append_rows(rows[16:])
+    indexed.set_rows(rows[:8], None, filter_index(rows[:12]))  # more than the rows given
+    indexed.append_rows(rows[8:16], None, filter_index(rows[12:16]))  # fewer: the rest listed here
+    indexed.append_rows(rows[16:])  # none
+    for text in ("ОТОПЛЕНИЯ", "соколова мусор", "INC-2", "№1", ""):
+        plain.set_filter_text(text)
+        job = indexed.filter_job(text)()  # what the worker runs
+        assert indexed.apply_filter(job)
+        assert [r.id for r in indexed.rows()] == [r.id for r in plain.rows()], text
+    assert indexed.rowCount() == 24
 
 
 def test_tick_repaints_only_visible_countdown_cells_whose_text_changed(qtbot) -> None:
