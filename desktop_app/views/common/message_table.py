@@ -420,6 +420,10 @@ class MessageTableModel(QAbstractTableModel):
         self._refresh_events: list[list[DeadlineEvent]] = []  # refreshes', merged as they come
         self._events_dirty = False
         self._generation = 0  # grows whenever the loaded rows change (a filter result is for one)
+        # The rows shown without a filter, kept when a filter replaced them, with the (generation,
+        # sort) they are for: clearing the filter shows them again without sorting every row anew.
+        self._unfiltered: list[MessageRow] | None = None
+        self._unfiltered_for: tuple[int, tuple[Column, Qt.SortOrder] | None] = (-1, None)
         # The column that says who else has a row's message open (the executor hides «Состояние»).
         self.presence_column = Column.STATE
 
@@ -581,7 +585,8 @@ class MessageTableModel(QAbstractTableModel):
         ``filter_index(rows)`` when a worker listed them; with an index the filter's haystacks are
         kept up from here on (later chunks bring theirs), without one the first filter lists them."""
         # Freeing 100,000 rows takes ~0.1 s: the old lists go to a thread that frees them in slices.
-        discard_later(self._all, self._rows, self._haystacks, *self._events)
+        discard_later(self._all, self._rows, self._haystacks, self._unfiltered, *self._events)
+        self._unfiltered = None  # would keep the replaced rows alive
         self._by_id = {}
         self.beginResetModel()
         self._all = list(rows)
@@ -624,20 +629,38 @@ class MessageTableModel(QAbstractTableModel):
         text = text.strip()
         if text == self._filter:
             return
+        self._keep_unfiltered()
         self.beginResetModel()
         self._filter = text
         self._rows = self._select()
         self.endResetModel()
         self.filter_applied.emit(len(self._rows), len(self._all))
 
+    def _keep_unfiltered(self) -> None:
+        """Before a filter replaces the unfiltered rows: keep them for when it is cleared."""
+        if not self._filter.split():
+            self._unfiltered, self._unfiltered_for = self._rows, (self._generation, self._sort)
+
+    def _kept_unfiltered(self) -> list[MessageRow] | None:
+        """The unfiltered rows kept, if they are still the loaded rows in the current order."""
+        if self._unfiltered is not None and self._unfiltered_for == (self._generation, self._sort):
+            return self._unfiltered
+        self._unfiltered = None  # stale: let it go
+        return None
+
     def filter_job(self, text: str) -> Callable[[], FilterResult]:
         """The work of ``set_filter_text`` as a function for a worker thread (big queues, issue 17):
         it reads an immutable snapshot of the loaded rows; :meth:`apply_filter` shows its result."""
+        text = text.strip()
+        generation = self._generation
+        kept = None if text.split() else self._kept_unfiltered()
+        if kept is not None:
+            # The filter cleared: the rows shown before it, already in order (no worker sorting
+            # 100,000 rows while the UI thread paints, each waiting for the other's GIL).
+            return lambda: FilterResult(generation, text, kept, None)
         snapshot = tuple(self._all)
         haystacks = tuple(self._haystacks) if self._haystacks is not None else None
         sort = self._sort
-        text = text.strip()
-        generation = self._generation
 
         def run() -> FilterResult:
             # No copy of haystacks the model already has: each 100,000-item container made here is
@@ -656,6 +679,7 @@ class MessageTableModel(QAbstractTableModel):
             self._haystacks = result.haystacks  # of these very rows (same generation)
         if result.text == self._filter:
             return True
+        self._keep_unfiltered()
         self.beginResetModel()
         self._filter = result.text
         self._rows = result.rows
@@ -664,6 +688,9 @@ class MessageTableModel(QAbstractTableModel):
         return True
 
     def _select(self) -> list[MessageRow]:
+        kept = None if self._filter.split() else self._kept_unfiltered()
+        if kept is not None:
+            return kept
         if self._filter.split() and self._haystacks is None:
             self._haystacks = [_haystack(r) for r in self._all]
         return _matching(self._all, self._haystacks or [], self._filter, self._sort)

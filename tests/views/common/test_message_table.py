@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QPoint, Qt
@@ -127,6 +128,48 @@ def test_a_big_filtered_queue_keeps_the_columns_order(qapp) -> None:
             else:
                 expected.sort(key=lambda r: (r.platform, r.id))
             assert shown == [(r.author_name, r.stage_due, r.arrived_at, r.platform, r.id) for r in expected]
+
+
+def test_clearing_the_filter_shows_the_queue_as_it_is_now(qapp) -> None:
+    """Clearing the filter shows the unfiltered rows kept from before it (issue 17: no sort of
+    100,000 rows on the worker while the UI thread paints) — but only while they are still what a
+    fresh load would show: after a refresh, a new row or a new sort order it is the queue as it is."""
+    rows = synthetic_rows(40)
+    clock = Clock(msk(2026, 5, 12, 10, 0))
+
+    def fresh(current: list, column: Column, order: Qt.SortOrder) -> list[int]:
+        model = make_model(clock)
+        model.set_rows(current)
+        model.sort(column, order)
+        return [r.id for r in model.rows()]
+
+    def typed(model: MessageTableModel, text: str) -> None:  # as the workspace does: on a worker
+        assert model.apply_filter(model.filter_job(text)())
+
+    model = make_model(clock)
+    model.set_rows(rows)
+    model.sort(Column.AUTHOR, Qt.SortOrder.AscendingOrder)
+    typed(model, "мусор")
+    typed(model, "")
+    assert [r.id for r in model.rows()] == fresh(rows, Column.AUTHOR, Qt.SortOrder.AscendingOrder)
+
+    typed(model, "мусор")
+    changed = dataclasses.replace(rows[3], preview="Новый текст", author_name="Аа", version=2)
+    model.apply_rows([changed], {changed.id})  # a refresh while filtered
+    typed(model, "")
+    current = [changed if r.id == changed.id else r for r in rows]
+    assert [r.id for r in model.rows()] == fresh(current, Column.AUTHOR, Qt.SortOrder.AscendingOrder)
+    assert model.rows()[0].author_name == "Аа"
+
+    typed(model, "мусор")
+    model.sort(Column.PLATFORM, Qt.SortOrder.DescendingOrder)  # re-sorted while filtered
+    model.set_filter_text("")  # the synchronous path too
+    assert [r.id for r in model.rows()] == fresh(current, Column.PLATFORM, Qt.SortOrder.DescendingOrder)
+
+    model.set_filter_text("мусор")
+    model.append_rows(synthetic_rows(45)[40:])  # more rows of the load while filtered
+    typed(model, "")
+    assert model.rowCount() == 45
 
 
 def test_tick_repaints_only_visible_countdown_cells_whose_text_changed(qtbot) -> None:
