@@ -15,9 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop_app.heap import release_heap
 from desktop_app.services.actor import Actor
 from desktop_app.services.bootstrap import AppServices
-from desktop_app.views.common.message_table import release_heap
 from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.login import LoginDialog
 from desktop_app.views.main_window import MainWindow
