@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import gc
 
+# How many times this process settled its heap: the collector is process-wide, and so is this.
+_settled = 0
+
 
 def settle_heap() -> None:
     """Freeze every object alive now (``gc.freeze``): later collections no longer walk it.
@@ -18,16 +21,28 @@ def settle_heap() -> None:
     The cost is that a reference cycle alive now and dropped later is not collected until
     :func:`release_heap`.
     """
+    global _settled
+    _settled += 1
     gc.freeze()
 
 
-def release_heap() -> None:
+def settled_count() -> int:
+    """A mark for :func:`release_heap`: how many times the heap has been settled so far."""
+    return _settled
+
+
+def release_heap(settled_since: int | None = None) -> None:
     """Collect what :func:`settle_heap` kept from the collector, then settle the survivors again.
 
-    Called at log-out: the previous user's windows and models, cycles among them included, are
-    freed (one full collection, on the calling UI thread), while what stays — the proofreading
-    engine, caches — goes back out of the collector's way.
+    Called at log-out with the mark taken at log-in: the previous user's windows and models, cycles
+    among them included, are freed. If nothing was settled since the mark, nothing of theirs is
+    frozen and an ordinary collection does it; otherwise one full collection of the whole heap (on
+    the calling UI thread), after which what stays — the proofreading engine, caches — goes back out
+    of the collector's way.
     """
+    if settled_since is not None and settled_since == _settled:
+        gc.collect()
+        return
     gc.unfreeze()
     gc.collect()
     gc.freeze()
