@@ -10,8 +10,9 @@ copied for each run, so only the first run pays for the build; on PostgreSQL the
 empty database is kept as a ``pg_dump`` beside it and restored on later runs (``--postgres auto``: a
 fresh server each run, seconds instead of minutes).
 
-Measured on the operator's real ``OperatorWorkspace`` with the real operation layer (thread pool)
-and the real change feed (``PRAGMA data_version`` / ``LISTEN``), each database in a fresh process:
+Measured on the operator's real ``OperatorWorkspace`` with the real operation layer (thread pool),
+the real change feed (``PRAGMA data_version`` / ``LISTEN``) and the app's UI-thread garbage
+collector (``install_collector``, as ``app.py``), each database in a fresh process:
 
 - ``first_load_s``: «Все сообщения» from the database to the painted model: the queue's ids, the
   counts and the first screen's rows read, put in the model and painted; ``complete_load_s`` until
@@ -204,9 +205,8 @@ def build_key(count: int, extra: str = "") -> str:
     for migration in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
         schema.update(migration.read_bytes())  # a changed migration (indexes!) means a new build
     head = head_revision("sqlite://") or ""
-    return hashlib.sha1(f"{count}:{head}:{schema.hexdigest()}:{BUILD_VERSION}{extra}".encode()).hexdigest()[
-        :12
-    ]
+    key = f"{count}:{head}:{schema.hexdigest()}:{BUILD_VERSION}{extra}"
+    return hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
 def cached_sqlite(count: int) -> Path:
