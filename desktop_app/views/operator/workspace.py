@@ -182,6 +182,11 @@ class OperatorWorkspace(QWidget):
         self._load_generation = 0
         self._pending_ids: set[int] = set()  # changed rows still to re-read (issue 17)
         self._count_state: CountState | None = None  # the counts and the change-log row they are at
+        # One count read at a time: asked again meanwhile, one more follows from its result (ticks
+        # and changes faster than a read no longer pile reads up on the pool, issue 17).
+        self._counting = False
+        self._count_again = False
+        self._count_epoch = 0  # grows when the counts must be read whole again (unknown changes)
         self.last_error: QMessageBox | None = None
         self.import_progress: QProgressDialog | None = None
         self.setObjectName("operator_workspace")
@@ -673,6 +678,7 @@ class OperatorWorkspace(QWidget):
         """A committed change (this workstation's or another's): re-read only the rows it touched."""
         if changes.everything:
             self._count_state = None  # unknown scope: count everything once more
+            self._count_epoch += 1  # a read running from the old counts is not shown
             self.reload()
             return
         if changes.presence and not changes.rows:
@@ -742,14 +748,34 @@ class OperatorWorkspace(QWidget):
     def _refresh_counts(self) -> None:
         """Bring the counts up to date: the logged changes' deltas since the last count and the
         deadlines passed since (issue 17: not a grouped count of 100,000 messages per change)."""
+        if self._counting:
+            self._count_again = True
+            return
+        self._counting = True
         queries, actor, now, base = self.services.queries, self.actor, self.services.now(), self._count_state
+        epoch = self._count_epoch
+
+        def settled() -> None:
+            self._counting = False
+            if self._count_again:
+                self._count_again = False
+                self._refresh_counts()  # from the counts just shown: the changes since, the time now
 
         def shown(state: CountState) -> None:
-            self._count_state = state
-            self.queue_model.set_counts(state.counts())
+            if epoch == self._count_epoch:
+                self._count_state = state
+                self.queue_model.set_counts(state.counts())
+            else:
+                self._count_again = True  # counted from counts no longer trusted: count whole
+            settled()
 
-        # The newest count wins (a later one started from the same or a newer base: never wrong).
-        self.context.ops.query(self, lambda: queries.counts_since(base, actor, now), shown, slot="counts")
+        def failed(error: BaseException) -> None:
+            settled()
+            self.context.ops.report(error)  # as any failure without a handler of its own
+
+        self.context.ops.query(
+            self, lambda: queries.counts_since(base, actor, now), shown, failed, slot="counts"
+        )
 
     def _load_failed(self, error: BaseException) -> None:
         self._full_loading = False
