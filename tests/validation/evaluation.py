@@ -180,12 +180,15 @@ def load_part(part: str) -> list[Pair]:
 
 
 # Development subsets by writer (docs/VALIDATION.md): the pairs the analyzer was developed on, and the
-# former held-out parts (each by an independent writer, measured once — in session 2 and session 3 — then
+# former held-out parts (each by an independent writer, measured once — in sessions 2, 3 and 4 — then
 # moved into dev).
+SUBSET_PREFIXES = {"seen2026": "seen2026-", "seen2026b": "seen2026b-", "seen2026c": "seen2026c-"}
 SUBSETS = {
-    "original": lambda pair: not pair.origin.startswith(("seen2026-", "seen2026b-")),
-    "seen2026": lambda pair: pair.origin.startswith("seen2026-"),
-    "seen2026b": lambda pair: pair.origin.startswith("seen2026b-"),
+    "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),
+    **{
+        name: (lambda pair, prefix=prefix: pair.origin.startswith(prefix))
+        for name, prefix in SUBSET_PREFIXES.items()
+    },
 }
 
 
@@ -483,7 +486,7 @@ def fit_combiner(rows: Sequence[tuple[dict[str, float], bool]], note: str = "", 
 
 
 def cross_writer(validator: DraftValidator) -> dict[str, dict[str, PartResult]]:
-    """Leave one writer out: fit the combiner on two dev subsets, score the third (each in turn).
+    """Leave one writer out: fit the combiner on the other dev subsets, score the one left out (each in turn).
 
     Returns, per held-out subset, the rules alone (``rules``) and the combiner fitted without it
     (``combined``), both scored by ``score_pair`` exactly as the evaluation scores everything else."""
@@ -508,7 +511,7 @@ def cross_writer(validator: DraftValidator) -> dict[str, dict[str, PartResult]]:
 
 def _print_cross_writer(results: dict[str, dict[str, PartResult]]) -> None:
     keys = ("coverage_verdict_accuracy", "unanswered_named_rate", "false_send_back_rate", "check_shown_share")
-    print("== leave-one-writer-out (fit on the other two dev subsets, score this one) ==")
+    print("== leave-one-writer-out (fit on the other dev subsets, score this one) ==")
     for held, runs in results.items():
         for label, result in runs.items():
             figures = result.figures()
