@@ -155,7 +155,9 @@ def test_cross_writer_fits_on_the_other_writers_and_scores_the_one_left_out(
     for name, prefix in prefixes.items():
         start = ids[name]
         mine = [
-            p for p in raw if (p["id"].startswith(start) if start else not p["id"].startswith(("heldout-", "seen")))
+            p
+            for p in raw
+            if (p["id"].startswith(start) if start else not p["id"].startswith(("heldout-", "seen")))
         ]
         assert mine, name
         (tmp_path / "dev" / f"{prefix}roads.json").write_text(json.dumps(mine[:6], ensure_ascii=False))
