@@ -184,6 +184,17 @@ def test_works_done_follows_the_platform_rule(platform: str, expected: bool) -> 
     assert ("works_done_no_photo" in codes(draft, platform)) is expected
 
 
+def test_the_hint_and_the_format_check_agree_on_which_replies_carry_photos() -> None:
+    # One source: the platforms whose replies carry photos are those platforms.json lets attach one
+    # (a VK Видео reply once could in the file while the hint said it could not).
+    from desktop_app.domain.validation.language import load_json
+    from desktop_app.domain.validation.quality import PHOTO_PLATFORMS
+
+    platforms = load_json("platforms.json")["platforms"]
+    assert {name for name, rules in platforms.items() if "photo" in rules["attachments"]} == PHOTO_PLATFORMS
+    assert not {"vk_video", "rutube", "youtube"} & PHOTO_PLATFORMS
+
+
 @pytest.mark.parametrize(
     "draft",
     [

@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from desktop_app.domain.validation.language import Sentence, fold, lemma, parses, sentences, tokenize
+from desktop_app.domain.validation.language import (
+    Sentence,
+    fold,
+    lemma,
+    load_json,
+    parses,
+    sentences,
+    tokenize,
+)
 from desktop_app.domain.validation.report import QualityHint
 
 FORMAL_REPLY = "formal_reply"
@@ -40,8 +48,13 @@ MESSAGES = {
     ),
 }
 
-# Platforms whose replies carry photos (video platforms' comment replies do not).
-PHOTO_PLATFORMS = frozenset({"vk", "ok", "telegram", "max", "dzen"})
+# Platforms whose replies carry photos: those platforms.json lets attach one (R10; video platforms'
+# comment replies do not) — one source for this hint and the format check.
+PHOTO_PLATFORMS = frozenset(
+    name
+    for name, rules in load_json("platforms.json")["platforms"].items()
+    if "photo" in rules["attachments"]
+)
 
 # A date, a year, a clock time or a term: «6 июня», «12.05», «2027», «до 12:00», «в течение 10 дней». A bare
 # «\d+ word» is not one: «школы № 3 передана», «дома 12 яма» are numbers of a house or a school.
