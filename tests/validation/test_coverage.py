@@ -459,3 +459,31 @@ def _rule_verdict(item):
     from desktop_app.domain.validation.questions import _Verdict
 
     return _Verdict(False, None, item.confidence, item.reason, ("что будет сделано",))
+
+
+def test_the_date_of_a_paper_is_no_term_for_the_action(analyzer) -> None:
+    # Wrong focus (issue 15): «когда построят?» is not answered by the day the decision was taken; the
+    # rules send it back (the combiner may still show it «проверьте»: it repeats the question's matter).
+    message = "Во дворе дома 9 на Садовой обещали спортивную площадку. Когда её построят?"
+    paper = "Решение о строительстве спортивной площадки во дворе дома 9 по улице Садовой принято на собрании 20 апреля."
+    term = "Спортивную площадку во дворе дома 9 по улице Садовой построят до 1 августа."
+    saved, analyzer.model = analyzer.model, None
+    try:
+        [rules_paper] = _items(analyzer, message, paper)
+        [rules_term] = _items(analyzer, message, term)
+    finally:
+        analyzer.model = saved
+    assert not rules_paper.covered and rules_term.covered
+    [item] = _items(analyzer, message, paper)
+    assert not item.covered or item.status == "check"
+
+
+def test_whom_we_wrote_to_is_not_who_is_responsible(analyzer) -> None:
+    message = "На улице Речной опасный перекрёсток. Кто отвечает за светофор на Речной?"
+    [forwarded] = _items(
+        analyzer,
+        message,
+        "Ваше обращение о светофоре на улице Речной направлено в МКУ «Горсвет» для проверки.",
+    )
+    [serves] = _items(analyzer, message, "Светофор на улице Речной обслуживает МКУ «Горсвет».")
+    assert not forwarded.covered and serves.covered

@@ -183,6 +183,11 @@ _ACT_BY_BODY_RE = re.compile(
     r"(?i)\b(?:постановлени|решени|приказ|распоряжени|разрешени)\w*\s+(?:\w+\s+){0,2}"
     r"(?:администраци|департамент|управлени|комитет|министерств|комисси|глав\w|дум|совет|правительств)"
 )
+_PAPER_HEAD_RE = re.compile(
+    r"(?:принять|принятый|зарегистрир|рассмотр|направ|перенаправ|передать|переданный|утверд|согласов|"
+    r"подписа|выдать|выданный|поступить|поступ)"
+)
+_FORWARD_HEAD_RE = re.compile(r"(?:направ|перенаправ|передать|переданный|переадрес|зарегистрир|рассмотр)")
 _RECEIVE_VERBS = frozenset(["принимать", "принять", "вести", "регистрировать", "зарегистрировать"])
 _REPORTS_RE = re.compile(r"(?i)\b(?:сообщени|заявк|заявлени|вызов|обращени|жалоб|приём|прием)\w*")
 # «их работу», «его ремонт»: a pronoun standing for the matter named before (not «из них», «это»).
@@ -841,14 +846,15 @@ class QuestionAnalyzer:
             # A term attached to a promised action («спустят воздух … сегодня до 18:00», «появятся в
             # апреле»): what a «когда?» answer in other words looks like, while a date of another matter
             # is mostly a past one («проверку провели 3 марта», «ремонт начат 1 сентября»).
-            f["s_time_future"] = float(
-                any(
-                    self._has_time(_strip_hedges(fragment, predicate)) and _has_future(fragment)
-                    for _a, _b, _lemmas, _head, fragment in (
-                        window.clauses or ((0, 0, frozenset(), "", text),)
-                    )
-                )
-            )
+            timed = [
+                (head, fragment)
+                for _a, _b, _lemmas, head, fragment in (window.clauses or ((0, 0, frozenset(), "", text),))
+                if self._has_time(_strip_hedges(fragment, predicate))
+            ]
+            f["s_time_future"] = float(any(_has_future(fragment) for _head, fragment in timed))
+            # The only term is a paper's («решение принято 20 апреля», «заявка зарегистрирована …»).
+            f["s_time_paper"] = float(bool(timed) and all(_PAPER_HEAD_RE.match(head) for head, _f in timed))
+
             # Hard gates, not learned: «когда?» and «успеют ли до …?» need a term in the sentence, «куда
             # обращаться?» a contact — the traps; measured not to cost transfer (docs).
             if (expected == TIME or question.conditional) and not f["s_time"]:
@@ -1269,6 +1275,16 @@ class QuestionAnalyzer:
                 continue  # «Информация о сроках будет доведена дополнительно» names no term
             if predicate in self.end_predicates and head in self.start_predicates:
                 continue  # «Когда закончится ремонт?» is not answered by the date it began
+            if (
+                expected == TIME
+                and _PAPER_HEAD_RE.match(head)
+                and not (predicate and _PAPER_HEAD_RE.match(predicate))
+            ):
+                # «Решение об установке горки принято 14 марта», «заявка зарегистрирована 12 февраля»: the
+                # date of the paper, not of the action asked about (unless the question asks about a paper).
+                continue
+            if expected == AGENT and _FORWARD_HEAD_RE.match(head):
+                continue  # «Обращение направлено в МБУ для проверки»: whom we wrote to, not who is responsible
             if (
                 expected == AGENT
                 and predicate in self.agent_pure_predicates
