@@ -246,7 +246,7 @@ RULE_LUKEWARM = 0.25
 # words (``s_soft_own`` ≥ ``SOFT_FOCUS``) is passed but shown «проверьте» with that sentence: the
 # reviewer confirms it instead of the draft going back (session 5, leave-one-writer-out; docs).
 SOFT_PASS = 0.35
-SOFT_FOCUS = 0.6
+SOFT_FOCUS = 0.7
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
