@@ -15,9 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from desktop_app.heap import release_heap, settled_count
 from desktop_app.services.actor import Actor
 from desktop_app.services.bootstrap import AppServices
-from desktop_app.views.common.message_table import release_heap
 from desktop_app.views.context import AppSignals, ViewContext
 from desktop_app.views.login import LoginDialog
 from desktop_app.views.main_window import MainWindow
@@ -72,6 +72,7 @@ class DeskSession(QObject):
         self._ui_state_file = ui_state_file
         self.window: MainWindow | None = None
         self.login: LoginDialog | None = None
+        self._settled_at_login: int | None = None
 
     def show_login(self) -> LoginDialog:
         """Show the login dialog (not blocking: the app's event loop runs it)."""
@@ -102,6 +103,7 @@ class DeskSession(QObject):
         window = MainWindow(context, watch_changes=self._watch_changes, ui_state=state)
         window.logout_requested.connect(self.logout)
         self.window = window
+        self._settled_at_login = settled_count()
         if self._maximize and not (state is not None and state.has_geometry()):
             window.showMaximized()
         else:
@@ -124,9 +126,9 @@ class DeskSession(QObject):
             if not self.ops.wait(30_000):
                 log.error("operations of the previous user still running after 30 s")
             window.deleteLater()
-        # The queue's load froze the heap (settle_heap): without this the previous user's cycles
+        # A big queue's load froze the heap (settle_heap): without this the previous user's cycles
         # would never be collected, and every change of user would keep their memory.
-        release_heap()
+        release_heap(self._settled_at_login)
         try:
             self.services.presence.leave()
         except Exception:  # presence expires by itself; the log-out must not fail on it

@@ -22,6 +22,7 @@ from desktop_app.domain.validation.proofreading import (
     ProofreadingResult,
     ProofreadingUnavailableError,
 )
+from desktop_app.heap import settle_heap
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,6 @@ class EmbeddedProofreader:
         try:
             with self._lock:
                 self._ensure_engine()
-                self._engine.check(_WARM_UP_TEXT, level=self.level)
         except Exception as exc:  # reported on the next proofread()
             log.exception("pylat-ru warm-up failed")
             self._error = exc
@@ -78,7 +78,12 @@ class EmbeddedProofreader:
             from pylat_ru import LanguageToolRU
 
             _memoise_pure_helpers()
-            self._engine = LanguageToolRU()
+            engine = LanguageToolRU()
+            engine.check(_WARM_UP_TEXT, level=self.level)  # the first check loads rules and dictionary
+            self._engine = engine
+            # ≈770,000 lists of rules and dictionary data, alive as long as the process: out of the
+            # collector's way, or every full collection walks them (≈0.8 s, on the UI thread too).
+            settle_heap()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Block until warmed up (starting the warm-up if needed)."""

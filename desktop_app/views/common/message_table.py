@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 import heapq
 import queue
 import threading
@@ -65,6 +64,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from desktop_app.domain.worktime.deadlines import DeadlineStatus, Stage
 from desktop_app.domain.worktime.engine import WorkCalendar
 from desktop_app.errors import OtklikError
+from desktop_app.heap import settle_heap
 from desktop_app.services.deadlines import DeadlineBook
 from desktop_app.services.queries import MessageRow
 from desktop_app.services.texts import STAGE_NAMES, STATE_NAMES
@@ -285,23 +285,6 @@ _CHUTE = _Chute()
 FIRST_SCREEN = 300  # rows of the first read: more than any screen shows
 CHUNK = 5000  # rows per later read: a few tens of milliseconds on a worker thread
 _SETTLE_AFTER = 2000  # rows: a load this big is moved out of the collector's way
-
-
-def settle_heap() -> None:
-    """Move every object alive now out of the cyclic garbage collector's generations (``gc.freeze``).
-
-    A loaded queue is 100,000 rows; every full collection walked them all (0.1–0.8 s with the GIL
-    held, on whichever thread it fell: the UI thread's longest stalls, issue 17). Rows hold no
-    reference cycles and are still freed by reference counting when they go; what the freeze costs
-    is that a reference cycle alive now and dropped later is not collected.
-    """
-    gc.freeze()
-
-
-def release_heap() -> None:
-    """Give what :func:`settle_heap` froze back to the collector (``gc.unfreeze``), e.g. at log-out:
-    the previous user's windows and models, cycles among them included, can then be freed."""
-    gc.unfreeze()
 
 
 def discard_later(*lists: list[Any] | None) -> None:

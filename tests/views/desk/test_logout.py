@@ -124,7 +124,7 @@ def test_a_change_of_user_lets_the_previous_users_frozen_cycles_be_collected(
     import gc
     import weakref
 
-    from desktop_app.views.common.message_table import settle_heap
+    from desktop_app.heap import settle_heap
 
     class Holder:
         pass
@@ -144,9 +144,46 @@ def test_a_change_of_user_lets_the_previous_users_frozen_cycles_be_collected(
     del cycle
     try:
         window.logout_action.trigger()
-        gc.collect()
-        assert gone() is None
+        assert gone() is None  # the log-out itself collected it
+        assert gc.get_freeze_count() > 0  # and settled what stays again
     finally:
-        gc.unfreeze()
+        if session.login is not None:
+            qtbot.addWidget(session.login)
+
+
+def test_a_log_out_leaves_what_was_settled_before_the_log_in_settled(
+    qtbot, services: AppServices, world: World
+) -> None:
+    """Nothing settled during the session: the log-out's collection frees the user's own cycles
+    without giving the whole heap back to the collector (one full walk at each change of user)."""
+    import weakref
+
+    from desktop_app.heap import settle_heap
+
+    class Holder:
+        pass
+
+    before = Holder()
+    before.me = before  # type: ignore[attr-defined]  # settled before the session began
+    kept = weakref.ref(before)
+    settle_heap()
+    del before
+    ops = Operations(services.changes)
+    session = DeskSession(services, ops, AppSignals(), watch_changes=False, maximize=False)
+    login = session.show_login()
+    qtbot.addWidget(login)
+    _log_in(qtbot, login, "operator")
+    window = session.window
+    assert window is not None
+    ops.wait()
+    cycle = Holder()
+    cycle.me = cycle  # type: ignore[attr-defined]  # the user's state, made during the session
+    gone = weakref.ref(cycle)
+    del cycle
+    try:
+        window.logout_action.trigger()
+        assert gone() is None
+        assert kept() is not None  # the heap was not unfrozen
+    finally:
         if session.login is not None:
             qtbot.addWidget(session.login)
