@@ -487,3 +487,18 @@ def test_whom_we_wrote_to_is_not_who_is_responsible(analyzer) -> None:
     )
     [serves] = _items(analyzer, message, "Светофор на улице Речной обслуживает МКУ «Горсвет».")
     assert not forwarded.covered and serves.covered
+
+
+def test_the_term_of_the_works_after_the_sentence_on_the_matter_answers_a_conditional(analyzer) -> None:
+    # «Закопают до морозов?» — «Прокладка трубы … идёт по графику. Работы будут завершены до 15 ноября.»:
+    # the rules read the two sentences together (the combiner, which scores single sentences, decides
+    # the final verdict); the day the works begin is no such term.
+    message = "На улице Лесной раскопали дорогу под трубу. Закопают до морозов?"
+    before = "Прокладка трубы на улице Лесной идёт по графику. "
+    saved, analyzer.model = analyzer.model, None
+    try:
+        [done] = _items(analyzer, message, before + "Работы будут завершены до 15 ноября.")
+        [begun] = _items(analyzer, message, before + "Работы начнутся 15 ноября.")
+    finally:
+        analyzer.model = saved
+    assert done.covered and not begun.covered

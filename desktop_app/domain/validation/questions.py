@@ -1212,6 +1212,7 @@ class QuestionAnalyzer:
                     and self._gain(focus, window.lemmas) > 0
                     and not _START_RE.search(text)
                 )
+                or self._works_term(window, predicate)
             ):
                 return False, ""
             bare = _strip_hedges(text, predicate)
@@ -1336,6 +1337,21 @@ class QuestionAnalyzer:
                 }[expected]
                 return True, why
         return False, ""
+
+    def _works_term(self, window: _Window, predicate: str | None) -> bool:
+        """«Работы будут завершены до 1 марта» after a sentence on the matter: a promised term of "the
+        works" in a two-sentence window on topic (for «успеют ли до …?» only)."""
+        if window.single:
+            return False
+        for _a, _b, _lemmas, head, fragment in window.clauses:
+            if (
+                (head in self.generic_predicates or head in self.end_predicates)
+                and head not in self.start_predicates
+                and self._has_time(_strip_hedges(fragment, predicate))
+                and _has_future(fragment)
+            ):
+                return True
+        return False
 
     def _addresses_condition(self, question: _Question, lemmas: frozenset[str] | set[str]) -> bool:
         """A yes/no question with «если …» is answered only by a sentence about that condition."""
