@@ -502,3 +502,37 @@ def test_the_term_of_the_works_after_the_sentence_on_the_matter_answers_a_condit
     finally:
         analyzer.model = saved
     assert done.covered and not begun.covered
+
+
+def test_a_promised_term_in_other_words_passes_shown_for_review(analyzer) -> None:
+    # questions.TERM_PASS: «Когда нормализуют отопление?» — the best sentence promises an action with
+    # its term («спустят воздух … сегодня до 18:00») and the combiner gives it 0.3, below its threshold:
+    # passed, shown «проверьте» (is it the action asked about?); without a promised action it is sent back.
+    import math
+
+    from desktop_app.domain.validation.coverage_model import CoverageModel
+    from desktop_app.domain.validation.questions import TERM_PASS
+
+    names = ("s_time_future",)
+    constant = CoverageModel(names, (0.0,), (1.0,), (0.0,), math.log(0.3 / 0.7), 0.5, level="sentence")
+    assert constant.probability({}) >= TERM_PASS
+    message = "В доме 22 на Гагарина холодные батареи. Когда нормализуют отопление?"
+    draft = "Слесари спустят воздух из стояка и отрегулируют тепловой узел сегодня до 18:00."
+    saved, analyzer.model = analyzer.model, None
+    try:
+        [rules] = _items(analyzer, message, draft)
+        features = analyzer.last_features[0]
+        question = analyzer._extract(message)[-1]
+        analyzer.model = constant
+        window, row = features["_pairs"][0]
+        for promised, covered in ((1.0, True), (0.0, False)):
+            verdict = analyzer._combine(
+                question,
+                _rule_verdict(rules),
+                {**features, "_pairs": [(window, {**row, "s_time_future": promised, "s_soft_own": 0.0})]},
+            )
+            assert verdict.covered is covered
+            if covered:
+                assert verdict.confidence < 0.65 and "проверьте" in verdict.reason
+    finally:
+        analyzer.model = saved

@@ -23,18 +23,18 @@ from tests.validation.evaluation import (
 # start of session 5 when session 4's held-out part (seen2026c, 161 pairs by a fourth writer, 0.66
 # verdict accuracy) joined dev and the combiner was refitted on all four writers (whole dev 0.794 /
 # 0.772 / 0.221); then set by session 5's analyzer, chosen by leave-one-writer-out (four rotations):
-# whole dev 0.827 / 0.737 / 0.161, bars 1-2 points below. The named bar is lower than at the start of
-# the session: the soft pass shows near answers about the question's own matter «проверьте» instead of
+# whole dev 0.837 / 0.734 / 0.139, bars 1-2 points below. The named bar is lower than at the start of
+# the session: the soft and term passes show near answers about the question's own matter «проверьте» instead of
 # sending the draft back (false send-back is the costlier error), and the evaluation counts those as
 # not named — docs/VALIDATION.md.
 BARS = {
-    "coverage_verdict_accuracy": 0.81,
+    "coverage_verdict_accuracy": 0.82,
     "unanswered_named_rate": 0.72,
     "greeting_accuracy": 0.95,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.18
+MAX_FALSE_SEND_BACK = 0.16
 # Per hint (whole dev): 0.95 while dev held three writers; seen2026c's false hints (formal_reply 3 of 6,
 # works_done_no_photo 7 of 12) brought the whole part to 0.882 and 0.794; works_done_no_photo 0.871 after
 # unfinished works stopped counting as done (4 of seen2026c's 9 shown are still false: docs).

@@ -247,6 +247,9 @@ RULE_LUKEWARM = 0.25
 # reviewer confirms it instead of the draft going back (session 5, leave-one-writer-out; docs).
 SOFT_PASS = 0.35
 SOFT_FOCUS = 0.7
+# «Когда …?» sent back although the best sentence promises an action with its term (``s_time_future``)
+# and the combiner gives it at least this: passed, shown «проверьте» — is it the same action? (session 5)
+TERM_PASS = 0.25
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
@@ -960,6 +963,16 @@ class QuestionAnalyzer:
             if verdict.missing and verdict.missing != (_TYPE_NAMES[question.expected],):
                 reason += " (в нём не названы " + ", ".join(verdict.missing) + ")"
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason + ".")
+        if (
+            question.expected == TIME
+            and p >= TERM_PASS
+            and row.get("s_time_future", 0.0) >= 1.0
+            and evidence is not None
+        ):
+            # A promised action with its term, in other words than the question's: the reviewer checks
+            # that it is the action asked about (wrong focus) instead of the draft going back.
+            reason = "Предложение называет срок обещанного действия — проверьте, что это то действие, о котором спрашивают."
+            return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason)
         if p >= t - CHECK_BAND and evidence is not None:
             # Nearly an answer: still sent back, but shown «проверьте» with the sentence to look at.
             return replace(
