@@ -455,10 +455,10 @@ def test_a_near_answer_about_the_same_matter_passes_shown_for_review(analyzer) -
         analyzer.model = saved
 
 
-def _rule_verdict(item):
+def _rule_verdict(item, missing=("что будет сделано",)):
     from desktop_app.domain.validation.questions import _Verdict
 
-    return _Verdict(False, None, item.confidence, item.reason, ("что будет сделано",))
+    return _Verdict(False, None, item.confidence, item.reason, missing)
 
 
 def test_the_date_of_a_paper_is_no_term_for_the_action(analyzer) -> None:
@@ -525,10 +525,15 @@ def test_a_promised_term_in_other_words_passes_shown_for_review(analyzer) -> Non
         question = analyzer._extract(message)[-1]
         analyzer.model = constant
         window, row = features["_pairs"][0]
-        for promised, covered in ((1.0, True), (0.0, False)):
+        # The rules' send-back names only the type (no house number missing: then it would stand).
+        for promised, missing, covered in (
+            (1.0, ("срок",), True),
+            (0.0, ("срок",), False),
+            (1.0, ("22",), False),
+        ):
             verdict = analyzer._combine(
                 question,
-                _rule_verdict(rules),
+                _rule_verdict(rules, missing),
                 {**features, "_pairs": [(window, {**row, "s_time_future": promised, "s_soft_own": 0.0})]},
             )
             assert verdict.covered is covered

@@ -963,10 +963,12 @@ class QuestionAnalyzer:
             if verdict.missing and verdict.missing != (_TYPE_NAMES[question.expected],):
                 reason += " (в нём не названы " + ", ".join(verdict.missing) + ")"
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason + ".")
+        named_missing = bool(verdict.missing) and verdict.missing != (_TYPE_NAMES[question.expected],)
         if (
             question.expected == TIME
             and p >= TERM_PASS
             and row.get("s_time_future", 0.0) >= 1.0
+            and not named_missing  # «у дома 45» not repeated: the term may be another house's
             and evidence is not None
         ):
             # A promised action with its term, in other words than the question's: the reviewer checks
