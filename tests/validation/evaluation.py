@@ -180,12 +180,15 @@ def load_part(part: str) -> list[Pair]:
 
 
 # Development subsets by writer (docs/VALIDATION.md): the pairs the analyzer was developed on, and the
-# former held-out parts (each by an independent writer, measured once — in session 2 and session 3 — then
+# former held-out parts (each by an independent writer, measured once — in sessions 2, 3 and 4 — then
 # moved into dev).
+SUBSET_PREFIXES = {"seen2026": "seen2026-", "seen2026b": "seen2026b-", "seen2026c": "seen2026c-"}
 SUBSETS = {
-    "original": lambda pair: not pair.origin.startswith(("seen2026-", "seen2026b-")),
-    "seen2026": lambda pair: pair.origin.startswith("seen2026-"),
-    "seen2026b": lambda pair: pair.origin.startswith("seen2026b-"),
+    "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),
+    **{
+        name: (lambda pair, prefix=prefix: pair.origin.startswith(prefix))
+        for name, prefix in SUBSET_PREFIXES.items()
+    },
 }
 
 
@@ -464,7 +467,8 @@ def coverage_rows(validator: DraftValidator, pairs: Iterable[Pair]) -> list[tupl
 
 # Chosen by the mean leave-one-writer-out verdict accuracy (docs/VALIDATION.md) among: logistic
 # regression (l2 ∈ {1, 3, 10, 30, 100}) and boosted stumps (100 × 0.1, 200 × 0.05); thresholds 0.2–0.6;
-# the rules' floor (``questions.RULE_AGREES``) 0–0.15.
+# the rules' floor (``questions.RULE_AGREES``) 0–0.15; session 5 (four writers): threshold 0.3–0.6, floor
+# 0–0.25, the soft pass (``questions.SOFT_PASS`` 0.3–0.4 on a sentence repeating the focus) — docs.
 COMBINER = "stumps"  # or "logistic"
 COMBINER_L2 = 10.0
 COMBINER_THRESHOLD = 0.5
@@ -483,7 +487,7 @@ def fit_combiner(rows: Sequence[tuple[dict[str, float], bool]], note: str = "", 
 
 
 def cross_writer(validator: DraftValidator) -> dict[str, dict[str, PartResult]]:
-    """Leave one writer out: fit the combiner on two dev subsets, score the third (each in turn).
+    """Leave one writer out: fit the combiner on the other dev subsets, score the one left out (each in turn).
 
     Returns, per held-out subset, the rules alone (``rules``) and the combiner fitted without it
     (``combined``), both scored by ``score_pair`` exactly as the evaluation scores everything else."""
@@ -508,7 +512,7 @@ def cross_writer(validator: DraftValidator) -> dict[str, dict[str, PartResult]]:
 
 def _print_cross_writer(results: dict[str, dict[str, PartResult]]) -> None:
     keys = ("coverage_verdict_accuracy", "unanswered_named_rate", "false_send_back_rate", "check_shown_share")
-    print("== leave-one-writer-out (fit on the other two dev subsets, score this one) ==")
+    print("== leave-one-writer-out (fit on the other dev subsets, score this one) ==")
     for held, runs in results.items():
         for label, result in runs.items():
             figures = result.figures()

@@ -2,16 +2,16 @@
 
     .venv/bin/python -m tests.validation.hints_cross_writer [--force CHANGE,...] [CODE ...]
 
-The dev part has three subsets, each by a different writer (``evaluation.SUBSETS``). The hints are rules,
-not a trained model, so "train on two writers, test on the third" is simulated over the changes made to
-them in session 4: each change can be undone (``CHANGES`` restores the old rule), and for every held-out
-writer the changes are picked greedily on the other two — a change is kept only if it removes a false hint
-or adds a right one there without adding a false one — and the «отписка» formulas only if a labelled
-«отписка» of the other two carries them. The picked rules are then scored on the held-out writer.
+The dev part has four subsets since session 5, each by a different writer (``evaluation.SUBSETS``). The
+hints are rules, not a trained model, so "train on the other writers, test on one" is simulated over the
+changes made to them in session 4: each change can be undone (``CHANGES`` restores the old rule), and for
+every held-out writer the changes are picked greedily on the others — a change is kept only if it removes
+a false hint or adds a right one there without adding a false one — and the «отписка» formulas only if a
+labelled «отписка» of the others carries them. The picked rules are then scored on the held-out writer.
 ``--force require_formula`` keeps the strong-evidence requirement on in every rotation (a design choice
 the issue states, not something learnt from a subset). Not a test: it takes about a minute and a half.
 The lexicons inside each change (which bodies count as particular, which verbs as stative) were written
-with all three subsets in view; only whole changes are switched, so the figures are an upper bound of
+with the first three subsets in view; only whole changes are switched, so the figures are an upper bound of
 what a writer-blind developer would reach.
 """
 
@@ -229,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             on.add(name)
         pred = runner.predict(on, test, markers)
         print(
-            f"  held out {held}: picked on the other two {sorted(on)}; formulas {len(markers)}/{len(q.FORMAL_MARKERS)}"
+            f"  held out {held}: picked on the others {sorted(on)}; formulas {len(markers)}/{len(q.FORMAL_MARKERS)}"
         )
         for c in options.codes:
             counts = _counts(pred, test, c)

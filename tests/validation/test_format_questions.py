@@ -63,9 +63,17 @@ def test_attachments(fmt: FormatChecker) -> None:
     assert codes(fmt.check("Фото прилагаем.", "vk", ["photo"])) == []
     assert codes(fmt.check("Ответ.", "youtube", ["photo"])) == ["attachments_not_supported"]
     assert codes(fmt.check("Ответ.", "vk", ["photo"] * 11)) == ["too_many_attachments"]
-    assert codes(fmt.check("Ответ.", "vk_video", ["video"])) == ["attachment_kind_not_supported"]
+    assert codes(fmt.check("Ответ.", "ok", ["document"])) == ["attachment_kind_not_supported"]
     with pytest.raises(UnknownPlatformError, match="Неизвестная площадка"):
         fmt.check("Ответ.", "myspace")
+
+
+@pytest.mark.parametrize("platform", ["vk_video", "rutube", "youtube"])
+def test_a_video_platforms_reply_carries_no_photo(fmt: FormatChecker, platform: str) -> None:
+    # A reply on a video platform is a comment under the video: no photo goes with it (CORPUS-SCHEMA,
+    # the works-done hint's platform rule) — a photo there is refused before publication (R10).
+    assert codes(fmt.check("Ответ.", platform, ["photo"])) == ["attachments_not_supported"]
+    assert fmt.hard_problems("Ответ.", platform, ["photo"])
 
 
 def test_fragment_offsets(fmt: FormatChecker) -> None:

@@ -184,6 +184,17 @@ def test_works_done_follows_the_platform_rule(platform: str, expected: bool) -> 
     assert ("works_done_no_photo" in codes(draft, platform)) is expected
 
 
+def test_the_hint_and_the_format_check_agree_on_which_replies_carry_photos() -> None:
+    # One source: the platforms whose replies carry photos are those platforms.json lets attach one
+    # (a VK Видео reply once could in the file while the hint said it could not).
+    from desktop_app.domain.validation.language import load_json
+    from desktop_app.domain.validation.quality import PHOTO_PLATFORMS
+
+    platforms = load_json("platforms.json")["platforms"]
+    assert {name for name, rules in platforms.items() if "photo" in rules["attachments"]} == PHOTO_PLATFORMS
+    assert not {"vk_video", "rutube", "youtube"} & PHOTO_PLATFORMS
+
+
 @pytest.mark.parametrize(
     "draft",
     [
@@ -191,6 +202,9 @@ def test_works_done_follows_the_platform_rule(platform: str, expected: bool) -> 
         "Здравствуйте, Ирина! Дождеприёмники у дома 4 освобождены от листвы.",
         "Здравствуйте, Ирина! Ил из колодцев удалён 12 мая.",
         "Здравствуйте, Ирина! Сосульки над подъездом дома 4 сбиты, тротуар посыпан песком.",
+        # «закончены» once matched the law pattern («закон…») and was taken for paperwork
+        "Здравствуйте, Ирина! Работы во дворе дома 4 закончены 5 мая.",
+        "Здравствуйте, Ирина! Подрядчик закончил укладку плитки у дома 4.",
     ],
 )
 def test_works_done_in_other_words(draft: str) -> None:
@@ -284,3 +298,17 @@ def test_works_done_is_not_a_finding_nor_a_promise_in_a_coordinated_clause() -> 
     assert "works_done_no_photo" in codes(
         "Здравствуйте, Ирина! Дерево распилено и вывезено, пень будет выкорчеван весной."
     )
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Здравствуйте, Ирина! Старые опоры на улице Мира заменены, подключение новых подрядчик закончит до 15 мая.",
+        "Здравствуйте, Ирина! Яма у дома 4 засыпана щебнем, укладка асфальта задерживается из-за дождей.",
+        "Здравствуйте, Ирина! Повреждённый участок трубы заменён, отопление будет восстановлено к вечеру.",
+    ],
+)
+def test_works_done_is_not_a_step_of_works_still_to_be_finished(draft: str) -> None:
+    # The result the author waits for is still to come (a completion promised or delayed in the same
+    # sentence): there is nothing final to show yet, so no photo is asked for.
+    assert "works_done_no_photo" not in codes(draft)

@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from desktop_app.domain.validation.language import Sentence, fold, lemma, parses, sentences, tokenize
+from desktop_app.domain.validation.language import (
+    Sentence,
+    fold,
+    lemma,
+    load_json,
+    parses,
+    sentences,
+    tokenize,
+)
 from desktop_app.domain.validation.report import QualityHint
 
 FORMAL_REPLY = "formal_reply"
@@ -40,8 +48,13 @@ MESSAGES = {
     ),
 }
 
-# Platforms whose replies carry photos (video platforms' comment replies do not).
-PHOTO_PLATFORMS = frozenset({"vk", "ok", "telegram", "max", "dzen"})
+# Platforms whose replies carry photos: those platforms.json lets attach one (R10; video platforms'
+# comment replies do not) — one source for this hint and the format check.
+PHOTO_PLATFORMS = frozenset(
+    name
+    for name, rules in load_json("platforms.json")["platforms"].items()
+    if "photo" in rules["attachments"]
+)
 
 # A date, a year, a clock time or a term: «6 июня», «12.05», «2027», «до 12:00», «в течение 10 дней». A bare
 # «\d+ word» is not one: «школы № 3 передана», «дома 12 яма» are numbers of a house or a school.
@@ -305,10 +318,17 @@ _CONTACT = re.compile(
 # «установлен решением», «проведено обследование», «график восстановлен», «сбой устранён»: paperwork or a
 # fault in a program, not works to photograph.
 _NOT_WORKS = re.compile(
-    r"\b(?:решени\w*|постановлени\w*|закон\w*|порядок|порядк\w*|способ\w*|обследовани\w*|проверк\w*|"
+    r"\b(?:решени\w*|постановлени\w*|закон(?!ч)\w*|порядок|порядк\w*|способ\w*|обследовани\w*|проверк\w*|"
     r"график\w*|расч[её]т\w*|перерасч[её]т\w*|выплат\w*|начислени\w*|заседани\w*|собрани\w*|приказ\w*|"
     r"движени\w*|подач\w*|\w*снабжени\w*|бесед\w*|связ\w*|сбо(?:й|я|ю|ем|е|и|ев)|ошибк\w*|программ\w*|"
     r"приложени\w*|осмотр\w*|выезд\w*|замер\w*)\b"
+)
+# The result the author waits for is still to come: its completion promised or delayed in the same
+# sentence («…, монтаж подрядчик завершит до 20 декабря», «отопление будет восстановлено к вечеру»,
+# «подключение задержалось») — a step of unfinished works, nothing final to photograph yet.
+_UNFINISHED = re.compile(
+    r"\b(?:будет|будут)\s+(?:\w+\s+)?(?:заверш|законч|восс?тановл|возобновл|оконч)\w*|"
+    r"\b(?:заверш|законч|восс?танов|возобнов)(?:ит|ат|ят)\b|\bзадерж(?:ал|ива|ат|ан)\w*|\bпродолжа\w+"
 )
 # What «проведены/произведены/осуществлены …» must be about to be works: «проведён ремонт», «произведена замена».
 _WORK_NOUN = re.compile(
@@ -622,6 +642,8 @@ def _works_done(text: str) -> bool:
     """«Работы выполнены», «яма засыпана», «подрядчик заменил светильник»: completed works, not a promise."""
     folded = fold(text)
     if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded) or _NOT_WORKS.search(folded):
+        return False
+    if _UNFINISHED.search(folded):
         return False
     previous, future = "", False
     for token in tokenize(text):

@@ -30,7 +30,6 @@ MB = 1024 * 1024
 SIZE_LIMITS: dict[str, dict[str, int]] = {
     "telegram": {"photo": 10 * MB, "video": 50 * MB},
     "vk": {"photo": 50 * MB, "video": 200 * MB},
-    "vk_video": {"photo": 50 * MB},
     "ok": {"photo": 50 * MB, "video": 200 * MB},
     "max": {"photo": 50 * MB, "video": 200 * MB},
     "dzen": {"photo": 30 * MB},
