@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import select
+import socket
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -360,6 +362,9 @@ class ChangeListener:
         self._interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # stop() wakes a PostgreSQL wait at once through this pair (a notification wait cannot be
+        # interrupted: at exit the UI thread waited it out, up to the whole interval; issue 17).
+        self._wake: tuple[socket.socket, socket.socket] | None = None
         self._last = 0
         self.ready = threading.Event()  # the log's position is read: later commits are delivered
 
@@ -367,14 +372,32 @@ class ChangeListener:
         """Listen on a thread of its own; changes committed after it read the log's position
         (:attr:`ready` set) are delivered. The position is read there too: the caller is the UI
         thread, which must never wait for the database (issue 17)."""
+        if self._db.dialect == "postgresql":
+            self._wake = socket.socketpair()
         self._thread = threading.Thread(target=self._run, name="otklik-change-feed", daemon=True)
         self._thread.start()
         return self
 
+    @property
+    def running(self) -> bool:
+        """The listening thread is alive (started and not yet ended)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self, timeout: float = 2.0) -> None:
+        """Stop listening; returns once the thread has ended (at most ``timeout``): the caller may
+        dispose the engine then. A wait for a notification is woken, not waited out."""
         self._stop.set()
+        if self._wake is not None:
+            with contextlib.suppress(OSError):
+                self._wake[1].send(b"\0")
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                return  # still in a read: it ends on its own (a daemon); keep its wake-up open
+        if self._wake is not None:
+            for end in self._wake:
+                end.close()
+            self._wake = None
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -423,9 +446,16 @@ class ChangeListener:
         with psycopg.connect(dsn, autocommit=True) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
             self._deliver()  # anything committed while we were (re)connecting
+            woken_by = self._wake[0] if self._wake is not None else None
             while not self._stop.is_set():
+                # The server's socket and stop()'s wake-up at once (select releases the GIL); the
+                # interval only bounds the wait. Then whatever notifications arrived, without waiting.
+                waits = [connection.fileno()] + ([woken_by] if woken_by is not None else [])
+                readable, _, _ = select.select(waits, [], [], self._interval)
+                if not readable or self._stop.is_set():
+                    continue
                 woke = False
-                for _note in connection.notifies(timeout=self._interval, stop_after=1):
+                for _note in connection.notifies(timeout=0.0):
                     woke = True
                 if woke:
                     self._deliver()

@@ -137,6 +137,51 @@ def test_a_commit_made_before_the_listener_first_looks_is_still_heard(
         other_db.dispose()
 
 
+def test_stopping_the_listener_ends_it_at_once_even_while_it_waits(
+    services: AppServices, world: World
+) -> None:
+    """At exit the UI thread stops the listener and then disposes the engine: ``stop`` must end the
+    thread, not return while it still waits for a notification (on PostgreSQL it waited out the
+    whole interval: the exit's 0.2 s stall, or here a thread still alive after ``stop``)."""
+    listener = ChangeListener(services.changes, services.db, lambda _changes: None, interval=30.0).start()
+    assert listener.ready.wait(5)
+    time.sleep(0.5)  # listening now (connected, LISTEN sent, waiting)
+    listener.stop(timeout=3.0)
+    assert not listener.running, "the listener still waited for a notification after stop()"
+
+
+def test_the_listener_stop_can_wake_still_hears_every_commit(
+    services: AppServices, world: World, database_url: str
+) -> None:
+    """The wait that stop() can wake still wakes for another connection's commit, again and again."""
+    first, second = world.arrive(), world.arrive()
+    heard: list[int] = []
+    got = threading.Semaphore(0)
+
+    def on_changes(changes: Changes) -> None:
+        heard.extend(changes.messages)
+        got.release()
+
+    # PostgreSQL waits for the notification itself (the interval only bounds the wait); SQLite
+    # polls its data version every interval.
+    interval = 30.0 if services.db.dialect == "postgresql" else 0.1
+    listener = ChangeListener(services.changes, services.db, on_changes, interval=interval).start()
+    assert listener.ready.wait(5)
+    other_db = Database(database_url)
+    try:
+        other = build_services(Settings(), other_db, now=services.now)
+        for message_id in (first, second):
+            other.workflow.route_message(
+                world.operator, message_id, world.version(message_id), world.roads.id
+            )
+            assert got.acquire(timeout=5), "a commit was not heard while the listener waited"
+        assert {first, second} <= set(heard)
+    finally:
+        listener.stop()
+        other_db.dispose()
+    assert not listener.running
+
+
 def test_queue_counts_come_from_one_grouped_query_and_match_the_queues(
     services: AppServices, world: World, clock
 ) -> None:

@@ -39,6 +39,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
+import itertools
 import queue
 import threading
 import time
@@ -166,13 +167,25 @@ def _haystack(row: MessageRow) -> str:
     return f"{row.author_name}\n{row.preview}\n{row.department_name}\n{row.external_id}".casefold()
 
 
+def filter_index(rows: Iterable[MessageRow]) -> dict[int, str]:
+    """What the instant filter searches in each row (message id → casefolded text), for the worker
+    that read the rows to list: the model then never lists them for a whole queue at the first
+    keystroke (100,000 casefolds: 0.3–0.9 s of the first filter's wait, issue 17)."""
+    return {row.id: _haystack(row) for row in rows}
+
+
+def _indexed(rows: Sequence[MessageRow], index: dict[int, str]) -> list[str]:
+    """``rows``' haystacks, from ``index`` where it has them."""
+    found = index.get
+    return [h if (h := found(row.id)) is not None else _haystack(row) for row in rows]
+
+
 @dataclass(frozen=True)
 class FilterResult:
     generation: int  # of the loaded rows it was computed from
-    snapshot: tuple[MessageRow, ...]
     text: str
     rows: list[MessageRow]
-    haystacks: list[str]
+    haystacks: list[str] | None  # listed by the job (None: it searched the model's own)
 
 
 def _matching(
@@ -188,8 +201,36 @@ def _matching(
         found = list(rows)
     if sort is not None:
         column, order = sort
-        found.sort(key=_sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
+        found = _sorted(found, _sort_key(column), order == Qt.SortOrder.DescendingOrder)
     return found
+
+
+_SORT_SLICE = 4096  # rows sorted by one C call (a few milliseconds holding the GIL)
+
+
+def _sorted(rows: list[MessageRow], key: Callable[[MessageRow], Any], descending: bool) -> list[MessageRow]:
+    """``sorted(rows, key=key, reverse=descending)`` without holding the GIL for long.
+
+    ``list.sort`` compares in C: 100,000 rows out of order (the queue sorted by author, the filter
+    cleared) held the GIL for 0.1–0.2 s on the filter's worker, and the UI thread waited all that time
+    (issue 17). Slices are sorted apart and merged by ``heapq.merge``, whose loop is Python (the
+    interpreter switches threads in it); slices already in order, the usual case (the queue's own
+    order), are joined as they are. Every key ends with the message id, so the order is total and
+    the result is the same as one sort's.
+    """
+    if len(rows) <= _SORT_SLICE:
+        return sorted(rows, key=key, reverse=descending)
+    slices = [
+        sorted(rows[n : n + _SORT_SLICE], key=key, reverse=descending)
+        for n in range(0, len(rows), _SORT_SLICE)
+    ]
+    bounds = [(key(part[0]), key(part[-1])) for part in slices]
+    if all(
+        (later[0] <= earlier[1]) if descending else (later[0] >= earlier[1])
+        for earlier, later in itertools.pairwise(bounds)
+    ):
+        return [row for part in slices for row in part]
+    return list(heapq.merge(*slices, key=key, reverse=descending))
 
 
 def deadline_events(rows: Iterable[MessageRow]) -> list[DeadlineEvent]:
@@ -362,16 +403,26 @@ class MessageTableModel(QAbstractTableModel):
         self._refresh_events: list[list[DeadlineEvent]] = []  # refreshes', merged as they come
         self._events_dirty = False
         self._generation = 0  # grows whenever the loaded rows change (a filter result is for one)
+        # The rows shown without a filter, kept when a filter replaced them, with the (generation,
+        # sort) they are for: clearing the filter shows them again without sorting every row anew.
+        self._unfiltered: list[MessageRow] | None = None
+        self._unfiltered_for: tuple[int, tuple[Column, Qt.SortOrder] | None] = (-1, None)
         # The column that says who else has a row's message open (the executor hides «Состояние»).
         self.presence_column = Column.STATE
 
     # -- loading, filtering, sorting --------------------------------------------------------------
 
-    def append_rows(self, rows: Iterable[MessageRow], events: list[DeadlineEvent] | None = None) -> None:
+    def append_rows(
+        self,
+        rows: Iterable[MessageRow],
+        events: list[DeadlineEvent] | None = None,
+        search_index: dict[int, str] | None = None,
+    ) -> None:
         """More rows of the same load, after the ones already there (a big queue arrives screen by
         screen: the first screen is shown at once, the rest follows without blocking the UI).
 
-        ``events``: ``deadline_events(rows)``, when a worker thread already listed them.
+        ``events``: ``deadline_events(rows)``, ``search_index``: ``filter_index(rows)``, when a worker
+        thread already listed them.
         """
         rows = list(rows)
         if not rows:
@@ -381,7 +432,7 @@ class MessageTableModel(QAbstractTableModel):
         self._by_id.update((r.id, r) for r in rows)
         self._add_events(rows, events)
         if self._haystacks is not None:
-            self._haystacks.extend(_haystack(r) for r in rows)
+            self._haystacks.extend(_indexed(rows, search_index or {}))
         shown = [r for r in rows if self._passes(r)] if self._filter else rows
         if shown and self._sort is not None:
             column, order = self._sort
@@ -507,9 +558,18 @@ class MessageTableModel(QAbstractTableModel):
             last = small.pop()
             small[-1] = list(heapq.merge(small[-1], last, key=_event_instant))
 
-    def set_rows(self, rows: Iterable[MessageRow], events: list[DeadlineEvent] | None = None) -> None:
+    def set_rows(
+        self,
+        rows: Iterable[MessageRow],
+        events: list[DeadlineEvent] | None = None,
+        search_index: dict[int, str] | None = None,
+    ) -> None:
+        """Replace every row. ``events`` / ``search_index``: ``deadline_events(rows)`` /
+        ``filter_index(rows)`` when a worker listed them; with an index the filter's haystacks are
+        kept up from here on (later chunks bring theirs), without one the first filter lists them."""
         # Freeing 100,000 rows takes ~0.1 s: the old lists go to a thread that frees them in slices.
-        discard_later(self._all, self._rows, self._haystacks, *self._events)
+        discard_later(self._all, self._rows, self._haystacks, self._unfiltered, *self._events)
+        self._unfiltered = None  # would keep the replaced rows alive
         self._by_id = {}
         self.beginResetModel()
         self._all = list(rows)
@@ -518,7 +578,8 @@ class MessageTableModel(QAbstractTableModel):
         self._refresh_events = []
         self._generation += 1
         self._events_dirty = events is None and len(self._all) > 0
-        self._haystacks = None  # built on the first filter: loading stays cheap
+        # Listed by the worker that read each chunk (``search_index``), or else by the first filter.
+        self._haystacks = _indexed(self._all, search_index) if search_index is not None else None
         self._calendar = self._calendar_source()
         self._now = self._now_source()
         self._cache.clear()
@@ -551,25 +612,45 @@ class MessageTableModel(QAbstractTableModel):
         text = text.strip()
         if text == self._filter:
             return
+        self._keep_unfiltered()
         self.beginResetModel()
         self._filter = text
         self._rows = self._select()
         self.endResetModel()
         self.filter_applied.emit(len(self._rows), len(self._all))
 
+    def _keep_unfiltered(self) -> None:
+        """Before a filter replaces the unfiltered rows: keep them for when it is cleared."""
+        if not self._filter.split():
+            self._unfiltered, self._unfiltered_for = self._rows, (self._generation, self._sort)
+
+    def _kept_unfiltered(self) -> list[MessageRow] | None:
+        """The unfiltered rows kept, if they are still the loaded rows in the current order."""
+        if self._unfiltered is not None and self._unfiltered_for == (self._generation, self._sort):
+            return self._unfiltered
+        self._unfiltered = None  # stale: let it go
+        return None
+
     def filter_job(self, text: str) -> Callable[[], FilterResult]:
         """The work of ``set_filter_text`` as a function for a worker thread (big queues, issue 17):
         it reads an immutable snapshot of the loaded rows; :meth:`apply_filter` shows its result."""
+        text = text.strip()
+        generation = self._generation
+        kept = None if text.split() else self._kept_unfiltered()
+        if kept is not None:
+            # The filter cleared: the rows shown before it, already in order (no worker sorting
+            # 100,000 rows while the UI thread paints, each waiting for the other's GIL).
+            return lambda: FilterResult(generation, text, kept, None)
         snapshot = tuple(self._all)
         haystacks = tuple(self._haystacks) if self._haystacks is not None else None
         sort = self._sort
-        text = text.strip()
-        generation = self._generation
 
         def run() -> FilterResult:
-            stacks = list(haystacks) if haystacks is not None else [_haystack(r) for r in snapshot]
-            rows = _matching(snapshot, stacks, text, sort)
-            return FilterResult(generation, snapshot, text, rows, stacks)
+            # No copy of haystacks the model already has: each 100,000-item container made here is
+            # one more that the cyclic collector walks (on the UI thread) until it is old.
+            listed = [_haystack(r) for r in snapshot] if haystacks is None else None
+            stacks: Sequence[str] = haystacks if haystacks is not None else listed or []
+            return FilterResult(generation, text, _matching(snapshot, stacks, text, sort), listed)
 
         return run
 
@@ -577,9 +658,11 @@ class MessageTableModel(QAbstractTableModel):
         """Show a worker's filter result; False (nothing done) when the rows changed meanwhile."""
         if result.generation != self._generation:
             return False  # O(1): no comparison of 100,000 rows on the UI thread
-        self._haystacks = result.haystacks
+        if result.haystacks is not None:
+            self._haystacks = result.haystacks  # of these very rows (same generation)
         if result.text == self._filter:
             return True
+        self._keep_unfiltered()
         self.beginResetModel()
         self._filter = result.text
         self._rows = result.rows
@@ -588,6 +671,9 @@ class MessageTableModel(QAbstractTableModel):
         return True
 
     def _select(self) -> list[MessageRow]:
+        kept = None if self._filter.split() else self._kept_unfiltered()
+        if kept is not None:
+            return kept
         if self._filter.split() and self._haystacks is None:
             self._haystacks = [_haystack(r) for r in self._all]
         return _matching(self._all, self._haystacks or [], self._filter, self._sort)

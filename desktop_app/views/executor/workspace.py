@@ -35,6 +35,7 @@ from desktop_app.views.common.message_table import (
     MessageTableView,
     deadline_events,
     explain_countdown,
+    filter_index,
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
@@ -292,16 +293,18 @@ class ExecutorWorkspace(QWidget):
         queries, actor, now = self.services.queries, self.context.actor, self.services.now()
         presence = self.services.presence
 
-        def load() -> tuple[list[MessageRow], list[DeadlineEvent], dict[int, str]]:
+        def load() -> tuple[list[MessageRow], list[DeadlineEvent], dict[int, str], dict[int, str]]:
             first = queries.queue_page(actor, Queue.ALL, now, FIRST_SCREEN)
-            return first, deadline_events(first), presence.notes()
+            return first, deadline_events(first), filter_index(first), presence.notes()
 
-        def shown(result: tuple[list[MessageRow], list[DeadlineEvent], dict[int, str]]) -> None:
-            rows, events, notes = result
+        def shown(
+            result: tuple[list[MessageRow], list[DeadlineEvent], dict[int, str], dict[int, str]],
+        ) -> None:
+            rows, events, index, notes = result
             if generation != self._generation:
                 return
             self._rows = {r.id: r for r in rows}
-            self.model.set_rows(self._in_scope(rows), events)  # events of other rows are skipped
+            self.model.set_rows(self._in_scope(rows), events, index)  # other rows' are skipped
             self.model.set_presence(notes)
             self._keep_selection()
             self.first_screen_shown.emit(self.model.rowCount())
@@ -333,16 +336,16 @@ class ExecutorWorkspace(QWidget):
         chunk, later = rest[:CHUNK], rest[CHUNK:]
         queries, actor = self.services.queries, self.context.actor
 
-        def read() -> tuple[list[MessageRow], list[DeadlineEvent]]:
-            rows = queries.rows_by_ids(actor, chunk)
-            return rows, deadline_events(rows)
+        def read() -> tuple[list[MessageRow], list[DeadlineEvent], dict[int, str]]:
+            rows = queries.rows_by_ids(actor, chunk)  # events and haystacks listed here, not on the UI
+            return rows, deadline_events(rows), filter_index(rows)
 
-        def arrived(result: tuple[list[MessageRow], list[DeadlineEvent]]) -> None:
-            rows, events = result
+        def arrived(result: tuple[list[MessageRow], list[DeadlineEvent], dict[int, str]]) -> None:
+            rows, events, index = result
             if generation != self._generation:
                 return
             self._rows.update((r.id, r) for r in rows)
-            self.model.append_rows(self._in_scope(rows), events)  # after the rows shown: no reset
+            self.model.append_rows(self._in_scope(rows), events, index)  # after the rows shown: no reset
             self._keep_selection()
             self._load_rest(generation, later)
 

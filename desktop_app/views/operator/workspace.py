@@ -64,6 +64,7 @@ from desktop_app.views.common.message_table import (
     MessageTableView,
     deadline_events,
     explain_countdown,
+    filter_index,
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
@@ -99,7 +100,10 @@ SHORTCUTS: dict[str, str] = {
 }
 
 
-Loaded = tuple[Queue, list[MessageRow], list[DeadlineEvent], dict[int, str]]
+# The queue, its first screen's rows, their deadline events and filter haystacks, presence notes.
+Loaded = tuple[Queue, list[MessageRow], list[DeadlineEvent], dict[int, str], dict[int, str]]
+# A later chunk's rows, their deadline events and filter haystacks.
+Chunk = tuple[list[MessageRow], list[DeadlineEvent], dict[int, str]]
 
 
 def _presence_notes(presence: PresenceService) -> dict[int, str]:
@@ -178,6 +182,11 @@ class OperatorWorkspace(QWidget):
         self._load_generation = 0
         self._pending_ids: set[int] = set()  # changed rows still to re-read (issue 17)
         self._count_state: CountState | None = None  # the counts and the change-log row they are at
+        # One count read at a time: asked again meanwhile, one more follows from its result (ticks
+        # and changes faster than a read no longer pile reads up on the pool, issue 17).
+        self._counting = False
+        self._count_again = False
+        self._count_epoch = 0  # grows when the counts must be read whole again (unknown changes)
         self.last_error: QMessageBox | None = None
         self.import_progress: QProgressDialog | None = None
         self.setObjectName("operator_workspace")
@@ -559,7 +568,7 @@ class OperatorWorkspace(QWidget):
             # The first screen first (a few hundred rows in order, LIMIT): shown before the queue's
             # ids are read; the rest follows in chunks (issue 17: first screen ≤ 0.5 s at 100,000).
             first = queries.queue_page(actor, queue, now, FIRST_SCREEN, search)
-            return queue, first, deadline_events(first), _presence_notes(presence)
+            return queue, first, deadline_events(first), filter_index(first), _presence_notes(presence)
 
         self._full_loading = True
         self._load_generation += 1
@@ -570,13 +579,13 @@ class OperatorWorkspace(QWidget):
         self._refresh_counts()
 
     def _loaded(self, result: Loaded) -> None:
-        queue, rows, events, presence = result
+        queue, rows, events, index, presence = result
         if queue is not self.queue:
             return  # the user switched queues meanwhile; that load is on its way
         selected = self._selected_id
         self._restoring = True
         try:
-            self.model.set_rows(rows, events)
+            self.model.set_rows(rows, events, index)
             self.model.set_presence(presence)
             kept = selected is not None and self.select_message(selected)
         finally:
@@ -636,18 +645,20 @@ class OperatorWorkspace(QWidget):
         chunk, later = rest[:CHUNK], rest[CHUNK:]
         queries, actor = self.services.queries, self.actor
 
-        def read() -> tuple[list[MessageRow], list[DeadlineEvent]]:
+        def read() -> Chunk:
+            # The worker lists what the UI thread would otherwise: the chunk's deadline events and
+            # the filter's haystacks (issue 17: no pass over 100,000 rows at the first keystroke).
             rows = queries.rows_by_ids(actor, chunk)
-            return rows, deadline_events(rows)
+            return rows, deadline_events(rows), filter_index(rows)
 
-        def arrived(result: tuple[list[MessageRow], list[DeadlineEvent]]) -> None:
-            rows, events = result
+        def arrived(result: Chunk) -> None:
+            rows, events, index = result
             if generation != self._load_generation:
                 return
             selected = self._selected_id
             self._restoring = True
             try:
-                self.model.append_rows(rows, events)
+                self.model.append_rows(rows, events, index)
                 found = (
                     selected is not None
                     and self.selected_row() is None
@@ -667,6 +678,7 @@ class OperatorWorkspace(QWidget):
         """A committed change (this workstation's or another's): re-read only the rows it touched."""
         if changes.everything:
             self._count_state = None  # unknown scope: count everything once more
+            self._count_epoch += 1  # a read running from the old counts is not shown
             self.reload()
             return
         if changes.presence and not changes.rows:
@@ -736,14 +748,34 @@ class OperatorWorkspace(QWidget):
     def _refresh_counts(self) -> None:
         """Bring the counts up to date: the logged changes' deltas since the last count and the
         deadlines passed since (issue 17: not a grouped count of 100,000 messages per change)."""
+        if self._counting:
+            self._count_again = True
+            return
+        self._counting = True
         queries, actor, now, base = self.services.queries, self.actor, self.services.now(), self._count_state
+        epoch = self._count_epoch
+
+        def settled() -> None:
+            self._counting = False
+            if self._count_again:
+                self._count_again = False
+                self._refresh_counts()  # from the counts just shown: the changes since, the time now
 
         def shown(state: CountState) -> None:
-            self._count_state = state
-            self.queue_model.set_counts(state.counts())
+            if epoch == self._count_epoch:
+                self._count_state = state
+                self.queue_model.set_counts(state.counts())
+            else:
+                self._count_again = True  # counted from counts no longer trusted: count whole
+            settled()
 
-        # The newest count wins (a later one started from the same or a newer base: never wrong).
-        self.context.ops.query(self, lambda: queries.counts_since(base, actor, now), shown, slot="counts")
+        def failed(error: BaseException) -> None:
+            settled()
+            self.context.ops.report(error)  # as any failure without a handler of its own
+
+        self.context.ops.query(
+            self, lambda: queries.counts_since(base, actor, now), shown, failed, slot="counts"
+        )
 
     def _load_failed(self, error: BaseException) -> None:
         self._full_loading = False

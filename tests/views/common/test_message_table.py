@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QPoint, Qt
@@ -14,6 +15,7 @@ from desktop_app.views.common.message_table import (
     Column,
     CountdownDelegate,
     MessageTableModel,
+    filter_index,
     visible_rows,
 )
 from tests.support.factories import Clock, msk
@@ -82,6 +84,92 @@ def test_sort_by_due_and_filter_keep_rows_consistent(qapp) -> None:
     model.set_filter_text("")
     assert model.rowCount() == 20
     assert model.row_of(7) >= 0 and model.index(model.row_of(7), 0).data(ID_ROLE) == 7
+
+
+def test_a_worker_listed_index_filters_like_the_rows_themselves(qapp) -> None:
+    """The loading workers' index (issue 17) may list more rows than are shown (the executor's scope
+    shows some of what it read) or fewer (a chunk without one): each row's own text is searched."""
+    rows = synthetic_rows(24)
+    plain, indexed = make_model(Clock(msk(2026, 5, 12, 10, 0))), make_model(Clock(msk(2026, 5, 12, 10, 0)))
+    plain.set_rows(rows[:8])
+    plain.append_rows(rows[8:16])
+    plain.append_rows(rows[16:])
+    indexed.set_rows(rows[:8], None, filter_index(rows[:12]))  # more than the rows given
+    indexed.append_rows(rows[8:16], None, filter_index(rows[12:16]))  # fewer: the rest listed here
+    indexed.append_rows(rows[16:])  # none
+    for text in ("ОТОПЛЕНИЯ", "соколова мусор", "INC-2", "№1", ""):
+        plain.set_filter_text(text)
+        job = indexed.filter_job(text)()  # what the worker runs
+        assert indexed.apply_filter(job)
+        assert [r.id for r in indexed.rows()] == [r.id for r in plain.rows()], text
+    assert indexed.rowCount() == 24
+
+
+def test_a_big_filtered_queue_keeps_the_columns_order(qapp) -> None:
+    """The filter's worker sorts a big result in slices (issue 17: one sort of 100,000 rows held the
+    GIL for 0.1–0.2 s): what is shown is still exactly the column's order, whichever column and way."""
+    rows = synthetic_rows(10_000)  # out of every column's order: the slices must be merged
+    model = make_model(Clock(msk(2026, 5, 12, 10, 0)))
+    model.set_rows(rows)
+    for column, order in (
+        (Column.AUTHOR, Qt.SortOrder.DescendingOrder),
+        (Column.STAGE_LEFT, Qt.SortOrder.AscendingOrder),
+        (Column.PLATFORM, Qt.SortOrder.AscendingOrder),
+    ):
+        model.sort(column, order)
+        for text in ("мусор", ""):
+            assert model.apply_filter(model.filter_job(text)())
+            shown = [(r.author_name, r.stage_due, r.arrived_at, r.platform, r.id) for r in model.rows()]
+            expected = [r for r in rows if not text or text in r.preview]
+            if column is Column.AUTHOR:
+                expected.sort(key=lambda r: (r.author_name.casefold(), r.id), reverse=True)
+            elif column is Column.STAGE_LEFT:
+                expected.sort(key=lambda r: (r.stage_due, r.arrived_at, r.id))
+            else:
+                expected.sort(key=lambda r: (r.platform, r.id))
+            assert shown == [(r.author_name, r.stage_due, r.arrived_at, r.platform, r.id) for r in expected]
+
+
+def test_clearing_the_filter_shows_the_queue_as_it_is_now(qapp) -> None:
+    """Clearing the filter shows the unfiltered rows kept from before it (issue 17: no sort of
+    100,000 rows on the worker while the UI thread paints) — but only while they are still what a
+    fresh load would show: after a refresh, a new row or a new sort order it is the queue as it is."""
+    rows = synthetic_rows(40)
+    clock = Clock(msk(2026, 5, 12, 10, 0))
+
+    def fresh(current: list, column: Column, order: Qt.SortOrder) -> list[int]:
+        model = make_model(clock)
+        model.set_rows(current)
+        model.sort(column, order)
+        return [r.id for r in model.rows()]
+
+    def typed(model: MessageTableModel, text: str) -> None:  # as the workspace does: on a worker
+        assert model.apply_filter(model.filter_job(text)())
+
+    model = make_model(clock)
+    model.set_rows(rows)
+    model.sort(Column.AUTHOR, Qt.SortOrder.AscendingOrder)
+    typed(model, "мусор")
+    typed(model, "")
+    assert [r.id for r in model.rows()] == fresh(rows, Column.AUTHOR, Qt.SortOrder.AscendingOrder)
+
+    typed(model, "мусор")
+    changed = dataclasses.replace(rows[3], preview="Новый текст", author_name="Аа", version=2)
+    model.apply_rows([changed], {changed.id})  # a refresh while filtered
+    typed(model, "")
+    current = [changed if r.id == changed.id else r for r in rows]
+    assert [r.id for r in model.rows()] == fresh(current, Column.AUTHOR, Qt.SortOrder.AscendingOrder)
+    assert model.rows()[0].author_name == "Аа"
+
+    typed(model, "мусор")
+    model.sort(Column.PLATFORM, Qt.SortOrder.DescendingOrder)  # re-sorted while filtered
+    model.set_filter_text("")  # the synchronous path too
+    assert [r.id for r in model.rows()] == fresh(current, Column.PLATFORM, Qt.SortOrder.DescendingOrder)
+
+    model.set_filter_text("мусор")
+    model.append_rows(synthetic_rows(45)[40:])  # more rows of the load while filtered
+    typed(model, "")
+    assert model.rowCount() == 45
 
 
 def test_tick_repaints_only_visible_countdown_cells_whose_text_changed(qtbot) -> None:

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop_app.domain.lifecycle import DraftKind, MessageState
 from desktop_app.domain.worktime.deadlines import DeadlineStatus
+from desktop_app.services.bootstrap import AppServices
+from desktop_app.services.changes import Changes
 from desktop_app.services.queries import Queue
 from desktop_app.views.common import theme
 from desktop_app.views.common.message_table import STATUS_ROLE, Column
@@ -13,6 +17,7 @@ from desktop_app.views.operator.dialogs import SUGGESTED_ROLE
 from desktop_app.views.operator.queues import COUNT_ROLE, QUEUE_NAMES
 from desktop_app.views.operator.workspace import OperatorWorkspace
 from tests.support.factories import Clock, World, msk
+from tests.views.conftest import make_context
 
 ANSWER = "Здравствуйте, Иван! Дорогу на улице Мира отремонтируют до 1 июня. Спасибо за обращение."
 
@@ -363,3 +368,90 @@ def test_a_refused_dialog_stays_open_with_the_users_input(
     assert dialog.reason() == "Дубль сообщения INC-1"
     workspace.last_error.done(QMessageBox.StandardButton.Ok)
     dialog.reject()
+
+
+def test_ticks_faster_than_a_count_read_run_one_read_at_a_time(
+    qtbot, make_workspace, services: AppServices, world: World
+) -> None:
+    """Issue 17: each tick and change started a count read of its own; when they came faster than a
+    read took, the reads piled up on the pool beside the UI thread (ten at once in the benchmark's
+    tick phase). One read runs at a time, one more follows if asked meanwhile, and the counts shown
+    are the database's."""
+    context = make_context(services, world.operator, inline=False)
+    try:
+        workspace = make_workspace(context)
+        qtbot.waitUntil(lambda: Queue.NEW in workspace.queue_model.counts(), timeout=5000)
+        context.ops.wait(5000)  # the first count read is done
+        before = workspace.queue_model.counts()[Queue.NEW]
+        queries = services.queries
+        original = queries.counts_since
+        running, most, calls = [0], [0], [0]
+        release = threading.Event()
+        guard = threading.Lock()
+
+        def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+            with guard:
+                running[0] += 1
+                calls[0] += 1
+                most[0] = max(most[0], running[0])
+            release.wait(5)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                with guard:
+                    running[0] -= 1
+
+        queries.counts_since = slow  # type: ignore[method-assign]
+        try:
+            world.arrive()  # another workstation's arrival: the counts must come to show it
+            for _ in range(6):
+                workspace.on_tick()
+            qtbot.wait(100)
+            assert most[0] == 1 and calls[0] == 1, "a count read started while one was running"
+            release.set()
+            qtbot.waitUntil(lambda: workspace.queue_model.counts()[Queue.NEW] == before + 1, timeout=5000)
+            context.ops.wait(5000)
+            assert most[0] == 1 and calls[0] == 2  # the asked-again read, once
+        finally:
+            queries.counts_since = original  # type: ignore[method-assign]
+            release.set()
+    finally:
+        context.ops.shutdown(5000)
+
+
+def test_counts_read_from_counts_no_longer_trusted_are_read_whole_again(
+    qtbot, make_workspace, services: AppServices, world: World
+) -> None:
+    """A change of unknown scope while a count read runs: that read (from the old counts) is not
+    shown, and the one after it counts everything."""
+    context = make_context(services, world.operator, inline=False)
+    try:
+        workspace = make_workspace(context)
+        qtbot.waitUntil(lambda: Queue.NEW in workspace.queue_model.counts(), timeout=5000)
+        context.ops.wait(5000)
+        before = workspace.queue_model.counts()[Queue.NEW]
+        queries = services.queries
+        original = queries.counts_since
+        bases: list[object] = []
+        release = threading.Event()
+
+        def slow(state, *args, **kwargs):  # type: ignore[no-untyped-def]
+            bases.append(state)
+            release.wait(5)
+            return original(state, *args, **kwargs)
+
+        queries.counts_since = slow  # type: ignore[method-assign]
+        try:
+            workspace.on_tick()  # a read from the counts shown
+            qtbot.waitUntil(lambda: len(bases) == 1, timeout=5000)
+            world.arrive()
+            workspace.apply_changes(Changes.all())  # unknown scope: count whole
+            release.set()
+            context.ops.wait(5000)
+            assert bases[0] is not None and bases[-1] is None
+            assert workspace.queue_model.counts()[Queue.NEW] == before + 1
+        finally:
+            queries.counts_since = original  # type: ignore[method-assign]
+            release.set()
+    finally:
+        context.ops.shutdown(5000)
