@@ -950,25 +950,23 @@ class QuestionAnalyzer:
                 "оговорки) оно вряд ли отвечает на вопрос."
             )
             return replace(verdict, covered=False, confidence=0.65, reason=reason)
+        # What the sentence leaves out besides the answer type itself («у дома 45»), for the reason.
+        named_missing = bool(verdict.missing) and verdict.missing != (_TYPE_NAMES[question.expected],)
+        unnamed = " (в нём не названы " + ", ".join(verdict.missing) + ")" if named_missing else ""
         if p >= t and evidence is not None:
             # The rules and the combiner disagree: passed, but always shown «проверьте» with the sentence.
-            reason = "Предложение по смыслу похоже на ответ, хотя правила его не распознали"
-            if verdict.missing and verdict.missing != (_TYPE_NAMES[question.expected],):
-                reason += " (в нём не названы " + ", ".join(verdict.missing) + ")"
+            reason = "Предложение по смыслу похоже на ответ, хотя правила его не распознали" + unnamed
             return replace(verdict, covered=True, answer=evidence, confidence=0.6, reason=reason + ".")
         if p >= SOFT_PASS and row.get("s_soft_own", 0.0) >= SOFT_FOCUS and evidence is not None:
             # About the question's own matter and nearly an answer: passed, shown «проверьте» — a false
             # send-back of a complete draft costs more than a second look (session 5).
-            reason = "Предложение о том же предмете, возможно, отвечает на вопрос — проверьте"
-            if verdict.missing and verdict.missing != (_TYPE_NAMES[question.expected],):
-                reason += " (в нём не названы " + ", ".join(verdict.missing) + ")"
+            reason = "Предложение о том же предмете, возможно, отвечает на вопрос — проверьте" + unnamed
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason + ".")
-        named_missing = bool(verdict.missing) and verdict.missing != (_TYPE_NAMES[question.expected],)
         if (
             question.expected == TIME
             and p >= TERM_PASS
             and row.get("s_time_future", 0.0) >= 1.0
-            and not named_missing  # «у дома 45» not repeated: the term may be another house's
+            and not unnamed  # «у дома 45» not repeated: the term may be another house's
             and evidence is not None
         ):
             # A promised action with its term, in other words than the question's: the reviewer checks
@@ -1244,9 +1242,8 @@ class QuestionAnalyzer:
                 " и называет срок." if question.conditional else "."
             )
         if expected == WHERE_TO_GO:
-            return self._tells_where(
-                text
-            ), "Ответ называет, куда обратиться автору (адрес, телефон или сайт)."
+            told = self._tells_where(text)
+            return told, "Ответ называет, куда обратиться автору (адрес, телефон или сайт)."
         detector = {
             TIME: self._has_time,
             NUMBER: _has_number,
