@@ -682,14 +682,19 @@ class MessageTableModel(QAbstractTableModel):
         if not 0 <= column < len(Column):
             return
         self._sort = (Column(column), order)
+        key, descending = _sort_key(Column(column)), order == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        ids = [(p, self._rows[p.row()].id) for p in persistent if p.isValid()]
-        self._rows.sort(key=_sort_key(Column(column)), reverse=order == Qt.SortOrder.DescendingOrder)
-        if ids:
-            position = {r.id: n for n, r in enumerate(self._rows)}
+        moved = [(p, self._rows[p.row()]) for p in self.persistentIndexList() if p.isValid()]
+        self._rows.sort(key=key, reverse=descending)
+        if moved:
+            # The selection's few rows found by binary search in the sorted rows (a map of every
+            # row's new place was 24 ms of a 100,000-row header click on the UI thread, issue 17).
+            found: dict[int, int] = {}
+            for _index, row in moved:
+                if row.id not in found:
+                    found[row.id] = _find(self._rows, row, key, descending)
             self.changePersistentIndexList(
-                [p for p, _ in ids], [self.index(position[i], p.column()) for p, i in ids]
+                [p for p, _ in moved], [self.index(found[r.id], p.column()) for p, r in moved]
             )
         self.layoutChanged.emit()
 

@@ -312,3 +312,25 @@ def test_tooltips_of_hostile_text_are_shown_literally(qapp) -> None:
     tip = model.index(0, Column.TEXT).data(Qt.ItemDataRole.ToolTipRole)
     assert "&lt;b&gt;жирный&lt;/b&gt; &lt;img src=x&gt;" in tip and "<b>" not in tip
     assert "&lt;i&gt;Хакер&lt;/i&gt;" in model.index(0, Column.AUTHOR).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_header_click_keeps_the_selected_message_selected(qtbot) -> None:
+    """Sorting by another column moves the rows; the selection (and the current row) follow the
+    message, not the row number."""
+    rows = synthetic_rows(500)
+    model = make_model(Clock(msk(2026, 5, 12, 10, 0)))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    model.set_rows(rows)
+    view.selectRow(321)
+    chosen = model.rows()[321].id
+    for column, order in (
+        (Column.AUTHOR, Qt.SortOrder.DescendingOrder),
+        (Column.PLATFORM, Qt.SortOrder.AscendingOrder),
+    ):
+        model.sort(column, order)
+        selected = [model.rows()[i.row()].id for i in view.selectionModel().selectedRows()]
+        assert selected == [chosen]
+        assert model.rows()[view.currentIndex().row()].id == chosen
+    assert [r.id for r in model.rows()] == [r.id for r in sorted(rows, key=lambda r: (r.platform, r.id))]
