@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
+from desktop_app.heap import settle_heap
 from desktop_app.models.entities import Presence
 from desktop_app.services.bootstrap import AppServices
 from desktop_app.views.context import AppSignals
@@ -117,38 +121,43 @@ def test_the_demo_login_list_names_the_executors_departments(
     dialog.reject()
 
 
-def test_a_change_of_user_lets_the_previous_users_frozen_cycles_be_collected(
-    qtbot, services: AppServices, world: World
-) -> None:
-    """A queue load freezes the heap (issue 17); after a log-out the old session's cycles must go."""
-    import gc
-    import weakref
+class _Holder:
+    """A user's state held in a reference cycle (freed only by the cyclic collector)."""
 
-    from desktop_app.heap import settle_heap
 
-    class Holder:
-        pass
+def _cycle() -> weakref.ref[_Holder]:
+    held = _Holder()
+    held.me = held  # type: ignore[attr-defined]
+    return weakref.ref(held)
 
+
+def _operator_window(qtbot, services: AppServices) -> tuple[DeskSession, MainWindow]:
     ops = Operations(services.changes)
     session = DeskSession(services, ops, AppSignals(), watch_changes=False, maximize=False)
     login = session.show_login()
     qtbot.addWidget(login)
     _log_in(qtbot, login, "operator")
-    window = session.window
-    assert window is not None
+    assert session.window is not None
     ops.wait()
-    cycle = Holder()
-    cycle.me = cycle  # type: ignore[attr-defined]  # the previous user's state, held in a cycle
-    gone = weakref.ref(cycle)
+    return session, session.window
+
+
+def _log_out(qtbot, session: DeskSession, window: MainWindow) -> None:
+    window.logout_action.trigger()
+    if session.login is not None:
+        qtbot.addWidget(session.login)
+
+
+def test_a_change_of_user_lets_the_previous_users_frozen_cycles_be_collected(
+    qtbot, services: AppServices, world: World
+) -> None:
+    """A queue load freezes the heap (issue 17); after a log-out the old session's cycles must go."""
+    session, window = _operator_window(qtbot, services)
+    gone = _cycle()  # the previous user's state
     settle_heap()
-    del cycle
-    try:
-        window.logout_action.trigger()
-        assert gone() is None  # the log-out itself collected it
-        assert gc.get_freeze_count() > 0  # and settled what stays again
-    finally:
-        if session.login is not None:
-            qtbot.addWidget(session.login)
+    _log_out(qtbot, session, window)
+    assert gone() is None  # the log-out itself collected it
+    assert gc.get_freeze_count() > 0  # and settled what stays again
 
 
 def test_a_log_out_leaves_what_was_settled_before_the_log_in_settled(
@@ -156,34 +165,10 @@ def test_a_log_out_leaves_what_was_settled_before_the_log_in_settled(
 ) -> None:
     """Nothing settled during the session: the log-out's collection frees the user's own cycles
     without giving the whole heap back to the collector (one full walk at each change of user)."""
-    import weakref
-
-    from desktop_app.heap import settle_heap
-
-    class Holder:
-        pass
-
-    before = Holder()
-    before.me = before  # type: ignore[attr-defined]  # settled before the session began
-    kept = weakref.ref(before)
+    kept = _cycle()  # settled before the session began
     settle_heap()
-    del before
-    ops = Operations(services.changes)
-    session = DeskSession(services, ops, AppSignals(), watch_changes=False, maximize=False)
-    login = session.show_login()
-    qtbot.addWidget(login)
-    _log_in(qtbot, login, "operator")
-    window = session.window
-    assert window is not None
-    ops.wait()
-    cycle = Holder()
-    cycle.me = cycle  # type: ignore[attr-defined]  # the user's state, made during the session
-    gone = weakref.ref(cycle)
-    del cycle
-    try:
-        window.logout_action.trigger()
-        assert gone() is None
-        assert kept() is not None  # the heap was not unfrozen
-    finally:
-        if session.login is not None:
-            qtbot.addWidget(session.login)
+    session, window = _operator_window(qtbot, services)
+    gone = _cycle()  # the user's state, made during the session
+    _log_out(qtbot, session, window)
+    assert gone() is None
+    assert kept() is not None  # the heap was not unfrozen
