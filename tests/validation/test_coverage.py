@@ -286,12 +286,6 @@ MECHANISMS = [
 ]
 
 
-@pytest.mark.parametrize(("message", "draft", "covered"), MECHANISMS)
-def test_general_mechanisms_decide_the_last_question(analyzer, message, draft, covered) -> None:
-    item = _items(analyzer, message, draft)[-1]
-    assert item.covered is covered, (item.text, item.reason, item.evidence)
-
-
 def test_a_tie_between_a_neuter_noun_and_the_adjective_goes_to_the_adjective() -> None:
     from desktop_app.domain.validation.language import lemma
 
@@ -368,8 +362,8 @@ SESSION5 = [
 ]
 
 
-@pytest.mark.parametrize(("message", "draft", "covered"), SESSION5)
-def test_session5_mechanisms_decide_the_last_question(analyzer, message, draft, covered) -> None:
+@pytest.mark.parametrize(("message", "draft", "covered"), MECHANISMS + SESSION5)
+def test_general_mechanisms_decide_the_last_question(analyzer, message, draft, covered) -> None:
     item = _items(analyzer, message, draft)[-1]
     assert item.covered is covered, (item.text, item.reason, item.evidence)
 
