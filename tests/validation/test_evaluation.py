@@ -20,25 +20,23 @@ from tests.validation.evaluation import (
 
 # figure: minimum on the whole development part (all writers' pairs: docs/VALIDATION.md gives the
 # figures per subset; a bar on the subset the analyzer fits best would hide over-fitting). Reset at the
-# start of session 5 when session 4's held-out part (seen2026c, 161 pairs by a fourth writer, 0.66
-# verdict accuracy) joined dev and the combiner was refitted on all four writers (whole dev 0.794 /
-# 0.772 / 0.221); then set by session 5's analyzer, chosen by leave-one-writer-out (four rotations):
-# whole dev 0.840 / 0.737 / 0.139, bars 1-2 points below. The named bar is lower than at the start of
-# the session: the soft and term passes show near answers about the question's own matter «проверьте» instead of
-# sending the draft back (false send-back is the costlier error), and the evaluation counts those as
-# not named — docs/VALIDATION.md.
+# start of each session whose held-out part joins dev: session 5 (seen2026c, a fourth writer) took whole
+# dev to 0.794 / 0.772 / 0.221, session 5's analyzer to 0.840 / 0.737 / 0.139; session 6 (seen2026d and
+# seen2026e, session 5's two held-out writers, 0.719 verdict accuracy when measured once) took it to
+# 0.816 / 0.729 / 0.166 with the combiner refitted on all six writers. Bars 1-2 points below.
 BARS = {
-    "coverage_verdict_accuracy": 0.82,
-    "unanswered_named_rate": 0.72,
+    "coverage_verdict_accuracy": 0.80,
+    "unanswered_named_rate": 0.71,
     "greeting_accuracy": 0.95,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.16
+MAX_FALSE_SEND_BACK = 0.18
 # Per hint (whole dev): 0.95 while dev held three writers; seen2026c's false hints (formal_reply 3 of 6,
 # works_done_no_photo 7 of 12) brought the whole part to 0.882 and 0.794; works_done_no_photo 0.871 after
-# unfinished works stopped counting as done (4 of seen2026c's 9 shown are still false: docs).
-MIN_HINT_PRECISION = {"formal_reply": 0.87, "works_done_no_photo": 0.86}
+# unfinished works stopped counting as done (4 of seen2026c's 9 shown are still false: docs); 0.829 when
+# seen2026d and seen2026e joined (3 more false of their 10 shown).
+MIN_HINT_PRECISION = {"formal_reply": 0.87, "works_done_no_photo": 0.82}
 DEFAULT_HINT_PRECISION = 0.95
 
 
@@ -156,7 +154,11 @@ def test_cross_writer_fits_on_the_other_writers_and_scores_the_one_left_out(
     prefixes = {"original": "", **evaluation.SUBSET_PREFIXES}
     # Pairs are picked by id (seen2026 kept its session-2 ids, ``heldout-…``), written under the
     # file prefix that makes them that writer's.
-    ids = {"original": None, "seen2026": "heldout-", "seen2026b": "seen2026b-", "seen2026c": "seen2026c-"}
+    ids = {
+        "original": None,
+        "seen2026": "heldout-",
+        **{name: f"{name}-" for name in ("seen2026b", "seen2026c", "seen2026d", "seen2026e")},
+    }
     for name, prefix in prefixes.items():
         start = ids[name]
         mine = [
@@ -173,14 +175,15 @@ def test_cross_writer_fits_on_the_other_writers_and_scores_the_one_left_out(
     assert evaluation.main(["--coverage-only", "--cross-writer"]) == 0
     assert load_default_model() == shipped
     out = capsys.readouterr().out
-    for held in ("original", "seen2026", "seen2026b", "seen2026c"):
+    for held in prefixes:
         assert f"{held} [rules]: coverage_verdict_accuracy" in out
         assert f"{held} [combined]: coverage_verdict_accuracy" in out
 
 
 def test_every_dev_file_belongs_to_exactly_one_writer() -> None:
     # The subsets partition the dev part (no pair scored twice or never), and the former held-out part
-    # of session 4 is its own writer (``seen2026c``), with its ids renamed from ``heldout4-``.
+    # of session 4 is its own writer (``seen2026c``), with its ids renamed from ``heldout4-``, and so
+    # are session 5's two writers (``seen2026d`` and ``seen2026e``, from ``heldout5a-``/``heldout5b-``).
     from tests.validation.evaluation import SUBSETS
 
     pairs = load_part("dev")
@@ -191,3 +194,8 @@ def test_every_dev_file_belongs_to_exactly_one_writer() -> None:
     assert len(fourth) == 161
     assert all(p.id.startswith("seen2026c-") for p in fourth)
     assert not any(p.id.startswith("heldout4-") for p in pairs)
+    for name, count in (("seen2026d", 81), ("seen2026e", 80)):
+        theirs = [p for p in pairs if SUBSETS[name](p)]
+        assert len(theirs) == count
+        assert all(p.id.startswith(f"{name}-") for p in theirs)
+    assert not any(p.id.startswith(("heldout5a-", "heldout5b-")) for p in pairs)
