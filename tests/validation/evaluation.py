@@ -524,6 +524,14 @@ def _print_cross_writer(results: dict[str, dict[str, PartResult]]) -> None:
             figures = result.figures()
             line = ", ".join(f"{k} {figures[k]}" for k in keys)
             print(f"{held} [{label}]: {line}; by_trap {figures['by_trap']}")
+    # The figure changes are chosen by (docs/VALIDATION.md): mean and worst rotation of each run.
+    for label in ("rules", "combined"):
+        figures = [runs[label].figures() for runs in results.values() if label in runs]
+        if not figures:
+            continue
+        summary = ", ".join(f"{k} {sum(f[k] for f in figures) / len(figures):.3f}" for k in keys[:3])
+        worst = min(f["coverage_verdict_accuracy"] for f in figures)
+        print(f"mean [{label}]: {summary}; worst coverage_verdict_accuracy {worst:.3f}")
 
 
 class NoSpelling:
