@@ -116,6 +116,10 @@ class GreetingChecker:
             if text and fold(_first_word(text)) in self._address_words:
                 # «Уважаемая Мария!» opens the answer: an address is a greeting too.
                 return tuple(self._check_address(text, 0, author, greeting="Здравствуйте"))
+            if self._name_then_greeting(text, author):
+                # «Диана, здравствуйте!»: the name first, then the greeting (in lower case after the comma)
+                # — a usual Russian opening; the name is still checked like any other (R7 (1)).
+                return tuple(self._check_address(text, 0, author, greeting="Здравствуйте"))
             return (Issue("missing_greeting", texts.MISSING_GREETING),)
         issues: list[Issue] = []
         greeting = found.group("g")
@@ -124,6 +128,23 @@ class GreetingChecker:
             issues.append(Issue("lowercase_greeting", texts.LOWERCASE_GREETING.format(expected=expected)))
         issues.extend(self._check_address(text, found.end(), author, greeting=greeting))
         return tuple(issues)
+
+    def _name_then_greeting(self, text: str, author: AuthorName) -> bool:
+        """«Мария, добрый день!», «Мария Ивановна, здравствуйте»: a name, a comma, then a greeting.
+
+        Only a real name counts (a first name, or the author's own): «Спасибо, здравствуйте» or «Ваше
+        обращение, добрый день» open with no address and stay a missing greeting."""
+        head = re.match(r"([^,!.?;:\n]{2,60}),[ \t]*", text)
+        if head is None or self._greeting_re.match(text, head.end()) is None:
+            return False
+        address = self._parse_address(head.group(1))
+        words = head.group(1).split()
+        if not address.names or len(address.names) + bool(address.address_word) != len(words):
+            return False
+        first = address.names[0]
+        return _is_first_name(first, self.names) or bool(
+            author.first and self.names.equivalent(first, author.first)
+        )
 
     def _check_address(self, text: str, position: int, author: AuthorName, greeting: str) -> list[Issue]:
         issues: list[Issue] = []

@@ -167,7 +167,11 @@ _INSTITUTION = re.compile(
 )
 # A person by name and patronymic («мастеру Сергею Николаевичу Белову») — not the author in the greeting.
 _PERSON = re.compile(r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|инична)\w*\b")
-_GREETING_HEAD = re.compile(r"(?i)^(?:здравствуй\w*|добр\w+\s+(?:день|утро|вечер)|уважаем\w+)[^!?.]*!")
+# «Диана, здравствуйте!»: the author's name may come before the greeting.
+_NAME_FIRST = r"(?:[А-ЯЁ][а-яё]+(?:\s+[А-ЯЁ][а-яё]+)?,\s*)?"
+_GREETING_HEAD = re.compile(
+    r"(?i)^" + _NAME_FIRST + r"(?:здравствуй\w*|добр\w+\s+(?:день|утро|вечер)|уважаем\w+)[^!?.]*!"
+)
 # An address the citizen can go to: «ул. Республики, 61», «на Парковой, 4», «улица Мира, д. 5».
 # A direct answer to a yes/no question: «Да, это законно: …», «Нет, …».
 _YES_NO = re.compile(r"^(?:да|нет)\b\s*[,:—-]", re.IGNORECASE)
@@ -277,7 +281,9 @@ _CLOSING = re.compile(
     r"^(?:спасибо|благодарим|с\s+уважением|приносим\s+извинения|извините|хорошего|всего\s+доброго)",
     re.IGNORECASE,
 )
-_GREETING = re.compile(r"^(?:здравствуй\w*|добр\w+\s+(?:день|утро|вечер)|уважаем\w+)", re.IGNORECASE)
+_GREETING = re.compile(
+    r"^" + _NAME_FIRST + r"(?:здравствуй\w*|добр\w+\s+(?:день|утро|вечер)|уважаем\w+)", re.IGNORECASE
+)
 
 _ACT_WORD = (
     r"(?:федеральн\w+\s+закон\w*|закон\w*|постановлени\w+|приказ\w*|распоряжени\w+|указ\w*|кодекс\w*|"

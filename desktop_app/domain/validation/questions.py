@@ -1078,7 +1078,10 @@ class QuestionAnalyzer:
         if _ASKS_AUTHOR_RE.search(text):
             return True  # «Уточните, пожалуйста, адрес…»: a request for details answers nothing yet
         words = [t for t in tokenize(text) if t.is_word]
-        return len(words) <= 4 and bool(re.match(r"(?i)(здравствуй|добр(ый|ое|ого)|уважаем)", text))
+        # «Здравствуйте, Диана!» and «Диана, здравствуйте!» alike.
+        return len(words) <= 4 and bool(
+            re.match(r"(?i)(?:[а-яё]+(?:\s+[а-яё]+)?,\s*)?(?:здравствуй|добр(ый|ое|ого)|уважаем)", text)
+        )
 
     def _cover(
         self,
