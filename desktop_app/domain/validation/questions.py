@@ -250,6 +250,11 @@ SOFT_FOCUS = 0.7
 # «Когда …?» sent back although the best sentence promises an action with its term (``s_time_future``)
 # and the combiner gives it at least this: passed, shown «проверьте» — is it the same action? (session 5)
 TERM_PASS = 0.25
+# «Почему …?» sent back although the best sentence states a cause in a clause the rules take for the
+# question's (``s_supplies``: «причиной стало …», «из-за …», «…, чтобы …») and the combiner gives it at
+# least this: a cause is told in other words than the complaint far more often than a cause of something
+# else is offered (session 6) — passed, shown «проверьте».
+CAUSE_PASS = 0.4
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
@@ -850,13 +855,15 @@ class QuestionAnalyzer:
             # апреле»): what a «когда?» answer in other words looks like, while a date of another matter
             # is mostly a past one («проверку провели 3 марта», «ремонт начат 1 сентября»).
             timed = [
-                (head, fragment)
-                for _a, _b, _lemmas, head, fragment in (window.clauses or ((0, 0, frozenset(), "", text),))
+                (head, fragment, lemmas)
+                for _a, _b, lemmas, head, fragment in (window.clauses or ((0, 0, window.lemmas, "", text),))
                 if self._has_time(_strip_hedges(fragment, predicate))
             ]
-            f["s_time_future"] = float(any(_has_future(fragment) for _head, fragment in timed))
+            f["s_time_future"] = float(any(_has_future(fragment) for _head, fragment, _l in timed))
             # The only term is a paper's («решение принято 20 апреля», «заявка зарегистрирована …»).
-            f["s_time_paper"] = float(bool(timed) and all(_PAPER_HEAD_RE.match(head) for head, _f in timed))
+            f["s_time_paper"] = float(
+                bool(timed) and all(_PAPER_HEAD_RE.match(head) for head, _f, _l in timed)
+            )
 
             # Hard gates, not learned: «когда?» and «успеют ли до …?» need a term in the sentence, «куда
             # обращаться?» a contact — the issue's traps; measured not to cost transfer (docs).
@@ -962,6 +969,15 @@ class QuestionAnalyzer:
             # send-back of a complete draft costs more than a second look (session 5).
             reason = "Предложение о том же предмете, возможно, отвечает на вопрос — проверьте" + unnamed
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason + ".")
+        if (
+            question.expected == CAUSE
+            and p >= CAUSE_PASS
+            and row.get("s_supplies", 0.0) >= 1.0
+            and evidence is not None
+            and not _NORM_REFERENCE_RE.search(evidence.text)  # a norm recited is no cause (an «отписка»)
+        ):
+            reason = "Предложение называет причину другими словами, чем вопрос, — проверьте, что это причина того, о чём спрашивают."
+            return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason)
         if (
             question.expected == TIME
             and p >= TERM_PASS
@@ -1319,6 +1335,14 @@ class QuestionAnalyzer:
                 )
                 if not authorised:
                     continue
+            if (
+                expected == TIME
+                and check_predicate
+                and self._other_matter(objects, lemmas, window.lemmas, context, head, predicate)
+            ):
+                # «Когда отремонтируют лифт?» — «Капитальный ремонт кровли запланирован на 2027 год»: the
+                # same action on another thing (session 6; the wrong focus of issue 15).
+                continue
             local = self._gain(wanted, lemmas) > 0 if wanted else self._gain(context, lemmas) > 0
             if not local and not objects:
                 # «Включат до выходных?»: only a verb of its own — the matter is in the sentences before.
@@ -1352,6 +1376,34 @@ class QuestionAnalyzer:
                 }[expected]
                 return True, why
         return False, ""
+
+    def _other_matter(
+        self,
+        objects: set[str],
+        lemmas: frozenset[str],
+        window_lemmas: frozenset[str],
+        context: set[str],
+        head: str,
+        predicate: str | None,
+    ) -> bool:
+        """The clause names a thing of its own and none of the question's things: another matter.
+
+        Only nouns count on either side («лифт» against «кровля»), the window may name the question's
+        thing for the clause («Лифт осмотрен. Ремонт проведут 5 декабря.»), and words of the message's
+        topic or of "the works" («работы», «подрядчик») are not another matter."""
+        wanted = {w for w in objects if _is_noun(w)}
+        if not wanted or self._gain(wanted, window_lemmas) > 0:
+            return False
+        topic = frozenset(context | ({predicate} if predicate else set()))
+        return any(
+            _is_noun(w)
+            and w != head
+            and w not in self.work_nouns
+            and w not in self.generic
+            and w not in self.time_markers
+            and self._gain({w}, topic) <= 0
+            for w in lemmas
+        )
 
     def _works_term(self, window: _Window, predicate: str | None) -> bool:
         """«Работы будут завершены до 1 марта» after a sentence on the matter: a promised term of "the
@@ -1563,6 +1615,13 @@ def _trim_end(text: str, cut: int) -> int:
         r"(?:[,;]?\s*(?:и|а|или|также|и\s+также|а\s+также|ну\s+и)?\s*)$", text[:cut], re.IGNORECASE
     )
     return match.start() if match else cut
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_noun(word: str) -> bool:
+    """Whether a lemma reads first as a noun («лифт», «кровля»; not «отремонтировать», «новый»)."""
+    found = parses(word)
+    return bool(found) and found[0].tag.POS == "NOUN"
 
 
 def _has_number(text: str) -> bool:
