@@ -375,6 +375,18 @@ SESSION6 = [
         True,
         id="same-action-same-thing",
     ),
+    pytest.param(  # the term of our reply is not the action's
+        "В подвале дома 3 на Луговой течёт труба. Когда заменят трубу?",
+        "Срок замены трубы определят по итогам осмотра, окончательный ответ мы дадим до 12 декабря.",
+        False,
+        id="reply-term-is-no-term",
+    ),
+    pytest.param(  # guard: the action's own term beside a promise to reply
+        "В подвале дома 3 на Луговой течёт труба. Когда заменят трубу?",
+        "Трубу в подвале дома 3 заменят до 12 декабря, письменный ответ направим по почте.",
+        True,
+        id="action-term-beside-reply",
+    ),
 ]
 
 
