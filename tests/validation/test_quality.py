@@ -312,3 +312,23 @@ def test_works_done_is_not_a_step_of_works_still_to_be_finished(draft: str) -> N
     # The result the author waits for is still to come (a completion promised or delayed in the same
     # sentence): there is nothing final to show yet, so no photo is asked for.
     assert "works_done_no_photo" not in codes(draft)
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        # a temporary measure, the works themselves promised in the same sentence (session 6)
+        "Здравствуйте, Ирина! Провал у дома 9 огорожен, люк будет заменён до пятницы.",
+        # a tally of the year or a fact of an earlier year: background, not what was done for the author
+        "Здравствуйте, Ирина! В 2025 году подрядчиком высажено 140 деревьев.",
+        "Здравствуйте, Ирина! Светофор на этом перекрёстке установлен в 2023 году.",
+    ],
+)
+def test_works_done_is_not_a_step_with_the_rest_promised_nor_background(draft: str) -> None:
+    assert "works_done_no_photo" not in codes(draft)
+
+
+def test_works_done_beside_a_promise_of_something_else_in_another_sentence_is_still_done() -> None:
+    # Guard: the promise must be in the same sentence; a finished job reported on its own keeps the hint.
+    draft = "Здравствуйте, Ирина! Провал у дома 9 засыпан и заасфальтирован. Разметку нанесут весной."
+    assert "works_done_no_photo" in codes(draft)

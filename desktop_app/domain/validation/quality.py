@@ -336,6 +336,9 @@ _UNFINISHED = re.compile(
     r"\b(?:будет|будут)\s+(?:\w+\s+)?(?:заверш|законч|восс?тановл|возобновл|оконч)\w*|"
     r"\b(?:заверш|законч|восс?танов|возобнов)(?:ит|ат|ят)\b|\bзадерж(?:ал|ива|ат|ан)\w*|\bпродолжа\w+"
 )
+# A year's tally or a fact of an earlier year («в 2024 году установлен», «ежегодно … в 2026 году отловлено 312
+# собак»): background to the answer, not the works the author is told were done (session 6).
+_BACKGROUND = re.compile(r"\bв\s+20\d\d\s+году\b|\bежегодно\b|\bза\s+(?:прошлый|этот|текущий)\s+год\b")
 # What «проведены/произведены/осуществлены …» must be about to be works: «проведён ремонт», «произведена замена».
 _WORK_NOUN = re.compile(
     r"\b(?:работ|ремонт|замен|уборк|покос|очистк|вывоз|обрезк|спил|отсыпк|подсыпк|установк|асфальтировани|монтаж|"
@@ -644,12 +647,33 @@ def _participle_chain(text: str) -> bool:
     return count >= 3
 
 
+_TEMPORARY = re.compile(r"(?i)\b(?:огорож|огражд|обозначен|временн)\w*")
+
+
+def _promises_the_rest(text: str) -> bool:
+    """«Колодец огорожен, крышка будет установлена до 4 сентября»: a temporary measure taken and the works
+    themselves promised in the same sentence («будет/будут» + a short passive participle) — nothing final
+    to photograph yet. A finished job beside a promised remainder («Дерево распилено и вывезено, пень будет
+    выкорчеван весной») still is one."""
+    if not _TEMPORARY.search(text):
+        return False
+    words = [t.text for t in tokenize(text) if t.is_word]
+    for index, word in enumerate(words[:-1]):
+        if fold(word) in {"будет", "будут"}:
+            for following in words[index + 1 : index + 3]:
+                if any({"PRTS", "pssv"} <= set(p.tag.grammemes) for p in parses(following)[:2]):
+                    return True
+    return False
+
+
 def _works_done(text: str) -> bool:
     """«Работы выполнены», «яма засыпана», «подрядчик заменил светильник»: completed works, not a promise."""
     folded = fold(text)
     if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded) or _NOT_WORKS.search(folded):
         return False
-    if _UNFINISHED.search(folded):
+    if _UNFINISHED.search(folded) or _BACKGROUND.search(folded):
+        return False
+    if _promises_the_rest(text):
         return False
     previous, future = "", False
     for token in tokenize(text):
