@@ -573,14 +573,20 @@ def test_a_cause_told_in_other_words_passes_shown_for_review(analyzer) -> None:
     import math
 
     from desktop_app.domain.validation.coverage_model import CoverageModel
-    from desktop_app.domain.validation.questions import CAUSE_PASS
 
     names = ("s_supplies",)
-    for score, supplies, covered in ((0.45, 1.0, True), (0.45, 0.0, False), (0.3, 1.0, False)):
+    # A sentence strongly about the matter itself (s_topic 0.8) with no cause word passes from 0.2 on.
+    for score, supplies, topic, covered in (
+        (0.45, 1.0, 0.0, True),
+        (0.45, 0.0, 0.0, False),
+        (0.3, 1.0, 0.0, False),
+        (0.25, 0.0, 0.8, True),
+        (0.25, 0.0, 0.5, False),
+        (0.15, 0.0, 0.8, False),
+    ):
         constant = CoverageModel(
             names, (0.0,), (1.0,), (0.0,), math.log(score / (1 - score)), 0.5, level="sentence"
         )
-        assert (constant.probability({}) >= CAUSE_PASS) is (score > 0.4)
         message = "Почему уже неделю в подвале дома 8 стоит вода?"
         draft = "Из-за прорыва магистрали на соседней улице грунтовые стоки подтопили технические помещения."
         saved, analyzer.model = analyzer.model, None
@@ -593,7 +599,12 @@ def test_a_cause_told_in_other_words_passes_shown_for_review(analyzer) -> None:
             verdict = analyzer._combine(
                 question,
                 _rule_verdict(rules, ("причина",)),
-                {**features, "_pairs": [(window, {**row, "s_supplies": supplies, "s_soft_own": 0.0})]},
+                {
+                    **features,
+                    "_pairs": [
+                        (window, {**row, "s_supplies": supplies, "s_topic": topic, "s_soft_own": 0.0})
+                    ],
+                },
             )
             assert verdict.covered is covered
             if covered:

@@ -265,6 +265,11 @@ MISSING_MARGIN = 0.1
 # least this: a cause is told in other words than the complaint far more often than a cause of something
 # else is offered (session 6) — passed, shown «проверьте».
 CAUSE_PASS = 0.4
+# … and so is one whose best sentence is strongly about the matter itself (``s_topic`` ≥ ``CAUSE_TOPIC``)
+# with ``p`` ≥ ``CAUSE_TOPIC_PASS``: an explanation with no cause word («площадки покрылись наледью, …
+# находиться на улице небезопасно») — session 6, leave-one-writer-out (docs).
+CAUSE_TOPIC = 0.7
+CAUSE_TOPIC_PASS = 0.2
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
@@ -981,12 +986,14 @@ class QuestionAnalyzer:
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason + ".")
         if (
             question.expected == CAUSE
-            and p >= CAUSE_PASS
-            and row.get("s_supplies", 0.0) >= 1.0
+            and (
+                (p >= CAUSE_PASS and row.get("s_supplies", 0.0) >= 1.0)
+                or (p >= CAUSE_TOPIC_PASS and row.get("s_topic", 0.0) >= CAUSE_TOPIC)
+            )
             and evidence is not None
             and not _NORM_REFERENCE_RE.search(evidence.text)  # a norm recited is no cause (an «отписка»)
         ):
-            reason = "Предложение называет причину другими словами, чем вопрос, — проверьте, что это причина того, о чём спрашивают."
+            reason = "Предложение, возможно, объясняет причину другими словами, чем вопрос, — проверьте, что это причина того, о чём спрашивают."
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason)
         if (
             question.expected == TIME
