@@ -24,16 +24,16 @@ from tests.validation.evaluation import (
 # dev to 0.794 / 0.772 / 0.221, session 5's analyzer to 0.840 / 0.737 / 0.139; session 6 (seen2026d and
 # seen2026e, session 5's two held-out writers, 0.719 verdict accuracy when measured once) took it to
 # 0.816 / 0.729 / 0.166 with the combiner refitted on all six writers, and session 6's changes (chosen by
-# leave-one-writer-out, docs) to 0.820 / 0.740 / 0.163. Bars 1-2 points below. Greeting accuracy 0.988 ->
+# leave-one-writer-out, docs) to 0.826 / 0.737 / 0.149. Bars 1-2 points below. Greeting accuracy 0.988 ->
 # 0.999 once «Диана, здравствуйте!» counted as a greeting (session 6): bar 0.95 -> 0.98.
 BARS = {
-    "coverage_verdict_accuracy": 0.80,
+    "coverage_verdict_accuracy": 0.81,
     "unanswered_named_rate": 0.72,
     "greeting_accuracy": 0.98,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.175
+MAX_FALSE_SEND_BACK = 0.165
 # Per hint (whole dev): 0.95 while dev held three writers; seen2026c's false hints (formal_reply 3 of 6,
 # works_done_no_photo 7 of 12) brought the whole part to 0.882 and 0.794; works_done_no_photo 0.871 after
 # unfinished works stopped counting as done (4 of seen2026c's 9 shown are still false: docs); 0.829 when
