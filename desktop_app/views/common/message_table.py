@@ -239,7 +239,7 @@ def _sorted(rows: list[MessageRow], key: Callable[[MessageRow], Any], descending
 
 
 SORT_IN_STEPS_ABOVE = 10_000  # rows: a bigger sort runs in steps between events (issue 17)
-_SORT_BUDGET = 0.008  # seconds of sorting steps per turn of the event loop
+_SORT_BUDGET = 0.005  # seconds of sorting steps per turn of the event loop
 _KEY_STEP = 2048  # rows whose keys are listed and sorted by one step
 _MERGE_STEP = 8192  # keys merged by one C call (a few milliseconds, datetime keys the slowest)
 _MAP_STEP = 8192  # sorted keys turned back into rows per step
