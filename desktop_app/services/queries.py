@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -277,21 +278,25 @@ def _rows(result: Any, departments: dict[int, str], dialect: str) -> list[Messag
     """``result``'s rows (a ``Result``, fetched a batch at a time) as queue rows."""
     time_of = _sqlite_time if dialect == "sqlite" else _native_time
     states, channels, first_line = _STATES, _CHANNELS, _first_line
+    # Issue 17 (memory at 100,000 rows): the platform, stage and budget codes are a handful of
+    # values, shared instead of one string per row and column, and a stage that started when the
+    # message arrived shares its instant (≈20 MB of the 400 MB budget).
+    shared = sys.intern
     return [
         MessageRow(
             r[0],
             r[1],
             r[2],
-            r[3],
+            shared(r[3]),
             channels[r[4]],
             r[5],
             first_line(r[6] or ""),
             departments.get(r[7], "") if r[7] else "",
             states[r[8]],
-            time_of(r[11]),  # type: ignore[arg-type]
-            r[9],
-            time_of(r[12]),
-            r[10],
+            (arrived := time_of(r[11])),  # type: ignore[arg-type]
+            shared(r[9]) if r[9] else r[9],
+            arrived if r[12] == r[11] else time_of(r[12]),
+            shared(r[10]) if r[10] else r[10],
             time_of(r[13]),
             time_of(r[14]),
             time_of(r[15]),

@@ -7,7 +7,7 @@ For each configuration prints spelling recall/precision over the project's 47 ea
 the first replacement and where it is among the first three.
 
 Configurations: ``<engine>.alone`` — the engine's matches and its own suggestion order, no rule pack, no
-organisation dictionary filter; ``<engine>.shipped`` — what the app runs: suggestions closest first, the
+organisation dictionary filter, no proper-name rule; ``<engine>.shipped`` — what the app runs: suggestions closest first, the
 organisation dictionary (for LanguageTool also its ignore list) and the rule pack on top. The shipped
 combination is ``languagetool.shipped`` where LanguageTool is installed (``engine = "auto"``).
 The LanguageTool server is started once, with the organisation dictionary as its ignore list, for both.
@@ -150,7 +150,9 @@ def configurations(engines: list[str]) -> tuple[dict[str, DraftValidator], list[
     opened: list[Proofreader] = []
     if "embedded" in engines:
         alone, shipped = EmbeddedProofreader(rerank=False), EmbeddedProofreader()
-        validators["embedded.alone"] = DraftValidator(alone, (), rule_pack=bare, vectors=None)
+        validators["embedded.alone"] = DraftValidator(
+            alone, (), rule_pack=bare, vectors=None, accept_proper_names=False
+        )
         validators["embedded.shipped"] = DraftValidator(shipped, words, vectors=None)
     if "languagetool" in engines and installed_languagetool_dir() and find_java():
         server = ManagedLanguageToolServer(
@@ -160,7 +162,9 @@ def configurations(engines: list[str]) -> tuple[dict[str, DraftValidator], list[
         alone_lt = RemoteLanguageToolProofreader(url, rerank=False, warm_up=True)
         shipped_lt = RemoteLanguageToolProofreader(url, warm_up=True)
         shipped_lt.close = lambda: (RemoteLanguageToolProofreader.close(shipped_lt), server.stop())  # type: ignore[method-assign]
-        validators["languagetool.alone"] = DraftValidator(alone_lt, (), rule_pack=bare, vectors=None)
+        validators["languagetool.alone"] = DraftValidator(
+            alone_lt, (), rule_pack=bare, vectors=None, accept_proper_names=False
+        )
         validators["languagetool.shipped"] = DraftValidator(shipped_lt, words, vectors=None)
         opened += [alone_lt, shipped_lt]
     return validators, opened

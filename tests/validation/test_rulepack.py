@@ -116,3 +116,31 @@ def test_dictionary_suppresses_only_spelling(validator) -> None:
 
         validator.set_dictionary_words(default_dictionary_words())
     assert not any(m.text == "Трубострой" for m in after.matches)
+
+
+def test_an_organisations_own_name_is_not_a_typo(validator) -> None:
+    # Issue 15: most words the speller flagged on the evaluation corpus were names of organisations,
+    # written as Russian writes them — in quotes, or after the legal form. A typo in an ordinary word
+    # next to them, or in quotes but not capitalised, is still found.
+    text = (
+        'Здравствуйте, Олег! Работы выполнит МУП «Трубострой», вывоз — ООО "Экотрансин", '
+        "подъезд обслуживает УК Домовичок. Ремонт запланирван на май, «работы выполнин» не писали."
+    )
+    flagged = {m.text for m in validator.check_spelling(text).matches}
+    assert not flagged & {"Трубострой", "Экотрансин", "Домовичок"}
+    assert {"запланирван", "выполнин"} <= flagged
+    plain = "Здравствуйте, Олег! Заявку передали в Трубострой."  # a name, but written like any word
+    assert "Трубострой" in {m.text for m in validator.check_spelling(plain).matches}
+
+
+def test_municipal_words_the_speller_lacks_are_accepted(validator) -> None:
+    # Terms of the trade that the Russian spellers do not know (resources/validation/municipal_vocabulary.txt),
+    # in their other forms too; a misspelling of one is still a typo.
+    text = (
+        "Здравствуйте, Олег! Дождеприёмные колодцы прочищены, противогололёдной смесью обработаны "
+        "тротуары, обращение принято дежурно-диспетчерской службой, оплата через паркомат. "
+        "Дождеприемнеки на улице Мира будут прочищены в пт."
+    )
+    flagged = {m.text for m in validator.check_spelling(text).matches}
+    assert not flagged & {"Дождеприёмные", "противогололёдной", "дежурно-диспетчерской", "паркомат", "пт"}
+    assert "Дождеприемнеки" in flagged

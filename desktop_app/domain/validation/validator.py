@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable, Sequence
 
 from desktop_app.domain.validation import texts
-from desktop_app.domain.validation.dictionary import OrganisationDictionary
+from desktop_app.domain.validation.dictionary import OrganisationDictionary, is_proper_name, proper_name_spans
 from desktop_app.domain.validation.format import FormatChecker
 from desktop_app.domain.validation.greeting import GreetingChecker
 from desktop_app.domain.validation.language import tokenize
@@ -79,9 +79,12 @@ class DraftValidator:
         vectors: WordVectors | object | None = _UNSET,
         syntax: SyntaxParser | object | None = _UNSET,
         quality: QualityAdvisor | None = None,
+        accept_proper_names: bool = True,
     ) -> None:
         self.proofreader = proofreader
         self.dictionary = OrganisationDictionary(dictionary_words)
+        # Capitalised words in quotes or after a legal form are names, not typos (``is_proper_name``).
+        self.accept_proper_names = accept_proper_names
         self.rule_pack = rule_pack or RulePack.default()
         self.format_checker = format_checker or FormatChecker()
         self.greeting_checker = greeting_checker or GreetingChecker()
@@ -155,11 +158,14 @@ class DraftValidator:
             )
         source = result.engine
         kept: list[SpellingMatch] = []
+        names = proper_name_spans(draft_text) if self.accept_proper_names else []
         for match in result.matches:
             if match.rule_id in self.rule_pack.ignored_engine_rules:
                 continue
             fragment = draft_text[match.offset : match.offset + match.length]
-            if match.is_spelling and self.dictionary.accepts(fragment):
+            if match.is_spelling and (
+                self.dictionary.accepts(fragment) or is_proper_name(fragment, match.offset, names)
+            ):
                 continue
             kept.append(_to_spelling_match(match, fragment, source))
         for extra in self.rule_pack.check(draft_text, tokenize(draft_text)):

@@ -18,6 +18,8 @@ API (stable):
   - ``row_at(row) -> MessageRow | None``, ``row_of(message_id) -> int`` (−1 when not shown);
   - ``set_filter_text(text)`` instant filter on author, text, department, external id; ``filter_text()``;
   - ``sort(column, order)`` (``QTableView.setSortingEnabled(True)`` calls it; countdowns sort by due);
+    more than ``sort_in_steps_above`` rows are sorted in steps between events (``sorting()`` meanwhile,
+    ``sort_applied`` when the new order is shown);
   - ``tick(first, last)`` re-read the clock and repaint those countdown cells of rows ``first..last``
     (pass ``visible_rows(view)``) whose text or colour changed (a countdown reads in minutes, so
     most ticks repaint nothing); the model is not reset;
@@ -32,18 +34,20 @@ API (stable):
 
 Signals of ``MessageTableModel``:
     filter_applied(int shown, int total): after set_rows / set_filter_text.
+    sort_applied(): after ``sort`` showed the rows in the new order.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import heapq
 import itertools
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -57,6 +61,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPixmap
@@ -233,6 +238,69 @@ def _sorted(rows: list[MessageRow], key: Callable[[MessageRow], Any], descending
     return list(heapq.merge(*slices, key=key, reverse=descending))
 
 
+SORT_IN_STEPS_ABOVE = 10_000  # rows: a bigger sort runs in steps between events (issue 17)
+_SORT_BUDGET = 0.005  # seconds of sorting steps per turn of the event loop
+_KEY_STEP = 2048  # rows whose keys are listed and sorted by one step
+_MERGE_STEP = 8192  # keys merged by one C call (a few milliseconds, datetime keys the slowest)
+_MAP_STEP = 8192  # sorted keys turned back into rows per step
+
+
+def sort_steps(
+    rows: Sequence[MessageRow],
+    key: Callable[[MessageRow], Any],
+    descending: bool,
+    by_id: dict[int, MessageRow],
+) -> Iterator[list[MessageRow] | None]:
+    """``sorted(rows, key=key, reverse=descending)`` cut into steps of a few milliseconds each.
+
+    Yields ``None`` after each step and the sorted rows last. A header click on 100,000 rows sorted
+    in one call held the UI thread for 0.3-0.4 s (issue 17: 116-134 ms to list the keys, the rest
+    comparing them in C); run a step at a time between events, no step is over ~5 ms and the UI
+    keeps painting. Every key ends with the message id (a total order), so the keys alone are
+    sorted and merged (each merge split at a pivot into halves of at most ``_MERGE_STEP`` keys) and
+    the rows are found again by id (``by_id``).
+    """
+    runs: list[list[Any]] = []
+    for n in range(0, len(rows), _KEY_STEP):
+        part = [key(r) for r in rows[n : n + _KEY_STEP]]
+        part.sort()
+        runs.append(part)
+        yield None
+    while len(runs) > 1:
+        merged: list[list[Any]] = []
+        for j in range(0, len(runs) - 1, 2):
+            out: list[Any] = []
+            yield from _merge_steps(runs[j], runs[j + 1], out)
+            merged.append(out)
+        if len(runs) % 2:
+            merged.append(runs[-1])
+        runs = merged
+    keys = runs[0] if runs else []
+    if descending:
+        keys.reverse()  # the order is total: descending is ascending reversed
+    result: list[MessageRow] = []
+    for n in range(0, len(keys), _MAP_STEP):
+        result.extend([by_id[k[-1]] for k in keys[n : n + _MAP_STEP]])
+        yield None
+    yield result
+
+
+def _merge_steps(first: list[Any], second: list[Any], out: list[Any]) -> Iterator[None]:
+    """Merge two sorted lists of distinct keys onto ``out``, one bounded C call per step."""
+    if len(first) + len(second) <= _MERGE_STEP or not first or not second:
+        joined = first + second
+        joined.sort()  # two runs: timsort merges them in one linear pass
+        out.extend(joined)
+        yield None
+        return
+    if len(first) < len(second):
+        first, second = second, first
+    middle = len(first) // 2
+    split = bisect.bisect_left(second, first[middle])  # keys before the pivot go to the first half
+    yield from _merge_steps(first[:middle], second[:split], out)
+    yield from _merge_steps(first[middle:], second[split:], out)
+
+
 def deadline_events(rows: Iterable[MessageRow]) -> list[DeadlineEvent]:
     """Every instant at which a row's countdown changes status, sorted (for :meth:`transitions`)."""
     events: list[DeadlineEvent] = []
@@ -369,6 +437,21 @@ def _sort_value(column: Column, row: MessageRow) -> Any:
     return value[0] if len(value) == 1 else value
 
 
+@dataclass
+class _SortJob:
+    """A header click's sort under way: of which rows (the very list, and their generation)."""
+
+    wanted: tuple[Column, Qt.SortOrder]
+    source: list[MessageRow]
+    generation: int
+    steps: Iterator[list[MessageRow] | None]
+    result: list[MessageRow] | None = None  # sorted, shown in the next turn
+
+    def fits(self, model: MessageTableModel) -> bool:
+        """The rows it sorts are still the ones shown."""
+        return self.source is model._rows and self.generation == model._generation
+
+
 class MessageTableModel(QAbstractTableModel):
     """Queue rows with live working-time countdowns.
 
@@ -377,6 +460,7 @@ class MessageTableModel(QAbstractTableModel):
     """
 
     filter_applied = Signal(int, int)
+    sort_applied = Signal()
 
     def __init__(
         self,
@@ -409,6 +493,13 @@ class MessageTableModel(QAbstractTableModel):
         self._unfiltered_for: tuple[int, tuple[Column, Qt.SortOrder] | None] = (-1, None)
         # The column that says who else has a row's message open (the executor hides «Состояние»).
         self.presence_column = Column.STATE
+        # A header click on a big queue sorts in steps between events (``sort``).
+        self.sort_in_steps_above = SORT_IN_STEPS_ABOVE
+        self._sort_job: _SortJob | None = None
+        self._sort_timer = QTimer(self)
+        self._sort_timer.setSingleShot(True)
+        self._sort_timer.setInterval(0)
+        self._sort_timer.timeout.connect(self._sort_step)
 
     # -- loading, filtering, sorting --------------------------------------------------------------
 
@@ -442,8 +533,12 @@ class MessageTableModel(QAbstractTableModel):
             last = key(self._rows[-1]) if self._rows else None
             in_order = last is None or (key(shown[0]) <= last if descending else key(shown[0]) >= last)
             if not in_order:
+                first = len(self._rows)
+                self.beginInsertRows(QModelIndex(), first, first + len(shown) - 1)
                 self._rows.extend(shown)
-                self.sort(column, order)  # keeps the selection on the same message
+                self.endInsertRows()
+                # The new rows find their places (in steps for a big queue); the selection stays.
+                self.sort(column, order)
                 shown = []
             # else: the chunk continues the order (the usual case: queue order is by stage due)
         if shown:
@@ -679,13 +774,63 @@ class MessageTableModel(QAbstractTableModel):
         return _matching(self._all, self._haystacks or [], self._filter, self._sort)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the shown rows by ``column`` (a header click). Up to ``sort_in_steps_above`` rows at
+        once; more in steps of a few milliseconds between events (``sort_steps``), the rows shown in
+        their old order meanwhile; ``sort_applied`` tells when the new order is shown."""
         if not 0 <= column < len(Column):
             return
-        self._sort = (Column(column), order)
-        key, descending = _sort_key(Column(column)), order == Qt.SortOrder.DescendingOrder
+        wanted = (Column(column), order)
+        key, descending = _sort_key(wanted[0]), order == Qt.SortOrder.DescendingOrder
+        if len(self._rows) <= self.sort_in_steps_above:
+            self._sort_job = None
+            self._sort_timer.stop()
+            self._show_sorted(wanted, sorted(self._rows, key=key, reverse=descending))
+            return
+        if self._sort_job is not None and self._sort_job.wanted == wanted and self._sort_job.fits(self):
+            return  # already under way for these rows
+        steps = sort_steps(self._rows, key, descending, self._by_id)
+        self._sort_job = _SortJob(wanted, self._rows, self._generation, steps)
+        self._sort_timer.start()
+
+    def sorting(self) -> bool:
+        """A sort is under way (the rows shown are still in the previous order)."""
+        return self._sort_job is not None
+
+    def _sort_step(self) -> None:
+        job = self._sort_job
+        if job is None:
+            return
+        if not job.fits(self):
+            # The rows changed under the sort (a refresh, a chunk, a filter): sort the new ones.
+            self._sort_job = None
+            self.sort(*job.wanted)
+            return
+        if job.result is None:
+            deadline = time.perf_counter() + _SORT_BUDGET
+            while (result := next(job.steps)) is None:
+                if time.perf_counter() >= deadline:
+                    break
+            else:
+                job.result = result
+            # The keys are new tuples. Automatic collection is off (collector.py), so the timer's
+            # next young collection would walk every key made since, up to 100,000 at once (22-61
+            # ms measured); collected here, each key is walked once, in this turn's few thousand,
+            # and untracked (tuples of plain values).
+            gc.collect(0)
+            # The new order is shown in a turn of its own: its layout and paint after this turn's
+            # steps would make one stall of both.
+            self._sort_timer.start()
+            return
+        self._sort_job = None
+        self._show_sorted(job.wanted, job.result)
+
+    def _show_sorted(self, wanted: tuple[Column, Qt.SortOrder], rows: list[MessageRow]) -> None:
+        """Show ``rows`` (the shown rows sorted by ``wanted``), the selection on the same messages."""
+        key, descending = _sort_key(wanted[0]), wanted[1] == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
         moved = [(p, self._rows[p.row()]) for p in self.persistentIndexList() if p.isValid()]
-        self._rows.sort(key=key, reverse=descending)
+        self._sort = wanted
+        self._rows = rows
         if moved:
             # The selection's few rows found by binary search in the sorted rows (a map of every
             # row's new place was 24 ms of a 100,000-row header click on the UI thread, issue 17).
@@ -697,6 +842,7 @@ class MessageTableModel(QAbstractTableModel):
                 [p for p, _ in moved], [self.index(found[r.id], p.column()) for p, r in moved]
             )
         self.layoutChanged.emit()
+        self.sort_applied.emit()
 
     # -- the clock ---------------------------------------------------------------------------------
 
