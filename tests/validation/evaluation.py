@@ -180,14 +180,16 @@ def load_part(part: str) -> list[Pair]:
 
 
 # Development subsets by writer (docs/VALIDATION.md): the pairs the analyzer was developed on, and the
-# former held-out parts (each by an independent writer, measured once — in sessions 2, 3, 4 and 5 (two
-# writers) — then moved into dev).
+# former held-out parts (each by an independent writer, measured once — in sessions 2, 3, 4, 5 and 6 (two
+# writers each in the last two) — then moved into dev).
 SUBSET_PREFIXES = {
     "seen2026": "seen2026-",
     "seen2026b": "seen2026b-",
     "seen2026c": "seen2026c-",
     "seen2026d": "seen2026d-",
     "seen2026e": "seen2026e-",
+    "seen2026f": "seen2026f-",
+    "seen2026g": "seen2026g-",
 }
 SUBSETS = {
     "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),

@@ -24,22 +24,25 @@ from tests.validation.evaluation import (
 # dev to 0.794 / 0.772 / 0.221, session 5's analyzer to 0.840 / 0.737 / 0.139; session 6 (seen2026d and
 # seen2026e, session 5's two held-out writers, 0.719 verdict accuracy when measured once) took it to
 # 0.816 / 0.729 / 0.166 with the combiner refitted on all six writers, and session 6's changes (chosen by
-# leave-one-writer-out, docs) to 0.826 / 0.737 / 0.149. Bars 1-2 points below. Greeting accuracy 0.988 ->
-# 0.999 once «Диана, здравствуйте!» counted as a greeting (session 6): bar 0.95 -> 0.98.
+# leave-one-writer-out, docs) to 0.826 / 0.737 / 0.149; then session 6's own held-out part (seen2026f and
+# seen2026g, 0.674 when measured once) joined: 0.796 / 0.704 / 0.193, the combiner refitted on eight
+# writers. Bars 1-2 points below. Greeting accuracy 0.988 -> 0.999 once «Диана, здравствуйте!» counted as
+# a greeting (session 6): bar 0.95 -> 0.98 (0.991 with eight writers).
 BARS = {
-    "coverage_verdict_accuracy": 0.81,
-    "unanswered_named_rate": 0.72,
+    "coverage_verdict_accuracy": 0.78,
+    "unanswered_named_rate": 0.69,
     "greeting_accuracy": 0.98,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.165
+MAX_FALSE_SEND_BACK = 0.21
 # Per hint (whole dev): 0.95 while dev held three writers; seen2026c's false hints (formal_reply 3 of 6,
 # works_done_no_photo 7 of 12) brought the whole part to 0.882 and 0.794; works_done_no_photo 0.871 after
 # unfinished works stopped counting as done (4 of seen2026c's 9 shown are still false: docs); 0.829 when
 # seen2026d and seen2026e joined (3 more false of their 10 shown); 0.895 (38 shown) after a temporary
-# measure with the works promised and background facts stopped counting (session 6).
-MIN_HINT_PRECISION = {"formal_reply": 0.87, "works_done_no_photo": 0.88}
+# measure with the works promised and background facts stopped counting (session 6); with seen2026f/g
+# (eight writers) works_done_no_photo 0.830 and sent_elsewhere_no_contact 0.933 (2 false of 30).
+MIN_HINT_PRECISION = {"formal_reply": 0.87, "works_done_no_photo": 0.82, "sent_elsewhere_no_contact": 0.92}
 DEFAULT_HINT_PRECISION = 0.95
 
 
@@ -160,7 +163,10 @@ def test_cross_writer_fits_on_the_other_writers_and_scores_the_one_left_out(
     ids = {
         "original": None,
         "seen2026": "heldout-",
-        **{name: f"{name}-" for name in ("seen2026b", "seen2026c", "seen2026d", "seen2026e")},
+        **{
+            name: f"{name}-"
+            for name in ("seen2026b", "seen2026c", "seen2026d", "seen2026e", "seen2026f", "seen2026g")
+        },
     }
     for name, prefix in prefixes.items():
         start = ids[name]
@@ -197,8 +203,8 @@ def test_every_dev_file_belongs_to_exactly_one_writer() -> None:
     assert len(fourth) == 161
     assert all(p.id.startswith("seen2026c-") for p in fourth)
     assert not any(p.id.startswith("heldout4-") for p in pairs)
-    for name, count in (("seen2026d", 81), ("seen2026e", 80)):
+    for name, count in (("seen2026d", 81), ("seen2026e", 80), ("seen2026f", 80), ("seen2026g", 80)):
         theirs = [p for p in pairs if SUBSETS[name](p)]
         assert len(theirs) == count
         assert all(p.id.startswith(f"{name}-") for p in theirs)
-    assert not any(p.id.startswith(("heldout5a-", "heldout5b-")) for p in pairs)
+    assert not any(p.id.startswith(("heldout5a-", "heldout5b-", "heldout6a-", "heldout6b-")) for p in pairs)
