@@ -637,3 +637,42 @@ def test_the_combiner_overrules_a_missing_house_number_only_with_a_margin(analyz
             assert verdict.covered is covered, missing
     finally:
         analyzer.model = saved
+
+
+def test_the_expected_type_told_in_other_words_passes_shown_for_review(analyzer) -> None:
+    # questions.TYPE_PASS (session 6, second round): «Кто отвечает за освещение во дворе?» — the best
+    # sentence names a body in a clause the rules take for the question's («Обслуживание светильников …
+    # выполняет МБУ …», no word of the question repeated) and the combiner gives it 0.45, below its
+    # threshold: passed, shown «проверьте». A sentence without the type, a lower score, or a house
+    # number of the question missing from the draft is still sent back.
+    import math
+
+    from desktop_app.domain.validation.coverage_model import CoverageModel
+
+    message = "Кто отвечает за освещение во дворе дома 12?"
+    draft = "Обслуживание светильников на придомовых территориях выполняет МБУ «Горсвет»."
+    saved, analyzer.model = analyzer.model, None
+    try:
+        [rules] = _items(analyzer, message, draft)
+        features = analyzer.last_features[0]
+        question = analyzer._extract(message)[-1]
+        window, row = features["_pairs"][0]
+        for score, supplies, missing, covered in (
+            (0.45, 1.0, ("кто отвечает",), True),
+            (0.45, 0.0, ("кто отвечает",), False),
+            (0.3, 1.0, ("кто отвечает",), False),
+            (0.45, 1.0, ("12",), False),
+        ):
+            analyzer.model = CoverageModel(
+                ("s_supplies",), (0.0,), (1.0,), (0.0,), math.log(score / (1 - score)), 0.5, level="sentence"
+            )
+            verdict = analyzer._combine(
+                question,
+                _rule_verdict(rules, missing),
+                {**features, "_pairs": [(window, {**row, "s_supplies": supplies, "s_soft_own": 0.0})]},
+            )
+            assert verdict.covered is covered, (score, supplies, missing)
+            if covered:
+                assert verdict.confidence < 0.65 and "проверьте" in verdict.reason
+    finally:
+        analyzer.model = saved

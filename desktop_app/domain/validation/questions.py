@@ -270,6 +270,12 @@ CAUSE_PASS = 0.4
 # находиться на улице небезопасно») — session 6, leave-one-writer-out (docs).
 CAUSE_TOPIC = 0.7
 CAUSE_TOPIC_PASS = 0.2
+# The cause pass for every other answer type (session 6, second round): a send-back whose best sentence
+# supplies the expected type in a clause the rules take for the question's (``s_supplies``: a body named
+# for «кто?», a step promised for a request, an address for «где?») and gets ``p`` ≥ this is passed, shown
+# «проверьте». On writers the analyzer was not tuned to, such sentences are far more often an answer in
+# other words than an answer to something else (leave-one-writer-out, docs/VALIDATION.md).
+TYPE_PASS = 0.4
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
@@ -994,6 +1000,18 @@ class QuestionAnalyzer:
             and not _NORM_REFERENCE_RE.search(evidence.text)  # a norm recited is no cause (an «отписка»)
         ):
             reason = "Предложение, возможно, объясняет причину другими словами, чем вопрос, — проверьте, что это причина того, о чём спрашивают."
+            return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason)
+        if (
+            question.expected != CAUSE  # the cause pass above, with its guard against a recited norm
+            and p >= TYPE_PASS
+            and row.get("s_supplies", 0.0) >= 1.0
+            and not unnamed  # «у дома 45» not repeated: the sentence may be about another address
+            and evidence is not None
+        ):
+            reason = (
+                f"В предложении есть то, о чём спрашивают ({_TYPE_NAMES[question.expected]}), но другими "
+                "словами, чем в вопросе, — проверьте, что это ответ именно на него."
+            )
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason)
         if (
             question.expected == TIME
