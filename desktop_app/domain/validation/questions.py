@@ -985,7 +985,15 @@ class QuestionAnalyzer:
             # The rules and the combiner disagree: passed, but always shown «проверьте» with the sentence.
             reason = "Предложение по смыслу похоже на ответ, хотя правила его не распознали" + unnamed
             return replace(verdict, covered=True, answer=evidence, confidence=0.6, reason=reason + ".")
-        if p >= SOFT_PASS and row.get("s_soft_own", 0.0) >= SOFT_FOCUS and evidence is not None:
+        # «Кто отвечает …?» / «Куда обратиться?» is not answered by where *we* sent the paper («обращение
+        # направлено в МКУ …»): no pass of a near answer on a forwarding sentence (issue 15's fifth kind).
+        forwarded = question.expected in {AGENT, WHERE_TO_GO} and row.get("s_forwarded", 0.0) >= 1.0
+        if (
+            p >= SOFT_PASS
+            and row.get("s_soft_own", 0.0) >= SOFT_FOCUS
+            and evidence is not None
+            and not forwarded
+        ):
             # About the question's own matter and nearly an answer: passed, shown «проверьте» — a false
             # send-back of a complete draft costs more than a second look (session 5).
             reason = "Предложение о том же предмете, возможно, отвечает на вопрос — проверьте" + unnamed
@@ -1006,6 +1014,7 @@ class QuestionAnalyzer:
             and p >= TYPE_PASS
             and row.get("s_supplies", 0.0) >= 1.0
             and not unnamed  # «у дома 45» not repeated: the sentence may be about another address
+            and not forwarded
             and evidence is not None
         ):
             reason = (
