@@ -5,6 +5,8 @@ One test per failure kind issue 15 names; each fails on the analyzer that matche
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from desktop_app.domain.validation import DraftValidator, QuestionAnalyzer
@@ -20,6 +22,38 @@ def analyzer(validator: DraftValidator) -> QuestionAnalyzer:
 
 def _items(analyzer: QuestionAnalyzer, message: str, draft: str):
     return analyzer.analyse(message, GREETING + draft)
+
+
+def _rules_alone(analyzer: QuestionAnalyzer, message: str, draft: str):
+    """The rules' verdicts with the combiner set aside, the features it would score, the last question."""
+    saved, analyzer.model = analyzer.model, None
+    try:
+        items = _items(analyzer, message, draft)
+        return items, analyzer.last_features[0], analyzer._extract(message)[-1]
+    finally:
+        analyzer.model = saved
+
+
+def _constant_model(score: float, name: str = "s_supplies"):
+    """A combiner that gives every sentence ``score`` (its one feature weighs nothing)."""
+    from desktop_app.domain.validation.coverage_model import CoverageModel
+
+    return CoverageModel(
+        (name,), (0.0,), (1.0,), (0.0,), math.log(score / (1 - score)), 0.5, level="sentence"
+    )
+
+
+def _combined(analyzer: QuestionAnalyzer, model, question, rules, missing, features, **changed):
+    """``_combine``'s verdict under ``model`` on the rules' send-back naming ``missing``, the first
+    sentence's features ``changed``."""
+    if changed:
+        window, row = features["_pairs"][0]
+        features = {**features, "_pairs": [(window, {**row, **changed})]}
+    saved, analyzer.model = analyzer.model, model
+    try:
+        return analyzer._combine(question, _rule_verdict(rules, missing), features)
+    finally:
+        analyzer.model = saved
 
 
 def test_who_question_is_not_answered_by_who_does_another_job(analyzer) -> None:
@@ -299,12 +333,8 @@ def test_the_learned_combiner_passes_a_paraphrase_the_rules_send_back(analyzer) 
     # the combiner (coverage_model.json) passes it — shown «проверьте» with the sentence.
     message = "Почему в столовой гимназии дети едят холодное?"
     draft = "Проверка показала, что на раздаче неисправен мармит, из-за этого блюда остывали; его заменят до пятницы."
-    model, analyzer.model = analyzer.model, None
-    try:
-        [rules] = _items(analyzer, message, draft)
-    finally:
-        analyzer.model = model
-    assert model is not None and not rules.covered
+    [rules], _features, _question = _rules_alone(analyzer, message, draft)
+    assert analyzer.model is not None and not rules.covered
     [item] = _items(analyzer, message, draft)
     assert item.covered and item.status == "check"
     assert item.evidence == draft
@@ -334,26 +364,18 @@ def test_a_near_answer_is_sent_back_but_shown_for_review(analyzer) -> None:
     assert item.covered and item.status == "check"
     assert item.evidence == draft
     # ... while a near answer without the type stays a send-back, shown «проверьте» with the sentence.
-    import math
-
-    from desktop_app.domain.validation.coverage_model import CoverageModel
-
-    saved, analyzer.model = analyzer.model, None
-    try:
-        [rules] = _items(analyzer, message, draft)
-        features = analyzer.last_features[0]
-        window, row = features["_pairs"][0]
-        analyzer.model = CoverageModel(
-            ("s_supplies",), (0.0,), (1.0,), (0.0,), math.log(0.45 / 0.55), 0.5, level="sentence"
-        )
-        verdict = analyzer._combine(
-            analyzer._extract(message)[-1],
-            _rule_verdict(rules, ("ответ «да» или «нет»",)),
-            {**features, "_pairs": [(window, {**row, "s_supplies": 0.0, "s_soft_own": 0.0})]},
-        )
-        assert not verdict.covered and verdict.confidence <= 0.6 and verdict.answer.text == draft
-    finally:
-        analyzer.model = saved
+    [rules], features, question = _rules_alone(analyzer, message, draft)
+    verdict = _combined(
+        analyzer,
+        _constant_model(0.45),
+        question,
+        rules,
+        ("ответ «да» или «нет»",),
+        features,
+        s_supplies=0.0,
+        s_soft_own=0.0,
+    )
+    assert not verdict.covered and verdict.confidence <= 0.6 and verdict.answer.text == draft
 
 
 # Issue 15, session 5: mechanisms found on the fourth writer's pairs (seen2026c), kept because the
@@ -472,34 +494,27 @@ def test_a_near_answer_about_the_same_matter_passes_shown_for_review(analyzer) -
     # The soft pass (questions.SOFT_PASS): the combiner gives 0.4, below its threshold, to a sentence
     # repeating the question's words — passed, shown «проверьте» with that sentence; the same score on a
     # sentence about something else stays a send-back.
-    import math
-
-    from desktop_app.domain.validation.coverage_model import CoverageModel
     from desktop_app.domain.validation.questions import SOFT_PASS
 
-    names = ("s_soft_own",)
-    constant = CoverageModel(names, (0.0,), (1.0,), (0.0,), math.log(0.4 / 0.6), 0.5, level="sentence")
+    constant = _constant_model(0.4, "s_soft_own")
     assert constant.probability({}) > SOFT_PASS
     message = "Во дворе дома 6 на Заречной сломаны качели. Что с ними будет?"
     draft = "Качели во дворе дома 6 на улице Заречной осмотрены мастером."
-    saved, analyzer.model = analyzer.model, None
-    try:
-        [rules] = _items(analyzer, message, draft)
-        features = analyzer.last_features[0]
-        analyzer.model = constant
-        window = features["_pairs"][0][0]
-        for soft, covered in ((0.8, True), (0.2, False)):
-            row = {**features["_pairs"][0][1], "s_soft_own": soft, "s_supplies": 0.0}  # not the type pass
-            verdict = analyzer._combine(
-                analyzer._extract(message)[-1],
-                _rule_verdict(rules),
-                {**features, "_pairs": [(window, row)]},
-            )
-            assert verdict.covered is covered
-            if covered:
-                assert verdict.confidence < 0.65 and verdict.answer.text == draft
-    finally:
-        analyzer.model = saved
+    [rules], features, question = _rules_alone(analyzer, message, draft)
+    for soft, covered in ((0.8, True), (0.2, False)):
+        verdict = _combined(
+            analyzer,
+            constant,
+            question,
+            rules,
+            ("что будет сделано",),
+            features,
+            s_soft_own=soft,
+            s_supplies=0.0,  # not the type pass
+        )
+        assert verdict.covered is covered
+        if covered:
+            assert verdict.confidence < 0.65 and verdict.answer.text == draft
 
 
 def _rule_verdict(item, missing=("что будет сделано",)):
@@ -514,12 +529,8 @@ def test_the_date_of_a_paper_is_no_term_for_the_action(analyzer) -> None:
     message = "Во дворе дома 9 на Садовой обещали спортивную площадку. Когда её построят?"
     paper = "Решение о строительстве спортивной площадки во дворе дома 9 по улице Садовой принято на собрании 20 апреля."
     term = "Спортивную площадку во дворе дома 9 по улице Садовой построят до 1 августа."
-    saved, analyzer.model = analyzer.model, None
-    try:
-        [rules_paper] = _items(analyzer, message, paper)
-        [rules_term] = _items(analyzer, message, term)
-    finally:
-        analyzer.model = saved
+    [rules_paper], _features, _question = _rules_alone(analyzer, message, paper)
+    [rules_term], _features, _question = _rules_alone(analyzer, message, term)
     assert not rules_paper.covered and rules_term.covered
     [item] = _items(analyzer, message, paper)
     assert not item.covered or item.status == "check"
@@ -542,12 +553,10 @@ def test_the_term_of_the_works_after_the_sentence_on_the_matter_answers_a_condit
     # the final verdict); the day the works begin is no such term.
     message = "На улице Лесной раскопали дорогу под трубу. Закопают до морозов?"
     before = "Прокладка трубы на улице Лесной идёт по графику. "
-    saved, analyzer.model = analyzer.model, None
-    try:
-        [done] = _items(analyzer, message, before + "Работы будут завершены до 15 ноября.")
-        [begun] = _items(analyzer, message, before + "Работы начнутся 15 ноября.")
-    finally:
-        analyzer.model = saved
+    [done], _features, _question = _rules_alone(
+        analyzer, message, before + "Работы будут завершены до 15 ноября."
+    )
+    [begun], _features, _question = _rules_alone(analyzer, message, before + "Работы начнутся 15 ноября.")
     assert done.covered and not begun.covered
 
 
@@ -555,39 +564,25 @@ def test_a_promised_term_in_other_words_passes_shown_for_review(analyzer) -> Non
     # questions.TERM_PASS: «Когда нормализуют отопление?» — the best sentence promises an action with
     # its term («спустят воздух … сегодня до 18:00») and the combiner gives it 0.3, below its threshold:
     # passed, shown «проверьте» (is it the action asked about?); without a promised action it is sent back.
-    import math
-
-    from desktop_app.domain.validation.coverage_model import CoverageModel
     from desktop_app.domain.validation.questions import TERM_PASS
 
-    names = ("s_time_future",)
-    constant = CoverageModel(names, (0.0,), (1.0,), (0.0,), math.log(0.3 / 0.7), 0.5, level="sentence")
+    constant = _constant_model(0.3, "s_time_future")
     assert constant.probability({}) >= TERM_PASS
     message = "В доме 22 на Гагарина холодные батареи. Когда нормализуют отопление?"
     draft = "Слесари спустят воздух из стояка и отрегулируют тепловой узел сегодня до 18:00."
-    saved, analyzer.model = analyzer.model, None
-    try:
-        [rules] = _items(analyzer, message, draft)
-        features = analyzer.last_features[0]
-        question = analyzer._extract(message)[-1]
-        analyzer.model = constant
-        window, row = features["_pairs"][0]
-        # The rules' send-back names only the type (no house number missing: then it would stand).
-        for promised, missing, covered in (
-            (1.0, ("срок",), True),
-            (0.0, ("срок",), False),
-            (1.0, ("22",), False),
-        ):
-            verdict = analyzer._combine(
-                question,
-                _rule_verdict(rules, missing),
-                {**features, "_pairs": [(window, {**row, "s_time_future": promised, "s_soft_own": 0.0})]},
-            )
-            assert verdict.covered is covered
-            if covered:
-                assert verdict.confidence < 0.65 and "проверьте" in verdict.reason
-    finally:
-        analyzer.model = saved
+    [rules], features, question = _rules_alone(analyzer, message, draft)
+    # The rules' send-back names only the type (no house number missing: then it would stand).
+    for promised, missing, covered in (
+        (1.0, ("срок",), True),
+        (0.0, ("срок",), False),
+        (1.0, ("22",), False),
+    ):
+        verdict = _combined(
+            analyzer, constant, question, rules, missing, features, s_time_future=promised, s_soft_own=0.0
+        )
+        assert verdict.covered is covered
+        if covered:
+            assert verdict.confidence < 0.65 and "проверьте" in verdict.reason
 
 
 def test_a_cause_told_in_other_words_passes_shown_for_review(analyzer) -> None:
@@ -595,11 +590,9 @@ def test_a_cause_told_in_other_words_passes_shown_for_review(analyzer) -> None:
     # clause the rules take for the question's («из-за прорыва …», no word of the question repeated) and
     # the combiner gives it 0.45, below its threshold: passed, shown «проверьте»; a sentence with no
     # cause in it, or a lower score, is still sent back.
-    import math
-
-    from desktop_app.domain.validation.coverage_model import CoverageModel
-
-    names = ("s_supplies",)
+    message = "Почему уже неделю в подвале дома 8 стоит вода?"
+    draft = "Из-за прорыва магистрали на соседней улице грунтовые стоки подтопили технические помещения."
+    [rules], features, question = _rules_alone(analyzer, message, draft)
     # A sentence strongly about the matter itself (s_topic 0.8) with no cause word passes from 0.2 on.
     for score, supplies, topic, covered in (
         (0.45, 1.0, 0.0, True),
@@ -609,59 +602,32 @@ def test_a_cause_told_in_other_words_passes_shown_for_review(analyzer) -> None:
         (0.25, 0.0, 0.5, False),
         (0.15, 0.0, 0.8, False),
     ):
-        constant = CoverageModel(
-            names, (0.0,), (1.0,), (0.0,), math.log(score / (1 - score)), 0.5, level="sentence"
+        verdict = _combined(
+            analyzer,
+            _constant_model(score),
+            question,
+            rules,
+            ("причина",),
+            features,
+            s_supplies=supplies,
+            s_topic=topic,
+            s_soft_own=0.0,
         )
-        message = "Почему уже неделю в подвале дома 8 стоит вода?"
-        draft = "Из-за прорыва магистрали на соседней улице грунтовые стоки подтопили технические помещения."
-        saved, analyzer.model = analyzer.model, None
-        try:
-            [rules] = _items(analyzer, message, draft)
-            features = analyzer.last_features[0]
-            question = analyzer._extract(message)[-1]
-            analyzer.model = constant
-            window, row = features["_pairs"][0]
-            verdict = analyzer._combine(
-                question,
-                _rule_verdict(rules, ("причина",)),
-                {
-                    **features,
-                    "_pairs": [
-                        (window, {**row, "s_supplies": supplies, "s_topic": topic, "s_soft_own": 0.0})
-                    ],
-                },
-            )
-            assert verdict.covered is covered
-            if covered:
-                assert verdict.confidence < 0.65 and "проверьте" in verdict.reason
-        finally:
-            analyzer.model = saved
+        assert verdict.covered is covered
+        if covered:
+            assert verdict.confidence < 0.65 and "проверьте" in verdict.reason
 
 
 def test_the_combiner_overrules_a_missing_house_number_only_with_a_margin(analyzer) -> None:
     # questions.MISSING_MARGIN (session 6): the rules found «у дома 45» missing; a sentence the combiner
     # gives 0.55 (just above its threshold) may be about another house — sent back, shown «проверьте»;
     # the same score with nothing missing passes.
-    import math
-
-    from desktop_app.domain.validation.coverage_model import CoverageModel
-
-    constant = CoverageModel(
-        ("s_topic",), (0.0,), (1.0,), (0.0,), math.log(0.55 / 0.45), 0.5, level="sentence"
-    )
     message = "Когда уберут свалку у дома 45?"
     draft = "Свалку у гаражей уберут до 10 мая."
-    saved, analyzer.model = analyzer.model, None
-    try:
-        [rules] = _items(analyzer, message, draft)
-        features = analyzer.last_features[0]
-        question = analyzer._extract(message)[-1]
-        analyzer.model = constant
-        for missing, covered in ((("45",), False), (("срок",), True)):
-            verdict = analyzer._combine(question, _rule_verdict(rules, missing), features)
-            assert verdict.covered is covered, missing
-    finally:
-        analyzer.model = saved
+    [rules], features, question = _rules_alone(analyzer, message, draft)
+    for missing, covered in ((("45",), False), (("срок",), True)):
+        verdict = _combined(analyzer, _constant_model(0.55, "s_topic"), question, rules, missing, features)
+        assert verdict.covered is covered, missing
 
 
 def test_the_expected_type_told_in_other_words_passes_shown_for_review(analyzer) -> None:
@@ -670,34 +636,25 @@ def test_the_expected_type_told_in_other_words_passes_shown_for_review(analyzer)
     # выполняет МБУ …», no word of the question repeated) and the combiner gives it 0.45, below its
     # threshold: passed, shown «проверьте». A sentence without the type, a lower score, or a house
     # number of the question missing from the draft is still sent back.
-    import math
-
-    from desktop_app.domain.validation.coverage_model import CoverageModel
-
     message = "Кто отвечает за освещение во дворе дома 12?"
     draft = "Обслуживание светильников на придомовых территориях выполняет МБУ «Горсвет»."
-    saved, analyzer.model = analyzer.model, None
-    try:
-        [rules] = _items(analyzer, message, draft)
-        features = analyzer.last_features[0]
-        question = analyzer._extract(message)[-1]
-        window, row = features["_pairs"][0]
-        for score, supplies, missing, covered in (
-            (0.45, 1.0, ("кто отвечает",), True),
-            (0.45, 0.0, ("кто отвечает",), False),
-            (0.3, 1.0, ("кто отвечает",), False),
-            (0.45, 1.0, ("12",), False),
-        ):
-            analyzer.model = CoverageModel(
-                ("s_supplies",), (0.0,), (1.0,), (0.0,), math.log(score / (1 - score)), 0.5, level="sentence"
-            )
-            verdict = analyzer._combine(
-                question,
-                _rule_verdict(rules, missing),
-                {**features, "_pairs": [(window, {**row, "s_supplies": supplies, "s_soft_own": 0.0})]},
-            )
-            assert verdict.covered is covered, (score, supplies, missing)
-            if covered:
-                assert verdict.confidence < 0.65 and "проверьте" in verdict.reason
-    finally:
-        analyzer.model = saved
+    [rules], features, question = _rules_alone(analyzer, message, draft)
+    for score, supplies, missing, covered in (
+        (0.45, 1.0, ("кто отвечает",), True),
+        (0.45, 0.0, ("кто отвечает",), False),
+        (0.3, 1.0, ("кто отвечает",), False),
+        (0.45, 1.0, ("12",), False),
+    ):
+        verdict = _combined(
+            analyzer,
+            _constant_model(score),
+            question,
+            rules,
+            missing,
+            features,
+            s_supplies=supplies,
+            s_soft_own=0.0,
+        )
+        assert verdict.covered is covered, (score, supplies, missing)
+        if covered:
+            assert verdict.confidence < 0.65 and "проверьте" in verdict.reason

@@ -79,9 +79,11 @@ def test_no_step_compares_more_than_a_slice_of_keys(monkeypatch) -> None:
     assert joined and max(joined) <= 8
 
 
-def _big_model(qtbot, rows, threshold: int = 1000) -> tuple[MessageTableModel, MessageTableView]:
+def _big_model(qtbot, rows, threshold: int | None = 1000) -> tuple[MessageTableModel, MessageTableView]:
+    """A shown, sortable table of ``rows``, sorted in steps above ``threshold`` (None: the default)."""
     model = make_model(CLOCK)
-    model.sort_in_steps_above = threshold
+    if threshold is not None:
+        model.sort_in_steps_above = threshold
     model.set_rows(rows)
     view = MessageTableView()
     qtbot.addWidget(view)
@@ -96,16 +98,8 @@ def _big_model(qtbot, rows, threshold: int = 1000) -> tuple[MessageTableModel, M
 def test_a_big_queue_sorts_while_the_event_loop_keeps_running(qtbot) -> None:
     # The default threshold: 20,000 rows is a queue a department really has.
     rows = _shuffled(20_000)
-    model = make_model(CLOCK)
-    model.set_rows(rows)
+    model, view = _big_model(qtbot, rows, threshold=None)
     assert len(rows) > model.sort_in_steps_above
-    view = MessageTableView()
-    qtbot.addWidget(view)
-    view.setModel(model)
-    view.setSortingEnabled(True)
-    view.resize(900, 400)
-    view.show()
-    qtbot.waitExposed(view)
     before = [r.id for r in model.rows()]
     beats: list[int] = []
     clock = QTimer()
