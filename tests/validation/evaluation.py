@@ -192,6 +192,8 @@ SUBSET_PREFIXES = {
     "seen2026g": "seen2026g-",
     "seen2026h": "seen2026h-",
     "seen2026i": "seen2026i-",
+    "seen2026j": "seen2026j-",
+    "seen2026k": "seen2026k-",
 }
 SUBSETS = {
     "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),
