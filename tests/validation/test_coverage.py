@@ -658,3 +658,72 @@ def test_the_expected_type_told_in_other_words_passes_shown_for_review(analyzer)
         assert verdict.covered is covered, (score, supplies, missing)
         if covered:
             assert verdict.confidence < 0.65 and "проверьте" in verdict.reason
+
+
+# --- session 7 (twelve writers; chosen by leave-one-writer-out, docs/VALIDATION.md) -----------------
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [
+        # A yes/no question with no «ли», joined by «и» to a second one: two items, each with its own type.
+        (
+            "Это законно ставить гараж на газоне и кто должен его убрать?",
+            [("Это законно ставить гараж на газоне", "yes_no"), ("кто должен его убрать?", "agent")],
+        ),
+        (
+            "Управляющая компания будет менять трубы и когда?",
+            [("Управляющая компания будет менять трубы", "yes_no"), ("когда?", "time")],
+        ),
+        # A preposition before the interrogative of the second question.
+        (
+            "Положена ли мне льгота на проезд и с какого месяца?",
+            [("Положена ли мне льгота на проезд", "yes_no"), ("с какого месяца?", "time")],
+        ),
+        # Guards: a statement of the complaint before «и когда …?» is no question of its own.
+        ("Двор так и не убран и когда уберут?", [("Двор так и не убран и когда уберут?", "time")]),
+        ("Мы платим за свет в подъезде и кто за это ответит?", None),
+    ],
+)
+def test_a_yes_no_question_joined_to_another_is_split_off(analyzer, message, parts) -> None:
+    found = [(q.text, q.expected) for q in analyzer.extract(message)]
+    if parts is None:
+        assert len(found) == 1, found
+    else:
+        assert found == parts
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        # «?!» with no «когда»: an exclamation asked as a question.
+        (
+            "Опять прорвало трубу во дворе. Кто это всё строил?! Прошу прислать бригаду.",
+            ["rhetorical", "implicit"],
+        ),
+        # Addressed to the officials as «вы …?» (not «вы можете …?»), waiting for a disaster.
+        ("Вы там вообще спите? Когда заменят лампы на Лесной?", ["rhetorical", "explicit"]),
+        ("Будете ждать, пока кто-нибудь утонет в этой яме? Засыпьте яму.", ["rhetorical", "implicit"]),
+        ("Неужели надо, чтобы кого-нибудь придавило? Уберите сосульки.", ["rhetorical", "implicit"]),
+        # Guards: real questions stay demanded.
+        ("Когда уже вывезут мусор?!", ["explicit"]),
+        ("Вы можете прислать мастера в субботу?", ["explicit"]),
+    ],
+)
+def test_exclamations_asked_as_questions_are_rhetorical(validator: DraftValidator, message, kinds) -> None:
+    assert analyzer_kinds(validator, message) == kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("В каком количестве высадят липы?", "number"),
+        ("На какую сумму сделают перерасчёт?", "number"),
+        ("На какой год перенесли ремонт моста?", "time"),
+        ("Какой орган выдаёт разрешение на вырубку?", "agent"),
+        ("Какие справки нужны для пособия?", "any"),  # guard: no type noun
+    ],
+)
+def test_the_noun_after_kakoy_names_the_answer_type(analyzer, question, expected) -> None:
+    [item] = analyzer.extract(question)
+    assert item.expected == expected

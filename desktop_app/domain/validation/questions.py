@@ -218,8 +218,12 @@ _WANT_TO_KNOW = re.compile(
 )
 _QUESTION_WORDS = (
     r"когда|где|куда|откуда|кто|кому|кого|почему|зачем|отчего|сколько|как|каким|какой|какая|какое|какие|"
-    r"каких|какого|что|чем|чья|чей|к\s+кому|в\s+какие|до\s+какого|по\s+какой"
+    r"каких|какого|что|чем|чья|чей|к\s+кому|в\s+какие|до\s+какого|по\s+какой|"
+    # «… и в какой срок?», «… и с какого числа?»: a preposition before the interrogative.
+    r"(?:в|во|с|со|до|по|к|на|за|из|от|у|о|об|при)\s+(?:как(?:ой|ого|ому|ие|их|им|ая|ую|ое|ом|ую)|кому|кого|чему|чего|чей|чьей|чьё|чье|сколько)"
 )
+# A conjunction that joins two questions («…, и кто разрешил?»), as opposed to a bare comma.
+_JOINING_WORD_RE = re.compile(r"(?i)\b(?:и|а|или|также)\b")
 # «…, и будет ли …?», «… и когда …?»: a second question joined to the first (a clause of its own).
 _JOIN_RE = re.compile(
     rf"(?:,\s*|\s+)(?:и|а|или|также|и\s+также|а\s+также|ну\s+и)\s+(?=(?:{_QUESTION_WORDS})\b|\w+\s+ли\b)"
@@ -288,6 +292,12 @@ TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
     "action",
     "any",
 )
+# The noun after «какой» (any case) that names the answer type: «в какой срок», «в каком количестве».
+_TYPE_NOUNS = {
+    TIME: frozenset(["срок", "время", "дата", "число", "день", "год", "месяц", "период", "час"]),
+    NUMBER: frozenset(["количество", "сумма", "размер", "процент", "стоимость", "цена", "тариф", "объём"]),
+    AGENT: frozenset(["организация", "служба", "компания", "ведомство", "орган", "учреждение"]),
+}
 _TYPE_NAMES = {
     TIME: "срок",
     NUMBER: "число",
@@ -441,7 +451,10 @@ class QuestionAnalyzer:
         cuts = [0]
         for match in _JOIN_RE.finditer(text):
             left = text[cuts[-1] : match.start()]
-            if self._asks(left) and len([t for t in tokenize(left) if t.is_word]) >= 2:
+            asks = self._asks(left) or (
+                _JOINING_WORD_RE.search(match.group(0)) is not None and self._asks_yes_no(left)
+            )
+            if asks and len([t for t in tokenize(left) if t.is_word]) >= 2:
                 cuts.append(match.end())
         parts: list[_Question] = []
         for index, begin in enumerate(cuts):
@@ -456,6 +469,29 @@ class QuestionAnalyzer:
             focus = chunk if len(self.content_lemmas(chunk)) >= 1 else text
             parts.append(self._question(sentence, absolute, absolute + len(chunk), "explicit", focus, chunk))
         return parts or [self._question(sentence, sentence.start, sentence.stop, "explicit", text)]
+
+    def _asks_yes_no(self, text: str) -> bool:
+        """A yes/no question without «ли» joined to a second one: «Это законно … и кто …?», «Подрядчик
+        будет переделывать и когда?», «Можно ли … и куда …?» — an evaluation opened by «это», a predicative
+        («можно», «должен», «обязан»), or a future «будет» + infinitive. Not a statement of the complaint
+        («Двор не убран и когда уберут?», «Мы платим … и кто ответит?»): that is no question of its own."""
+        words = [t.text for t in tokenize(text) if t.is_word]
+        lowered = [fold(w) for w in words]
+        rest = [w for w in lowered if w not in _OPENING_FILLERS]
+        if rest and rest[0] == "это" and len(rest) <= 8:
+            return True
+        tags = [parses(w)[0].tag if parses(w) else None for w in words]
+        if any(t is not None and ({"PRED"} & t.grammemes or "ADJS" in t) for t in tags):
+            return True
+        return any(
+            t is not None
+            and "futr" in t
+            and fold(parses(words[i])[0].normal_form) == "быть"
+            and i + 1 < len(tags)
+            and tags[i + 1] is not None
+            and "INFN" in tags[i + 1]
+            for i, t in enumerate(tags)
+        )
 
     def _asks(self, text: str) -> bool:
         words = [fold(t.text) for t in tokenize(text) if t.is_word]
@@ -486,6 +522,9 @@ class QuestionAnalyzer:
             [*words, *(t.text for t in tokenize(context) if t.is_word)]
         ):
             return WHERE_TO_GO
+        kind = self._type_noun(words, interrogative)
+        if kind is not None:
+            return kind
         if interrogative == "как" and lemmas & _PROCEDURE_VERBS:
             # «Как оформить субсидию?», «Как записаться к врачу?»: where and how the citizen applies.
             return WHERE_TO_GO
@@ -506,6 +545,19 @@ class QuestionAnalyzer:
         if interrogative in {"что", "как", "каким"} or interrogative is None:
             return ACTION if interrogative != "как" else ANY
         return ANY
+
+    def _type_noun(self, words: Sequence[str], interrogative: str | None) -> str | None:
+        """«В каком количестве?», «на какую сумму?», «на какой год?», «какая служба …?»: after «какой» in
+        any case the noun it qualifies names the answer type (the phrase lists hold only some forms)."""
+        if interrogative is None or lemma(interrogative) != "какой":
+            return None
+        at = list(words).index(interrogative)
+        for word in words[at + 1 : at + 3]:
+            noun = lemma(word)
+            for kind, nouns in _TYPE_NOUNS.items():
+                if noun in nouns:
+                    return kind
+        return None
 
     def _citizen_goes(self, words: Sequence[str]) -> bool:
         """A verb of going or applying done by the author: «куда обращаться», «куда мне идти», «кому
