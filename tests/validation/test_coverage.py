@@ -727,3 +727,15 @@ def test_exclamations_asked_as_questions_are_rhetorical(validator: DraftValidato
 def test_the_noun_after_kakoy_names_the_answer_type(analyzer, question, expected) -> None:
     [item] = analyzer.extract(question)
     assert item.expected == expected
+
+
+def test_a_question_back_to_the_author_answers_nothing(analyzer) -> None:
+    # «Подскажите, …?» in the draft asks the author for details: it is no answer to «Кто …?», however
+    # close its words are to the question's.
+    message = "На Цветочной, 4 уже месяц течёт крыша над подъездом. Кто за это платит?"
+    for draft in (
+        "Подскажите, пожалуйста, кто управляет домом на Цветочной, 4 и кто за это платит по договору?",
+        "Подскажите, пожалуйста, номер подъезда: от него зависит, кто платит за ремонт крыши.",
+    ):
+        [item] = _items(analyzer, message, draft)
+        assert not item.covered, draft

@@ -108,7 +108,7 @@ _MODAL_VERBS = frozenset(
 )
 _GOVERNED_RELS = {"xcomp", "ccomp", "conj", "advcl", "csubj", "nsubj", "obj", "parataxis"}
 _ASKS_AUTHOR_RE = re.compile(
-    r"(?i)(?:^|[,:;]\s*)(?:уточните|укажите|пришлите|приложите|направьте\s+(?:нам|фото)|сообщите,\s+пожалуйста)\b"
+    r"(?i)(?:^|[,:;]\s*)(?:уточните|укажите|подскажите|пришлите|приложите|направьте\s+(?:нам|фото)|сообщите,\s+пожалуйста)\b"
 )
 _START_RE = re.compile(r"(?i)\b(?:начат\w*|начал\w*|приступил\w*|стартовал\w*)\b")
 _PAPERWORK_LEMMAS = frozenset(
@@ -1187,8 +1187,10 @@ class QuestionAnalyzer:
         folded = fold(text)
         if any(folded.startswith(m) for m in self.closing_markers):
             return True
-        if _ASKS_AUTHOR_RE.search(text):
-            return True  # «Уточните, пожалуйста, адрес…»: a request for details answers nothing yet
+        if _ASKS_AUTHOR_RE.search(text) or text.rstrip().endswith("?"):
+            # «Уточните, пожалуйста, адрес…», «Подскажите, на каком участке …?»: a request for details, a
+            # question back to the author, answers nothing yet.
+            return True
         words = [t for t in tokenize(text) if t.is_word]
         # «Здравствуйте, Диана!» and «Диана, здравствуйте!» alike.
         return len(words) <= 4 and bool(
