@@ -739,3 +739,24 @@ def test_a_question_back_to_the_author_answers_nothing(analyzer) -> None:
     ):
         [item] = _items(analyzer, message, draft)
         assert not item.covered, draft
+
+
+def test_the_only_why_question_is_answered_by_the_drafts_explanation_shown_for_review(analyzer) -> None:
+    # questions.SOLE_CAUSE_PASS (session 7): the message asks «почему?» once, the draft explains in
+    # words of its own and the combiner gives that sentence only 0.15 — passed, shown «проверьте». Two
+    # «почему?» questions, a recited norm or a lower score: still sent back.
+    message = "Третий день во всём доме на Школьной, 9 нет горячей воды. Почему?"
+    draft = "Причиной стал износ теплообменника в котельной, аварийная бригада уже меняет его."
+    norm = "В соответствии с регламентом работы котельной ведутся по утверждённому графику."
+    two = "Третий день на Школьной, 9 нет горячей воды. Почему? И почему никто не предупредил жильцов?"
+    saved = analyzer.model
+    try:
+        analyzer.model = _constant_model(0.15)
+        [item] = _items(analyzer, message, draft)
+        assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
+        assert not _items(analyzer, message, norm)[0].covered
+        assert not any(i.covered for i in _items(analyzer, two, draft))
+        analyzer.model = _constant_model(0.05)
+        assert not _items(analyzer, message, draft)[0].covered
+    finally:
+        analyzer.model = saved

@@ -280,6 +280,9 @@ CAUSE_TOPIC_PASS = 0.2
 # «проверьте». On writers the analyzer was not tuned to, such sentences are far more often an answer in
 # other words than an answer to something else (leave-one-writer-out, docs/VALIDATION.md).
 TYPE_PASS = 0.4
+# A message's only «почему?» sent back although a draft sentence states a cause (no norm recited, no
+# paperwork) with ``p`` ≥ this: passed, shown «проверьте» (session 7, leave-one-writer-out; docs).
+SOLE_CAUSE_PASS = 0.1
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
@@ -757,6 +760,11 @@ class QuestionAnalyzer:
                 continue
             features.append(self._features(question, verdict, windows, draft, demanded))
         self.last_features = features  # read by the evaluation to fit the combiner (tests/validation)
+        # «Почему …?» asked once: the draft's explanation is more likely its answer than another's.
+        self._sole_cause = (
+            sum(1 for q, v in zip(questions, verdicts, strict=True) if v is not None and q.expected == CAUSE)
+            == 1
+        )
         if self.model is not None:
             verdicts = [
                 v if v is None or f is None else self._combine(q, v, f)
@@ -1061,6 +1069,22 @@ class QuestionAnalyzer:
         ):
             reason = "Предложение, возможно, объясняет причину другими словами, чем вопрос, — проверьте, что это причина того, о чём спрашивают."
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason)
+        if question.expected == CAUSE and getattr(self, "_sole_cause", False) and not unnamed:
+            # The message asks «почему?» once and the draft explains something in words of its own:
+            # the explanation is, on writers the analyzer was not tuned to, mostly that answer (session 7).
+            explained = [
+                (self.model.probability(f), w)
+                for w, f in pairs
+                if self._has_cause(w.text)
+                and not _NORM_REFERENCE_RE.search(w.text)
+                and not f.get("s_paperwork")
+            ]
+            if explained:
+                q, window = max(explained, key=lambda x: x[0])
+                if q >= SOLE_CAUSE_PASS:
+                    answer = AnswerSentence(window.start, window.stop - window.start, window.text, q)
+                    reason = "Единственное объяснение в ответе, возможно, и есть причина, о которой спрашивают, — проверьте."
+                    return replace(verdict, covered=True, answer=answer, confidence=0.55, reason=reason)
         if (
             question.expected != CAUSE  # the cause pass above, with its guard against a recited norm
             and p >= TYPE_PASS
