@@ -760,3 +760,24 @@ def test_the_only_why_question_is_answered_by_the_drafts_explanation_shown_for_r
         assert not _items(analyzer, message, draft)[0].covered
     finally:
         analyzer.model = saved
+
+
+def test_the_only_who_question_is_answered_by_the_party_the_draft_names_shown_for_review(analyzer) -> None:
+    # questions.SOLE_AGENT_PASS (session 7): one «кто?» in the message, the draft names a party in other
+    # words and the combiner gives it 0.35 — passed, shown «проверьте». Where we forwarded the paper, a
+    # second «кто?» or a lower score: still sent back.
+    message = "Во дворе на Речной, 6 третью неделю стоит разбитая машина без колёс. Кто её уберёт?"
+    draft = "Эвакуацию брошенного транспорта на Речной, 6 проведёт отдел муниципального контроля до 15 мая."
+    forwarded = "Ваше обращение направлено в отдел муниципального контроля."
+    two = "На Речной, 6 стоит разбитая машина. Кто её уберёт? И кто отвечает за двор?"
+    saved = analyzer.model
+    try:
+        analyzer.model = _constant_model(0.35)
+        [item] = _items(analyzer, message, draft)
+        assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
+        assert not _items(analyzer, message, forwarded)[0].covered
+        assert not _items(analyzer, two, draft)[1].covered
+        analyzer.model = _constant_model(0.25)
+        assert not _items(analyzer, message, draft)[0].covered
+    finally:
+        analyzer.model = saved

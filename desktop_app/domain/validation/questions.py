@@ -283,6 +283,9 @@ TYPE_PASS = 0.4
 # A message's only «почему?» sent back although a draft sentence states a cause (no norm recited, no
 # paperwork) with ``p`` ≥ this: passed, shown «проверьте» (session 7, leave-one-writer-out; docs).
 SOLE_CAUSE_PASS = 0.1
+# … and the message's only «кто?» on a sentence naming a party (``s_type``; not where we forwarded the
+# paper, no paperwork) with ``p`` ≥ this (0.2 passed too many parties of another job: named −0.05).
+SOLE_AGENT_PASS = 0.3
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
@@ -765,6 +768,10 @@ class QuestionAnalyzer:
             sum(1 for q, v in zip(questions, verdicts, strict=True) if v is not None and q.expected == CAUSE)
             == 1
         )
+        self._sole_agent = (
+            sum(1 for q, v in zip(questions, verdicts, strict=True) if v is not None and q.expected == AGENT)
+            == 1
+        )
         if self.model is not None:
             verdicts = [
                 v if v is None or f is None else self._combine(q, v, f)
@@ -1084,6 +1091,24 @@ class QuestionAnalyzer:
                 if q >= SOLE_CAUSE_PASS:
                     answer = AnswerSentence(window.start, window.stop - window.start, window.text, q)
                     reason = "Единственное объяснение в ответе, возможно, и есть причина, о которой спрашивают, — проверьте."
+                    return replace(verdict, covered=True, answer=answer, confidence=0.55, reason=reason)
+        if (
+            question.expected == AGENT
+            and getattr(self, "_sole_agent", False)
+            and not unnamed
+            and not forwarded
+        ):
+            # The message asks «кто?» once and the draft names a party in words of its own (session 7).
+            named = [
+                (self.model.probability(f), w)
+                for w, f in pairs
+                if f.get("s_type") and not f.get("s_forwarded") and not f.get("s_paperwork")
+            ]
+            if named:
+                q, window = max(named, key=lambda x: x[0])
+                if q >= SOLE_AGENT_PASS:
+                    answer = AnswerSentence(window.start, window.stop - window.start, window.text, q)
+                    reason = "Вопрос «кто?» в обращении один, а ответ называет, кто это делает, — проверьте, что это ответ именно на него."
                     return replace(verdict, covered=True, answer=answer, confidence=0.55, reason=reason)
         if (
             question.expected != CAUSE  # the cause pass above, with its guard against a recited norm
