@@ -781,3 +781,20 @@ def test_the_only_who_question_is_answered_by_the_party_the_draft_names_shown_fo
         assert not _items(analyzer, message, draft)[0].covered
     finally:
         analyzer.model = saved
+
+
+def test_the_only_when_question_takes_a_promised_term_at_a_lower_score(analyzer) -> None:
+    # questions.SOLE_TERM_PASS (session 7): the term pass for the message's only «когда?» needs 0.2, not
+    # 0.25 — a promised action with its term at 0.22 passes, shown «проверьте»; with a second «когда?» in
+    # the message the same sentence is still sent back.
+    message = "На остановке «Школа» второй месяц нет навеса. Когда его вернут?"
+    draft = "Новый павильон подрядчик смонтирует до 20 декабря."
+    two = "На остановке «Школа» нет навеса. Когда его вернут? И когда покрасят скамейки?"
+    saved = analyzer.model
+    try:
+        analyzer.model = _constant_model(0.22, "s_time_future")
+        [item] = _items(analyzer, message, draft)
+        assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
+        assert not _items(analyzer, two, draft)[0].covered
+    finally:
+        analyzer.model = saved

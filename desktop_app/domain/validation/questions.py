@@ -286,6 +286,9 @@ SOLE_CAUSE_PASS = 0.1
 # … and the message's only «кто?» on a sentence naming a party (``s_type``; not where we forwarded the
 # paper, no paperwork) with ``p`` ≥ this (0.2 passed too many parties of another job: named −0.05).
 SOLE_AGENT_PASS = 0.3
+# The term pass (``TERM_PASS``) for the message's only «когда?» (session 7: 0.15 named one skipped
+# question fewer on seen2026k, 0.2 did not).
+SOLE_TERM_PASS = 0.2
 
 # Expected answer types.
 TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
@@ -763,9 +766,14 @@ class QuestionAnalyzer:
                 continue
             features.append(self._features(question, verdict, windows, draft, demanded))
         self.last_features = features  # read by the evaluation to fit the combiner (tests/validation)
-        # «Почему …?» asked once: the draft's explanation is more likely its answer than another's.
+        # «Почему …?», «Когда …?», «Кто …?» asked once: a sentence of the draft that supplies that type is
+        # more likely its answer than another question's (the passes in ``_combine``; session 7).
         self._sole_cause = (
             sum(1 for q, v in zip(questions, verdicts, strict=True) if v is not None and q.expected == CAUSE)
+            == 1
+        )
+        self._sole_time = (
+            sum(1 for q, v in zip(questions, verdicts, strict=True) if v is not None and q.expected == TIME)
             == 1
         )
         self._sole_agent = (
@@ -1125,7 +1133,7 @@ class QuestionAnalyzer:
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason)
         if (
             question.expected == TIME
-            and p >= TERM_PASS
+            and p >= (SOLE_TERM_PASS if getattr(self, "_sole_time", False) else TERM_PASS)
             and row.get("s_time_future", 0.0) >= 1.0
             and not unnamed  # «у дома 45» not repeated: the term may be another house's
             and evidence is not None
