@@ -33,15 +33,16 @@ from tests.validation.evaluation import (
 # held-out part (seen2026h and seen2026i, 0.724 when measured once) joined, ten writers, the combiner
 # refitted: 0.787 / 0.676 / 0.203 (seen2026h 0.779, seen2026i 0.682: refitting on them barely helps);
 # then two writers new today (seen2026j 0.682, seen2026k 0.591 when first measured), twelve writers,
-# refitted: 0.774 / 0.649 / 0.216.
+# refitted: 0.774 / 0.649 / 0.216; after session 7's coverage changes (joined yes/no split, rhetorical
+# forms, type nouns, questions back, the sole-type passes), refitted: 0.780 / 0.648 / 0.190 — bars 1-2 below.
 BARS = {
-    "coverage_verdict_accuracy": 0.76,
+    "coverage_verdict_accuracy": 0.77,
     "unanswered_named_rate": 0.63,
     "greeting_accuracy": 0.98,
     "spelling_recall": 0.85,
     "question_extraction_recall": 0.90,
 }
-MAX_FALSE_SEND_BACK = 0.23
+MAX_FALSE_SEND_BACK = 0.205  # whole dev 0.190 after session 7 (was 0.216)
 # Per hint (whole dev): 0.95 while dev held three writers; seen2026c's false hints (formal_reply 3 of 6,
 # works_done_no_photo 7 of 12) brought the whole part to 0.882 and 0.794; works_done_no_photo 0.871 after
 # unfinished works stopped counting as done (4 of seen2026c's 9 shown are still false: docs); 0.829 when
