@@ -1068,6 +1068,7 @@ class QuestionAnalyzer:
             and row.get("s_soft_own", 0.0) >= SOFT_FOCUS
             and evidence is not None
             and not forwarded
+            and not (question.expected == TIME and self._term_of_other_thing(verdict, sentence))
         ):
             # About the question's own matter and nearly an answer: passed, shown «проверьте» — a false
             # send-back of a complete draft costs more than a second look (session 5).
@@ -1558,6 +1559,21 @@ class QuestionAnalyzer:
             and w not in self.time_markers
             and self._gain({w}, topic) <= 0
             for w in lemmas
+        )
+
+    def _term_of_other_thing(self, verdict: _Verdict, window: Any) -> bool:
+        """The sentence's term belongs to another thing than the question's («Замена дверей … на июль» for
+        «Когда заменят окна?»): the rules' wrong-focus check, also heard by the soft pass (session 7)."""
+        if not isinstance(window, _Window):
+            return False
+        sig = verdict.signals
+        predicate = sig.get("predicate")
+        objects = set(sig.get("own", ())) - ({predicate} if predicate else set())
+        context = set(sig.get("context", ()))
+        return any(
+            self._has_time(_strip_hedges(fragment, predicate))
+            and self._other_matter(objects, lemmas, window.lemmas, context, head, predicate)
+            for _a, _b, lemmas, head, fragment in window.clauses or ((0, 0, window.lemmas, "", window.text),)
         )
 
     def _works_term(self, window: _Window, predicate: str | None) -> bool:
