@@ -596,8 +596,8 @@ def test_a_cause_told_in_other_words_passes_shown_for_review(analyzer) -> None:
     message = "Почему уже неделю в подвале дома 8 стоит вода?"
     draft = "Из-за прорыва магистрали на соседней улице грунтовые стоки подтопили технические помещения."
     [rules], features, question = _rules_alone(analyzer, message, draft)
-    # As in a message that asks «почему?» twice: the sole-cause pass (session 7, its own test) stands aside.
-    analyzer._sole_cause = False
+    # ``_combined`` passes no sole-type set: as in a message asking «почему?» twice, the sole-cause pass
+    # (session 7, its own test) stands aside.
     # A sentence strongly about the matter itself (s_topic 0.8) with no cause word passes from 0.2 on.
     for score, supplies, topic, covered in (
         (0.45, 1.0, 0.0, True),
@@ -644,8 +644,8 @@ def test_the_expected_type_told_in_other_words_passes_shown_for_review(analyzer)
     message = "Кто отвечает за освещение во дворе дома 12?"
     draft = "Обслуживание светильников на придомовых территориях выполняет МБУ «Горсвет»."
     [rules], features, question = _rules_alone(analyzer, message, draft)
-    # As in a message that asks «кто?» twice: the sole-«кто?» pass (session 7, its own test) stands aside.
-    analyzer._sole_agent = False
+    # ``_combined`` passes no sole-type set: as in a message asking «кто?» twice, the sole-«кто?» pass
+    # (session 7, its own test) stands aside.
     for score, supplies, missing, covered in (
         (0.45, 1.0, ("кто отвечает",), True),
         (0.45, 0.0, ("кто отвечает",), False),

@@ -768,21 +768,11 @@ class QuestionAnalyzer:
         self.last_features = features  # read by the evaluation to fit the combiner (tests/validation)
         # «Почему …?», «Когда …?», «Кто …?» asked once: a sentence of the draft that supplies that type is
         # more likely its answer than another question's (the passes in ``_combine``; session 7).
-        self._sole_cause = (
-            sum(1 for q, v in zip(questions, verdicts, strict=True) if v is not None and q.expected == CAUSE)
-            == 1
-        )
-        self._sole_time = (
-            sum(1 for q, v in zip(questions, verdicts, strict=True) if v is not None and q.expected == TIME)
-            == 1
-        )
-        self._sole_agent = (
-            sum(1 for q, v in zip(questions, verdicts, strict=True) if v is not None and q.expected == AGENT)
-            == 1
-        )
+        asked = [q.expected for q, v in zip(questions, verdicts, strict=True) if v is not None]
+        sole = frozenset(t for t in (CAUSE, TIME, AGENT) if asked.count(t) == 1)
         if self.model is not None:
             verdicts = [
-                v if v is None or f is None else self._combine(q, v, f)
+                v if v is None or f is None else self._combine(q, v, f, sole)
                 for q, v, f in zip(questions, verdicts, features, strict=True)
             ]
         for question, verdict in zip(questions, verdicts, strict=True):
@@ -1021,14 +1011,21 @@ class QuestionAnalyzer:
             total += best
         return total / len(wanted) if wanted else 0.0
 
-    def _combine(self, question: _Question, verdict: _Verdict, features: Mapping[str, Any]) -> _Verdict:
+    def _combine(
+        self,
+        question: _Question,
+        verdict: _Verdict,
+        features: Mapping[str, Any],
+        sole: frozenset[str] = frozenset(),
+    ) -> _Verdict:
         """The rules' verdict and the learned combiner's (``coverage_model.py``) together.
 
         ``p`` is the combiner's probability that the draft's best sentence answers the question. A
         question passes when ``p`` ≥ the model's threshold (even if the rules found no answer: a
         paraphrase, an answer type the lexicons do not know), or when the rules pass it and ``p`` is at
         least ``RULE_AGREES`` (a rule's answer the combiner finds implausible is sent back). Chosen by
-        leave-one-writer-out over the development subsets (docs/VALIDATION.md)."""
+        leave-one-writer-out over the development subsets (docs/VALIDATION.md). ``sole``: the answer types
+        the message asks only once (the sole-type passes, session 7)."""
         assert self.model is not None
         pairs = features.get("_pairs") or []
         p, sentence, row = max(
@@ -1085,7 +1082,7 @@ class QuestionAnalyzer:
         ):
             reason = "Предложение, возможно, объясняет причину другими словами, чем вопрос, — проверьте, что это причина того, о чём спрашивают."
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason)
-        if question.expected == CAUSE and getattr(self, "_sole_cause", False) and not unnamed:
+        if question.expected == CAUSE and CAUSE in sole and not unnamed:
             # The message asks «почему?» once and the draft explains something in words of its own:
             # the explanation is, on writers the analyzer was not tuned to, mostly that answer (session 7).
             explained = [
@@ -1101,12 +1098,7 @@ class QuestionAnalyzer:
                     answer = AnswerSentence(window.start, window.stop - window.start, window.text, q)
                     reason = "Единственное объяснение в ответе, возможно, и есть причина, о которой спрашивают, — проверьте."
                     return replace(verdict, covered=True, answer=answer, confidence=0.55, reason=reason)
-        if (
-            question.expected == AGENT
-            and getattr(self, "_sole_agent", False)
-            and not unnamed
-            and not forwarded
-        ):
+        if question.expected == AGENT and AGENT in sole and not unnamed and not forwarded:
             # The message asks «кто?» once and the draft names a party in words of its own (session 7).
             named = [
                 (self.model.probability(f), w)
@@ -1134,7 +1126,7 @@ class QuestionAnalyzer:
             return replace(verdict, covered=True, answer=evidence, confidence=0.55, reason=reason)
         if (
             question.expected == TIME
-            and p >= (SOLE_TERM_PASS if getattr(self, "_sole_time", False) else TERM_PASS)
+            and p >= (SOLE_TERM_PASS if TIME in sole else TERM_PASS)
             and row.get("s_time_future", 0.0) >= 1.0
             and not unnamed  # «у дома 45» not repeated: the term may be another house's
             and evidence is not None
