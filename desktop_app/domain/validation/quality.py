@@ -276,6 +276,19 @@ FORMAL_MARKERS: tuple[re.Pattern[str], ...] = (
         r"\bприоритетн\w+\s+направлени"
     ),
 )
+# The author asks what the rule is: may one, must one, is it legal, can one be fined («Обязана ли я менять
+# счётчики?», «Меня могут оштрафовать?», «Можно пойти в сад без медкарты?»). Then a sentence saying what
+# the rule allows, forbids or requires («закон не запрещает», «приём не допускается», «замена требуется
+# только …») answers the question itself — no «отписка», even though it recites a rule (session 7).
+_NORM_QUESTION = re.compile(
+    r"(?i)\b(?:обязан\w*|должн\w*|вправе|законн\w*|незаконн\w*|разрешен\w*|запрещен\w*|положен\w*)\s+ли\b|"
+    r"\b(?:имеют?|имеет|имею)\s+ли\s+(?:\w+\s+)?прав|\bоштраф\w*|\bштраф\w*|"
+    r"\b(?:можно|нельзя)\b[^.!?]{0,60}\?"
+)
+_NORM_ANSWER = re.compile(
+    r"(?i)\b(?:не\s+)?(?:запреща\w*|запрещ[её]н\w*|разреша\w*|разреш[её]н\w*|допуска\w*|обязан\w*|вправе|"
+    r"требу\w+ся|штраф\w*|законн\w*|незаконн\w*)\b"
+)
 _ASKS_AUTHOR = re.compile(r"\?|\b(?:уточните|укажите|сообщите|пришлите|направьте|напишите)\b", re.IGNORECASE)
 _CLOSING = re.compile(
     r"^(?:спасибо|благодарим|с\s+уважением|приносим\s+извинения|извините|хорошего|всего\s+доброго)",
@@ -336,6 +349,9 @@ _UNFINISHED = re.compile(
     r"\b(?:будет|будут)\s+(?:\w+\s+)?(?:заверш|законч|восс?тановл|возобновл|оконч)\w*|"
     r"\b(?:заверш|законч|восс?танов|возобнов)(?:ит|ат|ят)\b|\bзадерж(?:ал|ива|ат|ан)\w*|\bпродолжа\w+"
 )
+# The works themselves still go on in the same sentence («замена окон выполнена, сейчас идёт монтаж
+# вентиляции», «работы ведутся по графику»): a finished step, not the result (session 7).
+_STILL_GOING = re.compile(r"\b(?:ид[её]т|ид[её]тся|ведутся|вед[её]тся|проводятся|продолжаются)\b")
 # A year's tally or a fact of an earlier year («в 2024 году установлен», «ежегодно … в 2026 году отловлено 312
 # собак»): background to the answer, not the works the author is told were done (session 6).
 _BACKGROUND = re.compile(r"\bв\s+20\d\d\s+году\b|\bежегодно\b|\bза\s+(?:прошлый|этот|текущий)\s+год\b")
@@ -427,7 +443,7 @@ class QualityAdvisor:
         body = [s for s in parts if not _GREETING.match(s.text) or len(s.text.split()) > 4]
         body = [s for s in body if not _CLOSING.match(s.text)]
         hints: list[QualityHint] = []
-        formal = self._formal(parts, body) if questions != 0 else None
+        formal = self._formal(parts, body, message) if questions != 0 else None
         if formal is not None:
             hints.append(QualityHint(FORMAL_REPLY, MESSAGES[FORMAL_REPLY], formal.start, len(formal.text)))
         legal = self._legal(draft)
@@ -463,7 +479,7 @@ class QualityAdvisor:
         return hints
 
     @staticmethod
-    def _formal(parts: Sequence[Sentence], body: Sequence[Sentence]) -> Sentence | None:
+    def _formal(parts: Sequence[Sentence], body: Sequence[Sentence], message: str = "") -> Sentence | None:
         """The sentence that makes the draft an «отписка», or None.
 
         Shown only on strong evidence: a formula of a formal reply (or nothing but greeting and thanks)
@@ -475,6 +491,8 @@ class QualityAdvisor:
             return None  # a clarification request is not an «отписка»
         if any(_concrete(sent.text) for sent in body):
             return None
+        if _NORM_QUESTION.search(message) and any(_NORM_ANSWER.search(sent.text) for sent in body):
+            return None  # «Можно ли …?» — «Закон не запрещает …»: the rule is the answer (session 7)
         return next((s for s in body if any(m.search(s.text) for m in FORMAL_MARKERS)), None)
 
     @staticmethod
@@ -666,14 +684,52 @@ def _promises_the_rest(text: str) -> bool:
     return False
 
 
+# A temporary or safety measure taken until the works are done («участок огорожен», «установлено временное
+# ограждение», «до замены … провода подняты», «на время работ установлены знаки», «до завершения ремонта
+# установлены обогреватели»): not the result the author asked for, nothing final to photograph (session 7).
+_TEMPORARY_MEASURE = re.compile(
+    r"\b(?:временн|огорож|огражд|сигнальн\w*\s+лент)\w*|"
+    r"\bдо\s+(?:этого|тех\s+пор|замены|завершения|окончания|устранения|восстановления|ремонта|начала)\b|"
+    r"\bна\s+(?:время|период)\s+(?:проведения\s+)?(?:работ|ремонта|замены|строительства)"
+)
+# «были отловлены 14 октября», «была заменена в прошлом году»: «был/были» with a short participle tells a
+# past state that no longer holds (the story behind the message), not the works done for it (session 7).
+_PAST_AUX = frozenset(["был", "была", "было", "были"])
+
+
+def _clause_around(folded: str, start: int, stop: int) -> str:
+    """The clause of the word at ``start:stop`` (between commas, semicolons, colons, dashes or brackets)."""
+    left = max(folded.rfind(mark, 0, start) for mark in ",;:—()")
+    rights = [i for i in (folded.find(mark, stop) for mark in ",;:—()") if i != -1]
+    return folded[left + 1 : min(rights) if rights else len(folded)]
+
+
+def _not_works_near(folded: str, start: int, stop: int) -> bool:
+    """«подача воды восстановлена», «проведена проверка»: the work verb's own clause is about paperwork or a
+    service, not works. Only that clause: «Ремонт колонки выполнен 9 июня, подача воды восстановлена» and
+    «Департамент связался со школой: …, работы выполнены» are works done (session 7; until then one such
+    word anywhere in the sentence silenced it)."""
+    return bool(_NOT_WORKS.search(_clause_around(folded, start, stop)))
+
+
+def _relative_clause(folded: str, start: int, stop: int) -> bool:
+    """«после ремонта, который подрядчик завершил 2 июня», «документ, на основании которого демонтированы
+    скамейки»: a work told in a relative clause describes the background of something else (session 7)."""
+    clause = _clause_around(folded, start, stop)
+    offset = clause.find(folded[start:stop])
+    return bool(re.search(r"\bкотор\w+\b", clause[: max(offset, 0)]))
+
+
 def _works_done(text: str) -> bool:
     """«Работы выполнены», «яма засыпана», «подрядчик заменил светильник»: completed works, not a promise."""
     folded = fold(text)
-    if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded) or _NOT_WORKS.search(folded):
+    if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded):
         return False
     if _UNFINISHED.search(folded) or _BACKGROUND.search(folded):
         return False
-    if _promises_the_rest(text):
+    if _STILL_GOING.search(folded):
+        return False  # «замена пола выполнена, сейчас идёт монтаж вентиляции»: a step of works going on
+    if _promises_the_rest(text) or _TEMPORARY_MEASURE.search(folded):
         return False
     previous, future = "", False
     for token in tokenize(text):
@@ -681,7 +737,7 @@ def _works_done(text: str) -> bool:
             future = future and token.text not in {",", ";", ":", "—", "(", ")"}
             continue
         word = fold(token.text)
-        after_denial, previous = previous == "не", word
+        after_denial, after_past, previous = previous == "не", previous in _PAST_AUX, word
         future = future or word in {"будет", "будут"}
         if after_denial or future:
             continue  # «будет распилена и вывезена», «не убран»: a promise or a denial, not completed works
@@ -694,6 +750,12 @@ def _works_done(text: str) -> bool:
                 continue  # «провёл беседу», «проведена проверка»: not works to photograph
             if normal == "установить" and re.match(r",?\s*что\b", folded[token.stop :]):
                 continue  # «специалисты установили, что …»: found out, not installed
+            if _not_works_near(folded, token.start, token.stop) or _relative_clause(
+                folded, token.start, token.stop
+            ):
+                continue  # «проведена проверка», «подача воды восстановлена», «ремонт, который завершён»
+            if {"PRTS", "perf"} <= grammemes and after_past:
+                continue  # «были отловлены 14 октября»: a past state, the story behind the message
             if {"PRTS", "perf"} <= grammemes or {"VERB", "perf", "past"} <= grammemes:
                 return True
     return False
