@@ -134,6 +134,7 @@ CHANGES: dict[str, dict[str, Any]] = {
         )
     },
     "quoted_title_not_chain": {"_QUOTED": NEVER},
+    "vague_activity": {"_VAGUE_ACTIVITY": NEVER},
 }
 
 # Undone first, so that undoing "institution" as well (no body counts) wins over its reduced pattern.

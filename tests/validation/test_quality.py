@@ -414,3 +414,15 @@ def test_participles_inside_a_quoted_title_are_no_chain() -> None:
         "расположенных на участках, закреплённых за организациями», дерево уберут до 6 июня."
     )
     assert "participle_chain" not in codes(draft)
+
+
+def test_sounding_busy_is_no_action() -> None:
+    # «ведёт работу», «уделяет внимание»: activity with no deed in it leaves the «отписка» an «отписка».
+    assert "formal_reply" in codes(
+        "Здравствуйте, Ирина! Ваше обращение рассмотрено. Администрация ведёт работу по содержанию зелёных "
+        "насаждений и уделяет большое внимание благоустройству дворов."
+    )
+    # Guard: real work going on still counts.
+    assert "formal_reply" not in codes(
+        "Здравствуйте, Ирина! Ваше обращение рассмотрено. Подрядчик распиливает дерево во дворе."
+    )

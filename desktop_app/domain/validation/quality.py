@@ -538,11 +538,21 @@ def _title_words(found: str) -> bool:
     ) or bool(re.search(r"«|российской\s+федерации|от\s+\d", found, re.IGNORECASE))
 
 
+# Activity with no deed in it: «администрация ведёт работу по регулированию численности», «уделяет большое
+# внимание вопросам …» — the «отписка»'s way of sounding busy, not an action on the matter (session 7).
+_VAGUE_ACTIVITY = re.compile(
+    r"(?i)\b(?:вед[её]т|ведут|проводит|проводят)\s+(?:(?:\w+\s+)?(?:систематическ|планомерн|активн|"
+    r"постоянн|необходим|определённ|определенн|разъяснительн|профилактическ)\w*\s+)?работу\b|"
+    r"\bуделя\w+\s+(?:\w+\s+)?внимани\w*"
+)
+
+
 def _concrete(sentence: str) -> bool:
     """A sentence that tells the citizen something definite: a date or term, a party, a contact, a figure or
     an action on the matter."""
     # «от 29.12.2022 № 2497» is no deadline, «О порядке …» and «приказом Министерства …» no party
     text = _ACT_ISSUER.sub(" ", _LEGAL_REF.sub(" ", _GREETING_HEAD.sub(" ", sentence)))
+    text = _VAGUE_ACTIVITY.sub(" ", text)
     if any(
         pattern.search(text)
         for pattern in (
