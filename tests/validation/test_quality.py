@@ -422,6 +422,10 @@ def test_sounding_busy_is_no_action() -> None:
         "Здравствуйте, Ирина! Ваше обращение рассмотрено. Администрация ведёт работу по содержанию зелёных "
         "насаждений и уделяет большое внимание благоустройству дворов."
     )
+    # A body that only keeps the matter «на контроле» is the formula's, not a party doing something.
+    assert "formal_reply" in codes(
+        "Здравствуйте, Ирина! Вопрос находится на контроле департамента городского хозяйства."
+    )
     # Guard: real work going on still counts.
     assert "formal_reply" not in codes(
         "Здравствуйте, Ирина! Ваше обращение рассмотрено. Подрядчик распиливает дерево во дворе."

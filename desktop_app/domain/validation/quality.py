@@ -539,11 +539,16 @@ def _title_words(found: str) -> bool:
 
 
 # Activity with no deed in it: «администрация ведёт работу по регулированию численности», «уделяет большое
-# внимание вопросам …» — the «отписка»'s way of sounding busy, not an action on the matter (session 7).
+# внимание вопросам …», «на контроле министерства» — the «отписка»'s way of sounding busy, not an action on
+# the matter nor a party doing something (session 7).
 _VAGUE_ACTIVITY = re.compile(
     r"(?i)\b(?:вед[её]т|ведут|проводит|проводят)\s+(?:(?:\w+\s+)?(?:систематическ|планомерн|активн|"
     r"постоянн|необходим|определённ|определенн|разъяснительн|профилактическ)\w*\s+)?работу\b|"
-    r"\bуделя\w+\s+(?:\w+\s+)?внимани\w*"
+    r"\bуделя\w+\s+(?:\w+\s+)?внимани\w*|"
+    # a body that only keeps the matter in view («на контроле министерства здравоохранения») is the
+    # formula's, not a party responsible for doing something
+    r"\bна\s+(?:постоянном\s+|особом\s+|личном\s+)?(?:контроле|рассмотрении)\s+(?:у\s+)?(?:\w+\s+){0,2}?"
+    r"(?:министерств|департамент|комитет|управлени|администраци|комисси)\w*(?:\s+[а-яё]+){0,3}"
 )
 
 
