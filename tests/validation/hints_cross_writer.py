@@ -135,6 +135,7 @@ CHANGES: dict[str, dict[str, Any]] = {
     },
     "quoted_title_not_chain": {"_QUOTED": NEVER},
     "vague_activity": {"_VAGUE_ACTIVITY": NEVER},
+    "for_this_request": {"_FOR_THIS_REQUEST": NEVER},
 }
 
 # Undone first, so that undoing "institution" as well (no body counts) wins over its reduced pattern.

@@ -430,3 +430,14 @@ def test_sounding_busy_is_no_action() -> None:
     assert "formal_reply" not in codes(
         "Здравствуйте, Ирина! Ваше обращение рассмотрено. Подрядчик распиливает дерево во дворе."
     )
+
+
+def test_a_year_beside_the_authors_own_request_is_no_background() -> None:
+    # «в 2026 году» alone may be a fact of any year; «по вашей заявке» says the works were done for the author.
+    assert "works_done_no_photo" in codes(
+        "Здравствуйте, Ирина! В 2026 году по вашей заявке во дворе дома 4 спилено аварийное дерево."
+    )
+    # Guard: a year's fact with no request is still background.
+    assert "works_done_no_photo" not in codes(
+        "Здравствуйте, Ирина! В 2026 году во дворе спилено 12 деревьев."
+    )

@@ -358,6 +358,11 @@ _STILL_GOING = re.compile(r"\b(?:ид[её]т|ид[её]тся|ведутся|в
 # A year's tally or a fact of an earlier year («в 2024 году установлен», «ежегодно … в 2026 году отловлено 312
 # собак»): background to the answer, not the works the author is told were done (session 6).
 _BACKGROUND = re.compile(r"\bв\s+20\d\d\s+году\b|\bежегодно\b|\bза\s+(?:прошлый|этот|текущий)\s+год\b")
+# Done for the author's own request: a year named beside it is no background («В 2026 году по вашему
+# обращению во дворе установлены скамейки», session 7).
+_FOR_THIS_REQUEST = re.compile(
+    r"\bпо\s+(?:вашему|вашей|вашим|вашему\s+же|данному|этому|настоящему)\s+(?:обращени|заявк|жалоб|сообщени|запрос)\w*"
+)
 # What «проведены/произведены/осуществлены …» must be about to be works: «проведён ремонт», «произведена замена».
 _WORK_NOUN = re.compile(
     r"\b(?:работ|ремонт|замен|уборк|покос|очистк|вывоз|обрезк|спил|отсыпк|подсыпк|установк|асфальтировани|монтаж|"
@@ -748,8 +753,10 @@ def _works_done(text: str) -> bool:
     folded = fold(text)
     if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded):
         return False
-    if _UNFINISHED.search(folded) or _BACKGROUND.search(folded):
+    if _UNFINISHED.search(folded):
         return False
+    if _BACKGROUND.search(folded) and not _FOR_THIS_REQUEST.search(folded):
+        return False  # «в 2024 году установлен»; but «в 2026 году по вашей заявке …» is for the author
     if _STILL_GOING.search(folded):
         return False  # «замена пола выполнена, сейчас идёт монтаж вентиляции»: a step of works going on
     if _promises_the_rest(text) or _TEMPORARY_MEASURE.search(folded):
