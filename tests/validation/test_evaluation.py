@@ -51,14 +51,17 @@ MAX_FALSE_SEND_BACK = 0.205  # whole dev 0.190 after session 7 (was 0.216)
 # (eight writers) works_done_no_photo 0.830 and sent_elsewhere_no_contact 0.933 (2 false of 30); with
 # seen2026h/i (ten writers) works_done_no_photo 0.763 (14 false of 59 shown), formal_reply 0.882,
 # participle_chain 0.941 (2 false of 34); with seen2026j/k (twelve writers) works_done_no_photo 0.743
-# (18 false of 70), formal_reply 0.873.
+# (18 false of 70), formal_reply 0.873. Session 7 (temporary measures, past states, relative clauses,
+# works still going on; a rule answering a rule question; whose business it is; quoted titles): bars 1–2
+# points below works_done_no_photo 0.844 (10 false of 64), formal_reply 0.927 (4 of 55), participle_chain
+# 0.974 (1 of 39), sent_elsewhere_no_contact 1.000 (38) and legal_act_full_name 1.000 (44, the default).
 MIN_HINT_PRECISION = {
-    "formal_reply": 0.86,
-    "works_done_no_photo": 0.72,
-    "sent_elsewhere_no_contact": 0.92,
-    "participle_chain": 0.92,
+    "formal_reply": 0.91,
+    "works_done_no_photo": 0.83,
+    "sent_elsewhere_no_contact": 0.98,
+    "participle_chain": 0.96,
 }
-DEFAULT_HINT_PRECISION = 0.95
+DEFAULT_HINT_PRECISION = 0.98
 
 
 @pytest.fixture(scope="module")

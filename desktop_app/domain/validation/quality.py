@@ -276,6 +276,19 @@ FORMAL_MARKERS: tuple[re.Pattern[str], ...] = (
         r"\bприоритетн\w+\s+направлени"
     ),
 )
+# The author asks what the rule is: may one, must one, is it legal, can one be fined («Обязана ли я менять
+# счётчики?», «Меня могут оштрафовать?», «Можно пойти в сад без медкарты?»). Then a sentence saying what
+# the rule allows, forbids or requires («закон не запрещает», «приём не допускается», «замена требуется
+# только …») answers the question itself — no «отписка», even though it recites a rule (session 7).
+_NORM_QUESTION = re.compile(
+    r"(?i)\b(?:обязан\w*|должн\w*|вправе|законн\w*|незаконн\w*|разрешен\w*|запрещен\w*|положен\w*)\s+ли\b|"
+    r"\b(?:имеют?|имеет|имею)\s+ли\s+(?:\w+\s+)?прав|\bоштраф\w*|\bштраф\w*|"
+    r"\b(?:можно|нельзя)\s+ли\b|\bможно\b[^.!?]{0,40}\bбез\b[^.!?]{0,40}\?"
+)
+_NORM_ANSWER = re.compile(
+    r"(?i)\b(?:не\s+)?(?:запреща\w*|запрещ[её]н\w*|разреша\w*|разреш[её]н\w*|допуска\w*|обязан\w*|вправе|"
+    r"требу\w+ся|штраф\w*|законн\w*|незаконн\w*)\b"
+)
 _ASKS_AUTHOR = re.compile(r"\?|\b(?:уточните|укажите|сообщите|пришлите|направьте|напишите)\b", re.IGNORECASE)
 _CLOSING = re.compile(
     r"^(?:спасибо|благодарим|с\s+уважением|приносим\s+извинения|извините|хорошего|всего\s+доброго)",
@@ -310,8 +323,11 @@ _SENT_ELSEWHERE = re.compile(
     r"(?i)\b(?:(?:вам\s+)?(?:следует|необходимо|нужно|надо|рекомендуем|рекомендуется|предлагаем|можете|вправе|"
     r"стоит|советуем)\s+(?:\w+\s+)?(?:обратиться|обращаться|направить\s+(?:обращение|заявление|жалобу)|"
     r"позвонить|написать|подать\s+(?:заявление|жалобу))|обратитесь|обращайтесь|"
-    r"(?:не\s+входит\s+в|не\s+относится\s+к|относится\s+к|находится\s+в|в)\s+(?:компетенци\w+|ведени\w+|полномочи\w+))"
+    r"(?:не\s+входит\s+в|не\s+относится\s+к)\s+(?:компетенци\w+|ведени\w+|полномочи\w+))"
 )
+# Saying whose business the matter is («относится к полномочиям МКУ «Дорожное управление»», «находится в
+# ведении министерства») tells who is responsible; it sends the author nowhere unless the draft also tells
+# them to go there or that it is not ours (session 7: until then it counted as sending elsewhere).
 _SELF_REFERENCE = re.compile(
     r"(?i)\b(?:к\s+нам|в\s+администрацию|повторно|снова|ещё\s+раз|еще\s+раз|в\s+наш\w*|к\s+нам\s+повторно)\b"
 )
@@ -336,9 +352,17 @@ _UNFINISHED = re.compile(
     r"\b(?:будет|будут)\s+(?:\w+\s+)?(?:заверш|законч|восс?тановл|возобновл|оконч)\w*|"
     r"\b(?:заверш|законч|восс?танов|возобнов)(?:ит|ат|ят)\b|\bзадерж(?:ал|ива|ат|ан)\w*|\bпродолжа\w+"
 )
+# The works themselves still go on in the same sentence («замена окон выполнена, сейчас идёт монтаж
+# вентиляции», «работы ведутся по графику»): a finished step, not the result (session 7).
+_STILL_GOING = re.compile(r"\b(?:ид[её]т|ид[её]тся|ведутся|вед[её]тся|проводятся|продолжаются)\b")
 # A year's tally or a fact of an earlier year («в 2024 году установлен», «ежегодно … в 2026 году отловлено 312
 # собак»): background to the answer, not the works the author is told were done (session 6).
 _BACKGROUND = re.compile(r"\bв\s+20\d\d\s+году\b|\bежегодно\b|\bза\s+(?:прошлый|этот|текущий)\s+год\b")
+# Done for the author's own request: a year named beside it is no background («В 2026 году по вашему
+# обращению во дворе установлены скамейки», session 7).
+_FOR_THIS_REQUEST = re.compile(
+    r"\bпо\s+(?:вашему|вашей|вашим|вашему\s+же|данному|этому|настоящему)\s+(?:обращени|заявк|жалоб|сообщени|запрос)\w*"
+)
 # What «проведены/произведены/осуществлены …» must be about to be works: «проведён ремонт», «произведена замена».
 _WORK_NOUN = re.compile(
     r"\b(?:работ|ремонт|замен|уборк|покос|очистк|вывоз|обрезк|спил|отсыпк|подсыпк|установк|асфальтировани|монтаж|"
@@ -427,7 +451,7 @@ class QualityAdvisor:
         body = [s for s in parts if not _GREETING.match(s.text) or len(s.text.split()) > 4]
         body = [s for s in body if not _CLOSING.match(s.text)]
         hints: list[QualityHint] = []
-        formal = self._formal(parts, body) if questions != 0 else None
+        formal = self._formal(parts, body, message) if questions != 0 else None
         if formal is not None:
             hints.append(QualityHint(FORMAL_REPLY, MESSAGES[FORMAL_REPLY], formal.start, len(formal.text)))
         legal = self._legal(draft)
@@ -463,7 +487,7 @@ class QualityAdvisor:
         return hints
 
     @staticmethod
-    def _formal(parts: Sequence[Sentence], body: Sequence[Sentence]) -> Sentence | None:
+    def _formal(parts: Sequence[Sentence], body: Sequence[Sentence], message: str = "") -> Sentence | None:
         """The sentence that makes the draft an «отписка», or None.
 
         Shown only on strong evidence: a formula of a formal reply (or nothing but greeting and thanks)
@@ -475,6 +499,8 @@ class QualityAdvisor:
             return None  # a clarification request is not an «отписка»
         if any(_concrete(sent.text) for sent in body):
             return None
+        if _NORM_QUESTION.search(message) and any(_NORM_ANSWER.search(sent.text) for sent in body):
+            return None  # «Можно ли …?» — «Закон не запрещает …»: the rule is the answer (session 7)
         return next((s for s in body if any(m.search(s.text) for m in FORMAL_MARKERS)), None)
 
     @staticmethod
@@ -517,11 +543,26 @@ def _title_words(found: str) -> bool:
     ) or bool(re.search(r"«|российской\s+федерации|от\s+\d", found, re.IGNORECASE))
 
 
+# Activity with no deed in it: «администрация ведёт работу по регулированию численности», «уделяет большое
+# внимание вопросам …», «на контроле министерства» — the «отписка»'s way of sounding busy, not an action on
+# the matter nor a party doing something (session 7).
+_VAGUE_ACTIVITY = re.compile(
+    r"(?i)\b(?:вед[её]т|ведут|проводит|проводят)\s+(?:(?:\w+\s+)?(?:систематическ|планомерн|активн|"
+    r"постоянн|необходим|определённ|определенн|разъяснительн|профилактическ)\w*\s+)?работу\b|"
+    r"\bуделя\w+\s+(?:\w+\s+)?внимани\w*|"
+    # a body that only keeps the matter in view («на контроле министерства здравоохранения») is the
+    # formula's, not a party responsible for doing something
+    r"\bна\s+(?:постоянном\s+|особом\s+|личном\s+)?(?:контроле|рассмотрении)\s+(?:у\s+)?(?:\w+\s+){0,2}?"
+    r"(?:министерств|департамент|комитет|управлени|администраци|комисси)\w*(?:\s+[а-яё]+){0,3}"
+)
+
+
 def _concrete(sentence: str) -> bool:
     """A sentence that tells the citizen something definite: a date or term, a party, a contact, a figure or
     an action on the matter."""
     # «от 29.12.2022 № 2497» is no deadline, «О порядке …» and «приказом Министерства …» no party
     text = _ACT_ISSUER.sub(" ", _LEGAL_REF.sub(" ", _GREETING_HEAD.sub(" ", sentence)))
+    text = _VAGUE_ACTIVITY.sub(" ", text)
     if any(
         pattern.search(text)
         for pattern in (
@@ -626,10 +667,15 @@ _TERM_PARTICIPLES = frozenset(
 _TERM_NOUNS = frozenset(["организация", "компания", "предприятие", "служба"])
 
 
+_QUOTED = re.compile(r"«[^»]*»")
+
+
 def _participle_chain(text: str) -> bool:
     """Three or more full participles or gerunds in one sentence of at least 15 words (pymorphy3 often
     reads «связанные», «указанных» as adjectives, so any of a word's parses counts)."""
-    words = [t.text for t in tokenize(text) if t.is_word]
+    # a quoted title («Об утверждении Правил …, превышающими установленную продолжительность») is the
+    # legal_act_full_name hint's business, not the writer's own clauses (session 7)
+    words = [t.text for t in tokenize(_QUOTED.sub(" ", text)) if t.is_word]
     if len(words) < 15:
         return False
     count = 0
@@ -666,14 +712,54 @@ def _promises_the_rest(text: str) -> bool:
     return False
 
 
+# A temporary or safety measure taken until the works are done («участок огорожен», «установлено временное
+# ограждение», «до замены … провода подняты», «на время работ установлены знаки», «до завершения ремонта
+# установлены обогреватели»): not the result the author asked for, nothing final to photograph (session 7).
+_TEMPORARY_MEASURE = re.compile(
+    r"\b(?:временн|огорож|огражд|сигнальн\w*\s+лент)\w*|"
+    r"\bдо\s+(?:этого|тех\s+пор|замены|завершения|окончания|устранения|восстановления|ремонта|начала)\b|"
+    r"\bна\s+(?:время|период)\s+(?:проведения\s+)?(?:работ|ремонта|замены|строительства)"
+)
+# «были отловлены 14 октября», «была заменена в прошлом году»: «был/были» with a short participle tells a
+# past state that no longer holds (the story behind the message), not the works done for it (session 7).
+_PAST_AUX = frozenset(["был", "была", "было", "были"])
+
+
+def _clause_around(folded: str, start: int, stop: int) -> str:
+    """The clause of the word at ``start:stop`` (between commas, semicolons, colons, dashes or brackets)."""
+    left = max(folded.rfind(mark, 0, start) for mark in ",;:—()")
+    rights = [i for i in (folded.find(mark, stop) for mark in ",;:—()") if i != -1]
+    return folded[left + 1 : min(rights) if rights else len(folded)]
+
+
+def _not_works_near(folded: str, start: int, stop: int) -> bool:
+    """«подача воды восстановлена», «проведена проверка»: the work verb's own clause is about paperwork or a
+    service, not works. Only that clause: «Ремонт колонки выполнен 9 июня, подача воды восстановлена» and
+    «Департамент связался со школой: …, работы выполнены» are works done (session 7; until then one such
+    word anywhere in the sentence silenced it)."""
+    return bool(_NOT_WORKS.search(_clause_around(folded, start, stop)))
+
+
+def _relative_clause(folded: str, start: int, stop: int) -> bool:
+    """«после ремонта, который подрядчик завершил 2 июня», «документ, на основании которого демонтированы
+    скамейки»: a work told in a relative clause describes the background of something else (session 7)."""
+    clause = _clause_around(folded, start, stop)
+    offset = clause.find(folded[start:stop])
+    return bool(re.search(r"\bкотор\w+\b", clause[: max(offset, 0)]))
+
+
 def _works_done(text: str) -> bool:
     """«Работы выполнены», «яма засыпана», «подрядчик заменил светильник»: completed works, not a promise."""
     folded = fold(text)
-    if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded) or _NOT_WORKS.search(folded):
+    if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded):
         return False
-    if _UNFINISHED.search(folded) or _BACKGROUND.search(folded):
+    if _UNFINISHED.search(folded):
         return False
-    if _promises_the_rest(text):
+    if _BACKGROUND.search(folded) and not _FOR_THIS_REQUEST.search(folded):
+        return False  # «в 2024 году установлен»; but «в 2026 году по вашей заявке …» is for the author
+    if _STILL_GOING.search(folded):
+        return False  # «замена пола выполнена, сейчас идёт монтаж вентиляции»: a step of works going on
+    if _promises_the_rest(text) or _TEMPORARY_MEASURE.search(folded):
         return False
     previous, future = "", False
     for token in tokenize(text):
@@ -681,7 +767,7 @@ def _works_done(text: str) -> bool:
             future = future and token.text not in {",", ";", ":", "—", "(", ")"}
             continue
         word = fold(token.text)
-        after_denial, previous = previous == "не", word
+        after_denial, after_past, previous = previous == "не", previous in _PAST_AUX, word
         future = future or word in {"будет", "будут"}
         if after_denial or future:
             continue  # «будет распилена и вывезена», «не убран»: a promise or a denial, not completed works
@@ -694,6 +780,12 @@ def _works_done(text: str) -> bool:
                 continue  # «провёл беседу», «проведена проверка»: not works to photograph
             if normal == "установить" and re.match(r",?\s*что\b", folded[token.stop :]):
                 continue  # «специалисты установили, что …»: found out, not installed
+            if _not_works_near(folded, token.start, token.stop) or _relative_clause(
+                folded, token.start, token.stop
+            ):
+                continue  # «проведена проверка», «подача воды восстановлена», «ремонт, который завершён»
+            if {"PRTS", "perf"} <= grammemes and after_past:
+                continue  # «были отловлены 14 октября»: a past state, the story behind the message
             if {"PRTS", "perf"} <= grammemes or {"VERB", "perf", "past"} <= grammemes:
                 return True
     return False
