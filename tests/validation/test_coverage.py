@@ -748,7 +748,9 @@ def test_a_question_back_to_the_author_answers_nothing(analyzer) -> None:
         assert not item.covered, draft
 
 
-def test_the_only_why_question_is_answered_by_the_drafts_explanation_shown_for_review(analyzer) -> None:
+def test_the_only_why_question_is_answered_by_the_drafts_explanation_shown_for_review(
+    analyzer, monkeypatch
+) -> None:
     # questions.SOLE_CAUSE_PASS (session 7): the message asks «почему?» once, the draft explains in
     # words of its own and the combiner gives that sentence only 0.15 — passed, shown «проверьте». Two
     # «почему?» questions, a recited norm or a lower score: still sent back.
@@ -756,20 +758,18 @@ def test_the_only_why_question_is_answered_by_the_drafts_explanation_shown_for_r
     draft = "Причиной стал износ теплообменника в котельной, аварийная бригада уже меняет его."
     norm = "В соответствии с регламентом работы котельной ведутся по утверждённому графику."
     two = "Третий день на Школьной, 9 нет горячей воды. Почему? И почему никто не предупредил жильцов?"
-    saved = analyzer.model
-    try:
-        analyzer.model = _constant_model(0.15)
-        [item] = _items(analyzer, message, draft)
-        assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
-        assert not _items(analyzer, message, norm)[0].covered
-        assert not any(i.covered for i in _items(analyzer, two, draft))
-        analyzer.model = _constant_model(0.05)
-        assert not _items(analyzer, message, draft)[0].covered
-    finally:
-        analyzer.model = saved
+    monkeypatch.setattr(analyzer, "model", _constant_model(0.15))
+    [item] = _items(analyzer, message, draft)
+    assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
+    assert not _items(analyzer, message, norm)[0].covered
+    assert not any(i.covered for i in _items(analyzer, two, draft))
+    monkeypatch.setattr(analyzer, "model", _constant_model(0.05))
+    assert not _items(analyzer, message, draft)[0].covered
 
 
-def test_the_only_who_question_is_answered_by_the_party_the_draft_names_shown_for_review(analyzer) -> None:
+def test_the_only_who_question_is_answered_by_the_party_the_draft_names_shown_for_review(
+    analyzer, monkeypatch
+) -> None:
     # questions.SOLE_AGENT_PASS (session 7): one «кто?» in the message, the draft names a party in other
     # words and the combiner gives it 0.35 — passed, shown «проверьте». Where we forwarded the paper, a
     # second «кто?» or a lower score: still sent back.
@@ -777,31 +777,23 @@ def test_the_only_who_question_is_answered_by_the_party_the_draft_names_shown_fo
     draft = "Эвакуацию брошенного транспорта на Речной, 6 проведёт отдел муниципального контроля до 15 мая."
     forwarded = "Ваше обращение направлено в отдел муниципального контроля."
     two = "На Речной, 6 стоит разбитая машина. Кто её уберёт? И кто отвечает за двор?"
-    saved = analyzer.model
-    try:
-        analyzer.model = _constant_model(0.35)
-        [item] = _items(analyzer, message, draft)
-        assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
-        assert not _items(analyzer, message, forwarded)[0].covered
-        assert not _items(analyzer, two, draft)[1].covered
-        analyzer.model = _constant_model(0.25)
-        assert not _items(analyzer, message, draft)[0].covered
-    finally:
-        analyzer.model = saved
+    monkeypatch.setattr(analyzer, "model", _constant_model(0.35))
+    [item] = _items(analyzer, message, draft)
+    assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
+    assert not _items(analyzer, message, forwarded)[0].covered
+    assert not _items(analyzer, two, draft)[1].covered
+    monkeypatch.setattr(analyzer, "model", _constant_model(0.25))
+    assert not _items(analyzer, message, draft)[0].covered
 
 
-def test_the_only_when_question_takes_a_promised_term_at_a_lower_score(analyzer) -> None:
+def test_the_only_when_question_takes_a_promised_term_at_a_lower_score(analyzer, monkeypatch) -> None:
     # questions.SOLE_TERM_PASS (session 7): the term pass for the message's only «когда?» needs 0.2, not
     # 0.25 — a promised action with its term at 0.22 passes, shown «проверьте»; with a second «когда?» in
     # the message the same sentence is still sent back.
     message = "На остановке «Школа» второй месяц нет навеса. Когда его вернут?"
     draft = "Новый павильон подрядчик смонтирует до 20 декабря."
     two = "На остановке «Школа» нет навеса. Когда его вернут? И когда покрасят скамейки?"
-    saved = analyzer.model
-    try:
-        analyzer.model = _constant_model(0.22, "s_time_future")
-        [item] = _items(analyzer, message, draft)
-        assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
-        assert not _items(analyzer, two, draft)[0].covered
-    finally:
-        analyzer.model = saved
+    monkeypatch.setattr(analyzer, "model", _constant_model(0.22, "s_time_future"))
+    [item] = _items(analyzer, message, draft)
+    assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
+    assert not _items(analyzer, two, draft)[0].covered

@@ -1086,31 +1086,27 @@ class QuestionAnalyzer:
             # The message asks «почему?» once and the draft explains something in words of its own:
             # the explanation is, on writers the analyzer was not tuned to, mostly that answer (session 7).
             explained = [
-                (self.model.probability(f), w)
+                (w, f)
                 for w, f in pairs
                 if self._has_cause(w.text)
                 and not _NORM_REFERENCE_RE.search(w.text)
                 and not f.get("s_paperwork")
             ]
-            if explained:
-                q, window = max(explained, key=lambda x: x[0])
-                if q >= SOLE_CAUSE_PASS:
-                    answer = AnswerSentence(window.start, window.stop - window.start, window.text, q)
-                    reason = "Единственное объяснение в ответе, возможно, и есть причина, о которой спрашивают, — проверьте."
-                    return replace(verdict, covered=True, answer=answer, confidence=0.55, reason=reason)
+            reason = "Единственное объяснение в ответе, возможно, и есть причина, о которой спрашивают, — проверьте."
+            passed = self._sole_pass(verdict, explained, SOLE_CAUSE_PASS, reason)
+            if passed is not None:
+                return passed
         if question.expected == AGENT and AGENT in sole and not unnamed and not forwarded:
             # The message asks «кто?» once and the draft names a party in words of its own (session 7).
             named = [
-                (self.model.probability(f), w)
+                (w, f)
                 for w, f in pairs
                 if f.get("s_type") and not f.get("s_forwarded") and not f.get("s_paperwork")
             ]
-            if named:
-                q, window = max(named, key=lambda x: x[0])
-                if q >= SOLE_AGENT_PASS:
-                    answer = AnswerSentence(window.start, window.stop - window.start, window.text, q)
-                    reason = "Вопрос «кто?» в обращении один, а ответ называет, кто это делает, — проверьте, что это ответ именно на него."
-                    return replace(verdict, covered=True, answer=answer, confidence=0.55, reason=reason)
+            reason = "Вопрос «кто?» в обращении один, а ответ называет, кто это делает, — проверьте, что это ответ именно на него."
+            passed = self._sole_pass(verdict, named, SOLE_AGENT_PASS, reason)
+            if passed is not None:
+                return passed
         if (
             question.expected != CAUSE  # the cause pass above, with its guard against a recited norm
             and p >= TYPE_PASS
@@ -1552,6 +1548,25 @@ class QuestionAnalyzer:
             and self._gain({w}, topic) <= 0
             for w in lemmas
         )
+
+    def _sole_pass(
+        self,
+        verdict: _Verdict,
+        candidates: Sequence[tuple[Any, Mapping[str, Any]]],
+        floor: float,
+        reason: str,
+    ) -> _Verdict | None:
+        """The sole-type passes (session 7): the best-scored candidate sentence, if the combiner gives it
+        at least ``floor``, answers the question — passed with ``reason``, shown «проверьте»."""
+        assert self.model is not None
+        scored = [(self.model.probability(f), w) for w, f in candidates]
+        if not scored:
+            return None
+        p, window = max(scored, key=lambda x: x[0])
+        if p < floor:
+            return None
+        answer = AnswerSentence(window.start, window.stop - window.start, window.text, p)
+        return replace(verdict, covered=True, answer=answer, confidence=0.55, reason=reason)
 
     def _term_of_other_thing(self, verdict: _Verdict, window: Any) -> bool:
         """The sentence's term belongs to another thing than the question's («Замена дверей … на июль» for
