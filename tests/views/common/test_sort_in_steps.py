@@ -20,6 +20,7 @@ from desktop_app.views.common.message_table import (
     MessageTableModel,
     MessageTableView,
     _sort_key,
+    queue_order,
     sort_steps,
 )
 from tests.support.factories import Clock, msk
@@ -180,3 +181,22 @@ def test_a_second_click_replaces_the_first_sort(qtbot) -> None:
     qtbot.waitUntil(lambda: not model.sorting(), timeout=10_000)
     assert applied == [Column.TEXT]  # the first order is never shown
     assert [r.id for r in model.rows()] == _expected(rows, Column.TEXT, Qt.SortOrder.DescendingOrder)
+
+
+def test_new_rows_of_a_sorted_big_queue_are_sorted_in_steps(qtbot) -> None:
+    # An executor switches scope (all the rows replaced) while the queue is sorted by a column: the
+    # new rows were sorted inside set_rows, in one call on the UI thread. Now they are shown in the
+    # queue's order at once and sorted in steps, like a header click.
+    model, view = _big_model(qtbot, _shuffled(3000))
+    with qtbot.waitSignal(model.sort_applied, timeout=10_000):
+        view.sortByColumn(Column.AUTHOR, Qt.SortOrder.DescendingOrder)
+    other = sorted(synthetic_rows(4000)[500:], key=queue_order)  # another scope, as the service lists it
+    with qtbot.waitSignal(model.sort_applied, timeout=10_000):
+        model.set_rows(other)
+        assert model.sorting()
+        assert [r.id for r in model.rows()] == [r.id for r in other]  # the queue's order meanwhile
+        assert model.row_of(other[5].id) == 5
+    assert not model.sorting()
+    assert [r.id for r in model.rows()] == _expected(other, Column.AUTHOR, Qt.SortOrder.DescendingOrder)
+    assert model.row_of(model.rows()[7].id) == 7
+    assert view.horizontalHeader().sortIndicatorSection() == Column.AUTHOR
