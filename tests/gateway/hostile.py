@@ -77,6 +77,7 @@ class HostileServer:
         self.script = script
         self.seen: list[Seen] = []
         self.files: dict[str, bytes] = {}
+        self.prepared_pages: dict[tuple[str, int], bytes] = {}
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), self._handler())
@@ -96,6 +97,15 @@ class HostileServer:
                 item.setdefault("cursor", str(start + offset + 1))
         return {"items": chunk, "next_cursor": str(end), "has_more": end < len(self.feed)}
 
+    def prepare_pages(self, limits: tuple[int, ...]) -> None:
+        """Encode every feed page for ``limits`` now, so serving it later allocates nothing (memory
+        tests measure the client alone: the server shares its process and tracemalloc)."""
+        for start in range(len(self.feed) + 1):
+            cursor = str(start) if start else ""
+            for limit in limits:
+                page = self.feed_page(cursor, limit)
+                self.prepared_pages[(cursor, limit)] = json.dumps(page, ensure_ascii=False).encode()
+
     def _answer(self, seen: Seen) -> Answer:
         if self.script is not None:
             scripted = self.script(seen)
@@ -105,7 +115,8 @@ class HostileServer:
         if parts == ["api", "v1", "feed"]:
             cursor = seen.query.get("cursor", [""])[0]
             limit = int(seen.query.get("limit", ["500"])[0])
-            return Answer(body=self.feed_page(cursor, limit))
+            prepared = self.prepared_pages.get((cursor, limit))
+            return Answer(body=prepared if prepared is not None else self.feed_page(cursor, limit))
         if seen.path in self.files:
             return Answer(body=self.files[seen.path], headers={"Content-Type": "image/png"})
         return Answer(404, {"error": {"code": "not_found", "message": "Нет такого адреса."}})
