@@ -298,9 +298,7 @@ def test_a_huge_text_is_quarantined_without_holding_it_in_memory(services: AppSe
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         asked = [s.query for s in server.seen if s.path == "/api/v1/feed"]
-    assert all(
-        (q.get("cursor", [""])[0], int(q["limit"][0])) in server.prepared_pages for q in asked
-    ), asked
+    assert all((q.get("cursor", [""])[0], int(q["limit"][0])) in server.prepared_pages for q in asked), asked
     assert (result.new, result.failed, result.error) == (2, 1, "")
     (entry,) = _open(services)
     assert entry.item_id == "H-2" and "текст длиннее 10000 символов" in entry.reason
