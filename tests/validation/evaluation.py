@@ -194,6 +194,10 @@ SUBSET_PREFIXES = {
     "seen2026i": "seen2026i-",
     "seen2026j": "seen2026j-",
     "seen2026k": "seen2026k-",
+    "seen2026l": "seen2026l-",
+    "seen2026m": "seen2026m-",
+    "seen2026n": "seen2026n-",
+    "seen2026o": "seen2026o-",
 }
 SUBSETS = {
     "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),
