@@ -198,6 +198,8 @@ SUBSET_PREFIXES = {
     "seen2026m": "seen2026m-",
     "seen2026n": "seen2026n-",
     "seen2026o": "seen2026o-",
+    "seen2026p": "seen2026p-",
+    "seen2026q": "seen2026q-",
 }
 SUBSETS = {
     "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),
