@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tests.validation.hints_cross_writer [--force CHANGE,...] [--hide WRITER,...] [CODE ...]
 
-The dev part has twelve subsets since session 7, each by a different writer (``evaluation.SUBSETS``). The
+The dev part has eighteen subsets since session 8, each by a different writer (``evaluation.SUBSETS``). The
 hints are rules, not a trained model, so "train on the other writers, test on one" is simulated over the
 changes made to them since session 4: each change can be undone (``CHANGES`` restores the old rule), and
 for every held-out writer the changes are picked greedily on the others — a change is kept only if it
@@ -139,6 +139,8 @@ CHANGES: dict[str, dict[str, Any]] = {
     # session 8 (eighteen writers; seen2026p and seen2026q kept for validation, their false hints unread):
     # back to any completed work verb, not only the works reported done («работы выполнены»)
     "works_reported": {"_works_reported": lambda folded, clause, normal: True},
+    # a deed told with the verb the author asked for («уберите» — «убрано») counts as reported
+    "asked_works": {"_asked_works": lambda message: frozenset()},
 }
 
 # Undone first, so that undoing "institution" as well (no body counts) wins over its reduced pattern.

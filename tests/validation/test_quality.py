@@ -476,3 +476,12 @@ def test_works_done_only_where_the_works_are_reported_finished(draft: str) -> No
 )
 def test_works_reported_finished_keep_the_hint(draft: str) -> None:
     assert "works_done_no_photo" in codes(draft)
+
+
+def test_a_deed_told_with_the_verb_the_author_asked_for_is_the_result_of_the_request() -> None:
+    draft = "Здравствуйте, Ирина! Упавшее дерево во дворе дома 4 на улице Садовой убрано 6 июня."
+    asked = "Во дворе дома 4 на улице Садовой упало дерево. Уберите его, пожалуйста."
+    other = "Во дворе дома 4 на улице Садовой упало дерево. Кто отвечает за деревья во дворах?"
+    assert "works_done_no_photo" in {h.code for h in QualityAdvisor().check(asked, draft, "vk", (), 1)}
+    # the same deed beside another question: a fact, not the reported result of this request
+    assert "works_done_no_photo" not in {h.code for h in QualityAdvisor().check(other, draft, "vk", (), 1)}

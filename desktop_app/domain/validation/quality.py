@@ -477,7 +477,8 @@ class QualityAdvisor:
             kind in {"photo", "file"} for kind in attachments
         )  # CLI counts unknown kinds as files
         if photo_possible and not has_photo:
-            done = next((s for s in body if _works_done(s.text)), None)
+            asked = _asked_works(message)
+            done = next((s for s in body if _works_done(s.text, asked)), None)
             if done is not None:
                 hints.append(
                     QualityHint(
@@ -756,6 +757,23 @@ _REPORT_VERBS = frozenset(
 _WORKS_AS_GROUND = re.compile(r"\bна\s+основании\b|\bв\s+рамках\b")
 
 
+def _asked_works(message: str) -> frozenset[str]:
+    """The works the author asks for, as verbs («уберите дерево», «когда отремонтируют?», «прошу спилить»):
+    a deed told with the same verb («дерево убрано 6 июня») is the result of this request (session 8)."""
+    asked = set()
+    for token in tokenize(message):
+        if token.is_word:
+            for parse in parses(token.text)[:1]:
+                normal = fold(parse.normal_form)
+                if (
+                    parse.tag.POS in {"VERB", "INFN"}
+                    and normal in _WORK_VERBS
+                    and normal not in _REPORT_VERBS
+                ):
+                    asked.add(normal)
+    return frozenset(asked)
+
+
 def _works_reported(folded: str, clause: str, normal: str) -> bool:
     """The clause reports the works themselves as finished: a verb of completion whose subject or object is
     the works — «Работы выполнены», «работы по откачке воды выполнены 20 января», «ремонт тротуара выполнен
@@ -778,7 +796,7 @@ def _works_reported(folded: str, clause: str, normal: str) -> bool:
     )
 
 
-def _works_done(text: str) -> bool:
+def _works_done(text: str, asked: frozenset[str] = frozenset()) -> bool:
     """«Работы выполнены», «яма засыпана», «подрядчик заменил светильник»: completed works, not a promise."""
     folded = fold(text)
     if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded):
@@ -813,7 +831,7 @@ def _works_done(text: str) -> bool:
             clause = _clause_around(folded, token.start, token.stop)
             if _not_works_near(folded, clause) or _relative_clause(clause, folded[token.start : token.stop]):
                 continue  # «проведена проверка», «подача воды восстановлена», «ремонт, который завершён»
-            if not _works_reported(folded, clause, normal):
+            if not _works_reported(folded, clause, normal) and normal not in asked:
                 continue  # «знак установлен 2 марта»: a fact, not the works reported done (session 8)
             if {"PRTS", "perf"} <= grammemes and after_past:
                 continue  # «были отловлены 14 октября»: a past state, the story behind the message
