@@ -485,3 +485,16 @@ def test_a_deed_told_with_the_verb_the_author_asked_for_is_the_result_of_the_req
     assert "works_done_no_photo" in {h.code for h in QualityAdvisor().check(asked, draft, "vk", (), 1)}
     # the same deed beside another question: a fact, not the reported result of this request
     assert "works_done_no_photo" not in {h.code for h in QualityAdvisor().check(other, draft, "vk", (), 1)}
+
+
+def test_a_term_participle_in_an_oblique_case_is_no_participle() -> None:
+    # pymorphy3 names «управляющей» by its verb («управлять»), so the term «управляющей компании» was
+    # counted as a participle in every case but the nominative (session 8).
+    two = (
+        "Здравствуйте, Ирина! Жалобы на работу управляющей компании, поступившие от жильцов дома, "
+        "рассматривает жилищная инспекция, проверяющая соблюдение лицензионных требований в течение месяца."
+    )
+    assert "participle_chain" not in codes(two)
+    # Guard: a third real participle makes it a chain again.
+    three = two.replace("в течение месяца", "установленных для организаций, обслуживающих дома")
+    assert "participle_chain" in codes(three)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from desktop_app.domain.validation.language import (
     Sentence,
@@ -671,6 +672,20 @@ _TERM_NOUNS = frozenset(["организация", "компания", "пред
 _QUOTED = re.compile(r"«[^»]*»")
 
 
+def _adjective_names(found: Sequence[Any]) -> set[str]:
+    """The word's names as an adjective: pymorphy3 names a participle by its verb («управляющей» →
+    «управлять»), so the lists of lexical and term participles («управляющий», «следующий») must be matched
+    against the participle's own nominative (session 8: «управляющей компании» counted as a participle)."""
+    names = set()
+    for parse in found[:1]:
+        names.add(fold(parse.normal_form))
+        if parse.tag.POS == "PRTF":
+            nominative = parse.inflect({"masc", "sing", "nomn"})
+            if nominative is not None:
+                names.add(fold(nominative.word))
+    return names
+
+
 def _participle_chain(text: str) -> bool:
     """Three or more full participles or gerunds in one sentence of at least 15 words (pymorphy3 often
     reads «связанные», «указанных» as adjectives, so any of a word's parses counts)."""
@@ -682,9 +697,9 @@ def _participle_chain(text: str) -> bool:
     count = 0
     for index, word in enumerate(words):
         found = parses(word)[:3]
-        normal = fold(found[0].normal_form) if found else ""
+        names = _adjective_names(found)
         following = lemma(words[index + 1]) if index + 1 < len(words) else ""
-        if normal in _LEXICAL_PARTICIPLES or (normal in _TERM_PARTICIPLES and following in _TERM_NOUNS):
+        if names & _LEXICAL_PARTICIPLES or (names & _TERM_PARTICIPLES and following in _TERM_NOUNS):
             continue  # «в следующем году», «управляющая компания»: plain adjectives and terms
         participle = any(p.tag.POS in {"PRTF", "GRND"} for p in found) or bool(
             _ACTIVE_PARTICIPLE.search(word)
