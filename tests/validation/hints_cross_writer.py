@@ -141,6 +141,8 @@ CHANGES: dict[str, dict[str, Any]] = {
     "works_reported": {"_works_reported": lambda folded, clause, normal: True},
     # a deed told with the verb the author asked for («уберите» — «убрано») counts as reported
     "asked_works": {"_asked_works": lambda message: frozenset()},
+    # a department named by its matter («в отдел благоустройства») counts as a particular body
+    "department": {"_DEPARTMENT": NEVER},
     # back to the participle named by its verb: «управляющей компании» counted as a participle
     "term_participle_case": {
         "_adjective_names": lambda found: {q.fold(found[0].normal_form)} if found else set()

@@ -498,3 +498,13 @@ def test_a_term_participle_in_an_oblique_case_is_no_participle() -> None:
     # Guard: a third real participle makes it a chain again.
     three = two.replace("в течение месяца", "установленных для организаций, обслуживающих дома")
     assert "participle_chain" in codes(three)
+
+
+def test_a_department_named_by_its_matter_is_a_particular_body() -> None:
+    assert "formal_reply" not in codes(
+        "Здравствуйте, Ирина! Ваше обращение передано в отдел благоустройства."
+    )
+    # Guard: a department that only keeps the matter in view is still the formula's.
+    assert "formal_reply" in codes(
+        "Здравствуйте, Ирина! Вопрос находится на контроле отдела благоустройства."
+    )

@@ -166,6 +166,12 @@ _INSTITUTION = re.compile(
     r"архитектур|опеки|дорожн|капитальн|городск)\w*|главн\w+\s+врач\w*|директор\w*|начальник\w*|заведующ\w+|"
     r"мастер\w*\s+участк\w*|диспетчер\w*)|\b(?:МФЦ|СФР|ПФР|ДЮСШ|ГИБДД|УМВД|ОМВД|МЧС|ЖЭУ|РЭК|ГУП|МАУ|МБОУ|МАОУ|МБДОУ|ГБУЗ)\b"
 )
+# A department of the administration named by its matter («в отдел благоустройства», «отделом жилищного
+# контроля») is a particular body, like «управление образования» (session 8).
+_DEPARTMENT = re.compile(
+    r"(?i)\bотдел\w*\s+(?:образовани|социальн|жкх|жилищн|культур|здравоохранени|транспорт|благоустройств|"
+    r"архитектур|опеки|дорожн|капитальн|городск|муниципальн|экологи|потребительск)\w*"
+)
 # A person by name and patronymic («мастеру Сергею Николаевичу Белову») — not the author in the greeting.
 _PERSON = re.compile(r"\b[А-ЯЁ][а-яё]+\s+[А-ЯЁ][а-яё]+(?:вич|вна|ична|инична)\w*\b")
 # «Диана, здравствуйте!»: the author's name may come before the greeting.
@@ -555,7 +561,7 @@ _VAGUE_ACTIVITY = re.compile(
     # a body that only keeps the matter in view («на контроле министерства здравоохранения») is the
     # formula's, not a party responsible for doing something
     r"\bна\s+(?:постоянном\s+|особом\s+|личном\s+)?(?:контроле|рассмотрении)\s+(?:у\s+)?(?:\w+\s+){0,2}?"
-    r"(?:министерств|департамент|комитет|управлени|администраци|комисси)\w*(?:\s+[а-яё]+){0,3}"
+    r"(?:министерств|департамент|комитет|управлени|отдел|администраци|комисси)\w*(?:\s+[а-яё]+){0,3}"
 )
 
 
@@ -573,6 +579,7 @@ def _concrete(sentence: str) -> bool:
             _CONTACT,
             _AMOUNT,
             _INSTITUTION,
+            _DEPARTMENT,
             _PERSON,
             _ADDRESS,
             _CONTACT_POINTER,
