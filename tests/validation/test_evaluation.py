@@ -61,11 +61,15 @@ MAX_FALSE_SEND_BACK = 0.23  # whole dev 0.214 with eighteen writers (session 8; 
 # Session 8, seen2026l-o joined (sixteen writers): works_done_no_photo 0.756 (22 false of 90), formal_reply
 # 0.912 (6 of 68), participle_chain 0.962 (2 of 53), sent_elsewhere_no_contact 1.000 (45), legal 1.000 (58);
 # with seen2026p/q (eighteen writers) works 0.758 (24 of 99), formal 0.901 (7 of 71), participle 0.934 (4 of 61).
+# Session 8's rules (works_done_no_photo only where the works are reported finished, the term participles
+# matched by their nominative, a department named by its matter a party), whole dev: works 0.926 (5 false of
+# 68, recall 0.818), formal 0.914 (6 of 70), participle 0.950 (3 of 60), sent_elsewhere 1.000 (49), legal
+# 1.000 (63); the bars sit 1-2 points below.
 MIN_HINT_PRECISION = {
-    "formal_reply": 0.89,
-    "works_done_no_photo": 0.74,
+    "formal_reply": 0.90,
+    "works_done_no_photo": 0.91,
     "sent_elsewhere_no_contact": 0.98,
-    "participle_chain": 0.92,
+    "participle_chain": 0.93,
 }
 DEFAULT_HINT_PRECISION = 0.98
 
