@@ -803,7 +803,7 @@ def _works_reported(folded: str, clause: str, normal: str) -> bool:
     ties to the author's own request («по вашей заявке заменён светильник»). A single deed told as a fact
     («знак установлен 2 марта», «собаки отловлены», «остановка обработана смесью») is as often the
     background of an explanation, or a job other than the one asked about, as the result of this request:
-    precision first, the hint stays silent there (session 8: such facts were 17 of the sixteen tuning
+    precision first, the hint stays silent there (session 8: such facts were 18 of the sixteen tuning
     writers' 22 false hints)."""
     if _FOR_THIS_REQUEST.search(folded):
         return True
