@@ -375,6 +375,8 @@ class QuestionAnalyzer:
         # The learned combiner (coverage_model.py); None: the rule verdict alone.
         self.model: CoverageModel | None = load_default_model() if model is _DEFAULT_MODEL else model  # type: ignore[assignment]
         self.last_features: list[dict[str, float] | None] = []
+        # The last ``analyse``'s questions, rule verdicts and features, for ``finish`` (the evaluation).
+        self.last_prepared: tuple[Sequence[Any], Sequence[Any], Sequence[Any]] = ([], [], [])
         self._lemma_cache: dict[str, frozenset[str]] = {}
         self._similar: dict[tuple[str, frozenset[str]], float] = {}
         # Oblique forms of «кто/что» ask as much as the nominative (R7 (3): «Кому жаловаться?»).
@@ -721,12 +723,12 @@ class QuestionAnalyzer:
         """Questions of ``message`` with ``covered``, the evidence and a confidence."""
         questions = self._extract(message)
         if not questions:
+            self.last_features, self.last_prepared = [], ([], [], [])
             return []
         message_sentences = sentences(message)
         windows = self._windows(draft)
         draft_lemmas = {lemma(t.text) for t in tokenize(draft) if t.is_word}
         draft_numbers = set(_NUMBER_RE.findall(draft))
-        items: list[QuestionItem] = []
         verdicts: list[_Verdict | None] = []
         for question in questions:
             if question.kind == "rhetorical":
@@ -766,6 +768,20 @@ class QuestionAnalyzer:
                 continue
             features.append(self._features(question, verdict, windows, draft, demanded))
         self.last_features = features  # read by the evaluation to fit the combiner (tests/validation)
+        self.last_prepared = (questions, verdicts, features)  # the evaluation re-combines these (tests)
+        return self.finish(questions, verdicts, features)
+
+    def finish(
+        self,
+        questions: Sequence[_Question],
+        verdicts: Sequence[_Verdict | None],
+        features: Sequence[dict[str, Any] | None],
+    ) -> list[QuestionItem]:
+        """The rules' verdicts and their features, combined with ``self.model``, as the items shown.
+
+        Separate from ``analyse`` so that the evaluation's leave-one-writer-out scores each rotation's
+        combiner on verdicts the rules computed once (the rules have no fitted part)."""
+        items: list[QuestionItem] = []
         # «Почему …?», «Когда …?», «Кто …?» asked once: a sentence of the draft that supplies that type is
         # more likely its answer than another question's (the passes in ``_combine``; session 7).
         asked = [q.expected for q, v in zip(questions, verdicts, strict=True) if v is not None]
