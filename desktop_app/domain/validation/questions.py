@@ -301,12 +301,6 @@ TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
     "action",
     "any",
 )
-# The noun after «какой» (any case) that names the answer type: «в какой срок», «в каком количестве».
-_TYPE_NOUNS = {
-    TIME: frozenset(["срок", "время", "дата", "число", "день", "год", "месяц", "период", "час"]),
-    NUMBER: frozenset(["количество", "сумма", "размер", "процент", "стоимость", "цена", "тариф", "объём"]),
-    AGENT: frozenset(["организация", "служба", "компания", "ведомство", "орган", "учреждение"]),
-}
 _TYPE_NAMES = {
     TIME: "срок",
     NUMBER: "число",
@@ -395,6 +389,8 @@ class QuestionAnalyzer:
         self.cause_phrases = tuple(extra["cause_phrases"])
         self.agent_phrases = tuple(extra["agent_phrases"])
         self.number_phrases = tuple(extra["number_phrases"])
+        # The noun after «какой» (any case) that names the answer type: «в какой срок», «в каком количестве».
+        self.type_nouns = {kind: frozenset(nouns) for kind, nouns in extra["type_nouns"].items()}
         self.contact = [re.compile(p, flags) for p in extra["contact_patterns"]]
         self.forwarded = [re.compile(p, flags) for p in extra["forwarded_patterns"]]
         # Abbreviations (УК, МУП) are case-sensitive; the rest is not.
@@ -565,7 +561,7 @@ class QuestionAnalyzer:
         at = list(words).index(interrogative)
         for word in words[at + 1 : at + 3]:
             noun = lemma(word)
-            for kind, nouns in _TYPE_NOUNS.items():
+            for kind, nouns in self.type_nouns.items():
                 if noun in nouns:
                     return kind
         return None
