@@ -797,3 +797,26 @@ def test_the_only_when_question_takes_a_promised_term_at_a_lower_score(analyzer,
     [item] = _items(analyzer, message, draft)
     assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
     assert not _items(analyzer, two, draft)[0].covered
+
+
+def test_the_combiner_rescored_on_the_rules_verdicts_gives_what_analyse_gives(analyzer) -> None:
+    # The leave-one-writer-out evaluation computes the rules once per pair and re-combines their verdicts
+    # with each rotation's combiner (``finish``): that must be exactly what ``analyse`` shows with it.
+    message = (
+        "Во дворе дома 8 на улице Весенней третью неделю не горят фонари. Когда их починят? "
+        "И кто вообще отвечает за освещение во дворах? Можно ли поставить ещё один фонарь у площадки?"
+    )
+    draft = (
+        "Замена светильников во дворе дома 8 по улице Весенней будет выполнена до 15 декабря. "
+        "Наружное освещение дворов обслуживает МБУ «Горсвет». "
+        "Установка дополнительной опоры включена в план на 2027 год."
+    )
+    shown = _items(analyzer, message, draft)
+    saved, analyzer.model = analyzer.model, None
+    try:
+        _items(analyzer, message, draft)
+        questions, verdicts, features = analyzer.last_prepared
+    finally:
+        analyzer.model = saved
+    assert len(shown) == 3
+    assert analyzer.finish(questions, verdicts, features) == shown

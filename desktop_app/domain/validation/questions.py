@@ -220,7 +220,7 @@ _QUESTION_WORDS = (
     r"когда|где|куда|откуда|кто|кому|кого|почему|зачем|отчего|сколько|как|каким|какой|какая|какое|какие|"
     r"каких|какого|что|чем|чья|чей|к\s+кому|в\s+какие|до\s+какого|по\s+какой|"
     # «… и в какой срок?», «… и с какого числа?»: a preposition before the interrogative.
-    r"(?:в|во|с|со|до|по|к|на|за|из|от|у|о|об|при)\s+(?:как(?:ой|ого|ому|ие|их|им|ая|ую|ое|ом|ую)|кому|кого|чему|чего|чей|чьей|чьё|чье|сколько)"
+    r"(?:в|во|с|со|до|по|к|на|за|из|от|у|о|об|при)\s+(?:как(?:ой|ого|ому|ие|их|им|ая|ую|ое|ом)|кому|кого|чему|чего|чей|чьей|чьё|чье|сколько)"
 )
 # A conjunction that joins two questions («…, и кто разрешил?»), as opposed to a bare comma.
 _JOINING_WORD_RE = re.compile(r"(?i)\b(?:и|а|или|также)\b")
@@ -301,12 +301,6 @@ TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY = (
     "action",
     "any",
 )
-# The noun after «какой» (any case) that names the answer type: «в какой срок», «в каком количестве».
-_TYPE_NOUNS = {
-    TIME: frozenset(["срок", "время", "дата", "число", "день", "год", "месяц", "период", "час"]),
-    NUMBER: frozenset(["количество", "сумма", "размер", "процент", "стоимость", "цена", "тариф", "объём"]),
-    AGENT: frozenset(["организация", "служба", "компания", "ведомство", "орган", "учреждение"]),
-}
 _TYPE_NAMES = {
     TIME: "срок",
     NUMBER: "число",
@@ -375,6 +369,8 @@ class QuestionAnalyzer:
         # The learned combiner (coverage_model.py); None: the rule verdict alone.
         self.model: CoverageModel | None = load_default_model() if model is _DEFAULT_MODEL else model  # type: ignore[assignment]
         self.last_features: list[dict[str, float] | None] = []
+        # The last ``analyse``'s questions, rule verdicts and features, for ``finish`` (the evaluation).
+        self.last_prepared: tuple[Sequence[Any], Sequence[Any], Sequence[Any]] = ([], [], [])
         self._lemma_cache: dict[str, frozenset[str]] = {}
         self._similar: dict[tuple[str, frozenset[str]], float] = {}
         # Oblique forms of «кто/что» ask as much as the nominative (R7 (3): «Кому жаловаться?»).
@@ -393,6 +389,8 @@ class QuestionAnalyzer:
         self.cause_phrases = tuple(extra["cause_phrases"])
         self.agent_phrases = tuple(extra["agent_phrases"])
         self.number_phrases = tuple(extra["number_phrases"])
+        # The noun after «какой» (any case) that names the answer type: «в какой срок», «в каком количестве».
+        self.type_nouns = {kind: frozenset(nouns) for kind, nouns in extra["type_nouns"].items()}
         self.contact = [re.compile(p, flags) for p in extra["contact_patterns"]]
         self.forwarded = [re.compile(p, flags) for p in extra["forwarded_patterns"]]
         # Abbreviations (УК, МУП) are case-sensitive; the rest is not.
@@ -563,7 +561,7 @@ class QuestionAnalyzer:
         at = list(words).index(interrogative)
         for word in words[at + 1 : at + 3]:
             noun = lemma(word)
-            for kind, nouns in _TYPE_NOUNS.items():
+            for kind, nouns in self.type_nouns.items():
                 if noun in nouns:
                     return kind
         return None
@@ -721,12 +719,12 @@ class QuestionAnalyzer:
         """Questions of ``message`` with ``covered``, the evidence and a confidence."""
         questions = self._extract(message)
         if not questions:
+            self.last_features, self.last_prepared = [], ([], [], [])
             return []
         message_sentences = sentences(message)
         windows = self._windows(draft)
         draft_lemmas = {lemma(t.text) for t in tokenize(draft) if t.is_word}
         draft_numbers = set(_NUMBER_RE.findall(draft))
-        items: list[QuestionItem] = []
         verdicts: list[_Verdict | None] = []
         for question in questions:
             if question.kind == "rhetorical":
@@ -766,6 +764,20 @@ class QuestionAnalyzer:
                 continue
             features.append(self._features(question, verdict, windows, draft, demanded))
         self.last_features = features  # read by the evaluation to fit the combiner (tests/validation)
+        self.last_prepared = (questions, verdicts, features)  # the evaluation re-combines these (tests)
+        return self.finish(questions, verdicts, features)
+
+    def finish(
+        self,
+        questions: Sequence[_Question],
+        verdicts: Sequence[_Verdict | None],
+        features: Sequence[dict[str, Any] | None],
+    ) -> list[QuestionItem]:
+        """The rules' verdicts and their features, combined with ``self.model``, as the items shown.
+
+        Separate from ``analyse`` so that the evaluation's leave-one-writer-out scores each rotation's
+        combiner on verdicts the rules computed once (the rules have no fitted part)."""
+        items: list[QuestionItem] = []
         # «Почему …?», «Когда …?», «Кто …?» asked once: a sentence of the draft that supplies that type is
         # more likely its answer than another question's (the passes in ``_combine``; session 7).
         asked = [q.expected for q, v in zip(questions, verdicts, strict=True) if v is not None]
