@@ -430,18 +430,22 @@ def _score_spelling(pair: Pair, report: ValidationReport, spelling: Score) -> No
             spelling.errors.append(f"FP {pair.id}: {match.text!r} {match.rule_id}")
 
 
+def validate_pair(validator: DraftValidator, pair: Pair) -> ValidationReport:
+    """The report the product would show for the pair's draft."""
+    return validator.validate(
+        pair.message,
+        pair.draft,
+        author_name=pair.author,
+        platform=pair.platform,
+        attachments=pair.attachment_list,
+        kind=pair.kind,
+    )
+
+
 def evaluate_pairs(validator: DraftValidator, pairs: Iterable[Pair], part: str) -> PartResult:
     result = PartResult(part)
     for pair in pairs:
-        report = validator.validate(
-            pair.message,
-            pair.draft,
-            author_name=pair.author,
-            platform=pair.platform,
-            attachments=pair.attachment_list,
-            kind=pair.kind,
-        )
-        score_pair(pair, report, result)
+        score_pair(pair, validate_pair(validator, pair), result)
     return result
 
 
@@ -533,14 +537,7 @@ def cross_writer(validator: DraftValidator) -> dict[str, dict[str, PartResult]]:
             rules[name] = PartResult(f"dev/{name}")
             rows[name] = []
             for pair in chosen:
-                report = validator.validate(
-                    pair.message,
-                    pair.draft,
-                    author_name=pair.author,
-                    platform=pair.platform,
-                    attachments=pair.attachment_list,
-                    kind=pair.kind,
-                )
+                report = validate_pair(validator, pair)
                 prepared[pair.id] = (report, analyzer.last_prepared)
                 score_pair(pair, report, rules[name])
                 rows[name].extend(_pair_rows(pair, report.questions, analyzer.last_features))
