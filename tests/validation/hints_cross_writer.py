@@ -179,11 +179,11 @@ class _Runner:
         self.pairs = tuple(pairs)
         self.cache: dict[tuple[frozenset[str], tuple[re.Pattern[str], ...]], dict[str, set[str]]] = {}
 
-    def predict(
-        self, on: set[str], pairs: Sequence[Pair], markers: tuple[re.Pattern[str], ...]
-    ) -> dict[str, set[str]]:
-        # The rules are deterministic: one run per set of changes and formulas serves every rotation
-        # (twelve writers made the greedy search take an hour without it).
+    def predict(self, on: set[str], markers: tuple[re.Pattern[str], ...]) -> dict[str, set[str]]:
+        """The hints of every pair (by id) with the changes ``on``; callers score the pairs they need.
+
+        The rules are deterministic: one run per set of changes and formulas serves every rotation
+        (twelve writers made the greedy search take an hour without it)."""
         key = (frozenset(on), markers)
         if key not in self.cache:
             self.cache[key] = self._predict(on, self.pairs, markers)
@@ -245,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fp, -tp  # fewer false hints first, then more right ones
 
     for label, on in (("before (session-3 rules)", set()), ("after (all changes)", set(CHANGES))):
-        pred = runner.predict(on, pairs, q.FORMAL_MARKERS)
+        pred = runner.predict(on, q.FORMAL_MARKERS)
         print(f"== {label}, in-sample ==")
         for name in [*SUBSETS, "all"]:
             chosen = [p for p in pairs if name in {"all", subset[p.id]}]
@@ -264,10 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if any("formal_reply" in p.quality_hints and m.search(p.draft) for p in train)
         )
         on = set(forced)
-        best = score(runner.predict(on, train, markers), train)
+        best = score(runner.predict(on, markers), train)
         while True:
             tried = [
-                (score(runner.predict(on | {name}, train, markers), train), name)
+                (score(runner.predict(on | {name}, markers), train), name)
                 for name in CHANGES
                 if name not in on
             ]
@@ -276,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 break
             best, name = min(better)
             on.add(name)
-        pred = runner.predict(on, test, markers)
+        pred = runner.predict(on, markers)
         print(
             f"  held out {held}: picked on the others {sorted(on)}; formulas {len(markers)}/{len(q.FORMAL_MARKERS)}"
         )
