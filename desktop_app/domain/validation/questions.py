@@ -335,10 +335,14 @@ class _Window:
     stop: int
     text: str
     lemmas: frozenset[str]
-    clauses: tuple[tuple[int, int, frozenset[str], str], ...] = field(
+    clauses: tuple[tuple[int, int, frozenset[str], str, str], ...] = field(
         default=()
-    )  # (start, stop, lemmas, head)
+    )  # (start, stop, lemmas, head, text)
     single: bool = True  # one sentence (False: two adjacent ones)
+
+    def clauses_or_whole(self) -> tuple[tuple[int, int, frozenset[str], str, str], ...]:
+        """The clauses, or the whole window as one clause when it was not parsed into clauses."""
+        return self.clauses or ((self.start, self.stop, self.lemmas, "", self.text),)
 
 
 @dataclass(frozen=True)
@@ -954,7 +958,7 @@ class QuestionAnalyzer:
             # is mostly a past one («проверку провели 3 марта», «ремонт начат 1 сентября»).
             timed = [
                 (head, fragment, lemmas)
-                for _a, _b, lemmas, head, fragment in (window.clauses or ((0, 0, window.lemmas, "", text),))
+                for _a, _b, lemmas, head, fragment in window.clauses_or_whole()
                 if self._has_time(_strip_hedges(fragment, predicate))
             ]
             f["s_time_future"] = float(any(_has_future(fragment) for _head, fragment, _l in timed))
@@ -1435,7 +1439,6 @@ class QuestionAnalyzer:
         # The type must sit in a clause about the question's focus («когда?» answered by the date of the
         # repair, not of the inspection): a clause whose words match the focus, or whose predicate is
         # generic («работы проведут в мае») next to a sentence that does.
-        clauses_ = window.clauses or ((window.start, window.stop, window.lemmas, "", window.text),)
         objects = focus - {predicate} if predicate else set(focus)
         # «Кто отвечает / должен / следит …?»: the matter, not the predicate, is the focus.
         if expected == AGENT:
@@ -1456,7 +1459,7 @@ class QuestionAnalyzer:
             and predicate not in self.agent_pure_predicates
             and expected in {TIME, AGENT}
         )
-        for _start, _stop, lemmas, head, fragment in clauses_:
+        for _start, _stop, lemmas, head, fragment in window.clauses_or_whole():
             if not detector(fragment):
                 continue
             if expected == TIME and not detector(_strip_hedges(fragment, predicate)):
@@ -1592,7 +1595,7 @@ class QuestionAnalyzer:
         return any(
             self._has_time(_strip_hedges(fragment, predicate))
             and self._other_matter(objects, lemmas, window.lemmas, context, head, predicate)
-            for _a, _b, lemmas, head, fragment in window.clauses or ((0, 0, window.lemmas, "", window.text),)
+            for _a, _b, lemmas, head, fragment in window.clauses_or_whole()
         )
 
     def _works_term(self, window: _Window, predicate: str | None) -> bool:
