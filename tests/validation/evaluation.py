@@ -201,6 +201,10 @@ SUBSET_PREFIXES = {
     "seen2026o": "seen2026o-",
     "seen2026p": "seen2026p-",
     "seen2026q": "seen2026q-",
+    "seen2026r": "seen2026r-",
+    "seen2026s": "seen2026s-",
+    "seen2026t": "seen2026t-",
+    "seen2026u": "seen2026u-",
 }
 SUBSETS = {
     "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),
