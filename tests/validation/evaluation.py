@@ -468,15 +468,111 @@ def _same_sentence(text: str, labelled: str | None) -> bool:
     return a in b or b in a
 
 
+def writer_of(pair: Pair) -> str:
+    """The dev subset (writer) a pair belongs to."""
+    return next(name for name, belongs in SUBSETS.items() if belongs(pair))
+
+
+@dataclass
+class _Row:
+    """One combiner row with what the answer-word table is counted and looked up by."""
+
+    features: dict[str, float]
+    positive: bool
+    writer: str
+    expected: str
+    lemmas: frozenset[str]
+
+
+class AnswerWordCounts:
+    """Per writer: in how many labelled rows of each expected type a lemma occurs, answers and others.
+
+    The table the analyzer ships (``coverage_answer_words.json``) is these counts over every writer; a
+    row the combiner is fitted or scored on gets its ``s_alike`` signals from the counts *without its own
+    writer* (and, in a ``--cross-writer`` rotation, without the held writer too), so no row's signal has
+    seen its own label — the leave-one-writer-out figure stays honest (docs/VALIDATION.md, session 9)."""
+
+    def __init__(self, rows: Iterable[_Row]) -> None:
+        from collections import Counter
+
+        self.words: dict[str, Counter[tuple[str, str, bool]]] = {}
+        self.rows: dict[str, Counter[tuple[str, bool]]] = {}
+        for row in rows:
+            words = self.words.setdefault(row.writer, Counter())
+            self.rows.setdefault(row.writer, Counter())[(row.expected, row.positive)] += 1
+            for lem in row.lemmas:
+                if not lem.isdigit():
+                    words[(row.expected, lem, row.positive)] += 1
+        self.total_words: Counter[tuple[str, str, bool]] = Counter()
+        self.total_rows: Counter[tuple[str, bool]] = Counter()
+        for writer in self.words:
+            self.total_words.update(self.words[writer])
+            self.total_rows.update(self.rows[writer])
+
+    def _count(self, key: Any, total: Any, per: Any, exclude: Sequence[str]) -> int:
+        return total[key] - sum(per[w][key] for w in exclude if w in per)
+
+    def lookup(self, exclude: Sequence[str] = ()) -> Any:
+        """``(expected, lemma) -> log-odds or None`` from the counts without the ``exclude`` writers."""
+        from desktop_app.domain.validation.coverage_model import ANSWER_WORDS_MIN_ROWS, answer_word_value
+
+        rows = {key: self._count(key, self.total_rows, self.rows, exclude) for key in list(self.total_rows)}
+
+        def value(expected: str, lem: str) -> float | None:
+            a = self._count((expected, lem, True), self.total_words, self.words, exclude)
+            b = self._count((expected, lem, False), self.total_words, self.words, exclude)
+            if a + b < ANSWER_WORDS_MIN_ROWS:
+                return None
+            return answer_word_value(a, b, rows.get((expected, True), 0), rows.get((expected, False), 0))
+
+        return value
+
+    def table(self) -> dict[str, dict[str, float]]:
+        """The shipped table: every writer's counts, the words of at least ``ANSWER_WORDS_MIN_ROWS`` rows."""
+        value = self.lookup()
+        out: dict[str, dict[str, float]] = {}
+        for expected, lem, _positive in sorted(self.total_words):
+            v = value(expected, lem)
+            if v is not None:
+                out.setdefault(expected, {})[lem] = round(v, 4)
+        return out
+
+
+def _set_alike(features: dict[str, float], expected: str, lemmas: Iterable[str], lookup: Any) -> None:
+    from desktop_app.domain.validation.coverage_model import answer_likeness
+
+    features["s_alike"], features["s_alike_max"] = answer_likeness(lookup, expected, lemmas)
+
+
+def _cross_fitted(
+    rows: Sequence[_Row], counts: AnswerWordCounts, held: str = ""
+) -> list[tuple[dict[str, float], bool]]:
+    """The rows with ``s_alike`` from the counts without each row's own writer (and ``held``)."""
+    lookups: dict[str, Any] = {}
+    out: list[tuple[dict[str, float], bool]] = []
+    for row in rows:
+        if row.writer not in lookups:
+            lookups[row.writer] = counts.lookup([w for w in (held, row.writer) if w])
+        _set_alike(row.features, row.expected, row.lemmas, lookups[row.writer])
+        out.append((row.features, row.positive))
+    return out
+
+
 def coverage_rows(validator: DraftValidator, pairs: Iterable[Pair]) -> list[tuple[dict[str, float], bool]]:
     """(features, is the answer) per (labelled demanded question, draft sentence) — the combiner's data.
 
     A sentence is a positive when it is the question's labelled ``answer_sentence``; every other sentence
     of the draft is a negative (all of them when the draft leaves the question unanswered). The analyzer runs with its rules alone
-    (``model`` None) and questions are matched to labels as ``score_pair`` matches them."""
+    (``model`` None) and questions are matched to labels as ``score_pair`` matches them; ``s_alike`` is
+    cross-fitted (``AnswerWordCounts``)."""
+    rows = _coverage_rows(validator, pairs)
+    return _cross_fitted(rows, AnswerWordCounts(rows))
+
+
+def _coverage_rows(validator: DraftValidator, pairs: Iterable[Pair]) -> list[_Row]:
     analyzer = validator.questions
     saved, analyzer.model = analyzer.model, None
-    rows: list[tuple[dict[str, float], bool]] = []
+    rows: list[_Row] = []
     try:
         for pair in pairs:
             items = analyzer.analyse(pair.message, pair.draft)
@@ -486,17 +582,21 @@ def coverage_rows(validator: DraftValidator, pairs: Iterable[Pair]) -> list[tupl
     return rows
 
 
-def _pair_rows(
-    pair: Pair, items: Sequence[Any], features: Sequence[Any]
-) -> list[tuple[dict[str, float], bool]]:
+def answer_words_table(validator: DraftValidator, pairs: Iterable[Pair]) -> dict[str, dict[str, float]]:
+    """The answer-word table ``--fit-coverage`` writes (every writer's labelled rows)."""
+    return AnswerWordCounts(_coverage_rows(validator, pairs)).table()
+
+
+def _pair_rows(pair: Pair, items: Sequence[Any], features: Sequence[Any]) -> list[_Row]:
     """The combiner's rows of one pair (``coverage_rows``) from the rules' items and features."""
-    rows: list[tuple[dict[str, float], bool]] = []
+    rows: list[_Row] = []
+    writer = writer_of(pair)
     for question, index in zip(pair.questions, match_questions(pair, items), strict=True):
         if question.kind == "rhetorical" or index is None or features[index] is None:
             continue
         for window, row in features[index]["_pairs"]:
             positive = question.answered and _same_sentence(window.text, question.answer_sentence)
-            rows.append((row, positive))
+            rows.append(_Row(row, positive, writer, items[index].expected, window.lemmas))
     return rows
 
 
@@ -534,7 +634,7 @@ def cross_writer(validator: DraftValidator) -> dict[str, dict[str, PartResult]]:
     analyzer = validator.questions
     saved, analyzer.model = analyzer.model, None
     prepared: dict[str, tuple[ValidationReport, Any]] = {}
-    rows: dict[str, list[tuple[dict[str, float], bool]]] = {}
+    rows: dict[str, list[_Row]] = {}
     rules: dict[str, PartResult] = {}
     try:
         for name, chosen in by_subset.items():
@@ -545,12 +645,19 @@ def cross_writer(validator: DraftValidator) -> dict[str, dict[str, PartResult]]:
                 prepared[pair.id] = (report, analyzer.last_prepared)
                 score_pair(pair, report, rules[name])
                 rows[name].extend(_pair_rows(pair, report.questions, analyzer.last_features))
+        counts = AnswerWordCounts(r for rr in rows.values() for r in rr)
         out: dict[str, dict[str, PartResult]] = {}
         for held, chosen in by_subset.items():
-            analyzer.model = fit_combiner([r for name, rr in rows.items() if name != held for r in rr])
+            # The answer-word table is re-learned without the held writer too (``AnswerWordCounts``).
+            training = [r for name, rr in rows.items() if name != held for r in rr]
+            analyzer.model = fit_combiner(_cross_fitted(training, counts, held))
+            lookup = counts.lookup([held])
             combined = PartResult(f"dev/{held}")
             for pair in chosen:
                 report, (questions, verdicts, features) = prepared[pair.id]
+                for question, f in zip(questions, features, strict=True):
+                    for window, row in (f or {}).get("_pairs", ()):
+                        _set_alike(row, question.expected, window.lemmas, lookup)
                 items = analyzer.finish(questions, verdicts, features) if questions else []
                 score_pair(pair, replace(report, questions=tuple(items)), combined)
             out[held] = {"rules": rules[held], "combined": combined}
@@ -666,16 +773,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_cross_writer(cross_writer(validator), apart)
         return 0
     if options.fit_coverage:
-        from desktop_app.domain.validation.coverage_model import MODEL_FILE
+        from desktop_app.domain.validation.coverage_model import ANSWER_WORDS_FILE, MODEL_FILE
         from desktop_app.domain.validation.language import resource_dir
 
-        rows = coverage_rows(validator, load_part("dev"))
+        raw_rows = _coverage_rows(validator, load_part("dev"))
+        counts = AnswerWordCounts(raw_rows)
+        rows = _cross_fitted(raw_rows, counts)  # what ``coverage_rows`` gives
         model = fit_combiner(
             rows,
             note=f"python -m tests.validation.evaluation --fit-coverage: {len(rows)} (question, sentence) dev rows",
         )
         model.save(resource_dir() / MODEL_FILE)
         print(f"coverage_model: {len(rows)} sentence rows, {len(model.names)} features -> {MODEL_FILE}")
+        table = counts.table()
+        note = "python -m tests.validation.evaluation --fit-coverage: log-odds that a sentence with the word answers a question of the type (labelled dev rows)"
+        (resource_dir() / ANSWER_WORDS_FILE).write_text(
+            json.dumps({"note": note, "types": table}, ensure_ascii=False, indent=0, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+        print(f"answer words: {sum(len(t) for t in table.values())} -> {ANSWER_WORDS_FILE}")
         return 0
     parts = options.part or list(PARTS)
     results = evaluate(validator, parts)

@@ -820,3 +820,48 @@ def test_the_combiner_rescored_on_the_rules_verdicts_gives_what_analyse_gives(an
         analyzer.model = saved
     assert len(shown) == 3
     assert analyzer.finish(questions, verdicts, features) == shown
+
+
+def test_a_sentence_in_the_words_answers_use_gets_the_answer_word_signal() -> None:
+    # Session 9: a table learned from the labelled corpus says which words answering sentences of a type
+    # use; the combiner reads it per sentence (``s_alike``), whatever words the question has.
+    from desktop_app.domain.validation import QuestionAnalyzer as Analyzer
+
+    table = {"time": {"планироваться": 1.5, "график": 0.7, "зарегистрировать": -1.2}}
+    analyzer = Analyzer(model=None, answer_words=table)
+    message = "Во дворе дома 3 на Полевой разбита дорожка. Когда её отремонтируют?"
+    draft = (
+        "Ваше обращение о дорожке у дома 3 зарегистрировано 2 марта. "
+        "Ремонт дорожки планируется в мае по графику подрядчика."
+    )
+    analyzer.analyse(message, GREETING + draft)
+    [features] = analyzer.last_features
+    rows = {window.text: row for window, row in features["_pairs"]}
+    first, second = draft.split(". ")
+    assert rows[first + "."]["s_alike"] == pytest.approx(-1.2)
+    assert rows[second]["s_alike"] == pytest.approx((1.5 + 0.7) / 2)
+    assert rows[second]["s_alike_max"] == pytest.approx(1.5)
+
+
+def test_the_answer_word_signal_of_a_row_never_counts_its_own_writer() -> None:
+    # The table is learned from the corpus's labels, so a row fitted or scored on must get its signal
+    # from the other writers' rows only — else the leave-one-writer-out figure would score a memory.
+    from tests.validation.evaluation import AnswerWordCounts, _cross_fitted, _Row
+
+    def row(writer: str, positive: bool, *lemmas: str):
+        return _Row({}, positive, writer, "time", frozenset(lemmas))
+
+    rows = (
+        [row("a", True, "отсыпка", "май")] * 3 + [row("b", True, "май")] * 3 + [row("b", False, "жалоба")] * 3
+    )
+    counts = AnswerWordCounts(rows)
+    fitted = _cross_fitted(rows, counts)
+    # «отсыпка» is only writer a's: a's rows see no table value for it, only for «май» (writer b's).
+    assert fitted[0][0]["s_alike"] == fitted[0][0]["s_alike_max"] > 0
+    assert counts.lookup(["b"])("time", "отсыпка") is not None
+    assert counts.lookup(["a"])("time", "отсыпка") is None
+    # In a --cross-writer rotation holding b out, a's rows use neither b's counts nor their own.
+    held = _cross_fitted(rows[:3], counts, held="b")
+    assert held[0][0]["s_alike"] == 0.0
+    # The shipped table is every writer's counts.
+    assert "отсыпка" in counts.table()["time"] and "жалоба" in counts.table()["time"]

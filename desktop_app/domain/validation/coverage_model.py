@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,3 +177,41 @@ def fit_stumps(
     return CoverageModel(
         tuple(names), zeros, tuple(1.0 for _ in names), zeros, base, threshold, note, level, tuple(stumps)
     )
+
+
+# --- answer words: a corpus-learned table of which words an answering sentence uses (session 9) -------
+
+ANSWER_WORDS_FILE = "coverage_answer_words.json"
+# A word enters the table when it occurs in at least this many labelled (question, sentence) rows of one
+# expected answer type, answers and non-answers together (rarer words say nothing but their topic).
+ANSWER_WORDS_MIN_ROWS = 3
+
+
+def answer_word_value(in_answers: int, in_others: int, answers: int, others: int) -> float:
+    """Log-odds that a sentence holding the word answers a question of the type: the word's share of
+    answering sentences over its share of the others, each smoothed by a half."""
+    return math.log((in_answers + 0.5) / (answers + 1)) - math.log((in_others + 0.5) / (others + 1))
+
+
+def answer_likeness(
+    lookup: Callable[[str, str], float | None], expected: str, lemmas: Iterable[str]
+) -> tuple[float, float]:
+    """Mean and highest table value of the sentence's content lemmas for a question of type ``expected``
+    (numbers and words outside the table skipped; 0, 0 when none is in it)."""
+    values = [v for lem in lemmas if not lem.isdigit() and (v := lookup(expected, lem)) is not None]
+    if not values:
+        return 0.0, 0.0
+    return sum(values) / len(values), max(values)
+
+
+def load_answer_words() -> dict[str, dict[str, float]]:
+    """The shipped table {expected type: {lemma: log-odds}}; empty when the file is absent."""
+    path = resource_dir() / ANSWER_WORDS_FILE
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {kind: {k: float(v) for k, v in words.items()} for kind, words in data["types"].items()}
+
+
+def table_lookup(table: Mapping[str, Mapping[str, float]]) -> Callable[[str, str], float | None]:
+    return lambda expected, lem: table.get(expected, {}).get(lem)

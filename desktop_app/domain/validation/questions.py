@@ -23,7 +23,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from desktop_app.domain.validation.coverage_model import CoverageModel, load_default_model
+from desktop_app.domain.validation.coverage_model import (
+    CoverageModel,
+    answer_likeness,
+    load_answer_words,
+    load_default_model,
+    table_lookup,
+)
 from desktop_app.domain.validation.language import (
     Sentence,
     fold,
@@ -365,6 +371,7 @@ class QuestionAnalyzer:
         syntax: SyntaxParser | None = None,
         coverage_lexicon: Mapping[str, Any] | None = None,
         model: CoverageModel | object | None = _DEFAULT_MODEL,
+        answer_words: Mapping[str, Mapping[str, float]] | None = None,
     ) -> None:
         data = lexicon or load_json("questions.json")
         extra = coverage_lexicon or load_json("coverage.json")
@@ -372,6 +379,10 @@ class QuestionAnalyzer:
         self.syntax = syntax
         # The learned combiner (coverage_model.py); None: the rule verdict alone.
         self.model: CoverageModel | None = load_default_model() if model is _DEFAULT_MODEL else model  # type: ignore[assignment]
+        # Which words answering sentences use, per expected type (``coverage_answer_words.json``, learned
+        # by ``--fit-coverage``; session 9): the combiner's ``s_alike`` signals. The evaluation swaps
+        # ``answer_lookup`` for a table learned without the writer it scores.
+        self.answer_lookup = table_lookup(load_answer_words() if answer_words is None else answer_words)
         self.last_features: list[dict[str, float] | None] = []
         # The last ``analyse``'s questions, rule verdicts and features, for ``finish`` (the evaluation).
         self.last_prepared: tuple[Sequence[Any], Sequence[Any], Sequence[Any]] = ([], [], [])
@@ -953,6 +964,10 @@ class QuestionAnalyzer:
             }
             for name in (TIME, NUMBER, CAUSE, AGENT, WHERE_TO_GO, YES_NO, ACTION, ANY):
                 f[f"s_exp_{name}"] = float(expected == name)
+            # How much the sentence's words are those answers of this type use, whatever the question's
+            # words («планируется», «подрядчик», «телефон» vs «обращение», «рассмотрено»): a signal of
+            # what an answer looks like that the lexicons' patterns do not spell out (session 9).
+            f["s_alike"], f["s_alike_max"] = answer_likeness(self.answer_lookup, expected, window.lemmas)
             # A term attached to a promised action («спустят воздух … сегодня до 18:00», «появятся в
             # апреле»): what a «когда?» answer in other words looks like, while a date of another matter
             # is mostly a past one («проверку провели 3 марта», «ремонт начат 1 сентября»).
@@ -1069,7 +1084,11 @@ class QuestionAnalyzer:
         # What the sentence leaves out besides the answer type itself («у дома 45»), for the reason.
         named_missing = bool(verdict.missing) and verdict.missing != (_TYPE_NAMES[question.expected],)
         unnamed = " (в нём не названы " + ", ".join(verdict.missing) + ")" if named_missing else ""
-        if p >= t + (MISSING_MARGIN if named_missing else 0.0) and evidence is not None:
+        # «Когда заменят окна?» ← «Замена дверей … запланирована на июль»: a sentence that reads like a
+        # term answer (``s_alike``, session 9) still gives the term of another thing — the rules'
+        # wrong-focus check the soft pass below also hears.
+        other_term = question.expected == TIME and self._term_of_other_thing(verdict, sentence)
+        if p >= t + (MISSING_MARGIN if named_missing else 0.0) and evidence is not None and not other_term:
             # The rules and the combiner disagree: passed, but always shown «проверьте» with the sentence.
             reason = "Предложение по смыслу похоже на ответ, хотя правила его не распознали" + unnamed
             return replace(verdict, covered=True, answer=evidence, confidence=0.6, reason=reason + ".")
@@ -1081,7 +1100,7 @@ class QuestionAnalyzer:
             and row.get("s_soft_own", 0.0) >= SOFT_FOCUS
             and evidence is not None
             and not forwarded
-            and not (question.expected == TIME and self._term_of_other_thing(verdict, sentence))
+            and not other_term
         ):
             # About the question's own matter and nearly an answer: passed, shown «проверьте» — a false
             # send-back of a complete draft costs more than a second look (session 5).
