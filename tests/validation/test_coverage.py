@@ -865,3 +865,17 @@ def test_the_answer_word_signal_of_a_row_never_counts_its_own_writer() -> None:
     assert held[0][0]["s_alike"] == 0.0
     # The shipped table is every writer's counts.
     assert "отсыпка" in counts.table()["time"] and "жалоба" in counts.table()["time"]
+
+
+def test_a_last_bit_difference_does_not_move_a_sentence_across_a_stump() -> None:
+    # Sums over a set of lemmas differ in the last bit with the process's hash seed (0.1 + 0.2 against
+    # 0.3): a row on a split must fall on the same side in every run, or the figures move between runs.
+    from desktop_app.domain.validation.coverage_model import CoverageModel, fit_stumps
+
+    model = CoverageModel(
+        ("s_alike",), (0.0,), (1.0,), (0.0,), 0.0, level="sentence", stumps=((0, 0.3, -2.0, 2.0),)
+    )
+    assert model.probability({"s_alike": 0.1 + 0.2}) == model.probability({"s_alike": 0.3})
+    rows = [{"s_alike": v} for v in [0.1 + 0.2] * 10 + [0.3] * 10 + [0.9] * 20]
+    fitted = fit_stumps(rows, [False] * 20 + [True] * 20, ["s_alike"], rounds=1)
+    assert fitted.probability({"s_alike": 0.1 + 0.2}) == fitted.probability({"s_alike": 0.3}) < 0.5

@@ -22,6 +22,10 @@ import numpy as np
 from desktop_app.domain.validation.language import resource_dir
 
 MODEL_FILE = "coverage_model.json"
+# Stumps compare features rounded to this many decimals: sums over a set of lemmas (navec centroids, soft
+# matches) differ in the last bit with the process's hash seed, and a row exactly on a split would change
+# sides between runs — the leave-one-writer-out figure moved by 0.003 with the seed (session 9).
+ROUNDING = 6
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class CoverageModel:
     def probability(self, features: Mapping[str, float]) -> float:
         x = [float(features.get(n, 0.0)) for n in self.names]
         if self.stumps:
+            x = [round(v, ROUNDING) for v in x]
             z = self.bias + sum(low if x[j] <= split else high for j, split, low, high in self.stumps)
         else:
             v = (np.array(x) - np.array(self.mean)) / np.array(self.scale)
@@ -143,7 +148,7 @@ def fit_stumps(
 ) -> CoverageModel:
     """Gradient-boosted stumps on the logistic loss (Newton steps, L2 of 1 on leaf values); splits are
     each feature's distinct values, or 12 quantiles of it — deterministic, a second or two to fit."""
-    x = np.array([[float(r.get(n, 0.0)) for n in names] for r in rows], dtype=float)
+    x = np.array([[round(float(r.get(n, 0.0)), ROUNDING) for n in names] for r in rows], dtype=float)
     y = np.array([1.0 if v else 0.0 for v in labels])
     share = min(max(float(y.mean()), 1e-6), 1 - 1e-6)
     base = math.log(share / (1 - share))
@@ -153,7 +158,7 @@ def fit_stumps(
         values = np.unique(x[:, j])
         if len(values) > 12:
             values = np.unique(np.quantile(x[:, j], np.linspace(0.05, 0.95, 12)))
-        splits.append(values)
+        splits.append(np.unique(np.round(values, ROUNDING)))  # as the JSON stores them
     stumps: list[tuple[int, float, float, float]] = []
     for _ in range(rounds):
         p = 1.0 / (1.0 + np.exp(-f))
@@ -201,7 +206,9 @@ def answer_likeness(
     values = [v for lem in lemmas if not lem.isdigit() and (v := lookup(expected, lem)) is not None]
     if not values:
         return 0.0, 0.0
-    return sum(values) / len(values), max(values)
+    # fsum: exact whatever the order of the lemma set (which changes with the process's hash seed) —
+    # a last-bit difference would move a row across a stump's split between runs.
+    return math.fsum(values) / len(values), max(values)
 
 
 def load_answer_words() -> dict[str, dict[str, float]]:
