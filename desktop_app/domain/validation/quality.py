@@ -677,6 +677,12 @@ _TERM_NOUNS = frozenset(["организация", "компания", "пред
 
 
 _QUOTED = re.compile(r"«[^»]*»")
+# Gerunds that have become prepositions («начиная с месяца», «исходя из количества», «благодаря», «включая»,
+# «не считая», «судя по», «спустя»): they open no clause of their own, so they make no chain (session 9).
+_PREPOSITION_GERUNDS = re.compile(
+    r"(?i)\b(?:начиная\s+(?:с|со|от)|исходя\s+из|судя\s+по|не\s+считая|благодаря|включая|спустя|"
+    r"несмотря\s+на|невзирая\s+на|погодя)\b"
+)
 
 
 def _adjective_names(found: Sequence[Any]) -> set[str]:
@@ -698,9 +704,10 @@ def _participle_chain(text: str) -> bool:
     reads «связанные», «указанных» as adjectives, so any of a word's parses counts)."""
     # a quoted title («Об утверждении Правил …, превышающими установленную продолжительность») is the
     # legal_act_full_name hint's business, not the writer's own clauses (session 7)
-    words = [t.text for t in tokenize(_QUOTED.sub(" ", text)) if t.is_word]
-    if len(words) < 15:
+    unquoted = _QUOTED.sub(" ", text)
+    if sum(1 for t in tokenize(unquoted) if t.is_word) < 15:
         return False
+    words = [t.text for t in tokenize(_PREPOSITION_GERUNDS.sub(" ", unquoted)) if t.is_word]
     count = 0
     for index, word in enumerate(words):
         found = parses(word)[:3]
