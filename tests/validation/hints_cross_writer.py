@@ -150,6 +150,14 @@ CHANGES: dict[str, dict[str, Any]] = {
     # session 9 (twenty-two writers; seen2026t and seen2026u kept for validation, their false hints unread):
     # «начиная с», «исходя из» counted as gerunds of a chain
     "preposition_gerunds": {"_PREPOSITION_GERUNDS": NEVER},
+    # «поставлен на контроль» counted as a deed (a perfective short participle)
+    "put_under_control": {
+        "_VAGUE_ACTIVITY": re.compile(
+            q._VAGUE_ACTIVITY.pattern.replace(
+                r"\b(?:взят|поставлен)\w*\s+на\s+(?:постоянный\s+|особый\s+|личный\s+)?контроль\b|", ""
+            )
+        )
+    },
 }
 
 # Undone first, so that undoing "institution" as well (no body counts) wins over its reduced pattern.
