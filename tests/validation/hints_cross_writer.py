@@ -150,6 +150,9 @@ CHANGES: dict[str, dict[str, Any]] = {
     # session 9 (twenty-two writers; seen2026t and seen2026u kept for validation, their false hints unread):
     # «начиная с», «исходя из» counted as gerunds of a chain
     "preposition_gerunds": {"_PREPOSITION_GERUNDS": NEVER},
+    # only «следует / рекомендуем … обратиться» sent the author elsewhere, not «неоходимо обратиться» (a
+    # typo), «обратится», nor «подайте / обжалуйте / оформите … в …»
+    "turn_to": {"_TURN_TO": NEVER},
     # «поставлен на контроль» counted as a deed (a perfective short participle)
     "put_under_control": {
         "_VAGUE_ACTIVITY": re.compile(

@@ -335,6 +335,20 @@ _SENT_ELSEWHERE = re.compile(
     r"позвонить|написать|подать\s+(?:заявление|жалобу))|обратитесь|обращайтесь|"
     r"(?:не\s+входит\s+в|не\s+относится\s+к)\s+(?:компетенци\w+|ведени\w+|полномочи\w+))"
 )
+# Sending the author to another body without the modal the list above wants — a typo («неоходимо
+# обратиться», «рекомендуем обратится») or none — or with an imperative of turning to a body: «заявку
+# подайте в управляющую компанию», «обжалуйте протокол в ГИБДД», «оформите карту в МФЦ» (session 9). Not a
+# time or a manner after «в» («подайте в любое время», «в течение …», «в личном сообщении»). «Можно оформить
+# в …», «жаловаться следует в …» stay out: on the tuning writers they also tell where the author goes with
+# the place named («в кассах … на Речном вокзале») and gave false hints on a validation writer.
+_NOT_A_BODY = (
+    r"(?=[«А-ЯЁа-яё])(?!(?:любое|любой|личном|размере|течение|порядке|случае|срок|сроки|соответствии|рамках|"
+    r"пределах|виде|форме|день|дни|год|году|месяц|дом|доме|суд)\b)"
+)
+_TURN_TO = re.compile(
+    r"(?i)\bобрати(?:ться|тся)\s+(?:\w+\s+){0,2}?(?:в|во|к|ко)\s+" + _NOT_A_BODY + "|"
+    r"\b(?:подайте|обжалуйте|оформите|пожалуйтесь)\b[^.!?]{0,40}?\s(?:в|во|у|через)\s+" + _NOT_A_BODY
+)
 # Saying whose business the matter is («относится к полномочиям МКУ «Дорожное управление»», «находится в
 # ведении министерства») tells who is responsible; it sends the author nowhere unless the draft also tells
 # them to go there or that it is not ours (session 7: until then it counted as sending elsewhere).
@@ -527,7 +541,7 @@ class QualityAdvisor:
         if any(_CONTACT.search(s.text) or _citizen_address(s.text) for s in parts):
             return None
         for sent in parts:
-            match = _SENT_ELSEWHERE.search(sent.text)
+            match = _SENT_ELSEWHERE.search(sent.text) or _TURN_TO.search(sent.text)
             if match is None:
                 continue
             tail = sent.text[match.end() : match.end() + 40]
