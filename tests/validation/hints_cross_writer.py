@@ -153,6 +153,8 @@ CHANGES: dict[str, dict[str, Any]] = {
     # only «следует / рекомендуем … обратиться» sent the author elsewhere, not «неоходимо обратиться» (a
     # typo), «обратится», nor «подайте / обжалуйте / оформите … в …»
     "turn_to": {"_TURN_TO": NEVER},
+    # works reported done whatever their object («ремонт кровли завершён» for a question about the gym)
+    "other_object": {"_other_object": lambda clause, message: False},
     # «поставлен на контроль» counted as a deed (a perfective short participle)
     "put_under_control": {
         "_VAGUE_ACTIVITY": re.compile(

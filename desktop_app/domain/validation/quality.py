@@ -502,7 +502,7 @@ class QualityAdvisor:
         )  # CLI counts unknown kinds as files
         if photo_possible and not has_photo:
             asked = _asked_works(message)
-            done = next((s for s in body if _works_done(s.text, asked)), None)
+            done = next((s for s in body if _works_done(s.text, asked, message)), None)
             if done is not None:
                 hints.append(
                     QualityHint(
@@ -822,6 +822,33 @@ def _asked_works(message: str) -> frozenset[str]:
     return frozenset(asked)
 
 
+def _other_object(clause: str, message: str) -> bool:
+    """«ремонт кровли завершён» for a question about the gym, «замена светильников выполнена» for a timer
+    fault: the named work's object (the nouns right after «ремонт», «замену», «расчистку») is nowhere in
+    the message — works done, but other ones than the author asked about (session 9). Works with no object
+    named («Работы выполнены») are not judged."""
+    clause = _QUOTED.sub(" ", clause)  # «Управление благоустройства» is a name, not the works
+    match = _WORK_NOUN.search(clause)
+    if match is None or not message:
+        return False
+    nouns = []
+    rest = clause[match.end() :]
+    rest = rest[len(re.match(r"\w*", rest).group(0)) :]  # past the end of the work noun («замен|у»)
+    for token in tokenize(rest)[:5]:
+        if not token.is_word:
+            break
+        found = parses(token.text)[:1]
+        if found and found[0].tag.POS == "PREP":
+            break
+        if found and found[0].tag.POS == "NOUN" and "gent" in found[0].tag:
+            nouns.append(fold(found[0].normal_form))
+            break  # the head of the object: «ремонт кровли школы» is about the roof
+    if not nouns:
+        return False
+    asked = {fold(lemma(t.text)) for t in tokenize(message) if t.is_word}
+    return not any(noun in asked for noun in nouns)
+
+
 def _works_reported(folded: str, clause: str, normal: str) -> bool:
     """The clause reports the works themselves as finished: a verb of completion whose subject or object is
     the works — «Работы выполнены», «работы по откачке воды выполнены 20 января», «ремонт тротуара выполнен
@@ -844,7 +871,7 @@ def _works_reported(folded: str, clause: str, normal: str) -> bool:
     )
 
 
-def _works_done(text: str, asked: frozenset[str] = frozenset()) -> bool:
+def _works_done(text: str, asked: frozenset[str] = frozenset(), message: str = "") -> bool:
     """«Работы выполнены», «яма засыпана», «подрядчик заменил светильник»: completed works, not a promise."""
     folded = fold(text)
     if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded):
@@ -881,6 +908,8 @@ def _works_done(text: str, asked: frozenset[str] = frozenset()) -> bool:
                 continue  # «проведена проверка», «подача воды восстановлена», «ремонт, который завершён»
             if not _works_reported(folded, clause, normal) and normal not in asked:
                 continue  # «знак установлен 2 марта»: a fact, not the works reported done (session 8)
+            if normal not in asked and not _FOR_THIS_REQUEST.search(folded) and _other_object(clause, message):
+                continue  # «ремонт кровли завершён» for a question about the gym: other works (session 9)
             if {"PRTS", "perf"} <= grammemes and after_past:
                 continue  # «были отловлены 14 октября»: a past state, the story behind the message
             if {"PRTS", "perf"} <= grammemes or {"VERB", "perf", "past"} <= grammemes:
