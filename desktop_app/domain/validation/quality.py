@@ -11,7 +11,7 @@ Codes: ``formal_reply``, ``legal_act_full_name``, ``participle_chain``, ``sent_e
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from desktop_app.domain.validation.language import (
@@ -468,25 +468,30 @@ class QualityAdvisor:
         platform: str | None = None,
         attachments: Sequence[str] = (),
         questions: int | None = None,
+        codes: Collection[str] | None = None,
     ) -> list[QualityHint]:
         """Hints for ``draft``; ``questions`` is how many questions/requests the message demands
-        (a reply to a plain «спасибо» is no «отписка»)."""
+        (a reply to a plain «спасибо» is no «отписка»). ``codes`` limits the check to those hints (the
+        leave-one-writer-out tool computes each hint once per set of changes that touch it)."""
+        wanted = set(MESSAGES) if codes is None else set(codes)
         parts = sentences(draft)
         body = [s for s in parts if not _GREETING.match(s.text) or len(s.text.split()) > 4]
         body = [s for s in body if not _CLOSING.match(s.text)]
         hints: list[QualityHint] = []
-        formal = self._formal(parts, body, message) if questions != 0 else None
+        formal = self._formal(parts, body, message) if questions != 0 and FORMAL_REPLY in wanted else None
         if formal is not None:
             hints.append(QualityHint(FORMAL_REPLY, MESSAGES[FORMAL_REPLY], formal.start, len(formal.text)))
-        legal = self._legal(draft)
+        legal = self._legal(draft) if LEGAL_ACT_FULL_NAME in wanted else None
         if legal is not None:
             hints.append(QualityHint(LEGAL_ACT_FULL_NAME, MESSAGES[LEGAL_ACT_FULL_NAME], *legal))
-        chain = next((s for s in body if _participle_chain(s.text)), None)
+        chain = (
+            next((s for s in body if _participle_chain(s.text)), None) if PARTICIPLE_CHAIN in wanted else None
+        )
         if chain is not None:
             hints.append(
                 QualityHint(PARTICIPLE_CHAIN, MESSAGES[PARTICIPLE_CHAIN], chain.start, len(chain.text))
             )
-        elsewhere = self._sent_elsewhere(parts)
+        elsewhere = self._sent_elsewhere(parts) if SENT_ELSEWHERE_NO_CONTACT in wanted else None
         if elsewhere is not None:
             hints.append(
                 QualityHint(
@@ -500,7 +505,7 @@ class QualityAdvisor:
         has_photo = any(
             kind in {"photo", "file"} for kind in attachments
         )  # CLI counts unknown kinds as files
-        if photo_possible and not has_photo:
+        if photo_possible and not has_photo and WORKS_DONE_NO_PHOTO in wanted:
             asked = _asked_works(message)
             done = next((s for s in body if _works_done(s.text, asked, message)), None)
             if done is not None:
@@ -908,7 +913,11 @@ def _works_done(text: str, asked: frozenset[str] = frozenset(), message: str = "
                 continue  # «проведена проверка», «подача воды восстановлена», «ремонт, который завершён»
             if not _works_reported(folded, clause, normal) and normal not in asked:
                 continue  # «знак установлен 2 марта»: a fact, not the works reported done (session 8)
-            if normal not in asked and not _FOR_THIS_REQUEST.search(folded) and _other_object(clause, message):
+            if (
+                normal not in asked
+                and not _FOR_THIS_REQUEST.search(folded)
+                and _other_object(clause, message)
+            ):
                 continue  # «ремонт кровли завершён» for a question about the gym: other works (session 9)
             if {"PRTS", "perf"} <= grammemes and after_past:
                 continue  # «были отловлены 14 октября»: a past state, the story behind the message
