@@ -155,6 +155,8 @@ CHANGES: dict[str, dict[str, Any]] = {
     "turn_to": {"_TURN_TO": NEVER},
     # works reported done whatever their object («ремонт кровли завершён» for a question about the gym)
     "other_object": {"_other_object": lambda clause, message: False},
+    # «неработающим», «ненадлежащем» (a participle written with «не», an adjective) counted by its suffix
+    "negated_adjective": {"_negated_adjective": lambda word, found: False},
     # «поставлен на контроль» counted as a deed (a perfective short participle)
     "put_under_control": {
         "_VAGUE_ACTIVITY": re.compile(

@@ -585,3 +585,17 @@ def test_check_can_compute_only_some_hints() -> None:
         h.code for h in QualityAdvisor().check(MESSAGE, draft, "vk", (), 1, codes=["works_done_no_photo"])
     }
     assert only == every & {"works_done_no_photo"}
+
+
+def test_a_participle_written_with_ne_is_an_adjective() -> None:
+    # «неработающим» has no words of its own: with two real participles the sentence makes no chain.
+    plain = (
+        "Здравствуйте, Ирина! Неработающим пенсионерам, проживающим во дворе дома 4 на улице Садовой, "
+        "дерево уберут бесплатно силами бригады, выделенной администрацией района, до 6 июня."
+    )
+    assert "participle_chain" not in codes(plain)
+    chain = (
+        "Здравствуйте, Ирина! Пенсионерам, проживающим во дворе дома 4 и пострадавшим от падения дерева, "
+        "поможет бригада, выделенная администрацией района, до 6 июня на улице Садовой."
+    )
+    assert "participle_chain" in codes(chain)

@@ -723,6 +723,12 @@ def _adjective_names(found: Sequence[Any]) -> set[str]:
     return names
 
 
+def _negated_adjective(word: str, found: Sequence[Any]) -> bool:
+    """«неработающим пенсионерам», «ненадлежащем содержании»: a participle written together with «не» has no
+    words of its own (the spelling rule) — an adjective, which pymorphy3 lists it as; no clause (session 9)."""
+    return fold(word).startswith("не") and bool(found) and all(p.tag.POS == "ADJF" for p in found)
+
+
 def _participle_chain(text: str) -> bool:
     """Three or more full participles or gerunds in one sentence of at least 15 words (pymorphy3 often
     reads «связанные», «указанных» as adjectives, so any of a word's parses counts)."""
@@ -740,7 +746,7 @@ def _participle_chain(text: str) -> bool:
         if names & _LEXICAL_PARTICIPLES or (names & _TERM_PARTICIPLES and following in _TERM_NOUNS):
             continue  # «в следующем году», «управляющая компания»: plain adjectives and terms
         participle = any(p.tag.POS in {"PRTF", "GRND"} for p in found) or bool(
-            _ACTIVE_PARTICIPLE.search(word)
+            _ACTIVE_PARTICIPLE.search(word) and not _negated_adjective(word, found)
         )
         if participle and len(word) > 4:
             count += 1
