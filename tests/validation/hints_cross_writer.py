@@ -157,6 +157,8 @@ CHANGES: dict[str, dict[str, Any]] = {
     "other_object": {"_other_object": lambda clause, message: False},
     # «неработающим», «ненадлежащем» (a participle written with «не», an adjective) counted by its suffix
     "negated_adjective": {"_negated_adjective": lambda word, found: False},
+    # «отдел МВД России» counted as no particular body
+    "police_unit": {"_POLICE_UNIT": NEVER},
     # «поставлен на контроль» counted as a deed (a perfective short participle)
     "put_under_control": {
         "_VAGUE_ACTIVITY": re.compile(

@@ -599,3 +599,13 @@ def test_a_participle_written_with_ne_is_an_adjective() -> None:
         "поможет бригада, выделенная администрацией района, до 6 июня на улице Садовой."
     )
     assert "participle_chain" in codes(chain)
+
+
+def test_a_unit_of_the_interior_ministry_is_a_particular_body() -> None:
+    # Handed over to the police by name: not an «отписка» to a kind of organisation.
+    assert "formal_reply" not in codes(
+        "Здравствуйте, Ирина! Информация о повреждённой машине передана в отдел МВД России по Садовому району."
+    )
+    assert "formal_reply" in codes(
+        "Здравствуйте, Ирина! Информация о повреждённой машине передана в соответствующие органы."
+    )

@@ -166,6 +166,9 @@ _INSTITUTION = re.compile(
     r"архитектур|опеки|дорожн|капитальн|городск)\w*|главн\w+\s+врач\w*|директор\w*|начальник\w*|заведующ\w+|"
     r"мастер\w*\s+участк\w*|диспетчер\w*)|\b(?:МФЦ|СФР|ПФР|ДЮСШ|ГИБДД|УМВД|ОМВД|МЧС|ЖЭУ|РЭК|ГУП|МАУ|МБОУ|МАОУ|МБДОУ|ГБУЗ)\b"
 )
+# «отдел МВД России по Верхнеозёрскому округу»: a unit of the Interior Ministry is the police, a particular
+# body like «полиция», «УМВД», «ОМВД» (session 9).
+_POLICE_UNIT = re.compile(r"\bМВД\b")
 # A department of the administration named by its matter («в отдел благоустройства», «отделом жилищного
 # контроля») is a particular body, like «управление образования» (session 8).
 _DEPARTMENT = re.compile(
@@ -604,6 +607,7 @@ def _concrete(sentence: str) -> bool:
             _AMOUNT,
             _INSTITUTION,
             _DEPARTMENT,
+            _POLICE_UNIT,
             _PERSON,
             _ADDRESS,
             _CONTACT_POINTER,
