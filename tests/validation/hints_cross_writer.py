@@ -160,13 +160,11 @@ CHANGES: dict[str, dict[str, Any]] = {
     # «отдел МВД России» counted as no particular body
     "police_unit": {"_POLICE_UNIT": NEVER},
     # «поставлен на контроль» counted as a deed (a perfective short participle)
-    "put_under_control": {
-        "_VAGUE_ACTIVITY": re.compile(
-            q._VAGUE_ACTIVITY.pattern.replace(
-                r"\b(?:взят|поставлен)\w*\s+на\s+(?:постоянный\s+|особый\s+|личный\s+)?контроль\b|", ""
-            )
-        )
-    },
+    "put_under_control": {"_PUT_UNDER_CONTROL": NEVER},
+    # «держит вопрос на контроле» counted as work going on (an active verb in the present); the third
+    # person thanks («администрация благодарит вас») is a formula of its own in FORMAL_MARKERS, picked
+    # per rotation like the others
+    "kept_under_control": {"_KEPT_UNDER_CONTROL": NEVER},
 }
 
 # Undone first, so that undoing "institution" as well (no body counts) wins over its reduced pattern.

@@ -609,3 +609,23 @@ def test_a_unit_of_the_interior_ministry_is_a_particular_body() -> None:
     assert "formal_reply" in codes(
         "Здравствуйте, Ирина! Информация о повреждённой машине передана в соответствующие органы."
     )
+
+
+def test_a_matter_kept_under_control_is_a_formula() -> None:
+    # «держит … на контроле» is the formula «на контроле» with a verb, not work going on.
+    assert "formal_reply" in codes(
+        "Здравствуйте, Ирина! Уборка упавших деревьев входит в содержание двора. Администрация района "
+        "держит данный вопрос на контроле."
+    )
+
+
+def test_thanks_in_the_third_person_are_a_formula() -> None:
+    # The body's own thanks in the third person stand in place of an answer like «благодарим».
+    assert "formal_reply" in codes(
+        "Здравствуйте, Ирина! Уход за деревьями во дворах финансируется из разных источников. Администрация города "
+        "благодарит вас за неравнодушие."
+    )
+    # Guard: with a deed and a date the same formulas make no «отписка».
+    assert "formal_reply" not in codes(
+        "Здравствуйте, Ирина! Администрация держит вопрос на контроле: дерево уберут до 6 июня."
+    )

@@ -272,6 +272,8 @@ FORMAL_MARKERS: tuple[re.Pattern[str], ...] = (
     ),
     # thanks and praise in place of an answer
     re.compile(r"(?i)\bблагодарим\b|\bспасибо\b|\bценим\b|\bмнение\s+(?:очень\s+)?важно"),
+    # …and the body's own thanks in the third person («Администрация города благодарит вас за …», session 9)
+    re.compile(r"(?i)\bблагодари(?:т|ят)\s+(?:вас|всех|жителей|за)\b"),
     # handed over, without a word of what will be done
     re.compile(
         r"(?i)\b(?:обращени|информаци|вопрос|жалоб|сведени)\w*[^.!?]{0,60}?\b(?:передан|направлен|доведен|"
@@ -583,12 +585,20 @@ _VAGUE_ACTIVITY = re.compile(
     r"(?i)\b(?:вед[её]т|ведут|проводит|проводят)\s+(?:(?:\w+\s+)?(?:систематическ|планомерн|активн|"
     r"постоянн|необходим|определённ|определенн|разъяснительн|профилактическ)\w*\s+)?работу\b|"
     r"\bуделя\w+\s+(?:\w+\s+)?внимани\w*|"
-    # «поставлен на контроль» is the formula's «взят на контроль», not a deed (pymorphy3: «поставить», session 9)
-    r"\b(?:взят|поставлен)\w*\s+на\s+(?:постоянный\s+|особый\s+|личный\s+)?контроль\b|"
     # a body that only keeps the matter in view («на контроле министерства здравоохранения») is the
     # formula's, not a party responsible for doing something
     r"\bна\s+(?:постоянном\s+|особом\s+|личном\s+)?(?:контроле|рассмотрении)\s+(?:у\s+)?(?:\w+\s+){0,2}?"
     r"(?:министерств|департамент|комитет|управлени|отдел|администраци|комисси)\w*(?:\s+[а-яё]+){0,3}"
+)
+
+
+# «поставлен на контроль» is the formula's «взят на контроль», not a deed (pymorphy3: «поставить»), and
+# «администрация держит вопрос на контроле» the formula «на контроле» with a verb, not work going on (session 9).
+_PUT_UNDER_CONTROL = re.compile(
+    r"(?i)\b(?:взят|поставлен)\w*\s+на\s+(?:постоянный\s+|особый\s+|личный\s+)?контроль\b"
+)
+_KEPT_UNDER_CONTROL = re.compile(
+    r"(?i)\b(?:держ|остав)\w+\s+(?:\w+\s+){0,3}?на\s+(?:постоянном\s+|особом\s+|личном\s+)?контроле\b"
 )
 
 
@@ -597,7 +607,7 @@ def _concrete(sentence: str) -> bool:
     an action on the matter."""
     # «от 29.12.2022 № 2497» is no deadline, «О порядке …» and «приказом Министерства …» no party
     text = _ACT_ISSUER.sub(" ", _LEGAL_REF.sub(" ", _GREETING_HEAD.sub(" ", sentence)))
-    text = _VAGUE_ACTIVITY.sub(" ", text)
+    text = _KEPT_UNDER_CONTROL.sub(" ", _PUT_UNDER_CONTROL.sub(" ", _VAGUE_ACTIVITY.sub(" ", text)))
     if any(
         pattern.search(text)
         for pattern in (
