@@ -155,6 +155,8 @@ CHANGES: dict[str, dict[str, Any]] = {
     "turn_to": {"_TURN_TO": NEVER},
     # works reported done whatever their object («ремонт кровли завершён» for a question about the gym)
     "other_object": {"_other_object": lambda clause, message: False},
+    # «выполнена в соответствии с графиком»: the paperwork word of the works' manner silenced them
+    "works_manner": {"_MANNER": NEVER},
     # «неработающим», «ненадлежащем» (a participle written with «не», an adjective) counted by its suffix
     "negated_adjective": {"_negated_adjective": lambda word, found: False},
     # «отдел МВД России» counted as no particular body

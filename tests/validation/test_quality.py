@@ -629,3 +629,14 @@ def test_thanks_in_the_third_person_are_a_formula() -> None:
     assert "formal_reply" not in codes(
         "Здравствуйте, Ирина! Администрация держит вопрос на контроле: дерево уберут до 6 июня."
     )
+
+
+def test_the_manner_of_the_works_is_not_paperwork() -> None:
+    # «в соответствии с графиком» says how the works were done, not that a schedule was the thing done.
+    assert "works_done_no_photo" in codes(
+        "Здравствуйте, Ирина! Уборка дерева во дворе дома 4 выполнена 5 мая в соответствии с графиком."
+    )
+    # Guard: a schedule itself is still paperwork.
+    assert "works_done_no_photo" not in codes(
+        "Здравствуйте, Ирина! График уборки деревьев выполнен и утверждён."
+    )

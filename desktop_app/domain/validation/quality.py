@@ -811,7 +811,15 @@ def _not_works_near(folded: str, clause: str) -> bool:
     service, not works. Only that clause: «Ремонт колонки выполнен 9 июня, подача воды восстановлена» and
     «Департамент связался со школой: …, работы выполнены» are works done (session 7; until then one such
     word anywhere in the sentence silenced it)."""
-    return bool(_NOT_WORKS.search(clause))
+    return bool(_NOT_WORKS.search(_MANNER.sub(" ", clause)))
+
+
+# How the works were done, not what («обрезка выполнена в соответствии с графиком», «по графику», «согласно
+# решению»): the paperwork word there is the works' manner or ground, not the thing done (session 9).
+_MANNER = re.compile(
+    r"\b(?:в\s+соответствии\s+с|согласно|по|на\s+основании)\s+(?:\w+\s+)?(?:график|решени|постановлени|"
+    r"приказ|порядк|программ)\w*"
+)
 
 
 def _relative_clause(clause: str, word: str) -> bool:
