@@ -1,8 +1,9 @@
 """Leave-one-writer-out figures of the answer-quality hints on the development part (docs/VALIDATION.md).
 
-    .venv/bin/python -m tests.validation.hints_cross_writer [--force CHANGE,...] [--hide WRITER,...] [CODE ...]
+    .venv/bin/python -m tests.validation.hints_cross_writer [--force CHANGE,...] [--without CHANGE,...]
+        [--hide WRITER,...] [CODE ...]
 
-The dev part has eighteen subsets since session 8, each by a different writer (``evaluation.SUBSETS``). The
+The dev part has twenty-two subsets since session 9, each by a different writer (``evaluation.SUBSETS``). The
 hints are rules, not a trained model, so "train on the other writers, test on one" is simulated over the
 changes made to them since session 4: each change can be undone (``CHANGES`` restores the old rule), and
 for every held-out writer the changes are picked greedily on the others — a change is kept only if it
@@ -11,7 +12,10 @@ and the «отписка» formulas only if a labelled «отписка» of the
 then scored on the held-out writer; the pooled figures (every writer held out once) come last.
 ``--force require_formula`` keeps the strong-evidence requirement on in every rotation (a design choice
 the issue states, not something learnt from a subset). ``--hide`` keeps the false hints of validation
-writers unlisted. Not a test: it takes a few minutes. The lexicons inside each change (which bodies count
+writers unlisted; ``--without`` keeps changes undone in every rotation (the rules before them, for a
+before → after figure). Each hint is computed once per set of the changes that touch it (those whose
+undo patches a global the hint's code reads, found from the code itself), so the greedy search re-runs
+only the hint a trial change reaches. Not a test: it takes a few minutes. The lexicons inside each change (which bodies count
 as particular, which verbs as stative) were written with the tuning writers in view; only whole changes
 are switched, so the figures are an upper bound of what a writer-blind developer would reach.
 """
