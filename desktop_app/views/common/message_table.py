@@ -50,12 +50,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QRectF,
@@ -82,6 +83,9 @@ from desktop_app.views.common.countdown import (
     status_colours,
 )
 from desktop_app.views.common.platforms import platform_badge, platform_name
+
+if TYPE_CHECKING:
+    from desktop_app.views.operations import Operations
 
 
 class Column(IntEnum):
@@ -1209,3 +1213,18 @@ def explain_countdown(deadlines: DeadlineBook, row: MessageRow, column: Column) 
     except (OtklikError, ValueError):  # e.g. an instant beyond the calendar's data
         return ""
     return ""
+
+
+def filter_off_ui_thread(
+    ops: Operations, owner: QObject, model: MessageTableModel, text: str, current: Callable[[], str]
+) -> None:
+    """The instant filter of a queue table, computed on a pool thread (issue 17: a department's or the
+    whole city's queue); the newest text wins, and rows that arrived meanwhile are filtered again
+    with ``current()``, the search field's text by then."""
+    job = model.filter_job(text)
+
+    def shown(result: FilterResult) -> None:
+        if not model.apply_filter(result):
+            filter_off_ui_thread(ops, owner, model, current(), current)
+
+    ops.query(owner, job, shown, slot="filter")

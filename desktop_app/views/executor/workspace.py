@@ -36,6 +36,7 @@ from desktop_app.views.common.message_table import (
     deadline_events,
     explain_countdown,
     filter_index,
+    filter_off_ui_thread,
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
@@ -177,7 +178,9 @@ class ExecutorWorkspace(QWidget):
         self.model.filter_applied.connect(
             lambda shown, total: self.count_label.setText(f"{shown} из {total}")
         )
-        self.search_edit.textChanged.connect(self.model.set_filter_text)
+        self.search_edit.textChanged.connect(
+            lambda text: filter_off_ui_thread(self.context.ops, self, self.model, text, self.search_edit.text)
+        )
         self.table = MessageTableView()
         self.table.setAccessibleName("Сообщения подразделения")
         self.table.setAccessibleDescription(

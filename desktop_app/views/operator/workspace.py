@@ -59,12 +59,12 @@ from desktop_app.views.common.message_table import (
     Column,
     CountdownDelegate,
     DeadlineEvent,
-    FilterResult,
     MessageTableModel,
     MessageTableView,
     deadline_events,
     explain_countdown,
     filter_index,
+    filter_off_ui_thread,
     visible_rows,
 )
 from desktop_app.views.common.notifications import NotificationStrip, Notifier
@@ -797,13 +797,7 @@ class OperatorWorkspace(QWidget):
 
     def _filter_rows(self, text: str) -> None:
         """The instant filter, computed off the UI thread (100,000 rows); the newest text wins."""
-        job = self.model.filter_job(text)
-
-        def shown(result: FilterResult) -> None:
-            if not self.model.apply_filter(result):
-                self._filter_rows(self.search_edit.text())  # rows arrived meanwhile: filter those
-
-        self.context.ops.query(self, job, shown, slot="filter")
+        filter_off_ui_thread(self.context.ops, self, self.model, text, self.search_edit.text)
 
     def search_server_side(self) -> None:
         """Enter: full-text search of the whole queue in the database (message, author, answers)."""

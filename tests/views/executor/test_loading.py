@@ -91,3 +91,37 @@ def test_a_reread_applies_only_what_changed_and_keeps_the_selection(
     current = workspace.table.selectionModel().currentIndex()
     assert workspace.model.row_at(current.row()).id == ids[2]  # the same message stays selected
     assert workspace.editor.message_id == ids[2]
+
+
+def test_the_search_filters_a_departments_list_off_the_ui_thread(
+    qtbot, services: AppServices, world: World, make_workspace, monkeypatch
+) -> None:
+    # A department's list can hold thousands of messages: typing in the search must not filter and
+    # sort them on the UI thread (the operator's queue already filtered on a worker; issue 17).
+    import threading
+
+    from desktop_app.views.common import message_table
+
+    ids = _routed(services, world, 3)
+    lamp = world.arrive("Фонарь у школы не горит уже неделю. Когда заменят лампу?")
+    services.workflow.route_message(world.operator, lamp, world.version(lamp), world.roads.id)
+    threads: list[bool] = []
+    matching = message_table._matching
+
+    def recorded(*args):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread() is threading.main_thread())
+        return matching(*args)
+
+    monkeypatch.setattr(message_table, "_matching", recorded)
+    workspace = make_workspace()
+    qtbot.waitUntil(lambda: workspace.model.rowCount() == 4, timeout=WAIT_MS)
+    threads.clear()  # the load's own ordering of the rows is not the search
+    with qtbot.waitSignal(workspace.model.filter_applied, timeout=WAIT_MS) as applied:
+        workspace.search_edit.setText("фонарь")
+    assert applied.args == [1, 4]
+    assert [row.id for row in workspace.model.rows()] == [lamp]
+    assert workspace.count_label.text() == "1 из 4"
+    assert threads and not any(threads), "the filter ran on the UI thread"
+    with qtbot.waitSignal(workspace.model.filter_applied, timeout=WAIT_MS):
+        workspace.search_edit.clear()
+    assert sorted(row.id for row in workspace.model.rows()) == sorted([*ids, lamp])
