@@ -151,7 +151,7 @@ def configurations(engines: list[str]) -> tuple[dict[str, DraftValidator], list[
     if "embedded" in engines:
         alone, shipped = EmbeddedProofreader(rerank=False), EmbeddedProofreader()
         validators["embedded.alone"] = DraftValidator(
-            alone, (), rule_pack=bare, vectors=None, accept_proper_names=False
+            alone, (), rule_pack=bare, vectors=None, accept_proper_names=False, accept_compounds=False
         )
         validators["embedded.shipped"] = DraftValidator(shipped, words, vectors=None)
     if "languagetool" in engines and installed_languagetool_dir() and find_java():
@@ -163,7 +163,7 @@ def configurations(engines: list[str]) -> tuple[dict[str, DraftValidator], list[
         shipped_lt = RemoteLanguageToolProofreader(url, warm_up=True)
         shipped_lt.close = lambda: (RemoteLanguageToolProofreader.close(shipped_lt), server.stop())  # type: ignore[method-assign]
         validators["languagetool.alone"] = DraftValidator(
-            alone_lt, (), rule_pack=bare, vectors=None, accept_proper_names=False
+            alone_lt, (), rule_pack=bare, vectors=None, accept_proper_names=False, accept_compounds=False
         )
         validators["languagetool.shipped"] = DraftValidator(shipped_lt, words, vectors=None)
         opened += [alone_lt, shipped_lt]

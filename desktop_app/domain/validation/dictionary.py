@@ -6,10 +6,11 @@ extend it in the database; here it is just an iterable of words or phrases.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
-from desktop_app.domain.validation.language import WORD_RE, fold, lemma, resource_dir
+from desktop_app.domain.validation.language import WORD_RE, fold, lemma, morph, resource_dir
 
 # A dictionary stem may take a case ending of up to this many letters («Горводоканала»).
 _MAX_ENDING = 3
@@ -50,6 +51,51 @@ def is_proper_name(fragment: str, offset: int, spans: list[tuple[int, int]]) -> 
         return False
     end = offset + len(fragment)
     return any(start <= offset and end <= stop for start, stop in spans)
+
+
+_COMPOUND_FILE = "compound_first_parts.txt"
+_MIN_COMPOUND_REST = 4  # «вет» + «клинике»; a shorter rest is as likely a slip as a word
+
+
+@functools.cache
+def _compound_first_parts() -> tuple[str, ...]:
+    lines = (resource_dir() / _COMPOUND_FILE).read_text(encoding="utf-8").splitlines()
+    return tuple(
+        sorted((s.strip() for s in lines if s.strip() and not s.startswith("#")), key=len, reverse=True)
+    )
+
+
+@functools.lru_cache(maxsize=20_000)
+def _known(word: str) -> bool:
+    return morph().word_is_known(word)
+
+
+def _first_part_and_known(word: str, depth: int = 2) -> bool:
+    for first in _compound_first_parts():
+        rest = word[len(first) :]
+        if (
+            word.startswith(first)
+            and len(rest) >= _MIN_COMPOUND_REST
+            and (_known(rest) or (depth > 1 and _first_part_and_known(rest, depth - 1)))
+        ):
+            return True
+    return False
+
+
+def is_compound_of_known_words(fragment: str) -> bool:
+    """A compound the speller's dictionary lacks but Russian builds from known words (R7 (2)).
+
+    Hyphenated, every part a word («архитектурно-художественной», «песчано-соляной»); or a combining
+    form from ``compound_first_parts.txt`` before a known word («ветклинике», «госстройнадзора»). A slip
+    in the known part («спецыалист», «аварийно-востановительный») is still a slip.
+    """
+    word = fold(fragment)
+    if not word or not WORD_RE.fullmatch(word):
+        return False
+    parts = word.split("-")
+    if len(parts) > 1:
+        return all(len(p) >= 2 and (_known(p) or _first_part_and_known(p)) for p in parts)
+    return _first_part_and_known(word)
 
 
 class OrganisationDictionary:

@@ -11,7 +11,7 @@ Codes: ``formal_reply``, ``legal_act_full_name``, ``participle_chain``, ``sent_e
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from desktop_app.domain.validation.language import (
@@ -166,6 +166,9 @@ _INSTITUTION = re.compile(
     r"архитектур|опеки|дорожн|капитальн|городск)\w*|главн\w+\s+врач\w*|директор\w*|начальник\w*|заведующ\w+|"
     r"мастер\w*\s+участк\w*|диспетчер\w*)|\b(?:МФЦ|СФР|ПФР|ДЮСШ|ГИБДД|УМВД|ОМВД|МЧС|ЖЭУ|РЭК|ГУП|МАУ|МБОУ|МАОУ|МБДОУ|ГБУЗ)\b"
 )
+# «отдел МВД России по Верхнеозёрскому округу»: a unit of the Interior Ministry is the police, a particular
+# body like «полиция», «УМВД», «ОМВД» (session 9).
+_POLICE_UNIT = re.compile(r"\bМВД\b")
 # A department of the administration named by its matter («в отдел благоустройства», «отделом жилищного
 # контроля») is a particular body, like «управление образования» (session 8).
 _DEPARTMENT = re.compile(
@@ -263,9 +266,14 @@ FORMAL_MARKERS: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"(?i)\bрассмотрен\w*|\bрассматрива\w+|\bна\s+рассмотрении|\bпринят\w*\s+к\s+сведению|\bучтен\w*|\bучтён\w*"
     ),
-    re.compile(r"(?i)\bна\s+(?:постоянном\s+|особом\s+|личном\s+)?контроле|\bвзят\w*\s+на\s+контроль"),
+    re.compile(
+        r"(?i)\bна\s+(?:постоянном\s+|особом\s+|личном\s+)?контроле|\b(?:взят|поставлен)\w*\s+на\s+"
+        r"(?:постоянный\s+|особый\s+|личный\s+)?контроль"
+    ),
     # thanks and praise in place of an answer
     re.compile(r"(?i)\bблагодарим\b|\bспасибо\b|\bценим\b|\bмнение\s+(?:очень\s+)?важно"),
+    # …and the body's own thanks in the third person («Администрация города благодарит вас за …», session 9)
+    re.compile(r"(?i)\bблагодари(?:т|ят)\s+(?:вас|всех|жителей|за)\b"),
     # handed over, without a word of what will be done
     re.compile(
         r"(?i)\b(?:обращени|информаци|вопрос|жалоб|сведени)\w*[^.!?]{0,60}?\b(?:передан|направлен|доведен|"
@@ -331,6 +339,20 @@ _SENT_ELSEWHERE = re.compile(
     r"стоит|советуем)\s+(?:\w+\s+)?(?:обратиться|обращаться|направить\s+(?:обращение|заявление|жалобу)|"
     r"позвонить|написать|подать\s+(?:заявление|жалобу))|обратитесь|обращайтесь|"
     r"(?:не\s+входит\s+в|не\s+относится\s+к)\s+(?:компетенци\w+|ведени\w+|полномочи\w+))"
+)
+# Sending the author to another body without the modal the list above wants — a typo («неоходимо
+# обратиться», «рекомендуем обратится») or none — or with an imperative of turning to a body: «заявку
+# подайте в управляющую компанию», «обжалуйте протокол в ГИБДД», «оформите карту в МФЦ» (session 9). Not a
+# time or a manner after «в» («подайте в любое время», «в течение …», «в личном сообщении»). «Можно оформить
+# в …», «жаловаться следует в …» stay out: on the tuning writers they also tell where the author goes with
+# the place named («в кассах … на Речном вокзале») and gave false hints on a validation writer.
+_NOT_A_BODY = (
+    r"(?=[«А-ЯЁа-яё])(?!(?:любое|любой|личном|размере|течение|порядке|случае|срок|сроки|соответствии|рамках|"
+    r"пределах|виде|форме|день|дни|год|году|месяц|дом|доме|суд)\b)"
+)
+_TURN_TO = re.compile(
+    r"(?i)\bобрати(?:ться|тся)\s+(?:\w+\s+){0,2}?(?:в|во|к|ко)\s+" + _NOT_A_BODY + "|"
+    r"\b(?:подайте|обжалуйте|оформите|пожалуйтесь)\b[^.!?]{0,40}?\s(?:в|во|у|через)\s+" + _NOT_A_BODY
 )
 # Saying whose business the matter is («относится к полномочиям МКУ «Дорожное управление»», «находится в
 # ведении министерства») tells who is responsible; it sends the author nowhere unless the draft also tells
@@ -451,25 +473,30 @@ class QualityAdvisor:
         platform: str | None = None,
         attachments: Sequence[str] = (),
         questions: int | None = None,
+        codes: Collection[str] | None = None,
     ) -> list[QualityHint]:
         """Hints for ``draft``; ``questions`` is how many questions/requests the message demands
-        (a reply to a plain «спасибо» is no «отписка»)."""
+        (a reply to a plain «спасибо» is no «отписка»). ``codes`` limits the check to those hints (the
+        leave-one-writer-out tool computes each hint once per set of changes that touch it)."""
+        wanted = set(MESSAGES) if codes is None else set(codes)
         parts = sentences(draft)
         body = [s for s in parts if not _GREETING.match(s.text) or len(s.text.split()) > 4]
         body = [s for s in body if not _CLOSING.match(s.text)]
         hints: list[QualityHint] = []
-        formal = self._formal(parts, body, message) if questions != 0 else None
+        formal = self._formal(parts, body, message) if questions != 0 and FORMAL_REPLY in wanted else None
         if formal is not None:
             hints.append(QualityHint(FORMAL_REPLY, MESSAGES[FORMAL_REPLY], formal.start, len(formal.text)))
-        legal = self._legal(draft)
+        legal = self._legal(draft) if LEGAL_ACT_FULL_NAME in wanted else None
         if legal is not None:
             hints.append(QualityHint(LEGAL_ACT_FULL_NAME, MESSAGES[LEGAL_ACT_FULL_NAME], *legal))
-        chain = next((s for s in body if _participle_chain(s.text)), None)
+        chain = (
+            next((s for s in body if _participle_chain(s.text)), None) if PARTICIPLE_CHAIN in wanted else None
+        )
         if chain is not None:
             hints.append(
                 QualityHint(PARTICIPLE_CHAIN, MESSAGES[PARTICIPLE_CHAIN], chain.start, len(chain.text))
             )
-        elsewhere = self._sent_elsewhere(parts)
+        elsewhere = self._sent_elsewhere(parts) if SENT_ELSEWHERE_NO_CONTACT in wanted else None
         if elsewhere is not None:
             hints.append(
                 QualityHint(
@@ -483,9 +510,9 @@ class QualityAdvisor:
         has_photo = any(
             kind in {"photo", "file"} for kind in attachments
         )  # CLI counts unknown kinds as files
-        if photo_possible and not has_photo:
+        if photo_possible and not has_photo and WORKS_DONE_NO_PHOTO in wanted:
             asked = _asked_works(message)
-            done = next((s for s in body if _works_done(s.text, asked)), None)
+            done = next((s for s in body if _works_done(s.text, asked, message)), None)
             if done is not None:
                 hints.append(
                     QualityHint(
@@ -524,7 +551,7 @@ class QualityAdvisor:
         if any(_CONTACT.search(s.text) or _citizen_address(s.text) for s in parts):
             return None
         for sent in parts:
-            match = _SENT_ELSEWHERE.search(sent.text)
+            match = _SENT_ELSEWHERE.search(sent.text) or _TURN_TO.search(sent.text)
             if match is None:
                 continue
             tail = sent.text[match.end() : match.end() + 40]
@@ -565,12 +592,22 @@ _VAGUE_ACTIVITY = re.compile(
 )
 
 
+# «поставлен на контроль» is the formula's «взят на контроль», not a deed (pymorphy3: «поставить»), and
+# «администрация держит вопрос на контроле» the formula «на контроле» with a verb, not work going on (session 9).
+_PUT_UNDER_CONTROL = re.compile(
+    r"(?i)\b(?:взят|поставлен)\w*\s+на\s+(?:постоянный\s+|особый\s+|личный\s+)?контроль\b"
+)
+_KEPT_UNDER_CONTROL = re.compile(
+    r"(?i)\b(?:держ|остав)\w+\s+(?:\w+\s+){0,3}?на\s+(?:постоянном\s+|особом\s+|личном\s+)?контроле\b"
+)
+
+
 def _concrete(sentence: str) -> bool:
     """A sentence that tells the citizen something definite: a date or term, a party, a contact, a figure or
     an action on the matter."""
     # «от 29.12.2022 № 2497» is no deadline, «О порядке …» and «приказом Министерства …» no party
     text = _ACT_ISSUER.sub(" ", _LEGAL_REF.sub(" ", _GREETING_HEAD.sub(" ", sentence)))
-    text = _VAGUE_ACTIVITY.sub(" ", text)
+    text = _KEPT_UNDER_CONTROL.sub(" ", _PUT_UNDER_CONTROL.sub(" ", _VAGUE_ACTIVITY.sub(" ", text)))
     if any(
         pattern.search(text)
         for pattern in (
@@ -580,6 +617,7 @@ def _concrete(sentence: str) -> bool:
             _AMOUNT,
             _INSTITUTION,
             _DEPARTMENT,
+            _POLICE_UNIT,
             _PERSON,
             _ADDRESS,
             _CONTACT_POINTER,
@@ -677,6 +715,12 @@ _TERM_NOUNS = frozenset(["организация", "компания", "пред
 
 
 _QUOTED = re.compile(r"«[^»]*»")
+# Gerunds that have become prepositions («начиная с месяца», «исходя из количества», «благодаря», «включая»,
+# «не считая», «судя по», «спустя»): they open no clause of their own, so they make no chain (session 9).
+_PREPOSITION_GERUNDS = re.compile(
+    r"(?i)\b(?:начиная\s+(?:с|со|от)|исходя\s+из|судя\s+по|не\s+считая|благодаря|включая|спустя|"
+    r"несмотря\s+на|невзирая\s+на|погодя)\b"
+)
 
 
 def _adjective_names(found: Sequence[Any]) -> set[str]:
@@ -693,14 +737,21 @@ def _adjective_names(found: Sequence[Any]) -> set[str]:
     return names
 
 
+def _negated_adjective(word: str, found: Sequence[Any]) -> bool:
+    """«неработающим пенсионерам», «ненадлежащем содержании»: a participle written together with «не» has no
+    words of its own (the spelling rule) — an adjective, which pymorphy3 lists it as; no clause (session 9)."""
+    return fold(word).startswith("не") and bool(found) and all(p.tag.POS == "ADJF" for p in found)
+
+
 def _participle_chain(text: str) -> bool:
     """Three or more full participles or gerunds in one sentence of at least 15 words (pymorphy3 often
     reads «связанные», «указанных» as adjectives, so any of a word's parses counts)."""
     # a quoted title («Об утверждении Правил …, превышающими установленную продолжительность») is the
     # legal_act_full_name hint's business, not the writer's own clauses (session 7)
-    words = [t.text for t in tokenize(_QUOTED.sub(" ", text)) if t.is_word]
-    if len(words) < 15:
+    unquoted = _QUOTED.sub(" ", text)
+    if sum(1 for t in tokenize(unquoted) if t.is_word) < 15:
         return False
+    words = [t.text for t in tokenize(_PREPOSITION_GERUNDS.sub(" ", unquoted)) if t.is_word]
     count = 0
     for index, word in enumerate(words):
         found = parses(word)[:3]
@@ -709,7 +760,7 @@ def _participle_chain(text: str) -> bool:
         if names & _LEXICAL_PARTICIPLES or (names & _TERM_PARTICIPLES and following in _TERM_NOUNS):
             continue  # «в следующем году», «управляющая компания»: plain adjectives and terms
         participle = any(p.tag.POS in {"PRTF", "GRND"} for p in found) or bool(
-            _ACTIVE_PARTICIPLE.search(word)
+            _ACTIVE_PARTICIPLE.search(word) and not _negated_adjective(word, found)
         )
         if participle and len(word) > 4:
             count += 1
@@ -760,7 +811,15 @@ def _not_works_near(folded: str, clause: str) -> bool:
     service, not works. Only that clause: «Ремонт колонки выполнен 9 июня, подача воды восстановлена» and
     «Департамент связался со школой: …, работы выполнены» are works done (session 7; until then one such
     word anywhere in the sentence silenced it)."""
-    return bool(_NOT_WORKS.search(clause))
+    return bool(_NOT_WORKS.search(_MANNER.sub(" ", clause)))
+
+
+# How the works were done, not what («обрезка выполнена в соответствии с графиком», «по графику», «согласно
+# решению»): the paperwork word there is the works' manner or ground, not the thing done (session 9).
+_MANNER = re.compile(
+    r"\b(?:в\s+соответствии\s+с|согласно|по|на\s+основании)\s+(?:\w+\s+)?(?:график|решени|постановлени|"
+    r"приказ|порядк|программ)\w*"
+)
 
 
 def _relative_clause(clause: str, word: str) -> bool:
@@ -796,6 +855,33 @@ def _asked_works(message: str) -> frozenset[str]:
     return frozenset(asked)
 
 
+def _other_object(clause: str, message: str) -> bool:
+    """«ремонт кровли завершён» for a question about the gym, «замена светильников выполнена» for a timer
+    fault: the named work's object (the nouns right after «ремонт», «замену», «расчистку») is nowhere in
+    the message — works done, but other ones than the author asked about (session 9). Works with no object
+    named («Работы выполнены») are not judged."""
+    clause = _QUOTED.sub(" ", clause)  # «Управление благоустройства» is a name, not the works
+    match = _WORK_NOUN.search(clause)
+    if match is None or not message:
+        return False
+    nouns = []
+    rest = clause[match.end() :]
+    rest = rest[len(re.match(r"\w*", rest).group(0)) :]  # past the end of the work noun («замен|у»)
+    for token in tokenize(rest)[:5]:
+        if not token.is_word:
+            break
+        found = parses(token.text)[:1]
+        if found and found[0].tag.POS == "PREP":
+            break
+        if found and found[0].tag.POS == "NOUN" and "gent" in found[0].tag:
+            nouns.append(fold(found[0].normal_form))
+            break  # the head of the object: «ремонт кровли школы» is about the roof
+    if not nouns:
+        return False
+    asked = {fold(lemma(t.text)) for t in tokenize(message) if t.is_word}
+    return not any(noun in asked for noun in nouns)
+
+
 def _works_reported(folded: str, clause: str, normal: str) -> bool:
     """The clause reports the works themselves as finished: a verb of completion whose subject or object is
     the works — «Работы выполнены», «работы по откачке воды выполнены 20 января», «ремонт тротуара выполнен
@@ -818,7 +904,7 @@ def _works_reported(folded: str, clause: str, normal: str) -> bool:
     )
 
 
-def _works_done(text: str, asked: frozenset[str] = frozenset()) -> bool:
+def _works_done(text: str, asked: frozenset[str] = frozenset(), message: str = "") -> bool:
     """«Работы выполнены», «яма засыпана», «подрядчик заменил светильник»: completed works, not a promise."""
     folded = fold(text)
     if re.search(r"\bне\s+(?:выполнен|завершен|проведен)", folded):
@@ -855,6 +941,12 @@ def _works_done(text: str, asked: frozenset[str] = frozenset()) -> bool:
                 continue  # «проведена проверка», «подача воды восстановлена», «ремонт, который завершён»
             if not _works_reported(folded, clause, normal) and normal not in asked:
                 continue  # «знак установлен 2 марта»: a fact, not the works reported done (session 8)
+            if (
+                normal not in asked
+                and not _FOR_THIS_REQUEST.search(folded)
+                and _other_object(clause, message)
+            ):
+                continue  # «ремонт кровли завершён» for a question about the gym: other works (session 9)
             if {"PRTS", "perf"} <= grammemes and after_past:
                 continue  # «были отловлены 14 октября»: a past state, the story behind the message
             if {"PRTS", "perf"} <= grammemes or {"VERB", "perf", "past"} <= grammemes:

@@ -7,7 +7,12 @@ import time
 from collections.abc import Iterable, Sequence
 
 from desktop_app.domain.validation import texts
-from desktop_app.domain.validation.dictionary import OrganisationDictionary, is_proper_name, proper_name_spans
+from desktop_app.domain.validation.dictionary import (
+    OrganisationDictionary,
+    is_compound_of_known_words,
+    is_proper_name,
+    proper_name_spans,
+)
 from desktop_app.domain.validation.format import FormatChecker
 from desktop_app.domain.validation.greeting import GreetingChecker
 from desktop_app.domain.validation.language import tokenize
@@ -80,11 +85,14 @@ class DraftValidator:
         syntax: SyntaxParser | object | None = _UNSET,
         quality: QualityAdvisor | None = None,
         accept_proper_names: bool = True,
+        accept_compounds: bool = True,
     ) -> None:
         self.proofreader = proofreader
         self.dictionary = OrganisationDictionary(dictionary_words)
         # Capitalised words in quotes or after a legal form are names, not typos (``is_proper_name``).
         self.accept_proper_names = accept_proper_names
+        # «ветклиника», «госстройнадзор»: compounds of known words are not typos (``is_compound_of_known_words``).
+        self.accept_compounds = accept_compounds
         self.rule_pack = rule_pack or RulePack.default()
         self.format_checker = format_checker or FormatChecker()
         self.greeting_checker = greeting_checker or GreetingChecker()
@@ -164,7 +172,9 @@ class DraftValidator:
                 continue
             fragment = draft_text[match.offset : match.offset + match.length]
             if match.is_spelling and (
-                self.dictionary.accepts(fragment) or is_proper_name(fragment, match.offset, names)
+                self.dictionary.accepts(fragment)
+                or is_proper_name(fragment, match.offset, names)
+                or (self.accept_compounds and is_compound_of_known_words(fragment))
             ):
                 continue
             kept.append(_to_spelling_match(match, fragment, source))

@@ -128,13 +128,13 @@ def test_add_to_dictionary_proposes_the_word_and_an_approved_word_is_no_longer_f
     qtbot, setup, open_editor
 ) -> None:
     editor = open_editor(setup.routed_message(QUESTION))
-    _type_at_end(editor, "Трубу заменят вместе с Жилтрестом.")
+    _type_at_end(editor, "Трубу заменят вместе с Дорремстроем.")
     qtbot.waitUntil(lambda: bool(editor.text_edit.underlined_spans()), timeout=3000)
-    menu = editor.text_edit.context_menu_at(_point_of(editor, editor.text().index("Жилтрестом") + 2))
+    menu = editor.text_edit.context_menu_at(_point_of(editor, editor.text().index("Дорремстроем") + 2))
     with qtbot.waitSignal(editor.word_proposed):
         next(a for a in menu.actions() if a.text() == ADD_TO_DICTIONARY).trigger()
     with setup.services.db.session() as session:
-        word = session.scalars(sa.select(DictionaryWord).where(DictionaryWord.word == "Жилтрестом")).one()
+        word = session.scalars(sa.select(DictionaryWord).where(DictionaryWord.word == "Дорремстроем")).one()
         assert not word.approved  # an executor proposes, an administrator approves
     assert "предложено" in editor.notice_label.text()
     setup.services.drafting.approve_word(setup.world.admin, word.id)

@@ -46,11 +46,11 @@ def test_dictionary_words_refresh_and_a_failing_source_does_not_stop_checks(setu
         return list(words)
 
     service = ValidationService(Settings(), source, proofreader=FakeProofreader())
-    draft = "Здравствуйте, Иван! Работы выполнит Жилтрест."
+    draft = "Здравствуйте, Иван! Работы выполнит Дорремстрой."
     assert [m.text for m in service.validate(MESSAGE, draft).spelling.matches] == []
-    draft = "Здравствуйте, Иван! Работы выполнит вместе с Жилтрестом."
-    assert [m.text for m in service.validate(MESSAGE, draft).spelling.matches] == ["Жилтрестом"]
-    words.append("Жилтрест")
+    draft = "Здравствуйте, Иван! Работы выполнит вместе с Дорремстроем."
+    assert [m.text for m in service.validate(MESSAGE, draft).spelling.matches] == ["Дорремстроем"]
+    words.append("Дорремстрой")
     service.refresh_dictionary()
     assert service.validate(MESSAGE, draft).spelling.matches  # source failed: old words, still checks
     assert service.validate(MESSAGE, draft).spelling.matches == ()  # retried: the word is accepted
