@@ -798,9 +798,26 @@ class QuestionAnalyzer:
         asked = [q.expected for q, v in zip(questions, verdicts, strict=True) if v is not None]
         sole = frozenset(t for t in (CAUSE, TIME, AGENT) if asked.count(t) == 1)
         if self.model is not None:
+            # The sentence the rules found for another question of the same type is that question's
+            # answer: a term pass on it for this one is the wrong focus («Дорогу отремонтируют до 1 июня»
+            # for «когда поставят фонарь?»; the answer-word signal made such rows look like answers).
+            found = [
+                (q.expected, (v.answer.offset, v.answer.length))
+                if v is not None and v.covered and v.answer is not None
+                else None
+                for q, v in zip(questions, verdicts, strict=True)
+            ]
             verdicts = [
-                v if v is None or f is None else self._combine(q, v, f, sole)
-                for q, v, f in zip(questions, verdicts, features, strict=True)
+                v
+                if v is None or f is None
+                else self._combine(
+                    q,
+                    v,
+                    f,
+                    sole,
+                    frozenset(s[1] for j, s in enumerate(found) if j != i and s and s[0] == q.expected),
+                )
+                for i, (q, v, f) in enumerate(zip(questions, verdicts, features, strict=True))
             ]
         for question, verdict in zip(questions, verdicts, strict=True):
             length = question.stop - question.start
@@ -1048,6 +1065,7 @@ class QuestionAnalyzer:
         verdict: _Verdict,
         features: Mapping[str, Any],
         sole: frozenset[str] = frozenset(),
+        others_answers: frozenset[tuple[int, int]] = frozenset(),
     ) -> _Verdict:
         """The rules' verdict and the learned combiner's (``coverage_model.py``) together.
 
@@ -1161,6 +1179,7 @@ class QuestionAnalyzer:
             and row.get("s_time_future", 0.0) >= 1.0
             and not unnamed  # «у дома 45» not repeated: the term may be another house's
             and evidence is not None
+            and (evidence.offset, evidence.length) not in others_answers  # ``others_answers``: ``finish``
         ):
             # A promised action with its term, in other words than the question's: the reviewer checks
             # that it is the action asked about (wrong focus) instead of the draft going back.
