@@ -259,6 +259,9 @@ _NORM_CONTEXT = re.compile(
     r"(?i)\bустановлен\w*\s+(?:в\s+соответствии|согласно|решени|постановлени|приказ|закон|правил|норматив|"
     r"регламент|распоряжени|тариф)"
 )
+# «взят на контроль», «поставлен на особый контроль»: a formula of FORMAL_MARKERS, and the formula that
+# ``_concrete`` must not read as a deed (``_PUT_UNDER_CONTROL``).
+_PUT_UNDER_CONTROL_PATTERN = r"\b(?:взят|поставлен)\w*\s+на\s+(?:постоянный\s+|особый\s+|личный\s+)?контроль"
 # The formulas of an «отписка»: the hint is shown only when one of them is there (or the body is empty) and
 # nothing concrete is — strong evidence, precision over recall (a hint nobody trusts is worse than none).
 FORMAL_MARKERS: tuple[re.Pattern[str], ...] = (
@@ -266,10 +269,7 @@ FORMAL_MARKERS: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"(?i)\bрассмотрен\w*|\bрассматрива\w+|\bна\s+рассмотрении|\bпринят\w*\s+к\s+сведению|\bучтен\w*|\bучтён\w*"
     ),
-    re.compile(
-        r"(?i)\bна\s+(?:постоянном\s+|особом\s+|личном\s+)?контроле|\b(?:взят|поставлен)\w*\s+на\s+"
-        r"(?:постоянный\s+|особый\s+|личный\s+)?контроль"
-    ),
+    re.compile(r"(?i)\bна\s+(?:постоянном\s+|особом\s+|личном\s+)?контроле|" + _PUT_UNDER_CONTROL_PATTERN),
     # thanks and praise in place of an answer
     re.compile(r"(?i)\bблагодарим\b|\bспасибо\b|\bценим\b|\bмнение\s+(?:очень\s+)?важно"),
     # …and the body's own thanks in the third person («Администрация города благодарит вас за …», session 9)
@@ -594,9 +594,7 @@ _VAGUE_ACTIVITY = re.compile(
 
 # «поставлен на контроль» is the formula's «взят на контроль», not a deed (pymorphy3: «поставить»), and
 # «администрация держит вопрос на контроле» the formula «на контроле» with a verb, not work going on (session 9).
-_PUT_UNDER_CONTROL = re.compile(
-    r"(?i)\b(?:взят|поставлен)\w*\s+на\s+(?:постоянный\s+|особый\s+|личный\s+)?контроль\b"
-)
+_PUT_UNDER_CONTROL = re.compile(r"(?i)" + _PUT_UNDER_CONTROL_PATTERN + r"\b")
 _KEPT_UNDER_CONTROL = re.compile(
     r"(?i)\b(?:держ|остав)\w+\s+(?:\w+\s+){0,3}?на\s+(?:постоянном\s+|особом\s+|личном\s+)?контроле\b"
 )
