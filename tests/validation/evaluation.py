@@ -205,6 +205,10 @@ SUBSET_PREFIXES = {
     "seen2026s": "seen2026s-",
     "seen2026t": "seen2026t-",
     "seen2026u": "seen2026u-",
+    "seen2026v": "seen2026v-",
+    "seen2026w": "seen2026w-",
+    "seen2026x": "seen2026x-",
+    "seen2026y": "seen2026y-",
 }
 SUBSETS = {
     "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),
