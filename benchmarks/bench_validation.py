@@ -11,6 +11,8 @@ through the app's path: ``create_proofreader(settings)`` → ``DraftValidator.va
 - ``new_draft_p50_ms``/``p95``: a full validation of an entirely new ≈750-character draft (every sentence
   differs from all earlier ones, so no sentence cache helps); ``engine_new_draft_p50_ms``: the engine's
   check alone;
+- ``named_draft_p50_ms``/``p95``: the same for a new ≈500-character draft naming three contractors never
+  seen before (in quotes after ООО / МУП / АО): the words no dictionary holds, as in real answers;
 - ``coverage_new_draft_p50_ms``/``coverage_new_draft_cpu_p50_ms``: question coverage alone on a new
   draft, wall and CPU time of this process (target ≤ 30 ms; issue 15);
 - ``edit_p50_ms``/``p95``: re-validation after one sentence changed (the editor's case);
@@ -50,6 +52,15 @@ DRAFT = (
     "и мы проведём выездную проверку с участием {h} представителей управляющей компании. Благодарим за "
     "обращение и внимание к благоустройству нашего города! Хорошего вам дня."
 )
+# Real answers name contractors the dictionaries have never seen: each round's draft names three new
+# ones (in quotes after a legal form, so the validator lets them pass as names).
+NAMED_DRAFT = (
+    "Здравствуйте, Анна! Работы по ремонту освещения во дворе дома {b} по улице Советской выполнит ООО "
+    "«{first}» до {c} ноября. Яму у подъезда засыплет и заасфальтирует подрядчик МУП «{second}» до {e} "
+    "декабря, до начала морозов. Вывоз строительного мусора после работ организует АО «{third}». Если "
+    "после {g} декабря освещение не заработает, сообщите нам повторно, и мы проведём выездную проверку."
+)
+_SYLLABLES = ("тех", "мон", "дор", "вел", "кар", "сит", "бан", "лир", "нор", "пек", "рус", "вит", "гал")
 AUTHOR = "Анна Смирнова"
 TARGETS = {"embedded": {"new_draft_p50_ms": 250}, "languagetool": {"engine_new_draft_p50_ms": 80}}
 
@@ -59,6 +70,19 @@ def draft(round_number: int, edit: int = 0) -> str:
     n = 1000 + round_number * 37
     return DRAFT.format(
         a=n, b=n + 1 + edit, c=n % 28 + 1, d=n % 90 + 10, e=n % 27 + 2, f=n + 5, g=n % 26 + 3, h=n % 7 + 2
+    )
+
+
+def named_draft(round_number: int) -> str:
+    """A new draft per ``round_number`` whose three company names are new words too."""
+    n = 1000 + round_number * 37
+
+    def name(k: int) -> str:
+        parts = [_SYLLABLES[(n // 13**i + k * 5) % len(_SYLLABLES)] for i in range(3)]
+        return "".join(parts).capitalize() + ("строй", "сервис", "энерго")[k]
+
+    return NAMED_DRAFT.format(
+        b=n + 1, c=n % 28 + 1, e=n % 27 + 2, g=n % 26 + 3, first=name(0), second=name(1), third=name(2)
     )
 
 
@@ -126,6 +150,13 @@ def measure(engine_name: str, rounds: int, warm_rounds: int) -> dict[str, object
             timed = validator.validate(MESSAGE, draft(index), author_name=AUTHOR, platform="vk").timings_ms
             new.append((time.perf_counter() - t0) * 1000)
             coverage.append((timed["questions"], timed["total"]))  # issue 15: coverage's own share
+        named = []
+        for index in range(1, rounds + 1):  # new drafts naming contractors no dictionary knows
+            if clear:
+                clear()
+            t0 = time.perf_counter()
+            validator.validate(MESSAGE, named_draft(index), author_name=AUTHOR, platform="vk")
+            named.append((time.perf_counter() - t0) * 1000)
         coverage_alone: list[tuple[float, float]] = []
         for index in range(1, rounds + 1):  # issue 15: the coverage step alone, wall and CPU time
             t0, c0 = time.perf_counter(), time.process_time()
@@ -155,6 +186,8 @@ def measure(engine_name: str, rounds: int, warm_rounds: int) -> dict[str, object
             "first_validation_ms": round(first_ms, 1),
             "new_draft_p50_ms": round(statistics.median(new), 1),
             "new_draft_p95_ms": round(percentile(new, 0.95), 1),
+            "named_draft_p50_ms": round(statistics.median(named), 1),
+            "named_draft_p95_ms": round(percentile(named, 0.95), 1),
             "new_draft_coverage_p50_ms": round(statistics.median(q for q, _ in coverage), 1),
             "new_draft_coverage_share": round(sum(q for q, _ in coverage) / sum(t for _, t in coverage), 3),
             # Coverage alone on a new draft; its CPU time is what the wall time is on an idle machine

@@ -6,11 +6,13 @@ construct once, warm up in a background thread (``start()``), serialise checks w
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +20,7 @@ import razdel
 
 from desktop_app.adapters.proofreading.suggestions import rank_replacements
 from desktop_app.domain.validation.proofreading import (
+    KnownWord,
     ProofreadingMatch,
     ProofreadingResult,
     ProofreadingUnavailableError,
@@ -37,7 +40,7 @@ def clean_message(message: str) -> str:
 
 
 class EmbeddedProofreader:
-    """pylat-ru behind the :class:`Proofreader` protocol."""
+    """pylat-ru behind the :class:`Proofreader` and :class:`SelectiveSuggester` protocols."""
 
     name = "embedded"
 
@@ -53,7 +56,8 @@ class EmbeddedProofreader:
         self._error: BaseException | None = None
         # The draft editor re-validates after every edit: unchanged sentences come from this cache.
         self.sentence_cache = sentence_cache
-        self._cache: OrderedDict[str, tuple[ProofreadingMatch, ...]] = OrderedDict()
+        # sentence -> (matches, words whose replacements were not searched: valid while they stay known)
+        self._cache: OrderedDict[str, tuple[tuple[ProofreadingMatch, ...], frozenset[str]]] = OrderedDict()
 
     def start(self) -> None:
         """Construct and warm the engine in a daemon thread; returns at once."""
@@ -91,33 +95,58 @@ class EmbeddedProofreader:
         return self.ready.wait(timeout)
 
     def proofread(self, text: str) -> ProofreadingResult:
+        return self.proofread_with_known(text, None)
+
+    def proofread_with_known(self, text: str, known: KnownWord | None) -> ProofreadingResult:
+        """As ``proofread``; no replacements are searched for words ``known`` accepts (R7 (2)).
+
+        The search is ≈half of pylat-ru's time on a new draft and mostly spent on names the
+        validator drops anyway (streets, companies in quotes, the organisation dictionary).
+        """
         with self._lock:
             try:
                 self._ensure_engine()
-                matches = self._check_by_sentence(text) if self.sentence_cache else self._check(text)
+                if self.sentence_cache:
+                    matches = self._check_by_sentence(text, known)
+                else:
+                    matches = self._check(text, known)[0]
             except Exception as exc:
                 raise ProofreadingUnavailableError(f"pylat-ru: {exc}") from exc
         self.ready.set()
         return ProofreadingResult(self.name, matches)
 
-    def _check(self, text: str) -> tuple[ProofreadingMatch, ...]:
+    def _check(
+        self, text: str, known: KnownWord | None
+    ) -> tuple[tuple[ProofreadingMatch, ...], frozenset[str]]:
+        """The matches of ``text`` and the words whose replacements were not searched."""
         if not text.strip():
-            return ()
-        return tuple(_convert(m, text, self.rerank) for m in self._engine.check(text, level=self.level))
+            return (), frozenset()
+        with _skipping_replacements_of(known) as skipped:
+            found = self._engine.check(text, level=self.level)
+        matches = tuple(_convert(m, text, self.rerank) for m in found)
+        if (
+            skipped
+            and known is not None
+            and any(_lost_replacements(m, text, known, skipped) for m in matches)
+        ):
+            return self._check(text, None)  # a match the caller keeps would lack replacements
+        return matches, frozenset(skipped)
 
-    def _check_by_sentence(self, text: str) -> tuple[ProofreadingMatch, ...]:
+    def _check_by_sentence(self, text: str, known: KnownWord | None) -> tuple[ProofreadingMatch, ...]:
         """Check sentence by sentence, reusing cached results; offsets shifted to ``text``."""
         found: list[ProofreadingMatch] = []
         for sentence in razdel.sentenize(text):
             cached = self._cache.get(sentence.text)
-            if cached is None:
-                cached = self._check(sentence.text)
+            # A cached result without some replacements serves only while those words stay known.
+            if cached is None or (cached[1] and (known is None or not all(known(w) for w in cached[1]))):
+                cached = self._check(sentence.text, known)
                 self._cache[sentence.text] = cached
+                self._cache.move_to_end(sentence.text)
                 if len(self._cache) > CACHE_SENTENCES:
                     self._cache.popitem(last=False)
             else:
                 self._cache.move_to_end(sentence.text)
-            found.extend(replace(m, offset=m.offset + sentence.start) for m in cached)
+            found.extend(replace(m, offset=m.offset + sentence.start) for m in cached[0])
         return tuple(found)
 
     def clear_cache(self) -> None:
@@ -162,6 +191,55 @@ def _memoise_pure_helpers() -> None:
     lookup = getattr(MorfologikDictionary, "lookup", None)
     if lookup is not None:
         MorfologikDictionary.lookup = functools.lru_cache(maxsize=100_000)(lookup)
+
+
+_selective = threading.local()  # per thread: the check in progress's ``known`` and skipped words
+_selective_installed = False
+
+
+@contextlib.contextmanager
+def _skipping_replacements_of(known: KnownWord | None) -> Iterator[set[str]]:
+    """While checking, pylat-ru's speller searches no replacements for words ``known`` accepts."""
+    skipped: set[str] = set()
+    if known is None or not _install_selective_suggestions():
+        yield skipped
+        return
+    _selective.known, _selective.skipped = known, skipped
+    try:
+        yield skipped
+    finally:
+        _selective.known = _selective.skipped = None
+
+
+def _install_selective_suggestions() -> bool:
+    """Wrap the speller rule's replacement search (once); False where pylat-ru's internals moved."""
+    global _selective_installed
+    if _selective_installed:
+        return True
+    try:
+        from pylat_ru.spelling import RussianSpellerRuleBase
+    except ImportError:
+        return False
+    search = getattr(RussianSpellerRuleBase, "calc_speller_suggestions", None)
+    if search is None:
+        return False
+
+    def calc_speller_suggestions(rule: Any, word: str) -> Any:
+        known = getattr(_selective, "known", None)
+        if known is not None and known(word):
+            _selective.skipped.add(word)
+            return []
+        return search(rule, word)
+
+    RussianSpellerRuleBase.calc_speller_suggestions = calc_speller_suggestions
+    _selective_installed = True
+    return True
+
+
+def _lost_replacements(match: ProofreadingMatch, text: str, known: KnownWord, skipped: set[str]) -> bool:
+    """A match the caller keeps (its text not ``known``) over a word whose replacements were skipped."""
+    fragment = text[match.offset : match.offset + match.length]
+    return match.is_spelling and not known(fragment) and any(word in fragment for word in skipped)
 
 
 def _convert(match: Any, text: str, rerank: bool) -> ProofreadingMatch:

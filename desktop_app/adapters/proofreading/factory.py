@@ -33,9 +33,11 @@ from desktop_app.adapters.proofreading.managed import (
 )
 from desktop_app.domain.validation import texts
 from desktop_app.domain.validation.proofreading import (
+    KnownWord,
     Proofreader,
     ProofreadingResult,
     ProofreadingUnavailableError,
+    SelectiveSuggester,
 )
 
 log = logging.getLogger(__name__)
@@ -148,6 +150,10 @@ class FallbackProofreader:
         return True
 
     def proofread(self, text: str) -> ProofreadingResult:
+        return self.proofread_with_known(text, None)
+
+    def proofread_with_known(self, text: str, known: KnownWord | None) -> ProofreadingResult:
+        """As ``proofread``; ``known`` reaches whichever engine checks (see ``SelectiveSuggester``)."""
         if not self._first_attempt_done.is_set():
             self._connect_in_background()
             self._first_attempt_done.wait(self.wait_seconds)
@@ -156,14 +162,14 @@ class FallbackProofreader:
             pass  # a restart is under way in the background; this check goes to the fallback
         elif primary is not None:
             try:
-                return primary.proofread(text)
+                return _check(primary, text, known)
             except ProofreadingUnavailableError as exc:
                 if isinstance(exc, ProofreadingRefusedError) or isinstance(
                     exc.__cause__, httpx.HTTPStatusError
                 ):
                     # The server answered but refused this text (e.g. over maxTextLength): it is alive,
                     # so only this check goes to the fallback.
-                    result = self.fallback.proofread(text)
+                    result = _check(self.fallback, text, known)
                     notice = texts.ENGINE_FALLBACK_NOTICE.format(reason=exc)
                     return ProofreadingResult(result.engine, result.matches, notice)
                 with self._lock:
@@ -176,7 +182,7 @@ class FallbackProofreader:
                 if server is not None and server.is_running():
                     server.stop()  # alive but not answering a check: start it afresh
                 self._connect_in_background()
-        result = self.fallback.proofread(text)
+        result = _check(self.fallback, text, known)
         notice = texts.ENGINE_FALLBACK_NOTICE.format(reason=self._failure or "")
         return ProofreadingResult(result.engine, result.matches, notice)
 
@@ -189,6 +195,12 @@ class FallbackProofreader:
         if self._on_close is not None:
             self._on_close()
         self.fallback.close()
+
+
+def _check(engine: Proofreader, text: str, known: KnownWord | None) -> ProofreadingResult:
+    if known is not None and isinstance(engine, SelectiveSuggester):
+        return engine.proofread_with_known(text, known)
+    return engine.proofread(text)
 
 
 def _is_dead(primary: Proofreader) -> bool:

@@ -6,7 +6,7 @@ Engines live in ``desktop_app.adapters.proofreading``; the domain only sees this
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -65,6 +65,22 @@ class Proofreader(Protocol):
     def proofread(self, text: str) -> ProofreadingResult: ...
 
     def close(self) -> None: ...
+
+
+KnownWord = Callable[[str], bool]
+
+
+@runtime_checkable
+class SelectiveSuggester(Protocol):
+    """An engine that can leave out the replacements of words its caller accepts anyway (R7 (2)).
+
+    ``proofread_with_known(text, known)`` finds exactly what ``proofread(text)`` finds; a spelling match
+    whose whole text ``known`` accepts may come without replacements (the caller drops such matches:
+    organisation words, proper names), every other match is complete. Searching replacements for an
+    unknown word is most of a pure-Python engine's time, and most unknown words are names.
+    """
+
+    def proofread_with_known(self, text: str, known: KnownWord) -> ProofreadingResult: ...
 
 
 def utf16_length(text: str) -> int:

@@ -17,9 +17,11 @@ from desktop_app.domain.validation.format import FormatChecker
 from desktop_app.domain.validation.greeting import GreetingChecker
 from desktop_app.domain.validation.language import tokenize
 from desktop_app.domain.validation.proofreading import (
+    KnownWord,
     Proofreader,
     ProofreadingMatch,
     ProofreadingUnavailableError,
+    SelectiveSuggester,
 )
 from desktop_app.domain.validation.quality import QualityAdvisor
 from desktop_app.domain.validation.questions import QuestionAnalyzer
@@ -155,8 +157,14 @@ class DraftValidator:
 
     def check_spelling(self, draft_text: str) -> SpellingSection:
         """Engine matches minus dictionary words and ignored rules, plus the rule pack."""
+        names = proper_name_spans(draft_text) if self.accept_proper_names else []
         try:
-            result = self.proofreader.proofread(draft_text)
+            if isinstance(self.proofreader, SelectiveSuggester):
+                result = self.proofreader.proofread_with_known(
+                    draft_text, self._known_everywhere(draft_text, names)
+                )
+            else:
+                result = self.proofreader.proofread(draft_text)
         except ProofreadingUnavailableError as exc:
             # Every bundled setup falls back to the embedded engine; this is a last resort.
             return SpellingSection(
@@ -166,15 +174,12 @@ class DraftValidator:
             )
         source = result.engine
         kept: list[SpellingMatch] = []
-        names = proper_name_spans(draft_text) if self.accept_proper_names else []
         for match in result.matches:
             if match.rule_id in self.rule_pack.ignored_engine_rules:
                 continue
             fragment = draft_text[match.offset : match.offset + match.length]
             if match.is_spelling and (
-                self.dictionary.accepts(fragment)
-                or is_proper_name(fragment, match.offset, names)
-                or (self.accept_compounds and is_compound_of_known_words(fragment))
+                self._accepted_anywhere(fragment) or is_proper_name(fragment, match.offset, names)
             ):
                 continue
             kept.append(_to_spelling_match(match, fragment, source))
@@ -184,6 +189,40 @@ class DraftValidator:
             kept.append(extra)
         kept.sort(key=lambda m: (m.offset, m.length))
         return SpellingSection(engine=result.engine, matches=tuple(kept), notice=result.notice)
+
+    def _accepted_anywhere(self, fragment: str) -> bool:
+        """An unknown word this validator lets pass wherever it stands (organisation words, compounds)."""
+        return self.dictionary.accepts(fragment) or (
+            self.accept_compounds and is_compound_of_known_words(fragment)
+        )
+
+    def _known_everywhere(self, draft_text: str, names: list[tuple[int, int]]) -> KnownWord:
+        """Words whose spelling matches this check drops at every place they occur in ``draft_text``.
+
+        The engine may skip searching their replacements; a proper name counts only when each of its
+        occurrences is inside a name (a word in quotes here may be a slip elsewhere in the draft).
+        """
+        verdicts: dict[str, bool] = {}
+
+        def known(word: str) -> bool:
+            verdict = verdicts.get(word)
+            if verdict is None:
+                verdict = self._accepted_anywhere(word) or _named_wherever_it_stands(word, draft_text, names)
+                verdicts[word] = verdict
+            return verdict
+
+        return known
+
+
+def _named_wherever_it_stands(word: str, text: str, names: list[tuple[int, int]]) -> bool:
+    if not word or not names:
+        return False
+    offsets: list[int] = []
+    start = text.find(word)
+    while start >= 0:
+        offsets.append(start)
+        start = text.find(word, start + 1)
+    return bool(offsets) and all(is_proper_name(word, offset, names) for offset in offsets)
 
 
 def _to_spelling_match(match: ProofreadingMatch, fragment: str, source: str) -> SpellingMatch:
