@@ -218,6 +218,10 @@ _STREET_MARKERS = re.compile(
 )
 # «…, если подам сейчас?», «Если терапевт не придёт, кому звонить?»: the condition clause of a question.
 _IF_CLAUSE_RE = re.compile(r"(?i)(?:^|(?<=[\s,(]))если\b(?:[^,?!.]*,\s*(?:а|и)\s)?[^,?!.]*")
+# Interrogatives that open a question even when a comma follows (``_classify``).
+_ASKING_OPENINGS = frozenset({"кто", "кому", "кого", "куда"})
+# A dot after a word of three letters or more, then a lower-case word (``_message_sentences``).
+_LOWER_AFTER_DOT_RE = re.compile(r"(?<=[а-яёА-ЯЁa-zA-Z0-9]{3}[.])\s+(?=[а-яё])")
 _OPENING_FILLERS = {"а", "и", "но", "так", "ну", "вот", "скажите", "подскажите", "интересно", "объясните"}
 _WANT_TO_KNOW = re.compile(
     r"\b(?:узнать|подскажите|скажите|объясните|сообщите|интересует|интересно|уточните)\b", re.IGNORECASE
@@ -439,7 +443,7 @@ class QuestionAnalyzer:
 
     def _extract(self, message: str) -> list[_Question]:
         found: list[_Question] = []
-        for sentence in sentences(message):
+        for sentence in self._message_sentences(message):
             kind, _ = self._classify(sentence.text)
             if not kind:
                 continue
@@ -453,6 +457,30 @@ class QuestionAnalyzer:
             else:
                 found.append(self._question(sentence, sentence.start, sentence.stop, kind, sentence.text))
         return found
+
+    def _message_sentences(self, message: str) -> list[Sentence]:
+        """The message's sentences, a question that goes on in lower case after a dot cut off its own.
+
+        «… дети голодные приходят. кто контролирует питание и куда пожаловаться»: posts often start a
+        question in lower case after «.», razdel keeps it in the complaint's sentence, and an
+        interrogative no longer opens it — the question was never extracted and passed silently (R7 (3),
+        session 10: a third of the questions the extractor missed on the tuning writers). Cut only where
+        an interrogative opens the rest, and not after a short abbreviation («ул. садовой»)."""
+        out: list[Sentence] = []
+        for sentence in sentences(message):
+            text, begin = sentence.text, 0
+            for match in _LOWER_AFTER_DOT_RE.finditer(text):
+                rest = [fold(t.text) for t in tokenize(text[match.end() :]) if t.is_word]
+                opening = next((w for w in rest if w not in _OPENING_FILLERS), "")
+                if opening not in self.interrogatives or opening == "что":
+                    continue
+                head = text[begin : match.start()].rstrip()
+                if head:
+                    out.append(Sentence(head, sentence.start + begin, sentence.start + begin + len(head)))
+                begin = match.end()
+            tail = text[begin:]
+            out.append(Sentence(tail, sentence.start + begin, sentence.stop) if begin else sentence)
+        return out
 
     def _is_rhetorical(self, text: str) -> bool:
         folded = fold(text.strip())
@@ -609,6 +637,11 @@ class QuestionAnalyzer:
             return "explicit", rest[1]  # «К кому обращаться насчёт крыс», «В какой срок …» without «?»
         if opening in self.interrogatives and opening != "что" and "," not in text.rstrip(",."):
             return "explicit", opening
+        if opening in _ASKING_OPENINGS and len(re.split(r",", text, maxsplit=1)[0].split()) >= 2:
+            # «Куда жаловаться, директор только разводит руками», «Кто подрядчик, а то …»: «кто» / «куда»
+            # open a question before a comma, while «когда» / «где» / «как» there often open a clause of
+            # time or place («Когда пришли, никого не было») — session 10, questions never extracted.
+            return "explicit", opening
         if opening in {"почему", "зачем", "отчего"}:
             return "explicit", opening  # «Почему так долго, раньше за 3 дня делали»: no «?», still asked
         if opening == "что" and len(lowered) > 1 and lowered[1] != "за" and "," not in text:
@@ -736,7 +769,7 @@ class QuestionAnalyzer:
         if not questions:
             self.last_features, self.last_prepared = [], ([], [], [])
             return []
-        message_sentences = sentences(message)
+        message_sentences = self._message_sentences(message)
         windows = self._windows(draft)
         draft_lemmas = {lemma(t.text) for t in tokenize(draft) if t.is_word}
         draft_numbers = set(_NUMBER_RE.findall(draft))
