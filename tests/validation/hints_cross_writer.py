@@ -171,9 +171,6 @@ CHANGES: dict[str, dict[str, Any]] = {
     # person thanks («администрация благодарит вас») is a formula of its own in FORMAL_MARKERS, picked
     # per rotation like the others
     "kept_under_control": {"_KEPT_UNDER_CONTROL": NEVER},
-    # session 10 (twenty-six writers; seen2026w and seen2026y kept for validation, their false hints unread):
-    # «демонтаж горки выполнен, новый комплекс будет установлен до …» counted as works done
-    "replacement_step": {"_replacement_step": lambda text: False},
 }
 
 # Undone first, so that undoing "institution" as well (no body counts) wins over its reduced pattern.

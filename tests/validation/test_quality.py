@@ -640,23 +640,3 @@ def test_the_manner_of_the_works_is_not_paperwork() -> None:
     assert "works_done_no_photo" not in codes(
         "Здравствуйте, Ирина! График уборки деревьев выполнен и утверждён."
     )
-
-
-# Session 10 (twenty-six writers; seen2026w and seen2026y kept for validation)
-
-
-def test_the_old_thing_dismantled_with_its_replacement_promised_is_no_works_done() -> None:
-    # The first step of a replacement: the new bench the author waits for is still to come (R8).
-    message = "Когда заменят сломанную скамейку у дома 5 на улице Мира? Сесть негде."
-    begun = (
-        "Здравствуйте, Ирина! Демонтаж сломанной скамейки у дома 5 выполнен 3 мая, "
-        "новая скамейка будет установлена до 20 мая."
-    )
-    dismantled = "Здравствуйте, Ирина! Демонтаж сломанной скамейки у дома 5 выполнен 3 мая."
-
-    def shown(draft: str) -> bool:
-        hints = QualityAdvisor().check(message, draft, "vk", (), 1)
-        return "works_done_no_photo" in {h.code for h in hints}
-
-    assert not shown(begun)
-    assert shown(dismantled)  # the dismantling itself, with nothing promised, is works done

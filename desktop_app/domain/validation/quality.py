@@ -784,30 +784,6 @@ def _promises_the_rest(text: str) -> bool:
     return False
 
 
-# «Демонтаж сломанной горки выполнен 14 апреля, новый комплекс будет установлен до 25 мая»: the old thing
-# dismantled to make room for the new one the same sentence promises — the first step of a replacement, not
-# the result the author asked for, nothing final to photograph (R8 precision first; session 10).
-_DISMANTLED = re.compile(r"\bдемонтаж\w*|\bдемонтирова\w*|\bразобран\w*")
-
-
-def _replacement_step(text: str) -> bool:
-    """The old thing dismantled and its replacement promised in the same sentence («будет/будут» + a short
-    passive participle of a work verb: «будет установлен», «будут смонтированы»). A finished job beside a
-    promised remainder of another kind («дерево распилено и вывезено, пень будет выкорчеван») still is one."""
-    if not _DISMANTLED.search(fold(text)):
-        return False
-    words = [t.text for t in tokenize(text) if t.is_word]
-    for index, word in enumerate(words[:-1]):
-        if fold(word) in {"будет", "будут"}:
-            for following in words[index + 1 : index + 3]:
-                for parse in parses(following)[:2]:
-                    if {"PRTS", "pssv"} <= set(parse.tag.grammemes) and fold(
-                        parse.normal_form
-                    ) in _WORK_VERBS:
-                        return True
-    return False
-
-
 # A temporary or safety measure taken until the works are done («участок огорожен», «установлено временное
 # ограждение», «до замены … провода подняты», «на время работ установлены знаки», «до завершения ремонта
 # установлены обогреватели»): not the result the author asked for, nothing final to photograph (session 7).
@@ -939,8 +915,6 @@ def _works_done(text: str, asked: frozenset[str] = frozenset(), message: str = "
         return False  # «замена пола выполнена, сейчас идёт монтаж вентиляции»: a step of works going on
     if _promises_the_rest(text) or _TEMPORARY_MEASURE.search(folded):
         return False
-    if _replacement_step(text):
-        return False  # «демонтаж выполнен, новая будет установлена до …»: a replacement begun
     previous, future = "", False
     for token in tokenize(text):
         if not token.is_word:
