@@ -129,3 +129,14 @@ def test_skipping_changes_no_match_the_validator_keeps_on_corpus_drafts(embedded
         ]
         found += len(ours)
     assert found  # the drafts have findings: the comparison is not vacuous
+
+
+def test_a_word_with_a_soft_hyphen_keeps_its_replacements(embedded) -> None:
+    # The speller sees «Обьезд» (the soft hyphen dropped), which this dictionary knows, so its search
+    # is skipped; but the draft's fragment «Обь\u00adезд» is not that word, the validator keeps the
+    # match, and it must come with the replacement a plain check gives.
+    words = [*default_dictionary_words(), "обьезд"]
+    draft = "Здравствуйте! Обь\u00adезд по улице Садовой откроют к вечеру пятницы, обьезд бесплатный."
+    selective = DraftValidator(embedded, words, vectors=None).check_spelling(draft)
+    plain = DraftValidator(WithoutSkipping(embedded), words, vectors=None).check_spelling(draft)
+    assert spelling(selective) == spelling(plain) == [("Обь\u00adезд", ("Объезд",))]

@@ -193,6 +193,8 @@ def _memoise_pure_helpers() -> None:
         MorfologikDictionary.lookup = functools.lru_cache(maxsize=100_000)(lookup)
 
 
+# Characters pylat-ru's tokens drop before the speller sees a word (soft hyphen, stress marks).
+_IGNORED_CHARACTERS = str.maketrans("", "", "\u00ad\u0301\u0300")
 _selective = threading.local()  # per thread: the check in progress's ``known`` and skipped words
 _selective_installed = False
 
@@ -239,7 +241,10 @@ def _install_selective_suggestions() -> bool:
 def _lost_replacements(match: ProofreadingMatch, text: str, known: KnownWord, skipped: set[str]) -> bool:
     """A match the caller keeps (its text not ``known``) over a word whose replacements were skipped."""
     fragment = text[match.offset : match.offset + match.length]
-    return match.is_spelling and not known(fragment) and any(word in fragment for word in skipped)
+    if not match.is_spelling or known(fragment):
+        return False
+    bare = fragment.translate(_IGNORED_CHARACTERS)  # the speller sees words without them
+    return any(word in fragment or word in bare for word in skipped)
 
 
 def _convert(match: Any, text: str, rerank: bool) -> ProofreadingMatch:
