@@ -141,11 +141,9 @@ class EmbeddedProofreader:
             if cached is None or (cached[1] and (known is None or not all(known(w) for w in cached[1]))):
                 cached = self._check(sentence.text, known)
                 self._cache[sentence.text] = cached
-                self._cache.move_to_end(sentence.text)
-                if len(self._cache) > CACHE_SENTENCES:
-                    self._cache.popitem(last=False)
-            else:
-                self._cache.move_to_end(sentence.text)
+            self._cache.move_to_end(sentence.text)
+            if len(self._cache) > CACHE_SENTENCES:
+                self._cache.popitem(last=False)
             found.extend(replace(m, offset=m.offset + sentence.start) for m in cached[0])
         return tuple(found)
 

@@ -637,7 +637,7 @@ class QuestionAnalyzer:
             return "explicit", rest[1]  # «К кому обращаться насчёт крыс», «В какой срок …» without «?»
         if opening in self.interrogatives and opening != "что" and "," not in text.rstrip(",."):
             return "explicit", opening
-        if opening in _ASKING_OPENINGS and len(re.split(r",", text, maxsplit=1)[0].split()) >= 2:
+        if opening in _ASKING_OPENINGS and len(text.split(",", 1)[0].split()) >= 2:
             # «Куда жаловаться, директор только разводит руками», «Кто подрядчик, а то …»: «кто» / «куда»
             # open a question before a comma, while «когда» / «где» / «как» there often open a clause of
             # time or place («Когда пришли, никого не было») — session 10, questions never extracted.
