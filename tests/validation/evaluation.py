@@ -209,6 +209,10 @@ SUBSET_PREFIXES = {
     "seen2026w": "seen2026w-",
     "seen2026x": "seen2026x-",
     "seen2026y": "seen2026y-",
+    "seen2026z": "seen2026z-",
+    "seen2027a": "seen2027a-",
+    "seen2027b": "seen2027b-",
+    "seen2027c": "seen2027c-",
 }
 SUBSETS = {
     "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),
@@ -450,11 +454,38 @@ def validate_pair(validator: DraftValidator, pair: Pair) -> ValidationReport:
     )
 
 
-def evaluate_pairs(validator: DraftValidator, pairs: Iterable[Pair], part: str) -> PartResult:
+def evaluate_pairs(
+    validator: DraftValidator,
+    pairs: Iterable[Pair],
+    part: str,
+    rows: list[_Row] | None = None,
+    by_writer: dict[str, PartResult] | None = None,
+) -> PartResult:
+    """The part's figures; from the same validations, when given, ``rows`` receives the combiner's rows
+    of the rules (what ``_coverage_rows`` computes) and ``by_writer`` each dev writer's figures."""
     result = PartResult(part)
     for pair in pairs:
-        score_pair(pair, validate_pair(validator, pair), result)
+        report = validate_pair(validator, pair)
+        score_pair(pair, report, result)
+        if by_writer is not None:
+            writer = writer_of(pair)
+            score_pair(pair, report, by_writer.setdefault(writer, PartResult(f"{part}/{writer}")))
+        if rows is not None:
+            rows.extend(_rules_rows(validator, pair))
     return result
+
+
+def _rules_rows(validator: DraftValidator, pair: Pair) -> list[_Row]:
+    """The combiner's rows of the pair just validated: the rules' verdicts re-finished without the model
+    (the rules' features do not depend on it), so a test needs no second analysis of the part."""
+    analyzer = validator.questions
+    questions, verdicts, features = analyzer.last_prepared
+    saved, analyzer.model = analyzer.model, None
+    try:
+        items = analyzer.finish(questions, verdicts, features)
+    finally:
+        analyzer.model = saved
+    return _pair_rows(pair, items, features)
 
 
 def evaluate(validator: DraftValidator, parts: Sequence[str] = PARTS) -> dict[str, PartResult]:
@@ -798,15 +829,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"answer words: {sum(len(t) for t in table.values())} -> {ANSWER_WORDS_FILE}")
         return 0
     parts = options.part or list(PARTS)
-    results = evaluate(validator, parts)
-    # The development part also by writer: tune on one subset, check on the other (docs/VALIDATION.md).
-    subsets: dict[str, PartResult] = {}
-    if "dev" in results:
-        pairs = load_part("dev")
-        for name, belongs in SUBSETS.items():
-            chosen = [p for p in pairs if belongs(p)]
-            if chosen:
-                subsets[name] = evaluate_pairs(validator, chosen, f"dev/{name}")
+    # The development part also by writer: tune on one subset, check on the other (docs/VALIDATION.md);
+    # each pair is validated once for both.
+    by_writer: dict[str, PartResult] = {}
+    results = {
+        part: evaluate_pairs(validator, load_part(part), part, by_writer=by_writer if part == "dev" else None)
+        for part in parts
+        if load_raw(part)
+    }
+    subsets = {name: by_writer[name] for name in SUBSETS if name in by_writer}
     if options.json:
         data = {p: r.figures() for p, r in results.items()}
         data.update({f"dev/{n}": r.figures() for n, r in subsets.items()})
