@@ -51,3 +51,16 @@ def test_the_loaded_engine_is_out_of_the_collectors_way() -> None:
     walked, settled = json.loads(run.stdout)
     assert settled > 500_000
     assert walked < 200_000
+
+
+def test_the_pinned_pylat_ru_shares_the_non_blank_tokens_between_rule_variants() -> None:
+    # The copy of ``match_sentence`` is installed only over the source it was copied from (a newer
+    # pylat-ru keeps its own); with the pinned version it must be in place, or the embedded engine's
+    # check of a new draft is ≈25 % slower again (benchmarks/bench_validation.py). The matches are the
+    # plain engine's: test_memoised_engine_finds_exactly_what_plain_pylat_finds.
+    from pylat_ru.grammar.matcher import CompiledRuleVariant
+
+    from desktop_app.adapters.proofreading import embedded
+
+    EmbeddedProofreader(sentence_cache=False).proofread("Проверка.")
+    assert CompiledRuleVariant.match_sentence is embedded._match_sentence
