@@ -321,6 +321,11 @@ _TYPE_NAMES = {
     ACTION: "что будет сделано",
     ANY: "ответ по существу",
 }
+# ``RULE_AGREES`` per answer type (session 11, leave one writer out on twenty-eight writers): a rule's
+# pass of «кто?», «почему?» or an open question is more often the party, cause or matter of another job
+# of the same topic (the wrong focus) than a pass of «когда?» or «будет ли?», so the combiner must find
+# it likelier to keep it; below ``RULE_LUKEWARM`` a kept pass is still shown «проверьте».
+RULE_AGREES_BY_TYPE = {AGENT: 0.4, CAUSE: 0.35, ANY: 0.3}
 
 
 @dataclass(frozen=True)
@@ -1105,9 +1110,10 @@ class QuestionAnalyzer:
         ``p`` is the combiner's probability that the draft's best sentence answers the question. A
         question passes when ``p`` ≥ the model's threshold (even if the rules found no answer: a
         paraphrase, an answer type the lexicons do not know), or when the rules pass it and ``p`` is at
-        least ``RULE_AGREES`` (a rule's answer the combiner finds implausible is sent back). Chosen by
-        leave-one-writer-out over the development subsets (docs/VALIDATION.md). ``sole``: the answer types
-        the message asks only once (the sole-type passes, session 7)."""
+        least ``RULE_AGREES`` (``RULE_AGREES_BY_TYPE`` for some answer types; a rule's answer the combiner
+        finds implausible is sent back). Chosen by leave-one-writer-out over the development subsets
+        (docs/VALIDATION.md). ``sole``: the answer types the message asks only once (the sole-type passes,
+        session 7)."""
         assert self.model is not None
         pairs = features.get("_pairs") or []
         p, sentence, row = max(
@@ -1121,9 +1127,10 @@ class QuestionAnalyzer:
             if isinstance(sentence, _Window)
             else None
         )
-        if verdict.covered and p >= RULE_LUKEWARM:
+        floor = RULE_AGREES_BY_TYPE.get(question.expected, RULE_AGREES)
+        if verdict.covered and p >= max(RULE_LUKEWARM, floor):
             return verdict
-        if verdict.covered and p >= RULE_AGREES:
+        if verdict.covered and p >= floor:
             # The rules found the answer; the combiner is lukewarm: passed, shown «проверьте».
             return replace(verdict, confidence=min(verdict.confidence, 0.6))
         if verdict.covered:
