@@ -325,7 +325,7 @@ _TYPE_NAMES = {
 # pass of «кто?», «почему?» or an open question is more often the party, cause or matter of another job
 # of the same topic (the wrong focus) than a pass of «когда?» or «будет ли?», so the combiner must find
 # it likelier to keep it; below ``RULE_LUKEWARM`` a kept pass is still shown «проверьте».
-RULE_AGREES_BY_TYPE = {AGENT: 0.4, CAUSE: 0.35, ANY: 0.3}
+RULE_AGREES_BY_TYPE = {AGENT: 0.35, CAUSE: 0.35, ANY: 0.3}
 
 
 @dataclass(frozen=True)
