@@ -1147,13 +1147,19 @@ class QuestionAnalyzer:
         # term answer (``s_alike``, session 9) still gives the term of another thing — the rules'
         # wrong-focus check (session 7's soft pass heard it too until session 11 dropped that pass).
         other_term = question.expected == TIME and self._term_of_other_thing(verdict, sentence)
-        if p >= t + (MISSING_MARGIN if named_missing else 0.0) and evidence is not None and not other_term:
+        # «Кто отвечает …?» / «Куда обратиться?» is not answered by where *we* sent the paper («обращение
+        # направлено в МКУ …»): no pass on a forwarding sentence (issue 15's fifth kind) — since session 11
+        # not the combiner's own pass either, which the sentence's words about the matter can carry.
+        forwarded = question.expected in {AGENT, WHERE_TO_GO} and row.get("s_forwarded", 0.0) >= 1.0
+        if (
+            p >= t + (MISSING_MARGIN if named_missing else 0.0)
+            and evidence is not None
+            and not other_term
+            and not forwarded
+        ):
             # The rules and the combiner disagree: passed, but always shown «проверьте» with the sentence.
             reason = "Предложение по смыслу похоже на ответ, хотя правила его не распознали" + unnamed
             return replace(verdict, covered=True, answer=evidence, confidence=0.6, reason=reason + ".")
-        # «Кто отвечает …?» / «Куда обратиться?» is not answered by where *we* sent the paper («обращение
-        # направлено в МКУ …»): no pass of a near answer on a forwarding sentence (issue 15's fifth kind).
-        forwarded = question.expected in {AGENT, WHERE_TO_GO} and row.get("s_forwarded", 0.0) >= 1.0
         if (
             question.expected == CAUSE
             and (
