@@ -638,7 +638,7 @@ def _pair_rows(pair: Pair, items: Sequence[Any], features: Sequence[Any]) -> lis
 # Chosen by the mean leave-one-writer-out verdict accuracy (docs/VALIDATION.md) among: logistic
 # regression (l2 ∈ {1, 3, 10, 30, 100}) and boosted stumps (100 × 0.1, 200 × 0.05); thresholds 0.2–0.6;
 # the rules' floor (``questions.RULE_AGREES``) 0–0.15; session 5 (four writers): threshold 0.3–0.6, floor
-# 0–0.25, the soft pass (``questions.SOFT_PASS`` 0.3–0.4 on a sentence repeating the focus) — docs.
+# 0–0.25, the soft pass (0.3–0.4 on a sentence repeating the focus; dropped in session 11) — docs.
 COMBINER = "stumps"  # or "logistic"
 COMBINER_L2 = 10.0
 COMBINER_THRESHOLD = 0.5

@@ -493,18 +493,15 @@ def test_the_combiner_sees_a_term_attached_to_a_promised_action(analyzer) -> Non
     assert rows == {"Проверку системы провели 3 марта.": 0.0, draft.split(". ")[1]: 1.0}
 
 
-def test_a_near_answer_about_the_same_matter_passes_shown_for_review(analyzer) -> None:
-    # The soft pass (questions.SOFT_PASS): the combiner gives 0.4, below its threshold, to a sentence
-    # repeating the question's words — passed, shown «проверьте» with that sentence; the same score on a
-    # sentence about something else stays a send-back.
-    from desktop_app.domain.validation.questions import SOFT_PASS
-
-    constant = _constant_model(0.4, "s_soft_own")
-    assert constant.probability({}) > SOFT_PASS
+def test_a_near_answer_about_the_same_matter_is_sent_back_shown_for_review(analyzer) -> None:
+    # Session 5's soft pass, dropped in session 11: the combiner gives 0.4, below its threshold, to a
+    # sentence repeating the question's words — no longer passed for that alone (on twenty-eight writers
+    # it passed more unanswered questions than answered ones), but shown «проверьте» with the sentence.
+    constant = _constant_model(0.45, "s_soft_own")
     message = "Во дворе дома 6 на Заречной сломаны качели. Что с ними будет?"
     draft = "Качели во дворе дома 6 на улице Заречной осмотрены мастером."
     [rules], features, question = _rules_alone(analyzer, message, draft)
-    for soft, covered in ((0.8, True), (0.2, False)):
+    for soft in (0.8, 0.2):
         verdict = _combined(
             analyzer,
             constant,
@@ -515,9 +512,8 @@ def test_a_near_answer_about_the_same_matter_passes_shown_for_review(analyzer) -
             s_soft_own=soft,
             s_supplies=0.0,  # not the type pass
         )
-        assert verdict.covered is covered
-        if covered:
-            assert verdict.confidence < 0.65 and verdict.answer.text == draft
+        assert not verdict.covered
+        assert verdict.confidence < 0.65 and verdict.answer.text == draft
 
 
 def _rule_verdict(item, missing=("что будет сделано",)):
@@ -598,14 +594,15 @@ def test_a_cause_told_in_other_words_passes_shown_for_review(analyzer) -> None:
     [rules], features, question = _rules_alone(analyzer, message, draft)
     # ``_combined`` passes no sole-type set: as in a message asking «почему?» twice, the sole-cause pass
     # (session 7, its own test) stands aside.
-    # A sentence strongly about the matter itself (s_topic 0.8) with no cause word passes from 0.2 on.
+    # A sentence strongly about the matter itself (s_topic 0.8) with no cause word passes from 0.3 on
+    # (0.2 until session 11).
     for score, supplies, topic, covered in (
         (0.45, 1.0, 0.0, True),
         (0.45, 0.0, 0.0, False),
         (0.3, 1.0, 0.0, False),
-        (0.25, 0.0, 0.8, True),
-        (0.25, 0.0, 0.5, False),
-        (0.15, 0.0, 0.8, False),
+        (0.35, 0.0, 0.8, True),
+        (0.35, 0.0, 0.5, False),
+        (0.25, 0.0, 0.8, False),
     ):
         verdict = _combined(
             analyzer,
@@ -787,13 +784,13 @@ def test_the_only_who_question_is_answered_by_the_party_the_draft_names_shown_fo
 
 
 def test_the_only_when_question_takes_a_promised_term_at_a_lower_score(analyzer, monkeypatch) -> None:
-    # questions.SOLE_TERM_PASS (session 7): the term pass for the message's only «когда?» needs 0.2, not
-    # 0.25 — a promised action with its term at 0.22 passes, shown «проверьте»; with a second «когда?» in
-    # the message the same sentence is still sent back.
+    # questions.SOLE_TERM_PASS (session 7, lowered to 0.15 in session 11): the term pass for the message's
+    # only «когда?» needs 0.15, not 0.25 — a promised action with its term at 0.17 passes, shown
+    # «проверьте»; with a second «когда?» in the message the same sentence is still sent back.
     message = "На остановке «Школа» второй месяц нет навеса. Когда его вернут?"
     draft = "Новый павильон подрядчик смонтирует до 20 декабря."
     two = "На остановке «Школа» нет навеса. Когда его вернут? И когда покрасят скамейки?"
-    monkeypatch.setattr(analyzer, "model", _constant_model(0.22, "s_time_future"))
+    monkeypatch.setattr(analyzer, "model", _constant_model(0.17, "s_time_future"))
     [item] = _items(analyzer, message, draft)
     assert item.covered and item.confidence < 0.65 and "проверьте" in item.reason
     assert not _items(analyzer, two, draft)[0].covered
@@ -916,3 +913,24 @@ def test_a_question_without_a_question_mark_is_extracted(analyzer, message, aske
 )
 def test_a_clause_of_time_or_an_abbreviation_is_no_question(analyzer, message) -> None:
     assert analyzer.extract(message) == []
+
+
+def test_a_rule_pass_of_who_needs_more_of_the_combiner_than_one_of_when(analyzer, monkeypatch) -> None:
+    # questions.RULE_AGREES_BY_TYPE (session 11): the rules pass both questions; at a combiner score of
+    # 0.3 the «когда?» pass stands (the floor is RULE_AGREES, 0.15), while the «кто?» pass is sent back —
+    # a party named on the matter is often the party of another job (wrong focus); at 0.45 it stands.
+    message = "У дома 4 на Заречной третий день течёт вода из трубы. Когда её починят? Кто за это отвечает?"
+    draft = (
+        "Трубу у дома 4 на Заречной аварийная бригада починит до 12 марта. "
+        "За водопровод на Заречной отвечает МУП «Водоканал»."
+    )
+    saved, analyzer.model = analyzer.model, None
+    try:
+        assert all(item.covered for item in _items(analyzer, message, draft))
+    finally:
+        analyzer.model = saved
+    monkeypatch.setattr(analyzer, "model", _constant_model(0.3))
+    when, who = _items(analyzer, message, draft)
+    assert when.covered and not who.covered
+    monkeypatch.setattr(analyzer, "model", _constant_model(0.45))
+    assert all(item.covered for item in _items(analyzer, message, draft))
