@@ -3,7 +3,7 @@
     .venv/bin/python -m tests.validation.hints_cross_writer [--force CHANGE,...] [--without CHANGE,...]
         [--hide WRITER,...] [CODE ...]
 
-The dev part has twenty-two subsets since session 9, each by a different writer (``evaluation.SUBSETS``). The
+The dev part has thirty subsets since session 11, each by a different writer (``evaluation.SUBSETS``). The
 hints are rules, not a trained model, so "train on the other writers, test on one" is simulated over the
 changes made to them since session 4: each change can be undone (``CHANGES`` restores the old rule), and
 for every held-out writer the changes are picked greedily on the others — a change is kept only if it
