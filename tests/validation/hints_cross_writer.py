@@ -3,7 +3,7 @@
     .venv/bin/python -m tests.validation.hints_cross_writer [--force CHANGE,...] [--without CHANGE,...]
         [--hide WRITER,...] [CODE ...]
 
-The dev part has twenty-two subsets since session 9, each by a different writer (``evaluation.SUBSETS``). The
+The dev part has thirty subsets since session 11, each by a different writer (``evaluation.SUBSETS``). The
 hints are rules, not a trained model, so "train on the other writers, test on one" is simulated over the
 changes made to them since session 4: each change can be undone (``CHANGES`` restores the old rule), and
 for every held-out writer the changes are picked greedily on the others — a change is kept only if it
@@ -171,6 +171,17 @@ CHANGES: dict[str, dict[str, Any]] = {
     # person thanks («администрация благодарит вас») is a formula of its own in FORMAL_MARKERS, picked
     # per rotation like the others
     "kept_under_control": {"_KEPT_UNDER_CONTROL": NEVER},
+    # session 11 (thirty writers; seen2027a and seen2027c kept for validation, their false hints unread):
+    # formal_reply shown where a redirect is its only formula, beside sent_elsewhere_no_contact
+    "redirect_left_to_elsewhere": {"_left_to_elsewhere": lambda parts, body: False},
+    # «вправе обращаться в любые органы» counted as sending elsewhere
+    "any_body": {"_ANY_BODY": NEVER},
+    # «необходимо подать заявление» sent the author elsewhere with no body named after it
+    "submission_needs_body": {"_SUBMISSION": NEVER},
+    # «обрезка проведена в соответствии с Правилами благоустройства» counted as works reported done
+    "works_as_lawful": {"_WORKS_AS_LAWFUL": NEVER},
+    # the message's past deeds («вывезли снег») counted as works the author asks for
+    "asked_not_told": {"_told_as_done": lambda parse: False},
 }
 
 # Undone first, so that undoing "institution" as well (no body counts) wins over its reduced pattern.

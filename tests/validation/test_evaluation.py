@@ -87,11 +87,15 @@ MAX_FALSE_SEND_BACK = 0.205
 # Session 11, seen2026z and seen2027a-c joined (thirty writers; session 10's held-out part, where four hints
 # were below 0.9): formal 0.870 (13 false of 100), works 0.933 (6 of 89), participle 0.978 (2 of 93),
 # sent_elsewhere 0.964 (3 of 83), legal 0.971 (3 of 102); bars 1 below.
+# Session 11's rules (a lone redirect left to sent_elsewhere_no_contact, «в любые органы» and «подать
+# заявление» with no body sending nobody elsewhere, works told as lawful or told by the author no works
+# reported): formal 0.951 (4 false of 81), works 0.954 (4 of 87), sent_elsewhere 0.988 (1 of 81),
+# participle 0.978 (2 of 93), legal 0.971 (3 of 102); bars 1 below.
 MIN_HINT_PRECISION = {
-    "formal_reply": 0.86,
-    "works_done_no_photo": 0.92,
-    "sent_elsewhere_no_contact": 0.95,
-    "participle_chain": 0.95,
+    "formal_reply": 0.94,
+    "works_done_no_photo": 0.94,
+    "sent_elsewhere_no_contact": 0.97,
+    "participle_chain": 0.96,
     "legal_act_full_name": 0.96,
 }
 DEFAULT_HINT_PRECISION = 0.98

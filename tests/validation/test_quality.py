@@ -145,8 +145,10 @@ def test_formal_reply_needs_a_formula_of_one() -> None:
 @pytest.mark.parametrize(
     "draft",
     [
-        # a recommendation to go elsewhere is no action of ours
-        "Здравствуйте, Ирина! Рекомендуем обратиться в областное управление охотничьего хозяйства.",
+        # a recommendation to go elsewhere is no action of ours (beside another formula: a redirect alone is
+        # left to sent_elsewhere_no_contact since session 11)
+        "Здравствуйте, Ирина! Ваше обращение рассмотрено. Рекомендуем обратиться в областное управление "
+        "охотничьего хозяйства.",
         # a rule recited: «предусмотрена», «установлен приказом Министерства …» are no actions nor parties
         "Здравствуйте, Ирина! Ответственность предусмотрена Кодексом об административных правонарушениях. "
         "Ваше обращение рассмотрено.",
@@ -640,3 +642,75 @@ def test_the_manner_of_the_works_is_not_paperwork() -> None:
     assert "works_done_no_photo" not in codes(
         "Здравствуйте, Ирина! График уборки деревьев выполнен и утверждён."
     )
+
+
+# Session 11 (thirty writers; seen2027a and seen2027c kept for validation).
+
+
+def test_a_redirect_alone_is_left_to_the_sent_elsewhere_hint() -> None:
+    # The redirect is the only formula: writers disagree whether it is also an «отписка», so only the
+    # redirect's own hint is shown on it.
+    redirect = (
+        "Здравствуйте, Ирина! По вопросу уборки дерева вам необходимо обратиться в управляющую компанию."
+    )
+    assert codes(redirect) & {"formal_reply", "sent_elsewhere_no_contact"} == {"sent_elsewhere_no_contact"}
+    # Another formula beside it keeps the «отписка».
+    assert "formal_reply" in codes(
+        "Здравствуйте, Ирина! Ваше обращение рассмотрено. Вам необходимо обратиться в управляющую компанию."
+    )
+    # «not our business» with nobody to go to is no sent_elsewhere hint, and the «отписка» stays.
+    assert codes("Здравствуйте, Ирина! Администрация не оказывает услуги по уборке деревьев.") & {
+        "formal_reply",
+        "sent_elsewhere_no_contact",
+    } == {"formal_reply"}
+
+
+def test_a_right_to_complain_anywhere_sends_nobody_elsewhere() -> None:
+    # «в любые органы» names no organisation, so there is no contact to give.
+    assert "sent_elsewhere_no_contact" not in codes(
+        "Здравствуйте, Ирина! Дерево уберут до 6 июня. Жильцы вправе обращаться с жалобами в любые органы."
+    )
+    assert "sent_elsewhere_no_contact" in codes(
+        "Здравствуйте, Ирина! Дерево уберут до 6 июня. Вы вправе обращаться с жалобами в жилищную инспекцию."
+    )
+
+
+def test_an_application_without_a_body_is_how_to_apply() -> None:
+    # «подать заявление заведующему» tells how to apply, not where else to go; «в …» a body does.
+    assert "sent_elsewhere_no_contact" not in codes(
+        "Здравствуйте, Ирина! Дерево уберут до 6 июня. Для компенсации необходимо подать заявление и акт "
+        "осмотра мастеру участка."
+    )
+    assert "sent_elsewhere_no_contact" in codes(
+        "Здравствуйте, Ирина! Для компенсации необходимо подать заявление в управляющую компанию."
+    )
+
+
+def test_works_told_as_lawful_answer_who_allowed_them() -> None:
+    message = "Зачем во дворе дома 4 спилили все тополя? Кто разрешил?"
+
+    def shown(draft: str) -> bool:
+        hints = QualityAdvisor().check(message, draft, "vk", (), 1)
+        return "works_done_no_photo" in {h.code for h in hints}
+
+    assert not shown(
+        "Здравствуйте, Ирина! Обрезка тополей во дворе дома 4 проведена в соответствии с Правилами благоустройства."
+    )
+    # Guard: the works' schedule is their manner, still works done.
+    assert shown(
+        "Здравствуйте, Ирина! Обрезка тополей во дворе дома 4 проведена 5 мая в соответствии с графиком."
+    )
+
+
+def test_a_deed_the_author_tells_is_not_works_asked_for() -> None:
+    # «вывезли снег … и свалили» is the author's complaint: «вывезен» in the draft reports no works asked.
+    told = "Вывезли снег из двора дома 4 и свалили прямо на газон. Кто разрешил?"
+    denied = "Снег из двора дома 4 так и не вывезли. Когда вывезут?"
+    draft = "Здравствуйте, Ирина! Снег из двора дома 4 вывезен подрядчиком 12 марта на полигон."
+
+    def shown(message: str) -> bool:
+        hints = QualityAdvisor().check(message, draft, "vk", (), 1)
+        return "works_done_no_photo" in {h.code for h in hints}
+
+    assert not shown(told)
+    assert shown(denied)  # denied, the deed is asked for

@@ -262,6 +262,12 @@ _NORM_CONTEXT = re.compile(
 # «взят на контроль», «поставлен на особый контроль»: a formula of FORMAL_MARKERS, and the formula that
 # ``_concrete`` must not read as a deed (``_PUT_UNDER_CONTROL``).
 _PUT_UNDER_CONTROL_PATTERN = r"\b(?:взят|поставлен)\w*\s+на\s+(?:постоянный\s+|особый\s+|личный\s+)?контроль"
+# Sent elsewhere, or «not our business»: a formula of FORMAL_MARKERS, and the one ``_left_to_elsewhere``
+# leaves to sent_elsewhere_no_contact when it is the draft's only one.
+_REDIRECT_FORMULA = re.compile(
+    r"(?i)\bобратиться\b|\bобращаться\b|\bобратитесь\b|\bне\s+входит\s+в\s+(?:компетенци|полномочи)|"
+    r"\bне\s+относится\s+к\s+(?:компетенци|полномочи|ведени)|\bне\s+оказывает"
+)
 # The formulas of an «отписка»: the hint is shown only when one of them is there (or the body is empty) and
 # nothing concrete is — strong evidence, precision over recall (a hint nobody trusts is worse than none).
 FORMAL_MARKERS: tuple[re.Pattern[str], ...] = (
@@ -279,11 +285,7 @@ FORMAL_MARKERS: tuple[re.Pattern[str], ...] = (
         r"(?i)\b(?:обращени|информаци|вопрос|жалоб|сведени)\w*[^.!?]{0,60}?\b(?:передан|направлен|доведен|"
         r"перенаправлен|переадресован)\w*"
     ),
-    # sent elsewhere, or «not our business»
-    re.compile(
-        r"(?i)\bобратиться\b|\bобращаться\b|\bобратитесь\b|\bне\s+входит\s+в\s+(?:компетенци|полномочи)|"
-        r"\bне\s+относится\s+к\s+(?:компетенци|полномочи|ведени)|\bне\s+оказывает"
-    ),
+    _REDIRECT_FORMULA,
     # the rule recited instead of the answer
     re.compile(
         r"(?i)\bв\s+соответствии\s+с\b|\bсогласно\b|\bрегулиру\w+|\bпредусмотрен\w*|\bосуществля\w+ся\b|"
@@ -350,6 +352,16 @@ _NOT_A_BODY = (
     r"(?=[«А-ЯЁа-яё])(?!(?:любое|любой|личном|размере|течение|порядке|случае|срок|сроки|соответствии|рамках|"
     r"пределах|виде|форме|день|дни|год|году|месяц|дом|доме|суд)\b)"
 )
+# «вправе обращаться с жалобами в любые органы»: a right, with no organisation named whose contact the
+# draft could give (session 11).
+_ANY_BODY = re.compile(
+    r"(?i)(?:\s+[\w-]+){0,3}?\s+(?:в|во|к|ко)\s+люб\w+\s+(?:орган|инстанци|организаци|учреждени|ведомств)"
+)
+# «необходимо подать заявление», «нужно направить жалобу» send the author elsewhere only with the body
+# after them («… в МФЦ», «… через Госуслуги»), as «подайте … в …» of _TURN_TO does; «подать заявление
+# заведующему детским садом» is the way to apply (session 11).
+_SUBMISSION = re.compile(r"(?i)\b(?:направить|подать)\s+(?:обращение|заявление|жалобу)$")
+_SUBMITTED_TO_BODY = re.compile(r"(?i)[^.!?]{0,40}?\s(?:в|во|через)\s+" + _NOT_A_BODY)
 _TURN_TO = re.compile(
     r"(?i)\bобрати(?:ться|тся)\s+(?:\w+\s+){0,2}?(?:в|во|к|ко)\s+" + _NOT_A_BODY + "|"
     r"\b(?:подайте|обжалуйте|оформите|пожалуйтесь)\b[^.!?]{0,40}?\s(?:в|во|у|через)\s+" + _NOT_A_BODY
@@ -536,7 +548,10 @@ class QualityAdvisor:
             return None
         if _NORM_QUESTION.search(message) and any(_NORM_ANSWER.search(sent.text) for sent in body):
             return None  # «Можно ли …?» — «Закон не запрещает …»: the rule is the answer (session 7)
-        return next((s for s in body if any(m.search(s.text) for m in FORMAL_MARKERS)), None)
+        found = next((s for s in body if any(m.search(s.text) for m in FORMAL_MARKERS)), None)
+        if found is not None and _left_to_elsewhere(parts, body):
+            return None  # the redirect is sent_elsewhere_no_contact's to point at (session 11)
+        return found
 
     @staticmethod
     def _legal(draft: str) -> tuple[int, int] | None:
@@ -559,8 +574,23 @@ class QualityAdvisor:
                 continue  # «обращайтесь к нам повторно»: not sending elsewhere
             if fold(match.group(0)).startswith("обращайтесь") and not re.match(r"\s+(?:в|к|на)\s", tail):
                 continue
+            if _ANY_BODY.match(tail):
+                continue  # «вправе обращаться в любые органы»: no organisation, so no contact to give
+            if _SUBMISSION.search(match.group(0)) and not _SUBMITTED_TO_BODY.match(tail):
+                continue  # «необходимо подать заявление заведующему»: how to apply, not where else to go
             return sent
         return None
+
+
+def _left_to_elsewhere(parts: Sequence[Sentence], body: Sequence[Sentence]) -> bool:
+    """The draft's only formula is the redirect («Вам необходимо обратиться в ресурсоснабжающую организацию»)
+    and sent_elsewhere_no_contact is shown on it. Whether such a draft is also an «отписка» the writers do
+    not agree (session 11: of the twenty-eight tuning writers' 17 such drafts, 10 labelled one, 7 not, in
+    the same words), so formal_reply goes silent there and the reviewer still gets the redirect's own hint
+    on that sentence."""
+    if any(m.search(s.text) for m in FORMAL_MARKERS if m is not _REDIRECT_FORMULA for s in body):
+        return False
+    return QualityAdvisor._sent_elsewhere(parts) is not None
 
 
 def _citizen_address(text: str) -> bool:
@@ -834,23 +864,39 @@ _REPORT_VERBS = frozenset(
 # The works told as the ground of something else («снос выполнен на основании порубочного билета», «ремонт
 # выполнен в рамках национального проекта»): an explanation, not the result of this request.
 _WORKS_AS_GROUND = re.compile(r"\bна\s+основании\b|\bв\s+рамках\b")
+# …or as lawful («обрезка проведена в соответствии с Правилами благоустройства»): the answer to «кто
+# разрешил?», not a result to show (session 11). The works' schedule («в соответствии с графиком») is their
+# manner and keeps the hint (``_MANNER``).
+_WORKS_AS_LAWFUL = re.compile(
+    r"\b(?:в\s+соответствии\s+с|согласно)\s+(?:\w+\s+)?(?:правил|закон|требовани|норм|регламент|санпин|гост)"
+)
 
 
 def _asked_works(message: str) -> frozenset[str]:
     """The works the author asks for, as verbs («уберите дерево», «когда отремонтируют?», «прошу спилить»):
     a deed told with the same verb («дерево убрано 6 июня») is the result of this request (session 8)."""
     asked = set()
+    previous = ""
     for token in tokenize(message):
         if token.is_word:
+            negated, previous = previous == "не", fold(token.text)
             for parse in parses(token.text)[:1]:
                 normal = fold(parse.normal_form)
                 if (
                     parse.tag.POS in {"VERB", "INFN"}
                     and normal in _WORK_VERBS
                     and normal not in _REPORT_VERBS
+                    and (negated or not _told_as_done(parse))
                 ):
                     asked.add(normal)
     return frozenset(asked)
+
+
+def _told_as_done(parse: Any) -> bool:
+    """«вывезли снег и свалили на берег», «опять обрезали липы»: the author's own account of a deed (the
+    past indicative) is what the message complains of, not works it asks for — unless denied: «снег не
+    убрали» asks for the works (session 11)."""
+    return {"VERB", "past", "indc"} <= set(parse.tag.grammemes)
 
 
 def _other_object(clause: str, message: str) -> bool:
@@ -891,7 +937,7 @@ def _works_reported(folded: str, clause: str, normal: str) -> bool:
     writers' 22 false hints)."""
     if _FOR_THIS_REQUEST.search(folded):
         return True
-    if normal not in _REPORT_VERBS or _WORKS_AS_GROUND.search(clause):
+    if normal not in _REPORT_VERBS or _WORKS_AS_GROUND.search(clause) or _WORKS_AS_LAWFUL.search(clause):
         return False
     if _WORK_NOUN.search(clause):
         return True
