@@ -13,8 +13,9 @@ part the checks may be tuned on and a held-out part that is only reported: never
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -478,19 +479,32 @@ def evaluate_pairs(
 def _rules_rows(validator: DraftValidator, pair: Pair) -> list[_Row]:
     """The combiner's rows of the pair just validated: the rules' verdicts re-finished without the model
     (the rules' features do not depend on it), so a test needs no second analysis of the part."""
-    analyzer = validator.questions
-    questions, verdicts, features = analyzer.last_prepared
-    saved, analyzer.model = analyzer.model, None
-    try:
+    questions, verdicts, features = validator.questions.last_prepared
+    with _rules_alone(validator) as analyzer:
         items = analyzer.finish(questions, verdicts, features)
-    finally:
-        analyzer.model = saved
     return _pair_rows(pair, items, features)
 
 
-def evaluate(validator: DraftValidator, parts: Sequence[str] = PARTS) -> dict[str, PartResult]:
-    """Figures per part present on disk."""
-    return {part: evaluate_pairs(validator, load_part(part), part) for part in parts if load_raw(part)}
+@contextlib.contextmanager
+def _rules_alone(validator: DraftValidator) -> Iterator[Any]:
+    """The validator's question analyzer without its combiner (``model`` None) for the block."""
+    analyzer = validator.questions
+    saved, analyzer.model = analyzer.model, None
+    try:
+        yield analyzer
+    finally:
+        analyzer.model = saved
+
+
+def evaluate(
+    validator: DraftValidator, parts: Sequence[str] = PARTS, by_writer: dict[str, PartResult] | None = None
+) -> dict[str, PartResult]:
+    """Figures per part present on disk; ``by_writer``, when given, also receives each dev writer's."""
+    return {
+        part: evaluate_pairs(validator, load_part(part), part, by_writer=by_writer if part == "dev" else None)
+        for part in parts
+        if load_raw(part)
+    }
 
 
 # --- the learned coverage combiner: fitting and leave-one-writer-out ---------------------------------
@@ -605,15 +619,11 @@ def coverage_rows(validator: DraftValidator, pairs: Iterable[Pair]) -> list[tupl
 
 
 def _coverage_rows(validator: DraftValidator, pairs: Iterable[Pair]) -> list[_Row]:
-    analyzer = validator.questions
-    saved, analyzer.model = analyzer.model, None
     rows: list[_Row] = []
-    try:
+    with _rules_alone(validator) as analyzer:
         for pair in pairs:
             items = analyzer.analyse(pair.message, pair.draft)
             rows.extend(_pair_rows(pair, items, analyzer.last_features))
-    finally:
-        analyzer.model = saved
     return rows
 
 
@@ -666,12 +676,10 @@ def cross_writer(validator: DraftValidator) -> dict[str, dict[str, PartResult]]:
     ``evaluate_pairs`` would give with that combiner, in a fraction of the time."""
     pairs = load_part("dev")
     by_subset = {name: [p for p in pairs if belongs(p)] for name, belongs in SUBSETS.items()}
-    analyzer = validator.questions
-    saved, analyzer.model = analyzer.model, None
     prepared: dict[str, tuple[ValidationReport, Any]] = {}
     rows: dict[str, list[_Row]] = {}
     rules: dict[str, PartResult] = {}
-    try:
+    with _rules_alone(validator) as analyzer:  # each rotation sets its own combiner, restored after
         for name, chosen in by_subset.items():
             rules[name] = PartResult(f"dev/{name}")
             rows[name] = []
@@ -696,8 +704,6 @@ def cross_writer(validator: DraftValidator) -> dict[str, dict[str, PartResult]]:
                 items = analyzer.finish(questions, verdicts, features) if questions else []
                 score_pair(pair, replace(report, questions=tuple(items)), combined)
             out[held] = {"rules": rules[held], "combined": combined}
-    finally:
-        analyzer.model = saved
     return out
 
 
@@ -832,11 +838,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The development part also by writer: tune on one subset, check on the other (docs/VALIDATION.md);
     # each pair is validated once for both.
     by_writer: dict[str, PartResult] = {}
-    results = {
-        part: evaluate_pairs(validator, load_part(part), part, by_writer=by_writer if part == "dev" else None)
-        for part in parts
-        if load_raw(part)
-    }
+    results = evaluate(validator, parts, by_writer)
     subsets = {name: by_writer[name] for name in SUBSETS if name in by_writer}
     if options.json:
         data = {p: r.figures() for p, r in results.items()}
