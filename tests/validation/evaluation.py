@@ -214,6 +214,10 @@ SUBSET_PREFIXES = {
     "seen2027a": "seen2027a-",
     "seen2027b": "seen2027b-",
     "seen2027c": "seen2027c-",
+    "seen2027d": "seen2027d-",
+    "seen2027e": "seen2027e-",
+    "seen2027f": "seen2027f-",
+    "seen2027g": "seen2027g-",
 }
 SUBSETS = {
     "original": lambda pair: not pair.origin.startswith(tuple(SUBSET_PREFIXES.values())),
