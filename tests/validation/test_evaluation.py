@@ -223,44 +223,8 @@ def test_cross_writer_fits_on_the_other_writers_and_scores_the_one_left_out(
     # file prefix that makes them that writer's.
     ids = {
         "original": None,
+        **{name: f"{name}-" for name in evaluation.SUBSET_PREFIXES},
         "seen2026": "heldout-",
-        **{
-            name: f"{name}-"
-            for name in (
-                "seen2026b",
-                "seen2026c",
-                "seen2026d",
-                "seen2026e",
-                "seen2026f",
-                "seen2026g",
-                "seen2026h",
-                "seen2026i",
-                "seen2026j",
-                "seen2026k",
-                "seen2026l",
-                "seen2026m",
-                "seen2026n",
-                "seen2026o",
-                "seen2026p",
-                "seen2026q",
-                "seen2026r",
-                "seen2026s",
-                "seen2026t",
-                "seen2026u",
-                "seen2026v",
-                "seen2026w",
-                "seen2026x",
-                "seen2026y",
-                "seen2026z",
-                "seen2027a",
-                "seen2027b",
-                "seen2027c",
-                "seen2027d",
-                "seen2027e",
-                "seen2027f",
-                "seen2027g",
-            )
-        },
     }
     for name, prefix in prefixes.items():
         start = ids[name]
